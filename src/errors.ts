@@ -1,0 +1,120 @@
+// The one error model of Imagestream. Faces render it (Kubernetes Status, OCI error JSON);
+// nothing here knows about HTTP status codes.
+
+export const ErrorKinds = [
+  'NotFound',
+  'AlreadyExists',
+  'Conflict',
+  'Invalid',
+  'BadRequest',
+  'Unauthorized',
+  'Forbidden',
+  'Gone',
+  'TooLarge',
+  'MethodNotAllowed',
+  'UnsupportedMediaType',
+  'NotAcceptable',
+  'Timeout',
+  'Unavailable',
+  'Internal',
+] as const;
+export type ErrorKind = (typeof ErrorKinds)[number];
+
+/** One field problem of an Invalid error, as Kubernetes reports it in `details.causes`. */
+export interface FieldCause {
+  readonly reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong';
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Which object the error is about, for `Status.details`. */
+export interface ErrorSubject {
+  readonly name?: string;
+  readonly group?: string;
+  readonly kind?: string;
+}
+
+export interface AppErrorOptions {
+  readonly subject?: ErrorSubject;
+  readonly causes?: readonly FieldCause[];
+  readonly ociCode?: string;
+  readonly retryAfterSeconds?: number;
+  readonly cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  readonly subject?: ErrorSubject;
+  readonly causes?: readonly FieldCause[];
+  readonly ociCode?: string;
+  readonly retryAfterSeconds?: number;
+
+  constructor(kind: ErrorKind, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.kind = kind;
+    this.subject = options.subject;
+    this.causes = options.causes;
+    this.ociCode = options.ociCode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isAppError(error: unknown, kind?: ErrorKind): error is AppError {
+  return error instanceof AppError && (kind === undefined || error.kind === kind);
+}
+
+/** Turns anything thrown into an AppError; unknown errors become Internal without leaking their text. */
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError('Internal', 'an internal error occurred', { cause: error });
+}
+
+export function notFound(resource: string, name: string, group = ''): AppError {
+  return new AppError('NotFound', `${qualified(resource, group)} "${name}" not found`, {
+    subject: { name, group, kind: resource },
+  });
+}
+
+export function alreadyExists(resource: string, name: string, group = ''): AppError {
+  return new AppError('AlreadyExists', `${qualified(resource, group)} "${name}" already exists`, {
+    subject: { name, group, kind: resource },
+  });
+}
+
+export function conflict(resource: string, name: string, group = ''): AppError {
+  return new AppError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { subject: { name, group, kind: resource } },
+  );
+}
+
+export function invalid(kind: string, name: string, causes: readonly FieldCause[], group = ''): AppError {
+  const summary = causes.map((c) => `${c.field}: ${describeCause(c)}`).join(', ');
+  return new AppError('Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+    subject: { name, group, kind },
+    causes,
+  });
+}
+
+function describeCause(cause: FieldCause): string {
+  switch (cause.reason) {
+    case 'FieldValueRequired':
+      return `Required value${cause.message ? `: ${cause.message}` : ''}`;
+    case 'FieldValueDuplicate':
+      return `Duplicate value: ${cause.message}`;
+    case 'FieldValueNotSupported':
+      return `Unsupported value: ${cause.message}`;
+    case 'FieldValueForbidden':
+      return `Forbidden: ${cause.message}`;
+    case 'FieldValueTooLong':
+      return `Too long: ${cause.message}`;
+    default:
+      return `Invalid value: ${cause.message}`;
+  }
+}
+
+function qualified(resource: string, group: string): string {
+  return group ? `${resource}.${group}` : resource;
+}

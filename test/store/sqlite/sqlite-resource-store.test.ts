@@ -1,0 +1,56 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { SqliteResourceStore } from '../../../src/store/sqlite/sqlite-resource-store.ts';
+import { describeResourceStoreContract } from '../../contracts/resource-store.contract.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
+
+describeResourceStoreContract('sqlite', {
+  open: async () => new SqliteResourceStore(join(makeTempDir('ims-sqlite'), 'store.db')),
+});
+
+describe('SqliteResourceStore durability', () => {
+  it('keeps what it stored across a close and reopen, and keeps counting versions', async () => {
+    const path = join(makeTempDir('ims-sqlite'), 'store.db');
+    const first = new SqliteResourceStore(path);
+    const created = await first.create('k/a', { v: 1 });
+    await first.close();
+    const second = new SqliteResourceStore(path);
+    assert.deepEqual((await second.get('k/a')).value, { v: 1 });
+    const next = await second.create('k/b', {});
+    assert.ok(BigInt(next.resourceVersion) > BigInt(created.resourceVersion));
+    await second.close();
+  });
+
+  it('keeps every acknowledged write and no torn object after the writer is killed with SIGKILL', async () => {
+    const path = join(makeTempDir('ims-crash'), 'store.db');
+    const writer = spawn(process.execPath, [join(import.meta.dirname, '../../support/sqlite-writer.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve, reject) => {
+      writer.once('exit', () => resolve());
+      writer.once('error', reject);
+    });
+    let acknowledged = -1;
+    let buffer = '';
+    writer.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) acknowledged = Number(line.split(' ')[1]);
+      if (acknowledged >= 150) writer.kill('SIGKILL');
+    });
+    await exited;
+    assert.ok(acknowledged >= 150, `writer acknowledged only ${acknowledged} writes`);
+    const store = new SqliteResourceStore(path);
+    for (let n = 0; n <= acknowledged; n++) {
+      const item = (await store.get(`crash/items/ns/item-${n}`)).value as { n: number; payload: string; check: string };
+      assert.equal(item.n, n);
+      assert.equal(item.check, `${n}:${item.payload.length}`);
+    }
+    const all = await store.list('crash/items/');
+    assert.ok(all.items.length >= acknowledged + 1);
+    for (const item of all.items) assert.equal((item.value as { payload: string }).payload.length, 4096);
+    assert.ok(((await store.get('crash/counter')).value as { n: number }).n >= acknowledged);
+    await store.close();
+  });
+});
