@@ -1,0 +1,148 @@
+// The Kubernetes-style API face: authenticates every request, authorizes it with RBAC, and serves
+// discovery, OpenAPI and resources. One catch turns anything unexpected into a logged InternalError.
+import type { ResourceCatalogue } from './resource-definition.ts';
+import type { RequestContext } from './rest-storage.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Authorizer } from '../auth/rbac/authorizer.ts';
+import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
+import type { UserInfo } from '../auth/user.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { AppError, asAppError } from '../errors.ts';
+import { describeDenial } from '../auth/rbac/authorizer.ts';
+import { parseRequestInfo, type ResourceRequestInfo } from './request-info.ts';
+import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery.ts';
+import { aggregatedDiscoveryVersion } from './negotiation.ts';
+import { findGroupVersionDocument, openApiRoot } from './openapi.ts';
+import { handleResourceRequest } from './resource-handler.ts';
+import { jsonResponse, statusResponse } from './http-responses.ts';
+
+export interface ApiFaceDeps {
+  readonly catalogue: ResourceCatalogue;
+  readonly authenticator: Pick<Authenticator, 'authenticate'>;
+  readonly authorizer: Authorizer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  /** `major.minor` reported by /version; kubectl's dispatcher picks its binary from it. */
+  readonly kubernetesVersion: string;
+}
+
+export class ApiFace {
+  private readonly deps: ApiFaceDeps;
+
+  constructor(deps: ApiFaceDeps) {
+    this.deps = deps;
+  }
+
+  /** Whether this face serves `pathname`. */
+  serves(pathname: string): boolean {
+    return pathname === '/version' || pathname === '/api' || pathname.startsWith('/api/') || pathname === '/apis' || pathname.startsWith('/apis/') || pathname.startsWith('/openapi/');
+  }
+
+  async handle(request: Request, requestId: string): Promise<Response> {
+    try {
+      return await this.route(request, requestId);
+    } catch (error) {
+      const appError = asAppError(error);
+      if (appError.kind === 'Internal') this.deps.logger.error('request failed', { requestId, error });
+      return statusResponse(appError);
+    }
+  }
+
+  private async route(request: Request, requestId: string): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === '/version') return jsonResponse(this.version());
+    const authentication = await this.deps.authenticator.authenticate(request.headers.get('authorization'));
+    if (authentication.kind !== 'user') throw new AppError('Unauthorized', 'Unauthorized');
+    const user = authentication.user;
+    const info = parseRequestInfo(request.method, url);
+    if (info.kind === 'nonResource') return this.nonResource(request, url);
+    const definition = this.deps.catalogue.find(info.group, info.version, info.resource);
+    if (!definition || (definition.namespaced === false && info.namespace && !['namespaces', 'projects'].includes(info.resource))) {
+      throw new AppError('NotFound', 'the server could not find the requested resource');
+    }
+    if (definition.namespaced && !info.namespace && info.name !== undefined) throw new AppError('NotFound', 'the server could not find the requested resource');
+    if (!definition.verbs.includes(info.verb as never) && !info.subresource) {
+      throw new AppError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    }
+    await this.authorize(user, info);
+    const context: RequestContext = {
+      user,
+      namespace: definition.namespaced ? info.namespace : undefined,
+      signal: request.signal,
+      requestId,
+      can: (attributes) => this.deps.authorizer.authorize(user, attributes),
+    };
+    return handleResourceRequest(
+      { catalogue: this.deps.catalogue, clock: this.deps.clock, maxBodyBytes: this.deps.maxBodyBytes, onWatchError: (error) => this.deps.logger.error('watch failed', { requestId, error }) },
+      request,
+      url,
+      info,
+      definition,
+      context,
+    );
+  }
+
+  private async authorize(user: UserInfo, info: ResourceRequestInfo): Promise<void> {
+    const attributes: RequestAttributes = {
+      kind: 'resource',
+      verb: info.verb,
+      apiGroup: info.group,
+      resource: info.resource,
+      subresource: info.subresource,
+      name: info.name,
+      namespace: info.namespace,
+    };
+    if (await this.deps.authorizer.authorize(user, attributes)) return;
+    const target = info.name ? `${qualifiedResource(info)} "${info.name}"` : qualifiedResource(info);
+    throw new AppError('Forbidden', `${target} is forbidden: ${describeDenial(user, attributes)}`, {
+      subject: { name: info.name, group: info.group, kind: info.resource },
+    });
+  }
+
+  private nonResource(request: Request, url: URL): Response {
+    const definitions = this.deps.catalogue.definitions;
+    const path = url.pathname.replace(/\/$/, '');
+    const aggregated = aggregatedDiscoveryVersion(request.headers.get('accept'));
+    if (path === '/api') {
+      if (aggregated) return jsonResponse(aggregatedDiscovery(aggregated, definitions, true), 200, { 'content-type': aggregatedContentType(aggregated) });
+      return jsonResponse(apiVersions(url.host));
+    }
+    if (path === '/apis') {
+      if (aggregated) return jsonResponse(aggregatedDiscovery(aggregated, definitions, false), 200, { 'content-type': aggregatedContentType(aggregated) });
+      return jsonResponse(apiGroupList(definitions));
+    }
+    if (path === '/openapi/v3') return jsonResponse(openApiRoot(definitions));
+    if (path.startsWith('/openapi/v3/')) {
+      const document = findGroupVersionDocument(definitions, path.slice('/openapi/v3/'.length));
+      if (document) return jsonResponse(document);
+    }
+    const parts = path.split('/').filter(Boolean);
+    for (const gv of groupVersions(definitions)) {
+      if (path === (gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`)) return jsonResponse(apiResourceList(gv.group, gv.version, gv.definitions));
+      if (gv.group && parts.length === 2 && parts[0] === 'apis' && parts[1] === gv.group) return jsonResponse(apiGroup(gv.group, gv.version));
+    }
+    throw new AppError('NotFound', 'the server could not find the requested resource');
+  }
+
+  private version(): Record<string, string> {
+    const [major, minor] = this.deps.kubernetesVersion.split('.');
+    return {
+      major,
+      minor,
+      gitVersion: `v${major}.${minor}.0-imagestream`,
+      gitCommit: '',
+      gitTreeState: 'clean',
+      buildDate: '',
+      goVersion: '',
+      compiler: 'imagestream',
+      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    };
+  }
+}
+
+function qualifiedResource(info: ResourceRequestInfo): string {
+  const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+  return info.group ? `${resource}.${info.group}` : resource;
+}

@@ -1,0 +1,100 @@
+// What the generic API engine needs to know about one kind. Each file in resources/ exports one of
+// these; stored kinds need nothing more, virtual kinds also bring their own RestStorage.
+import type { FieldCause } from '../errors.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { NameRule } from '../kube/names.ts';
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { UserInfo } from '../auth/user.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { RestStorage } from './rest-storage.ts';
+import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export const allVerbs: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export interface TableColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  readonly format?: string;
+  readonly description: string;
+  /** 0: always shown; 1: only with `-o wide`. */
+  readonly priority: 0 | 1;
+}
+
+export interface TableDefinition {
+  /** Columns after NAME; AGE is added last unless `noAge`. */
+  readonly columns: readonly TableColumn[];
+  readonly cells: (object: KubeObject, now: Date) => readonly unknown[];
+  readonly noAge?: boolean;
+}
+
+/** What hooks may use: the store, the caller, the time. */
+export interface HookContext {
+  readonly store: ResourceStore;
+  readonly user: UserInfo;
+  readonly clock: Clock;
+  /** Whether the caller may do something else too (e.g. read the secret a service account links). */
+  readonly can: (request: RequestAttributes) => Promise<boolean>;
+  /** The key prefixes of everything a namespace can hold. */
+  readonly namespacedPrefixes: (namespace: string) => string[];
+}
+
+export interface ResourceDefinition {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** Plural, lower case: the URL segment. */
+  readonly resource: string;
+  readonly singular: string;
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly namespaced: boolean;
+  readonly verbs: readonly Verb[];
+  readonly nameRule: NameRule;
+  /** Top-level fields besides apiVersion, kind and metadata, for `fieldValidation=Strict`. */
+  readonly fields: readonly string[];
+  /** Keeps `metadata.generation`, bumped when anything but metadata and status changes. */
+  readonly hasGeneration?: boolean;
+  /** Has a `/status` subresource: main writes keep the old status, status writes keep the rest. */
+  readonly hasStatus?: boolean;
+  /** Fills defaults; runs on create and update before validation. */
+  readonly defaults?: (object: KubeObject, old: KubeObject | undefined) => void;
+  readonly validate?: (object: KubeObject, old: KubeObject | undefined) => FieldCause[];
+  /** Checks that need the store or the caller's permissions (e.g. RBAC escalation); throws to refuse. */
+  readonly admit?: (object: KubeObject, old: KubeObject | undefined, context: HookContext) => Promise<void>;
+  /** Runs after a successful create (e.g. a namespace's default service accounts). */
+  readonly afterCreate?: (object: KubeObject, context: HookContext) => Promise<void>;
+  /** Runs before a delete (e.g. a namespace removes what it holds). */
+  readonly beforeDelete?: (object: KubeObject, context: HookContext) => Promise<void>;
+  readonly table?: TableDefinition;
+  /** Virtual kinds answer from their own storage. */
+  readonly storage?: (deps: StorageDeps) => RestStorage;
+  /** Subresources other than status, handled by their own storage (e.g. serviceaccounts/token). */
+  readonly subresources?: Readonly<Record<string, { readonly kind: string; readonly verbs: readonly Verb[]; readonly storage: (deps: StorageDeps) => RestStorage }>>;
+}
+
+export interface StorageDeps {
+  readonly store: ResourceStore;
+  readonly clock: Clock;
+  /** The stored-resource engine, for virtual kinds built on stored ones. */
+  readonly resources: ResourceCatalogue;
+  readonly services: ApiServices;
+}
+
+/** Services of other parts that some kinds need (token issuing, for one). */
+export interface ApiServices {
+  readonly issueServiceAccountToken?: (namespace: string, name: string, ttlSeconds: number) => Promise<{ token: string; expiresAt: Date }>;
+}
+
+export interface ResourceCatalogue {
+  readonly definitions: readonly ResourceDefinition[];
+  find(group: string, version: string, resource: string): ResourceDefinition | undefined;
+  storageFor(definition: ResourceDefinition): RestStorage;
+  /** Storage of a subresource other than status, if the kind has it. */
+  subresourceStorageFor(definition: ResourceDefinition, subresource: string): RestStorage | undefined;
+}
+
+export function apiVersionOfDefinition(definition: Pick<ResourceDefinition, 'group' | 'version'>): string {
+  return definition.group ? `${definition.group}/${definition.version}` : definition.version;
+}

@@ -1,0 +1,64 @@
+// Every kind the API serves, and the storage behind each: the only list to extend when a kind is added.
+import type { ResourceCatalogue, ResourceDefinition, StorageDeps } from '../resource-definition.ts';
+import type { RestStorage } from '../rest-storage.ts';
+import { StoredResource } from '../stored-resource.ts';
+import { namespaces } from './namespaces.ts';
+import { secrets } from './secrets.ts';
+import { serviceaccounts } from './serviceaccounts.ts';
+import { clusterrolebindings, clusterroles, rolebindings, roles } from './rbac.ts';
+import { cronjobs, daemonsets, deployments, jobs, pods, replicasets, replicationcontrollers, statefulsets } from './workloads.ts';
+import { projects } from './projects.ts';
+import { projectrequests } from './projectrequests.ts';
+import { users } from './users.ts';
+
+export const builtInDefinitions: readonly ResourceDefinition[] = [
+  namespaces,
+  secrets,
+  serviceaccounts,
+  pods,
+  replicationcontrollers,
+  deployments,
+  statefulsets,
+  daemonsets,
+  replicasets,
+  jobs,
+  cronjobs,
+  roles,
+  clusterroles,
+  rolebindings,
+  clusterrolebindings,
+  projects,
+  projectrequests,
+  users,
+];
+
+export function createCatalogue(definitions: readonly ResourceDefinition[], deps: Omit<StorageDeps, 'resources'>): ResourceCatalogue {
+  const storages = new Map<ResourceDefinition, RestStorage>();
+  const subStorages = new Map<string, RestStorage>();
+  const index = new Map(definitions.map((d) => [`${d.group}/${d.version}/${d.resource}`, d]));
+  const catalogue: ResourceCatalogue = {
+    definitions,
+    find: (group, version, resource) => index.get(`${group}/${version}/${resource}`),
+    storageFor(definition) {
+      let storage = storages.get(definition);
+      if (!storage) {
+        const full = { ...deps, resources: catalogue };
+        storage = definition.storage ? definition.storage(full) : new StoredResource(definition, full);
+        storages.set(definition, storage);
+      }
+      return storage;
+    },
+    subresourceStorageFor(definition, subresource) {
+      const sub = definition.subresources?.[subresource];
+      if (!sub) return undefined;
+      const key = `${definition.group}/${definition.resource}/${subresource}`;
+      let storage = subStorages.get(key);
+      if (!storage) {
+        storage = sub.storage({ ...deps, resources: catalogue });
+        subStorages.set(key, storage);
+      }
+      return storage;
+    },
+  };
+  return catalogue;
+}

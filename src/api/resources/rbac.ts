@@ -1,0 +1,134 @@
+// rbac.authorization.k8s.io/v1 roles, clusterroles, rolebindings and clusterrolebindings, with the
+// escalation rules of Kubernetes: nobody grants what they do not hold themselves.
+import type { FieldCause } from '../../errors.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import type { HookContext, ResourceDefinition } from '../resource-definition.ts';
+import type { PolicyRule } from '../../auth/rbac/rbac-types.ts';
+import { allVerbs } from '../resource-definition.ts';
+import { AppError } from '../../errors.ts';
+import { isPlainObject } from '../../kube/object.ts';
+
+const group = 'rbac.authorization.k8s.io';
+const bindableKinds = ['User', 'Group', 'ServiceAccount'];
+
+/** Roles a project admin may hand out in their own project, as OpenShift allows. */
+const projectGrantableRoles = new Set(['admin', 'edit', 'view', 'system:image-puller', 'system:image-pusher', 'system:image-builder', 'system:image-signer', 'system:deployer']);
+
+function rulesCauses(object: KubeObject): FieldCause[] {
+  const rules = object.rules;
+  if (rules === undefined || rules === null) return [];
+  if (!Array.isArray(rules)) return [{ reason: 'FieldValueInvalid', field: 'rules', message: 'must be a list' }];
+  const causes: FieldCause[] = [];
+  rules.forEach((rule: unknown, i: number) => {
+    if (!isPlainObject(rule) || !Array.isArray(rule.verbs) || rule.verbs.length === 0) {
+      causes.push({ reason: 'FieldValueRequired', field: `rules[${i}].verbs`, message: 'verbs must contain at least one value' });
+      return;
+    }
+    const hasResources = Array.isArray(rule.resources) && rule.resources.length > 0;
+    const hasUrls = Array.isArray(rule.nonResourceURLs) && rule.nonResourceURLs.length > 0;
+    if (!hasResources && !hasUrls) causes.push({ reason: 'FieldValueRequired', field: `rules[${i}].resources`, message: 'resource rules must supply at least one resource' });
+    if (hasUrls && object.metadata?.namespace) causes.push({ reason: 'FieldValueInvalid', field: `rules[${i}].nonResourceURLs`, message: 'namespaced rules cannot apply to non-resource URLs' });
+  });
+  return causes;
+}
+
+function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespaced: boolean): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const ref = object.roleRef;
+  if (!isPlainObject(ref) || typeof ref.name !== 'string' || ref.name === '') causes.push({ reason: 'FieldValueRequired', field: 'roleRef.name', message: '' });
+  else if (!(namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole']).includes(ref.kind as string)) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'roleRef.kind', message: `${JSON.stringify(ref.kind)}: supported values: ${namespaced ? '"Role", "ClusterRole"' : '"ClusterRole"'}` });
+  }
+  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(object.roleRef)) causes.push({ reason: 'FieldValueInvalid', field: 'roleRef', message: 'cannot change roleRef' });
+  const subjects = object.subjects ?? [];
+  if (!Array.isArray(subjects)) return [...causes, { reason: 'FieldValueInvalid', field: 'subjects', message: 'must be a list' }];
+  subjects.forEach((subject: unknown, i: number) => {
+    if (!isPlainObject(subject) || typeof subject.name !== 'string' || subject.name === '') causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].name`, message: '' });
+    else if (!bindableKinds.includes(subject.kind as string)) causes.push({ reason: 'FieldValueNotSupported', field: `subjects[${i}].kind`, message: `${JSON.stringify(subject.kind)}: supported values: "User", "Group", "ServiceAccount"` });
+    else if (subject.kind === 'ServiceAccount' && !namespaced && !subject.namespace) causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].namespace`, message: '' });
+  });
+  return causes;
+}
+
+/** Refuses a role whose rules the caller does not hold (wildcards need the `escalate` verb). */
+async function admitRole(object: KubeObject, context: HookContext): Promise<void> {
+  const namespace = object.metadata?.namespace;
+  const resource = namespace ? 'roles' : 'clusterroles';
+  if (await context.can({ kind: 'resource', verb: 'escalate', apiGroup: group, resource, namespace, name: object.metadata?.name })) return;
+  for (const rule of (object.rules ?? []) as PolicyRule[]) {
+    for (const verb of rule.verbs) {
+      for (const apiGroup of rule.apiGroups ?? []) {
+        for (const combined of rule.resources ?? []) {
+          const [resourceName, subresource] = combined.split('/');
+          const names = rule.resourceNames?.length ? rule.resourceNames : [undefined];
+          for (const name of names) {
+            const held = !combined.includes('*') && verb !== '*' && apiGroup !== '*' && (await context.can({ kind: 'resource', verb, apiGroup, resource: resourceName, subresource, namespace, name }));
+            if (!held) throw escalation(object, `the rule to ${verb} ${combined} in API group "${apiGroup}" is not held by ${context.user.name}`);
+          }
+        }
+      }
+      for (const path of rule.nonResourceURLs ?? []) {
+        if (!(await context.can({ kind: 'nonResource', verb, path }))) throw escalation(object, `the rule to ${verb} ${path} is not held by ${context.user.name}`);
+      }
+    }
+  }
+}
+
+/** A binding needs the `bind` verb on its role, except a project admin granting OpenShift's project roles. */
+async function admitBinding(object: KubeObject, context: HookContext): Promise<void> {
+  const ref = object.roleRef as { kind: string; name: string };
+  const namespace = object.metadata?.namespace;
+  const resource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
+  if (await context.can({ kind: 'resource', verb: 'bind', apiGroup: group, resource, name: ref.name, namespace })) return;
+  if (namespace && (ref.kind === 'Role' || projectGrantableRoles.has(ref.name))) return;
+  throw escalation(object, `user "${context.user.name}" may not bind ${ref.kind} "${ref.name}"`);
+}
+
+function escalation(object: KubeObject, reason: string): AppError {
+  return new AppError('Forbidden', `${String(object.kind ?? 'object').toLowerCase()}s.rbac.authorization.k8s.io "${object.metadata?.name}" is forbidden: ${reason}`);
+}
+
+const common = { group, version: 'v1', verbs: allVerbs, nameRule: 'path-segment' } as const;
+
+export const roles: ResourceDefinition = {
+  ...common, kind: 'Role', resource: 'roles', singular: 'role', namespaced: true, fields: ['rules'],
+  validate: rulesCauses,
+  admit: (object, _old, context) => admitRole(object, context),
+  table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
+};
+
+export const clusterroles: ResourceDefinition = {
+  ...common, kind: 'ClusterRole', resource: 'clusterroles', singular: 'clusterrole', namespaced: false, fields: ['rules', 'aggregationRule'],
+  validate: rulesCauses,
+  admit: (object, _old, context) => admitRole(object, context),
+  table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
+};
+
+const bindingTable = {
+  columns: [
+    { name: 'Role', type: 'string', description: 'The role bound.', priority: 0 },
+    { name: 'Users', type: 'string', description: 'Users bound.', priority: 1 },
+    { name: 'Groups', type: 'string', description: 'Groups bound.', priority: 1 },
+    { name: 'ServiceAccounts', type: 'string', description: 'Service accounts bound.', priority: 1 },
+  ],
+  cells: (object: KubeObject) => {
+    const ref = object.roleRef as { kind?: string; name?: string } | undefined;
+    const subjects = (object.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
+    const of = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)).join(', ');
+    return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, of('User'), of('Group'), of('ServiceAccount')];
+  },
+} as const;
+
+export const rolebindings: ResourceDefinition = {
+  ...common, kind: 'RoleBinding', resource: 'rolebindings', singular: 'rolebinding', namespaced: true, fields: ['roleRef', 'subjects'],
+  validate: (object, old) => bindingCauses(object, old, true),
+  admit: (object, _old, context) => admitBinding(object, context),
+  table: bindingTable,
+};
+
+export const clusterrolebindings: ResourceDefinition = {
+  ...common, kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, fields: ['roleRef', 'subjects'],
+  validate: (object, old) => bindingCauses(object, old, false),
+  admit: (object, _old, context) => admitBinding(object, context),
+  table: bindingTable,
+};

@@ -1,0 +1,100 @@
+// core/v1 secrets. `stringData` is folded into `data`; the registry credential types must carry
+// well-formed docker config content, so the importer can trust them later.
+import type { FieldCause } from '../../errors.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import type { ResourceDefinition } from '../resource-definition.ts';
+import { allVerbs } from '../resource-definition.ts';
+import { isPlainObject } from '../../kube/object.ts';
+
+const requiredKeys: Record<string, string[]> = {
+  'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
+  'kubernetes.io/dockercfg': ['.dockercfg'],
+  'kubernetes.io/service-account-token': [],
+  'kubernetes.io/ssh-auth': ['ssh-privatekey'],
+  'kubernetes.io/tls': ['tls.crt', 'tls.key'],
+};
+
+const dataKey = /^[-._a-zA-Z0-9]+$/;
+
+export const secrets: ResourceDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  resource: 'secrets',
+  singular: 'secret',
+  namespaced: true,
+  verbs: allVerbs,
+  nameRule: 'dns1123-subdomain',
+  fields: ['data', 'stringData', 'type', 'immutable'],
+  defaults(object) {
+    object.type ??= 'Opaque';
+    if (isPlainObject(object.stringData)) {
+      const data = isPlainObject(object.data) ? object.data : {};
+      for (const [key, value] of Object.entries(object.stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+      object.data = data;
+    }
+    delete object.stringData;
+  },
+  validate: (object, old) => secretCauses(object, old),
+  table: {
+    columns: [
+      { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 },
+      { name: 'Data', type: 'integer', description: 'The number of entries in the data.', priority: 0 },
+    ],
+    cells: (object) => [object.type ?? 'Opaque', Object.keys(isPlainObject(object.data) ? object.data : {}).length],
+  },
+};
+
+function secretCauses(object: KubeObject, old: KubeObject | undefined): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const type = String(object.type);
+  if (old && old.type !== object.type) causes.push({ reason: 'FieldValueInvalid', field: 'type', message: 'field is immutable' });
+  if (old && old.immutable === true && JSON.stringify(old.data) !== JSON.stringify(object.data)) causes.push({ reason: 'FieldValueForbidden', field: 'data', message: 'field is immutable when `immutable` is set' });
+  if (object.data !== undefined && !isPlainObject(object.data)) return [{ reason: 'FieldValueInvalid', field: 'data', message: 'must be a map' }];
+  const data = (object.data ?? {}) as Record<string, unknown>;
+  let total = 0;
+  for (const [key, value] of Object.entries(data)) {
+    if (!dataKey.test(key)) causes.push({ reason: 'FieldValueInvalid', field: `data[${key}]`, message: "a valid config key must consist of alphanumeric characters, '-', '_' or '.'" });
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) causes.push({ reason: 'FieldValueInvalid', field: `data[${key}]`, message: 'must be base64-encoded' });
+    else total += (value.length * 3) / 4;
+  }
+  if (total > 1024 * 1024) causes.push({ reason: 'FieldValueTooLong', field: 'data', message: 'may not be more than 1048576 bytes' });
+  for (const key of requiredKeys[type] ?? []) {
+    if (data[key] === undefined) causes.push({ reason: 'FieldValueRequired', field: `data[${key}]`, message: '' });
+  }
+  const decode = (key: string) => Buffer.from(String(data[key] ?? ''), 'base64').toString('utf8');
+  if (type === 'kubernetes.io/dockerconfigjson' && data['.dockerconfigjson'] !== undefined) {
+    const problem = dockerConfigProblem(decode('.dockerconfigjson'), true);
+    if (problem) causes.push({ reason: 'FieldValueInvalid', field: 'data[.dockerconfigjson]', message: problem });
+  }
+  if (type === 'kubernetes.io/dockercfg' && data['.dockercfg'] !== undefined) {
+    const problem = dockerConfigProblem(decode('.dockercfg'), false);
+    if (problem) causes.push({ reason: 'FieldValueInvalid', field: 'data[.dockercfg]', message: problem });
+  }
+  if (type === 'kubernetes.io/basic-auth' && data.username === undefined && data.password === undefined) {
+    causes.push({ reason: 'FieldValueRequired', field: 'data[username]', message: 'username or password is required for basic-auth secrets' });
+  }
+  return causes;
+}
+
+/** Why `text` is not a docker config (`{"auths": {...}}` or, legacy, the bare map), or undefined. */
+function dockerConfigProblem(text: string, wrapped: boolean): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON: ${(error as Error).message}`;
+  }
+  const auths = wrapped ? (isPlainObject(parsed) ? parsed.auths : undefined) : parsed;
+  if (!isPlainObject(auths)) return wrapped ? 'must be a JSON object with an "auths" map' : 'must be a JSON map of registries';
+  for (const [registry, entry] of Object.entries(auths)) {
+    if (!isPlainObject(entry)) return `the entry for ${JSON.stringify(registry)} must be an object`;
+    for (const field of ['username', 'password', 'auth', 'email']) {
+      if (entry[field] !== undefined && typeof entry[field] !== 'string') return `the ${field} of ${JSON.stringify(registry)} must be a string`;
+    }
+    if (typeof entry.auth === 'string' && entry.auth !== '' && !Buffer.from(entry.auth, 'base64').toString('utf8').includes(':')) {
+      return `the auth of ${JSON.stringify(registry)} must be base64 of "user:password"`;
+    }
+  }
+  return undefined;
+}

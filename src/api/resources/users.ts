@@ -1,0 +1,51 @@
+// user.openshift.io/v1 users: `users/~` is whoever is asking; other users are recorded at first login.
+import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
+import type { RestStorage } from '../rest-storage.ts';
+import { StoredResource } from '../stored-resource.ts';
+
+export const userGroup = 'user.openshift.io';
+
+const storedUsers: ResourceDefinition = {
+  group: userGroup,
+  version: 'v1',
+  kind: 'User',
+  resource: 'users',
+  singular: 'user',
+  namespaced: false,
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  nameRule: 'path-segment',
+  fields: ['fullName', 'identities', 'groups'],
+};
+
+export const users: ResourceDefinition = {
+  ...storedUsers,
+  storage: userStorage,
+  table: {
+    columns: [
+      { name: 'UID', type: 'string', description: 'The user id.', priority: 0 },
+      { name: 'Full Name', type: 'string', description: 'The full name.', priority: 0 },
+      { name: 'Identities', type: 'string', description: 'Identities.', priority: 0 },
+    ],
+    cells: (o) => [o.metadata?.uid ?? '', String(o.fullName ?? ''), ((o.identities ?? []) as string[]).join(', ')],
+    noAge: true,
+  },
+};
+
+function userStorage(deps: StorageDeps): RestStorage {
+  const stored = new StoredResource(storedUsers, deps);
+  return {
+    async get(context, name) {
+      if (name !== '~') return stored.get(context, name);
+      return {
+        apiVersion: `${userGroup}/v1`,
+        kind: 'User',
+        metadata: { name: context.user.name },
+        groups: context.user.groups.filter((g) => !g.startsWith('system:authenticated') && g !== 'system:serviceaccounts' && !g.startsWith('system:serviceaccounts:')),
+      };
+    },
+    list: (context, query) => stored.list(context, query),
+    create: (context, body, options) => stored.create(context, body, options),
+    update: (context, name, body, options) => stored.update(context, name, body, options),
+    delete: (context, name, options) => stored.delete(context, name, options),
+  };
+}

@@ -1,0 +1,186 @@
+// The workload kinds image streams act on: stored as given (nothing runs them), with their pod
+// specs checked so that image lookup and triggers can rely on containers having a name and an image.
+import type { FieldCause } from '../../errors.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import type { ResourceDefinition, TableDefinition } from '../resource-definition.ts';
+import { allVerbs } from '../resource-definition.ts';
+import { isPlainObject } from '../../kube/object.ts';
+import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
+
+type Spec = Record<string, unknown>;
+const specOf = (object: KubeObject): Spec => (isPlainObject(object.spec) ? object.spec : {});
+const statusOf = (object: KubeObject): Spec => (isPlainObject(object.status) ? object.status : {});
+
+/** Where a kind keeps its pod template, as a path from the object. */
+export const podTemplatePaths: Record<string, readonly string[]> = {
+  Pod: ['spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function containersOf(object: KubeObject): { name?: string; image?: string }[] {
+  let node: unknown = object;
+  for (const step of podTemplatePaths[object.kind as string] ?? []) node = isPlainObject(node) ? node[step] : undefined;
+  return isPlainObject(node) && Array.isArray(node.containers) ? (node.containers as { name?: string; image?: string }[]) : [];
+}
+
+const wideContainerColumns = [
+  { name: 'Containers', type: 'string', description: 'Names of the containers.', priority: 1 },
+  { name: 'Images', type: 'string', description: 'Images of the containers.', priority: 1 },
+] as const;
+const wideContainerCells = (object: KubeObject) => {
+  const containers = containersOf(object);
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(',')];
+};
+
+function replicatedTable(extra: { readyOf: (o: KubeObject) => string }): TableDefinition {
+  return {
+    columns: [
+      { name: 'Ready', type: 'string', description: 'Ready replicas of desired.', priority: 0 },
+      { name: 'Up-to-date', type: 'integer', description: 'Updated replicas.', priority: 0 },
+      { name: 'Available', type: 'integer', description: 'Available replicas.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [extra.readyOf(o), Number(statusOf(o).updatedReplicas ?? 0), Number(statusOf(o).availableReplicas ?? 0), ...wideContainerCells(o)],
+  };
+}
+
+const readyOfReplicas = (o: KubeObject) => `${Number(statusOf(o).readyReplicas ?? 0)}/${Number(specOf(o).replicas ?? 1)}`;
+
+function templateCauses(path: string): (object: KubeObject) => FieldCause[] {
+  return (object) => {
+    let node: unknown = object;
+    const steps = path.split('.');
+    for (const step of steps) node = isPlainObject(node) ? node[step] : undefined;
+    return podTemplateCauses(node, path);
+  };
+}
+
+function selectorCauses(object: KubeObject): FieldCause[] {
+  const spec = specOf(object);
+  const selector = spec.selector;
+  if (!isPlainObject(selector)) return [{ reason: 'FieldValueRequired', field: 'spec.selector', message: '' }];
+  const template = isPlainObject(spec.template) ? spec.template : {};
+  const labels = (isPlainObject(template.metadata) && isPlainObject(template.metadata.labels) ? template.metadata.labels : {}) as Record<string, string>;
+  const matchLabels = (isPlainObject(selector.matchLabels) ? selector.matchLabels : {}) as Record<string, string>;
+  for (const [key, value] of Object.entries(matchLabels)) {
+    if (labels[key] !== value) return [{ reason: 'FieldValueInvalid', field: 'spec.template.metadata.labels', message: `${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` }];
+  }
+  return [];
+}
+
+const workload = (kind: string, resource: string, group: string, extra: Partial<ResourceDefinition>): ResourceDefinition => ({
+  group,
+  version: 'v1',
+  kind,
+  resource,
+  singular: kind.toLowerCase(),
+  namespaced: true,
+  verbs: allVerbs,
+  nameRule: 'dns1123-subdomain',
+  fields: ['spec', 'status'],
+  hasGeneration: kind !== 'Pod',
+  hasStatus: true,
+  categories: ['all'],
+  ...extra,
+});
+
+export const pods = workload('Pod', 'pods', '', {
+  shortNames: ['po'],
+  validate: (o) => podSpecCauses(o.spec, 'spec'),
+  defaults(o) {
+    o.status ??= { phase: 'Pending' };
+  },
+  table: {
+    columns: [
+      { name: 'Ready', type: 'string', description: 'Ready containers of all.', priority: 0 },
+      { name: 'Status', type: 'string', description: 'The phase of the pod.', priority: 0 },
+      { name: 'Restarts', type: 'string', description: 'Container restarts.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [`0/${containersOf(o).length}`, String(statusOf(o).phase ?? 'Pending'), '0', ...wideContainerCells(o)],
+  },
+});
+
+export const replicationcontrollers = workload('ReplicationController', 'replicationcontrollers', '', {
+  shortNames: ['rc'],
+  validate: templateCauses('spec.template'),
+  table: {
+    columns: [
+      { name: 'Desired', type: 'integer', description: 'Desired replicas.', priority: 0 },
+      { name: 'Current', type: 'integer', description: 'Current replicas.', priority: 0 },
+      { name: 'Ready', type: 'integer', description: 'Ready replicas.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [Number(specOf(o).replicas ?? 1), Number(statusOf(o).replicas ?? 0), Number(statusOf(o).readyReplicas ?? 0), ...wideContainerCells(o)],
+  },
+});
+
+export const deployments = workload('Deployment', 'deployments', 'apps', {
+  shortNames: ['deploy'],
+  validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
+  table: replicatedTable({ readyOf: readyOfReplicas }),
+});
+
+export const statefulsets = workload('StatefulSet', 'statefulsets', 'apps', {
+  shortNames: ['sts'],
+  validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
+  table: { columns: [{ name: 'Ready', type: 'string', description: 'Ready replicas of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [readyOfReplicas(o), ...wideContainerCells(o)] },
+});
+
+export const daemonsets = workload('DaemonSet', 'daemonsets', 'apps', {
+  shortNames: ['ds'],
+  validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
+  table: {
+    columns: [
+      { name: 'Desired', type: 'integer', description: 'Desired pods.', priority: 0 },
+      { name: 'Current', type: 'integer', description: 'Current pods.', priority: 0 },
+      { name: 'Ready', type: 'integer', description: 'Ready pods.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [Number(statusOf(o).desiredNumberScheduled ?? 0), Number(statusOf(o).currentNumberScheduled ?? 0), Number(statusOf(o).numberReady ?? 0), ...wideContainerCells(o)],
+  },
+});
+
+export const replicasets = workload('ReplicaSet', 'replicasets', 'apps', {
+  shortNames: ['rs'],
+  validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
+  table: {
+    columns: [
+      { name: 'Desired', type: 'integer', description: 'Desired replicas.', priority: 0 },
+      { name: 'Current', type: 'integer', description: 'Current replicas.', priority: 0 },
+      { name: 'Ready', type: 'integer', description: 'Ready replicas.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [Number(specOf(o).replicas ?? 1), Number(statusOf(o).replicas ?? 0), Number(statusOf(o).readyReplicas ?? 0), ...wideContainerCells(o)],
+  },
+});
+
+export const jobs = workload('Job', 'jobs', 'batch', {
+  shortNames: [],
+  validate: templateCauses('spec.template'),
+  table: { columns: [{ name: 'Completions', type: 'string', description: 'Succeeded of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [`${Number(statusOf(o).succeeded ?? 0)}/${Number(specOf(o).completions ?? 1)}`, ...wideContainerCells(o)] },
+});
+
+export const cronjobs = workload('CronJob', 'cronjobs', 'batch', {
+  shortNames: ['cj'],
+  validate: (o) => {
+    const causes = templateCauses('spec.jobTemplate.spec.template')(o);
+    if (typeof specOf(o).schedule !== 'string' || specOf(o).schedule === '') causes.unshift({ reason: 'FieldValueRequired', field: 'spec.schedule', message: '' });
+    return causes;
+  },
+  table: {
+    columns: [
+      { name: 'Schedule', type: 'string', description: 'When jobs run.', priority: 0 },
+      { name: 'Suspend', type: 'boolean', description: 'Whether jobs are suspended.', priority: 0 },
+      { name: 'Active', type: 'integer', description: 'Running jobs.', priority: 0 },
+      ...wideContainerColumns,
+    ],
+    cells: (o) => [String(specOf(o).schedule ?? ''), Boolean(specOf(o).suspend ?? false), Array.isArray(statusOf(o).active) ? (statusOf(o).active as unknown[]).length : 0, ...wideContainerCells(o)],
+  },
+});

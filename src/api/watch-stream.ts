@@ -1,0 +1,52 @@
+// Streams watch events as JSON lines, ending on timeout, client disconnect or a Gone history.
+import type { ApiWatchEvent } from './rest-storage.ts';
+import { asAppError } from '../errors.ts';
+import { toStatus } from './to-status.ts';
+
+export interface WatchStreamOptions {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Rewrites each event's object (e.g. into a Table row). */
+  readonly render?: (event: ApiWatchEvent, first: boolean) => unknown;
+  readonly onError?: (error: unknown) => void;
+}
+
+export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortController, options: WatchStreamOptions): Response {
+  const encoder = new TextEncoder();
+  const timer = setTimeout(() => stop.abort(), options.timeoutMs);
+  const onClientGone = () => stop.abort();
+  options.signal.addEventListener('abort', onClientGone);
+  const iterator = events[Symbol.asyncIterator]();
+  let first = true;
+  const finish = () => {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onClientGone);
+    stop.abort();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done || stop.signal.aborted) {
+          finish();
+          controller.close();
+          return;
+        }
+        const object = options.render ? options.render(next.value, first) : next.value.object;
+        first = false;
+        controller.enqueue(encoder.encode(JSON.stringify({ type: next.value.type, object }) + '\n'));
+      } catch (error) {
+        const appError = asAppError(error);
+        if (appError.kind === 'Internal') options.onError?.(error);
+        controller.enqueue(encoder.encode(JSON.stringify({ type: 'ERROR', object: toStatus(appError) }) + '\n'));
+        finish();
+        controller.close();
+      }
+    },
+    cancel() {
+      finish();
+      void iterator.return?.();
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } });
+}

@@ -1,0 +1,80 @@
+// Finds who a request comes from: a bearer token (a user's or a service account's), Basic
+// credentials whose password is a token (as the registry accepts), or nobody (anonymous).
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { TokenService } from './tokens.ts';
+import type { UserInfo } from './user.ts';
+import { anonymousUser, loggedInUser, serviceAccountUser } from './user.ts';
+import { isAppError } from '../errors.ts';
+import { objectKey } from '../kube/object.ts';
+
+export type Authentication =
+  | { readonly kind: 'user'; readonly user: UserInfo; readonly token: string }
+  | { readonly kind: 'anonymous'; readonly user: UserInfo }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export interface AuthenticatorDeps {
+  readonly tokens: Pick<TokenService, 'lookup'>;
+  readonly store: Pick<ResourceStore, 'get'>;
+}
+
+export class Authenticator {
+  private readonly deps: AuthenticatorDeps;
+
+  constructor(deps: AuthenticatorDeps) {
+    this.deps = deps;
+  }
+
+  async authenticate(authorization: string | null): Promise<Authentication> {
+    if (!authorization) return { kind: 'anonymous', user: anonymousUser };
+    const token = tokenFromHeader(authorization);
+    if (token === undefined) return { kind: 'invalid', reason: 'unsupported authorization scheme' };
+    if (token === '') return { kind: 'invalid', reason: 'failed to decode credentials' };
+    if (token === 'anonymous') return { kind: 'anonymous', user: anonymousUser };
+    const user = await this.userForToken(token);
+    return user ? { kind: 'user', user, token } : { kind: 'invalid', reason: 'invalid or expired token' };
+  }
+
+  async userForToken(token: string): Promise<UserInfo | undefined> {
+    const subject = await this.deps.tokens.lookup(token);
+    if (!subject) return undefined;
+    if (subject.kind === 'serviceaccount') {
+      // A deleted service account's tokens stop working at once, as in Kubernetes.
+      if (!(await this.exists(objectKey('', 'serviceaccounts', subject.namespace, subject.name)))) return undefined;
+      return serviceAccountUser(subject.namespace, subject.name);
+    }
+    const groups = await this.groupsOf(subject.userName);
+    return groups === undefined ? undefined : loggedInUser(subject.userName, groups);
+  }
+
+  private async groupsOf(userName: string): Promise<string[] | undefined> {
+    try {
+      const user = (await this.deps.store.get(objectKey('user.openshift.io', 'users', '', userName))).value as { groups?: unknown };
+      return Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === 'string') : [];
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+  }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.deps.store.get(key);
+      return true;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return false;
+      throw error;
+    }
+  }
+}
+
+/** The token in `Bearer T` or `Basic base64(user:T)`; '' when Basic has no password; undefined for other schemes. */
+export function tokenFromHeader(authorization: string): string | undefined {
+  const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? '' : decoded.slice(colon + 1);
+  }
+  return undefined;
+}

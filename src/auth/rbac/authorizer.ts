@@ -1,0 +1,63 @@
+// RBAC authorization read straight from the store: cluster role bindings, then the role bindings of
+// the request's namespace. Never caches a decision, so a new binding counts at the next request.
+import type { ResourceStore } from '../../store/resource-store.ts';
+import type { UserInfo } from '../user.ts';
+import type { RequestAttributes, Role, RoleBinding } from './rbac-types.ts';
+import { ruleAllows, subjectMatches } from './rule-matching.ts';
+import { objectKey, resourcePrefix } from '../../kube/object.ts';
+import { isAppError } from '../../errors.ts';
+
+const rbacGroup = 'rbac.authorization.k8s.io';
+
+export interface Authorizer {
+  authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
+}
+
+export class RbacAuthorizer implements Authorizer {
+  private readonly store: Pick<ResourceStore, 'get' | 'list'>;
+
+  constructor(deps: { store: Pick<ResourceStore, 'get' | 'list'> }) {
+    this.store = deps.store;
+  }
+
+  async authorize(user: UserInfo, request: RequestAttributes): Promise<boolean> {
+    const clusterBindings = await this.bindings(resourcePrefix(rbacGroup, 'clusterrolebindings', ''));
+    for (const binding of clusterBindings) {
+      if (!binding.subjects?.some((s) => subjectMatches(s, user, undefined))) continue;
+      if (binding.roleRef.kind !== 'ClusterRole') continue;
+      if (await this.roleAllows('', binding.roleRef.name, 'ClusterRole', request)) return true;
+    }
+    const namespace = request.kind === 'resource' ? request.namespace : undefined;
+    if (!namespace) return false;
+    for (const binding of await this.bindings(resourcePrefix(rbacGroup, 'rolebindings', namespace))) {
+      if (!binding.subjects?.some((s) => subjectMatches(s, user, namespace))) continue;
+      if (await this.roleAllows(namespace, binding.roleRef.name, binding.roleRef.kind, request)) return true;
+    }
+    return false;
+  }
+
+  private async bindings(prefix: string): Promise<RoleBinding[]> {
+    const page = await this.store.list(prefix);
+    return page.items.map((item) => item.value as unknown as RoleBinding);
+  }
+
+  private async roleAllows(namespace: string, name: string, kind: 'Role' | 'ClusterRole', request: RequestAttributes): Promise<boolean> {
+    const key = kind === 'ClusterRole' ? objectKey(rbacGroup, 'clusterroles', '', name) : objectKey(rbacGroup, 'roles', namespace, name);
+    let role: Role;
+    try {
+      role = (await this.store.get(key)).value as unknown as Role;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return false;
+      throw error;
+    }
+    return (role.rules ?? []).some((rule) => ruleAllows(rule, request));
+  }
+}
+
+/** Kubernetes' wording of a denial, e.g. `User "x" cannot get resource "secrets" in API group "" in the namespace "y"`. */
+export function describeDenial(user: UserInfo, request: RequestAttributes): string {
+  if (request.kind === 'nonResource') return `User "${user.name}" cannot ${request.verb} path "${request.path}"`;
+  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+  const scope = request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope';
+  return `User "${user.name}" cannot ${request.verb} resource "${resource}" in API group "${request.apiGroup}" ${scope}`;
+}

@@ -1,0 +1,80 @@
+// Bearer tokens: random, shown once to their owner, stored only as a SHA-256 hash (named like
+// OpenShift's `sha256~` access tokens), so a copy of the store gives nobody a usable token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { Clock } from '../lib/clock.ts';
+import { isAppError } from '../errors.ts';
+import { objectKey } from '../kube/object.ts';
+
+export const tokenPrefix = 'sha256~';
+
+export type TokenSubject =
+  | { readonly kind: 'user'; readonly userName: string }
+  | { readonly kind: 'serviceaccount'; readonly namespace: string; readonly name: string };
+
+interface StoredToken {
+  readonly subject: TokenSubject;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+}
+
+export interface TokenServiceDeps {
+  readonly store: Pick<ResourceStore, 'create' | 'get' | 'delete'>;
+  readonly clock: Clock;
+}
+
+export class TokenService {
+  private readonly deps: TokenServiceDeps;
+
+  constructor(deps: TokenServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Makes a new token for `subject`; the only time the token's text exists is in the return value. */
+  async issue(subject: TokenSubject, ttlSeconds?: number): Promise<string> {
+    const token = tokenPrefix + randomBytes(32).toString('base64url');
+    const now = this.deps.clock.now();
+    const record: StoredToken = {
+      subject,
+      hash: hashOf(token),
+      createdAt: now.toISOString(),
+      expiresAt: ttlSeconds === undefined ? undefined : new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    };
+    await this.deps.store.create(tokenKey(token), { ...record });
+    return token;
+  }
+
+  /** The subject of a valid, unexpired token, or undefined. */
+  async lookup(token: string): Promise<TokenSubject | undefined> {
+    if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
+    let record: StoredToken;
+    try {
+      record = (await this.deps.store.get(tokenKey(token))).value as unknown as StoredToken;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+    const expected = Buffer.from(record.hash);
+    const actual = Buffer.from(hashOf(token));
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    if (record.expiresAt && Date.parse(record.expiresAt) <= this.deps.clock.now().getTime()) return undefined;
+    return record.subject;
+  }
+
+  /** Forgets a token (logout). Unknown tokens are ignored. */
+  async revoke(token: string): Promise<void> {
+    if (!token.startsWith(tokenPrefix)) return;
+    await this.deps.store.delete(tokenKey(token)).catch((error: unknown) => {
+      if (!isAppError(error, 'NotFound')) throw error;
+    });
+  }
+}
+
+function hashOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+function tokenKey(token: string): string {
+  return objectKey('oauth.openshift.io', 'oauthaccesstokens', '', `${tokenPrefix}${hashOf(token)}`);
+}

@@ -1,0 +1,31 @@
+// Who is making a request, as authentication found it.
+
+export interface UserInfo {
+  readonly name: string;
+  readonly groups: readonly string[];
+}
+
+export const anonymousUser: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+export function serviceAccountUserName(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
+export function serviceAccountUser(namespace: string, name: string): UserInfo {
+  return {
+    name: serviceAccountUserName(namespace, name),
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+  };
+}
+
+/** Users who logged in (bootstrap token or password) belong to these groups, as OAuth users do in OpenShift. */
+export function loggedInUser(name: string, extraGroups: readonly string[] = []): UserInfo {
+  return { name, groups: [...extraGroups, 'system:authenticated', 'system:authenticated:oauth'] };
+}
+
+/** `system:serviceaccount:ns:name` → { namespace, name }, or undefined for other users. */
+export function parseServiceAccountUserName(userName: string): { namespace: string; name: string } | undefined {
+  const parts = userName.split(':');
+  if (parts.length !== 4 || parts[0] !== 'system' || parts[1] !== 'serviceaccount') return undefined;
+  return { namespace: parts[2], name: parts[3] };
+}

@@ -1,0 +1,105 @@
+// The composition root: the only file that picks concrete backends, wires the faces together and
+// routes a request to the face that serves its path.
+import { join } from 'node:path';
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { ServerConfig } from './config.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Clock } from '../lib/clock.ts';
+import { SqliteResourceStore } from '../store/sqlite/sqlite-resource-store.ts';
+import { MemoryResourceStore } from '../store/memory/memory-resource-store.ts';
+import { TokenService } from '../auth/tokens.ts';
+import { Authenticator } from '../auth/authenticator.ts';
+import { RbacAuthorizer } from '../auth/rbac/authorizer.ts';
+import { HtpasswdFile } from '../auth/htpasswd.ts';
+import { ApiFace } from '../api/api-face.ts';
+import { OAuthFace } from '../api/oauth.ts';
+import { builtInDefinitions, createCatalogue } from '../api/resources/catalogue.ts';
+import { MetricsRegistry } from '../lib/metrics.ts';
+import { AppError } from '../errors.ts';
+import { statusResponse } from '../api/http-responses.ts';
+
+export interface ComposedServer {
+  readonly handle: (request: Request, requestId: string) => Promise<Response>;
+  readonly store: ResourceStore;
+  readonly tokens: TokenService;
+  readonly close: () => Promise<void>;
+}
+
+/** The Kubernetes minor version this API speaks like; kubectl 1.27-1.33 all work against it. */
+const kubernetesVersion = '1.33';
+
+export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir'>): ResourceStore {
+  if (config.store === 'memory') return new MemoryResourceStore();
+  if (config.store === 'etcd') throw new AppError('Unavailable', '--store etcd is not available in this version yet; use --store sqlite');
+  return new SqliteResourceStore(join(config.dataDir, 'store.db'));
+}
+
+export function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore }): ComposedServer {
+  if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
+  const { logger, clock } = deps;
+  const store = deps.store ?? openStore(config);
+  const tokens = new TokenService({ store, clock });
+  const authenticator = new Authenticator({ tokens, store });
+  const authorizer = new RbacAuthorizer({ store });
+  const catalogue = createCatalogue(builtInDefinitions, {
+    store,
+    clock,
+    services: {
+      issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
+        token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
+        expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
+      }),
+    },
+  });
+  const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
+  const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
+
+  const metrics = new MetricsRegistry();
+  const requests = metrics.counter('ims_http_requests_total', 'HTTP requests served, by face, method and status code.');
+  const latency = metrics.histogram('ims_http_request_duration_seconds', 'Time to the response headers, by face and method.');
+
+  const route = async (request: Request, requestId: string): Promise<{ face: string; response: Response }> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/healthz' || pathname === '/livez') return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
+    if (pathname === '/readyz') {
+      await store.currentResourceVersion();
+      return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
+    }
+    if (pathname === '/metrics') return { face: 'metrics', response: await metricsResponse(request) };
+    if (oauth.serves(pathname)) return { face: 'oauth', response: await oauth.handle(request, requestId) };
+    if (api.serves(pathname)) return { face: 'api', response: await api.handle(request, requestId) };
+    return { face: 'none', response: statusResponse(new AppError('NotFound', 'the server could not find the requested resource')) };
+  };
+
+  const metricsResponse = async (request: Request): Promise<Response> => {
+    const authentication = await authenticator.authenticate(request.headers.get('authorization'));
+    if (authentication.kind !== 'user') return statusResponse(new AppError('Unauthorized', 'Unauthorized'));
+    if (!(await authorizer.authorize(authentication.user, { kind: 'nonResource', verb: 'get', path: '/metrics' }))) {
+      return statusResponse(new AppError('Forbidden', `forbidden: User "${authentication.user.name}" cannot get path "/metrics"`));
+    }
+    return new Response(metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4' } });
+  };
+
+  const handle = async (request: Request, requestId: string): Promise<Response> => {
+    const started = performance.now();
+    let face = 'none';
+    let status = 500;
+    try {
+      const routed = await route(request, requestId);
+      face = routed.face;
+      status = routed.response.status;
+      return routed.response;
+    } catch (error) {
+      logger.error('request failed', { requestId, error });
+      return statusResponse(new AppError('Internal', 'an internal error occurred'));
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      requests.inc({ face, method: request.method, code: String(status) });
+      latency.observe({ face, method: request.method }, seconds);
+      const { pathname } = new URL(request.url);
+      logger.debug('request', { requestId, method: request.method, path: pathname, status, ms: Math.round(seconds * 1000) });
+    }
+  };
+
+  return { handle, store, tokens, close: () => store.close() };
+}

@@ -1,0 +1,108 @@
+// `ims serve` flags into a validated configuration (DESIGN "Server"). Errors name the flag.
+import { resolve } from 'node:path';
+import { AppError } from '../errors.ts';
+import { parseDuration } from '../lib/duration.ts';
+import type { LogLevel } from '../lib/logger.ts';
+
+export interface ServerConfig {
+  readonly listenHost: string;
+  readonly listenPort: number;
+  readonly dataDir: string;
+  /** host:port that pull specs name; defaults to the listen address. */
+  readonly publicHost?: string;
+  readonly store: 'sqlite' | 'memory' | 'etcd';
+  readonly etcdEndpoints: readonly string[];
+  readonly blobs: 'fs' | 's3';
+  readonly s3Endpoint?: string;
+  readonly s3Bucket?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly importIntervalMs: number;
+  readonly extraCa?: string;
+  readonly htpasswd?: string;
+  readonly logLevel: LogLevel;
+  readonly maxBodyBytes: number;
+  readonly tokenTtlSeconds: number;
+}
+
+export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
+
+Usage:
+  ims serve [flags]
+
+Examples:
+  # Start on the embedded defaults (SQLite and files under ./ims-data, http://127.0.0.1:8080)
+  ims serve
+
+  # Let users log in with passwords from an htpasswd file (htpasswd -cB users.htpasswd alice)
+  ims serve --htpasswd users.htpasswd
+
+  # Serve TLS and name the host clients pull from
+  ims serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key --public-host registry.example.com:8443
+
+Flags:
+      --listen HOST:PORT          address to listen on (default 127.0.0.1:8080)
+      --data-dir DIR              where the database, blobs and admin token live (default ./ims-data)
+      --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
+      --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
+      --etcd-endpoints URL,...    etcd members, with --store etcd
+      --blobs fs|s3               blob backend (default fs)
+      --s3-endpoint URL           S3 endpoint, with --blobs s3
+      --s3-bucket NAME            S3 bucket, with --blobs s3
+      --tls-cert FILE             serve HTTPS with this certificate (needs --tls-key)
+      --tls-key FILE              private key of --tls-cert
+      --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
+      --extra-ca FILE             more CA certificates to trust for upstream registries
+      --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
+      --log-level LEVEL           debug, info, warn or error (default info)
+`;
+
+export function parseServeFlags(args: readonly string[]): ServerConfig {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) throw new AppError('BadRequest', `unexpected argument "${arg}"; see 'ims serve --help'`);
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (!knownFlags.has(name)) throw new AppError('BadRequest', `unknown flag --${name}; see 'ims serve --help'`);
+    if (value === undefined) throw new AppError('BadRequest', `flag --${name} needs a value`);
+    values.set(name, value);
+  }
+  const listen = values.get('listen') ?? '127.0.0.1:8080';
+  const match = /^(.*):(\d+)$/.exec(listen);
+  if (!match || Number(match[2]) > 65535) throw new AppError('BadRequest', `--listen must be HOST:PORT, not "${listen}"`);
+  const store = values.get('store') ?? 'sqlite';
+  if (!['sqlite', 'memory', 'etcd'].includes(store)) throw new AppError('BadRequest', `--store must be sqlite, memory or etcd, not "${store}"`);
+  const blobs = values.get('blobs') ?? 'fs';
+  if (!['fs', 's3'].includes(blobs)) throw new AppError('BadRequest', `--blobs must be fs or s3, not "${blobs}"`);
+  const intervalText = values.get('import-interval') ?? '15m';
+  const importIntervalMs = parseDuration(intervalText);
+  if (importIntervalMs === undefined || importIntervalMs < 1000) throw new AppError('BadRequest', `--import-interval must be a duration of at least 1s (like 30s or 15m), not "${intervalText}"`);
+  const level = values.get('log-level') ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new AppError('BadRequest', `--log-level must be debug, info, warn or error, not "${level}"`);
+  if (values.has('tls-cert') !== values.has('tls-key')) throw new AppError('BadRequest', '--tls-cert and --tls-key go together');
+  if (store === 'etcd' && !values.get('etcd-endpoints')) throw new AppError('BadRequest', '--store etcd needs --etcd-endpoints');
+  if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  return {
+    listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
+    listenPort: Number(match[2]),
+    dataDir: resolve(values.get('data-dir') ?? './ims-data'),
+    publicHost: values.get('public-host'),
+    store: store as ServerConfig['store'],
+    etcdEndpoints: (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean),
+    blobs: blobs as ServerConfig['blobs'],
+    s3Endpoint: values.get('s3-endpoint'),
+    s3Bucket: values.get('s3-bucket'),
+    tlsCert: values.get('tls-cert'),
+    tlsKey: values.get('tls-key'),
+    importIntervalMs,
+    extraCa: values.get('extra-ca'),
+    htpasswd: values.get('htpasswd') ? resolve(values.get('htpasswd')!) : undefined,
+    logLevel: level as LogLevel,
+    maxBodyBytes: 3 * 1024 * 1024,
+    tokenTtlSeconds: 24 * 3600,
+  };
+}
+
+const knownFlags = new Set(['listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);

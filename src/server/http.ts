@@ -1,0 +1,78 @@
+// Node's HTTP server in front of the faces: turns each IncomingMessage into a web Request (with an
+// AbortSignal that fires when the client goes away) and writes the Response back, streaming.
+import { createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+
+export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
+
+export interface HttpServerOptions {
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Aborted on shutdown: every in-flight request's signal follows it. */
+  readonly shutdown: AbortSignal;
+}
+
+export function createHttpServer(handler: FetchHandler, options: HttpServerOptions): Server {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    void serve(handler, req, res, options.shutdown, options.tls !== undefined);
+  };
+  const server = options.tls ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener) : createPlainServer(listener);
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal, secure: boolean): Promise<void> {
+  const aborter = new AbortController();
+  const abort = () => aborter.abort();
+  res.once('close', abort);
+  shutdown.addEventListener('abort', abort, { once: true });
+  const incomingId = req.headers['x-request-id'];
+  const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+  try {
+    const request = toRequest(req, aborter.signal, secure);
+    const response = await handler(request, requestId);
+    const headers: Record<string, string | string[]> = {};
+    response.headers.forEach((value, name) => {
+      if (name === 'set-cookie') headers[name] = response.headers.getSetCookie();
+      else headers[name] = value;
+    });
+    headers['x-request-id'] = requestId;
+    res.writeHead(response.status, headers);
+    if (!response.body || req.method === 'HEAD') {
+      res.end();
+      await response.body?.cancel();
+      return;
+    }
+    res.flushHeaders();
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  } catch (error) {
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error\n');
+    } else res.destroy(error as Error);
+  } finally {
+    shutdown.removeEventListener('abort', abort);
+  }
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal, secure: boolean): Request {
+  const host = req.headers.host ?? 'localhost';
+  const url = `${secure ? 'https' : 'http'}://${host}${req.url ?? '/'}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(url, {
+    method: req.method,
+    headers,
+    signal,
+    body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    duplex: 'half',
+  } as RequestInit);
+}
