@@ -1,4 +1,137 @@
-export async function runCli(args: readonly string[]): Promise<number> {
-  process.stderr.write(`error: unknown command ${args[0]}\n`);
-  return 1;
+// The `ims` CLI: finds the command named by the leading words, parses its flags with the global
+// ones, and reports failures as `error: <message>` with exit code 1.
+import type { Command, CommandContext } from './command.ts';
+import type { CliConfig } from './config.ts';
+import { globalFlags } from './command.ts';
+import { formatFlags, parseArgs } from './args.ts';
+import { loadConfig, saveConfig } from './config.ts';
+import { ApiClient } from './api-client.ts';
+import { ResourceResolver } from './resource-resolver.ts';
+import { CliError } from './cli-error.ts';
+import { login } from './commands/login.ts';
+import { logout, whoami } from './commands/session.ts';
+import { newProject, project, projects } from './commands/projects.ts';
+import { get } from './commands/get.ts';
+import { describe } from './commands/describe.ts';
+import { apply, create } from './commands/create.ts';
+import { deleteCommand } from './commands/delete.ts';
+import { createDockerRegistrySecret, createGenericSecret, createToken } from './commands/create-secret.ts';
+import { secretsLink } from './commands/secrets-link.ts';
+import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
+
+export const commands: readonly Command[] = [
+  login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
+  createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
+];
+
+const groups = ['create secret', 'secrets', 'policy', 'create'];
+
+export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
+  try {
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const command = findCommand(argv);
+    if (!command) {
+      const group = groups.find((g) => g.split(' ').every((w, i) => words[i] === w) && words.length === g.split(' ').length);
+      if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h' || group) {
+        io.out(overview(group));
+        return 0;
+      }
+      throw new CliError(`unknown command "${words.join(' ') || argv[0]}" for "ims"\nRun 'ims --help' for usage.`);
+    }
+    const rest = dropPath(argv, command.path);
+    const args = parseArgs(rest, [...command.flags, ...globalFlags]);
+    if (args.bools.get('help')) {
+      io.out(commandHelp(command));
+      return 0;
+    }
+    await command.run(makeContext(args, io));
+    return 0;
+  } catch (error) {
+    if (!(error as { reported?: boolean }).reported) io.err(`error: ${error instanceof CliError ? error.message : (error as Error).message ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+function findCommand(argv: readonly string[]): Command | undefined {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  let best: Command | undefined;
+  for (const command of commands) {
+    const path = command.path.split(' ');
+    if (path.every((w, i) => words[i] === w) && (!best || path.length > best.path.split(' ').length)) best = command;
+  }
+  return best;
+}
+
+function dropPath(argv: readonly string[], path: string): string[] {
+  return argv.slice(path.split(' ').length);
+}
+
+function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) => void; err: (t: string) => void }): CommandContext {
+  const config: CliConfig = loadConfig();
+  let resolver: Promise<ResourceResolver> | undefined;
+  let client: ApiClient | undefined;
+  const context: CommandContext = {
+    args,
+    config,
+    namespace: args.strings.get('namespace') ?? config.namespace ?? 'default',
+    client() {
+      if (client) return client;
+      const server = args.strings.get('server') ?? process.env.IMS_SERVER ?? config.server;
+      if (!server) throw new CliError("you are not logged in to a server: run 'ims login SERVER --token TOKEN'");
+      client = new ApiClient({
+        server,
+        token: args.strings.get('token') ?? process.env.IMS_TOKEN ?? config.token,
+        certificateAuthority: args.strings.get('certificate-authority') ?? config.certificateAuthority,
+        insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
+      });
+      return client;
+    },
+    resolver: () => (resolver ??= ResourceResolver.discover(context.client())),
+    saveConfig,
+    out: io.out,
+    err: io.err,
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+  return context;
+}
+
+function overview(group: string | undefined): string {
+  const shown = commands.filter((c) => !group || c.path.startsWith(group + ' '));
+  const width = Math.max(...shown.map((c) => c.path.length)) + 3;
+  return `ims: OpenShift's image streams, standalone. This client speaks oc's commands.
+
+Usage:
+  ims COMMAND [flags]
+
+Commands:
+${shown.map((c) => `  ${c.path.padEnd(width)}${c.summary}`).join('\n')}
+  serve${' '.repeat(width - 5)}Run the server (see 'ims serve --help')
+
+Global flags:
+${formatFlags(globalFlags)}
+
+Use 'ims COMMAND --help' for more about a command.
+`;
+}
+
+function commandHelp(command: Command): string {
+  return `${command.summary}.
+
+Usage:
+  ${command.usage}
+
+Examples:
+${command.examples}
+${command.flags.length ? `\nFlags:\n${formatFlags(command.flags)}\n` : ''}
+Global flags:
+${formatFlags(globalFlags)}
+`;
 }

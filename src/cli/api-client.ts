@@ -1,0 +1,100 @@
+// The CLI's HTTP client for the Imagestream API: bearer token, TLS trust from the saved session,
+// and server errors (Kubernetes Status) turned into CliErrors carrying the server's message.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { CliError } from './cli-error.ts';
+
+export interface ClientOptions {
+  readonly server: string;
+  readonly token?: string;
+  readonly certificateAuthority?: string;
+  readonly insecureSkipTlsVerify?: boolean;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export class ServerError extends CliError {
+  readonly status: number;
+  readonly reason: string;
+
+  constructor(status: number, reason: string, message: string) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export class ApiClient {
+  readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+  }
+
+  async raw(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+    const url = new URL(path, this.options.server);
+    const body = options.body === undefined ? undefined : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims', ...options.headers };
+    if (this.options.token && !headers.authorization) headers.authorization = `Bearer ${this.options.token}`;
+    if (body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const secure = url.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    const tls = secure
+      ? { ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined, rejectUnauthorized: !this.options.insecureSkipTlsVerify }
+      : {};
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, headers, timeout: 60_000, ...tls }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('the server did not answer within 60s')));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(new CliError(connectionProblem(this.options.server, error))));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  /** Sends a request and parses the JSON answer; a non-2xx answer becomes a ServerError. */
+  async json<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.raw(method, path, options);
+    if (response.status >= 200 && response.status < 300) return (response.body.length ? JSON.parse(response.body.toString('utf8')) : {}) as T;
+    throw errorFrom(response);
+  }
+}
+
+export function errorFrom(response: RawResponse): ServerError {
+  let status: { message?: string; reason?: string } = {};
+  try {
+    status = JSON.parse(response.body.toString('utf8')) as typeof status;
+  } catch {
+    // not a Status: fall back to the HTTP status
+  }
+  if (response.status === 401) return new ServerError(401, 'Unauthorized', 'You must be logged in to the server (Unauthorized); run \'ims login\'');
+  return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`);
+}
+
+function connectionProblem(server: string, error: NodeJS.ErrnoException): string {
+  if (error.code === 'ECONNREFUSED') return `The connection to the server ${new URL(server).host} was refused - did you specify the right host or port?`;
+  if (error.code === 'ENOTFOUND') return `dial tcp: lookup ${new URL(server).hostname}: no such host`;
+  if (error.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error.code === 'SELF_SIGNED_CERT_IN_CHAIN' || error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
+    return `the server uses a certificate signed by an unknown authority; pass --certificate-authority=FILE (or --insecure-skip-tls-verify)`;
+  }
+  return `unable to reach ${server}: ${error.message}`;
+}

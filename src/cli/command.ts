@@ -1,0 +1,42 @@
+// What every CLI command is: its words, help, flags and a run function over a shared context.
+import type { FlagSpec, ParsedArgs } from './args.ts';
+import type { ApiClient } from './api-client.ts';
+import type { CliConfig } from './config.ts';
+import type { ResourceResolver } from './resource-resolver.ts';
+
+export interface CommandContext {
+  readonly args: ParsedArgs;
+  readonly config: CliConfig;
+  /** The client for the configured (or --server) server; fails if there is none. */
+  client(): ApiClient;
+  /** -n, else the current project, else `default`. */
+  readonly namespace: string;
+  resolver(): Promise<ResourceResolver>;
+  saveConfig(config: CliConfig): void;
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input as text (for `-f -`). */
+  stdin(): Promise<string>;
+}
+
+export interface Command {
+  /** Words that name it: `create secret docker-registry`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly examples: string;
+  readonly flags: readonly FlagSpec[];
+  run(context: CommandContext): Promise<void>;
+}
+
+export const globalFlags: readonly FlagSpec[] = [
+  { name: 'server', type: 'string', help: 'the server to talk to (https://host:port)', placeholder: 'URL' },
+  { name: 'token', type: 'string', help: 'bearer token for this request', placeholder: 'TOKEN' },
+  { name: 'namespace', short: 'n', type: 'string', help: 'the project (namespace) to work in', placeholder: 'NAME' },
+  { name: 'certificate-authority', type: 'string', help: 'CA certificate file to trust for the server', placeholder: 'FILE' },
+  { name: 'insecure-skip-tls-verify', type: 'bool', help: "don't check the server's certificate (insecure)" },
+  { name: 'help', short: 'h', type: 'bool', help: 'show help for this command' },
+];
+
+export const outputFlag: FlagSpec = { name: 'output', short: 'o', type: 'string', help: 'output format: json, yaml, name, wide, jsonpath=TEMPLATE', placeholder: 'FORMAT' };
+export const fileFlag: FlagSpec = { name: 'filename', short: 'f', type: 'strings', help: 'file with objects (YAML or JSON; - for standard input)', placeholder: 'FILE' };

@@ -1,0 +1,98 @@
+// `ims get KIND[/NAME]...`: tables as the server renders them, or objects as JSON, YAML, names or
+// JSONPath.
+import type { Command, CommandContext } from '../command.ts';
+import type { ResourceInfo } from '../resource-resolver.ts';
+import type { Table } from '../output/table-printer.ts';
+import { outputFlag } from '../command.ts';
+import { collectionPath, objectPath, kindLabel } from '../resource-resolver.ts';
+import { formatTable } from '../output/table-printer.ts';
+import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
+import { CliError } from '../cli-error.ts';
+
+const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+export interface Target {
+  readonly info: ResourceInfo;
+  readonly name?: string;
+}
+
+/** `deploy/web`, `secret a b`, `secret,deploy`: what the positional arguments name. */
+export async function parseTargets(context: CommandContext, words: readonly string[]): Promise<Target[]> {
+  if (words.length === 0) throw new CliError('You must specify the type of resource to get. Use "ims api-resources" for a complete list of supported resources.');
+  const resolver = await context.resolver();
+  if (words.some((w) => w.includes('/'))) {
+    return words.map((word) => {
+      const slash = word.indexOf('/');
+      if (slash <= 0 || slash === word.length - 1) throw new CliError(`arguments in resource/name form must have a single resource and name: "${word}"`);
+      return { info: resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
+    });
+  }
+  const kinds = words[0].split(',').filter(Boolean).map((k) => resolver.resolve(k));
+  const names = words.slice(1);
+  if (names.length === 0) return kinds.map((info) => ({ info }));
+  return kinds.flatMap((info) => names.map((name) => ({ info, name })));
+}
+
+export const get: Command = {
+  path: 'get',
+  summary: 'Show one or many objects',
+  usage: 'ims get KIND[,KIND...] [NAME...] | KIND/NAME... [flags]',
+  examples: `  # Secrets in the current project
+  ims get secrets
+
+  # One deployment as YAML
+  ims get deploy/web -o yaml
+
+  # Names of service accounts in every project
+  ims get sa -A -o name
+
+  # A field, with JSONPath
+  ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'`,
+  flags: [
+    outputFlag,
+    { name: 'all-namespaces', short: 'A', type: 'bool', help: 'list across all projects' },
+    { name: 'selector', short: 'l', type: 'string', help: 'label selector, e.g. app=web,tier!=db', placeholder: 'SELECTOR' },
+    { name: 'no-headers', type: 'bool', help: "don't print column headers" },
+  ],
+  async run(context) {
+    const targets = await parseTargets(context, context.args.positionals);
+    const output = context.args.strings.get('output');
+    const format = parseObjectFormat(output);
+    const all = context.args.bools.get('all-namespaces') ?? false;
+    const selector = context.args.strings.get('selector');
+    const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
+    const client = context.client();
+    const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
+    if (format) {
+      const objects: { info: ResourceInfo; object: Record<string, unknown> }[] = [];
+      for (const target of targets) {
+        if (target.name) objects.push({ info: target.info, object: await client.json('GET', objectPath(target.info, namespaceOf(target.info), target.name)) });
+        else {
+          const list = await client.json<{ items: Record<string, unknown>[] }>('GET', collectionPath(target.info, namespaceOf(target.info)) + query);
+          const apiVersion = target.info.group ? `${target.info.group}/${target.info.version}` : target.info.version;
+          objects.push(...list.items.map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
+        }
+      }
+      context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      return;
+    }
+    const groups = new Map<ResourceInfo, Table[]>();
+    for (const target of targets) {
+      const path = target.name ? objectPath(target.info, namespaceOf(target.info), target.name) : collectionPath(target.info, namespaceOf(target.info)) + query;
+      const table = await client.json<Table>('GET', path, { accept: tableAccept });
+      groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
+    }
+    const several = groups.size > 1;
+    const printed: string[] = [];
+    for (const [info, tables] of groups) {
+      if (tables.every((t) => t.rows.length === 0)) continue;
+      printed.push(formatTable(tables, { wide: output === 'wide', namePrefix: several ? kindLabel(info) : undefined, withNamespace: all && info.namespaced, noHeaders: context.args.bools.get('no-headers') }));
+    }
+    if (printed.length === 0) {
+      const info = targets[0].info;
+      context.err(info.namespaced && !all ? `No resources found in ${context.namespace} namespace.\n` : 'No resources found\n');
+      return;
+    }
+    context.out(printed.join('\n'));
+  },
+};

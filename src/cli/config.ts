@@ -1,0 +1,36 @@
+// The CLI's saved session: server, token, current project, TLS trust. In ~/.ims/config.json (or
+// $IMS_CONFIG), readable by its owner only because it holds a token.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CliError } from './cli-error.ts';
+
+export interface CliConfig {
+  server?: string;
+  token?: string;
+  namespace?: string;
+  user?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
+}
+
+export function configPath(): string {
+  return process.env.IMS_CONFIG || join(homedir(), '.ims', 'config.json');
+}
+
+export function loadConfig(): CliConfig {
+  const path = configPath();
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CliConfig;
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function saveConfig(config: CliConfig): void {
+  const path = configPath();
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600);
+}

@@ -1,0 +1,62 @@
+// Objects from `-f` files: multi-document YAML or JSON, `-` for standard input, Lists expanded.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { CliError } from './cli-error.ts';
+
+export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; [k: string]: unknown } };
+
+export async function readManifests(files: readonly string[], stdin: () => Promise<string>): Promise<Manifest[]> {
+  if (files.length === 0) throw new CliError('must specify one of -f and -k');
+  const manifests: Manifest[] = [];
+  for (const file of files) {
+    for (const [source, text] of await sources(file, stdin)) manifests.push(...parseManifests(text, source));
+  }
+  return manifests;
+}
+
+async function sources(file: string, stdin: () => Promise<string>): Promise<[string, string][]> {
+  if (file === '-') return [['STDIN', await stdin()]];
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new CliError(`the path "${file}" does not exist`);
+  }
+  if (stat.isDirectory()) {
+    return readdirSync(file)
+      .filter((name) => /\.(ya?ml|json)$/.test(name))
+      .sort()
+      .map((name) => [join(file, name), readFileSync(join(file, name), 'utf8')] as [string, string]);
+  }
+  return [[file, readFileSync(file, 'utf8')]];
+}
+
+export function parseManifests(text: string, source: string): Manifest[] {
+  const documents = YAML.parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  const out: Manifest[] = [];
+  for (const document of list) {
+    if (document.errors.length > 0) {
+      const error = document.errors[0];
+      const where = error.linePos?.[0] ? ` line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
+      throw new CliError(`error parsing ${source}:${where}: ${error.message.split('\n')[0]}`);
+    }
+    const value = document.toJS() as unknown;
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new CliError(`error parsing ${source}: a document must be an object`);
+    const object = value as Record<string, unknown>;
+    if (object.kind === 'List' || (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items))) {
+      for (const item of object.items as unknown[]) out.push(checked(item, source));
+    } else out.push(checked(object, source));
+  }
+  return out;
+}
+
+function checked(value: unknown, source: string): Manifest {
+  const object = value as Manifest;
+  if (typeof object?.apiVersion !== 'string' || !object.apiVersion) throw new CliError(`error validating data from ${source}: apiVersion not set`);
+  if (typeof object.kind !== 'string' || !object.kind) throw new CliError(`error validating data from ${source}: kind not set`);
+  object.metadata ??= {};
+  return object;
+}

@@ -1,0 +1,24 @@
+// Prints objects for -o json|yaml|name|jsonpath=…, as kubectl: one object as itself, several as a List.
+import YAML from 'yaml';
+import type { ResourceInfo } from '../resource-resolver.ts';
+import { kindLabel } from '../resource-resolver.ts';
+import { renderJsonPath } from './jsonpath.ts';
+import { CliError } from '../cli-error.ts';
+
+export type ObjectFormat = 'json' | 'yaml' | 'name' | { jsonpath: string };
+
+export function parseObjectFormat(output: string | undefined): ObjectFormat | undefined {
+  if (output === undefined || output === '' || output === 'wide') return undefined;
+  if (output === 'json' || output === 'yaml' || output === 'name') return output;
+  const jsonpath = /^jsonpath=(.*)$/s.exec(output);
+  if (jsonpath) return { jsonpath: jsonpath[1] };
+  throw new CliError(`unable to match a printer suitable for the output format "${output}", allowed formats are: json,jsonpath,name,wide,yaml`);
+}
+
+export function formatObjects(objects: readonly { info: ResourceInfo; object: Record<string, unknown> }[], format: ObjectFormat, single: boolean): string {
+  if (format === 'name') return objects.map(({ info, object }) => `${kindLabel(info)}/${(object.metadata as { name?: string })?.name}\n`).join('');
+  const data = single && objects.length === 1 ? objects[0].object : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects.map((o) => o.object) };
+  if (format === 'json') return JSON.stringify(data, null, 4) + '\n';
+  if (format === 'yaml') return YAML.stringify(data, { lineWidth: 0, sortMapEntries: true });
+  return renderJsonPath(format.jsonpath, data);
+}
