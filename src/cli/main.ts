@@ -80,11 +80,11 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) 
     namespace: args.strings.get('namespace') ?? config.namespace ?? 'default',
     client() {
       if (client) return client;
-      const server = args.strings.get('server') ?? process.env.IMS_SERVER ?? config.server;
+      const server = args.strings.get('server') ?? (process.env.IMS_SERVER || config.server);
       if (!server) throw new CliError("you are not logged in to a server: run 'ims login SERVER --token TOKEN'");
       client = new ApiClient({
         server,
-        token: args.strings.get('token') ?? process.env.IMS_TOKEN ?? config.token,
+        token: args.strings.get('token') ?? (process.env.IMS_TOKEN || config.token),
         certificateAuthority: args.strings.get('certificate-authority') ?? config.certificateAuthority,
         insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
       });

@@ -1,0 +1,31 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderJsonPath } from '../../../src/cli/output/jsonpath.ts';
+
+const list = { items: [{ metadata: { name: 'a' }, spec: { tags: [{ name: 'latest' }, { name: '1.0' }] } }, { metadata: { name: 'b' }, spec: { tags: [] } }] };
+
+describe('kubectl JSONPath templates', () => {
+  it('prints fields, wildcards and indexes', () => {
+    assert.equal(renderJsonPath('{.items[*].metadata.name}', list), 'a b');
+    assert.equal(renderJsonPath('{.items[0].spec.tags[1].name}', list), '1.0');
+    assert.equal(renderJsonPath('{.items[-1].metadata.name}', list), 'b');
+    assert.equal(renderJsonPath('name={.items[0].metadata.name}', list), 'name=a');
+  });
+
+  it('loops with range and prints quoted literals', () => {
+    assert.equal(renderJsonPath('{range .items[*]}{.metadata.name}{"\\n"}{end}', list), 'a\nb\n');
+  });
+
+  it('filters lists', () => {
+    assert.equal(renderJsonPath('{.items[?(@.metadata.name=="b")].metadata.name}', list), 'b');
+  });
+
+  it('prints objects as JSON and missing fields as nothing', () => {
+    assert.equal(renderJsonPath('{.items[0].metadata}', list), '{"name":"a"}');
+    assert.equal(renderJsonPath('{.nothing}', list), '');
+  });
+
+  it('refuses an unclosed template', () => {
+    assert.throws(() => renderJsonPath('{.items', list), /unclosed/);
+  });
+});
