@@ -1,0 +1,126 @@
+// Real kubectl (1.33, and 1.28 with --validate=false) against a real `ims serve` over TLS: kubectl
+// sends bearer tokens only over TLS.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { cliSession } from '../support/run-cli.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { makeSelfSignedCertificate } from '../support/tls.ts';
+import { findExecutable, missingPeer } from '../support/peers.ts';
+
+const sdk = '/usr/lib/google-cloud-sdk/bin';
+const kubectl133 = findExecutable(`${sdk}/kubectl.1.33`);
+const kubectlOld = findExecutable(`${sdk}/kubectl.1.28`) ?? findExecutable(`${sdk}/kubectl.1.27`);
+const openssl = findExecutable('openssl');
+const skip = missingPeer('kubectl 1.33 and 1.27/1.28', kubectl133 && kubectlOld, 'the Google Cloud SDK kubectl builds') ?? missingPeer('openssl', openssl, 'apt-get install openssl');
+
+const manifests = (image: string) => `apiVersion: v1
+kind: Secret
+metadata:
+  name: app-config
+stringData:
+  mode: ${image.includes('1.27') ? 'new' : 'old'}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        env: [{name: A, value: "1"}]
+`;
+
+describe('kubectl interop', { skip }, () => {
+  let server: RunningServer;
+  let kubeconfig: string;
+  let manifestDir: string;
+  before(async () => {
+    const tls = makeSelfSignedCertificate();
+    server = await startServer([], { tls });
+    const dir = makeTempDir('ims-kubectl');
+    kubeconfig = join(dir, 'kubeconfig');
+    manifestDir = dir;
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'ims', cluster: { server: server.url, 'certificate-authority': tls.cert } }],
+        users: [{ name: 'admin', user: { token: server.adminToken } }],
+        contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
+        'current-context': 'ims',
+      }),
+    );
+    const ims = cliSession();
+    const steps = [
+      ['login', server.url, '--token', server.adminToken, '--certificate-authority', tls.cert],
+      ['new-project', 'tour'],
+      ['create', 'secret', 'docker-registry', 'pull-creds', '--docker-server', 'quay.io', '--docker-username', 'u', '--docker-password', 'p'],
+      ['secrets', 'link', 'default', 'pull-creds', '--for=pull'],
+    ];
+    for (const step of steps) {
+      const result = await ims.run(step);
+      assert.equal(result.code, 0, `ims ${step.join(' ')}: ${result.stderr}`);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const kubectl = (binary: string, args: string[], input?: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(binary, ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, KUBECONFIG: '' } }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+      child.stdin?.end(input ?? '');
+    });
+
+  it('lists the secret a user made with ims and linked to a service account (1.33)', async () => {
+    const secrets = await kubectl(kubectl133!, ['get', 'secrets', '-n', 'tour']);
+    assert.equal(secrets.code, 0, secrets.stderr);
+    assert.match(secrets.stdout, /pull-creds\s+kubernetes\.io\/dockerconfigjson\s+1/);
+    const sa = await kubectl(kubectl133!, ['get', 'sa', 'default', '-n', 'tour', '-o', 'jsonpath={.imagePullSecrets[0].name}']);
+    assert.equal(sa.stdout, 'pull-creds');
+    const namespaces = await kubectl(kubectl133!, ['get', 'ns']);
+    assert.match(namespaces.stdout, /^NAME\s+STATUS\s+AGE\n/);
+    assert.match(namespaces.stdout, /\ntour\s+Active/);
+  });
+
+  for (const [label, binary, extra] of [
+    ['1.33', () => kubectl133!, [] as string[]],
+    ['1.27/1.28', () => kubectlOld!, ['--validate=false']],
+  ] as const) {
+    it(`applies, reads as YAML, re-applies and deletes a Secret and a Deployment (${label})`, async () => {
+      const file = join(manifestDir, `app-${label.replace('/', '-')}.yaml`);
+      writeFileSync(file, manifests('nginx:1.25'));
+      const applied = await kubectl(binary(), ['apply', ...extra, '-f', file]);
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stdout, /secret\/app-config created\ndeployment.apps\/web created/);
+      assert.ok(!/warning/i.test(applied.stderr), applied.stderr);
+      writeFileSync(file, manifests('nginx:1.27'));
+      const again = await kubectl(binary(), ['apply', ...extra, '-f', file]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /deployment.apps\/web configured/);
+      const yaml = await kubectl(binary(), ['get', 'deploy', 'web', '-o', 'yaml']);
+      assert.match(yaml.stdout, /image: nginx:1\.27/);
+      assert.match(yaml.stdout, /generation: 2/);
+      assert.match(yaml.stdout, /- name: A\n\s+value: "1"/);
+      const deleted = await kubectl(binary(), ['delete', '-f', file]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.match(deleted.stdout, /secret "app-config" deleted/);
+      const gone = await kubectl(binary(), ['get', 'deploy', 'web']);
+      assert.notEqual(gone.code, 0);
+      assert.match(gone.stderr, /deployments.apps "web" not found/);
+    });
+  }
+});
