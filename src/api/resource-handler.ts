@@ -15,7 +15,7 @@ import { applyPatch, patchTypeOf } from './patch.ts';
 import { jsonResponse } from './http-responses.ts';
 import { toTable, tableRow } from './table.ts';
 import { watchResponse } from './watch-stream.ts';
-import { readBodyWithLimit } from '../lib/body-limit.ts';
+import { readBodyWithLimit } from './read-body.ts';
 
 export interface ResourceHandlerDeps {
   readonly catalogue: ResourceCatalogue;
