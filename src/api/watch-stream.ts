@@ -2,6 +2,7 @@
 import type { ApiWatchEvent } from './rest-storage.ts';
 import { asAppError } from '../errors.ts';
 import { toStatus } from './to-status.ts';
+import { markStreaming } from '../lib/streaming-response.ts';
 
 export interface WatchStreamOptions {
   readonly timeoutMs: number;
@@ -48,5 +49,5 @@ export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortC
       void iterator.return?.();
     },
   });
-  return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } });
+  return markStreaming(new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } }));
 }

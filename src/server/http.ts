@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
+import { isStreaming } from '../lib/streaming-response.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
@@ -40,12 +41,20 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
       else headers[name] = value;
     });
     headers['x-request-id'] = requestId;
-    res.writeHead(response.status, headers);
     if (!response.body || req.method === 'HEAD') {
+      res.writeHead(response.status, headers);
       res.end();
       await response.body?.cancel();
       return;
     }
+    if (!isStreaming(response)) {
+      const body = Buffer.from(await response.arrayBuffer());
+      headers['content-length'] = String(body.byteLength);
+      res.writeHead(response.status, headers);
+      res.end(body);
+      return;
+    }
+    res.writeHead(response.status, headers);
     res.flushHeaders();
     await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
   } catch (error) {

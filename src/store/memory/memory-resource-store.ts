@@ -12,6 +12,8 @@ export interface MemoryResourceStoreOptions {
 
 export class MemoryResourceStore implements ResourceStore {
   private readonly objects = new Map<string, { value: string; rv: bigint }>();
+  /** Keys in order, so a prefix list is a binary search and a walk, not a sort of everything. */
+  private readonly sortedKeys: string[] = [];
   private history: WatchEvent[] = [];
   private compactedThrough = 0n;
   private revision = 0n;
@@ -49,10 +51,11 @@ export class MemoryResourceStore implements ResourceStore {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     const after = options.continue ? decodeContinue(options.continue) : undefined;
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix) && (after === undefined || k > after)).sort();
+    const start = Math.max(this.indexOf(prefix), after === undefined ? 0 : this.indexOf(after + '\0'));
     const items: StoredObject[] = [];
     let more = false;
-    for (const key of keys) {
+    for (let i = start; i < this.sortedKeys.length && this.sortedKeys[i].startsWith(prefix); i++) {
+      const key = this.sortedKeys[i];
       const found = this.objects.get(key)!;
       const value = JSON.parse(found.value) as StoredValue;
       if (options.filter && !options.filter(value)) continue;
@@ -88,11 +91,28 @@ export class MemoryResourceStore implements ResourceStore {
 
   async close(): Promise<void> {}
 
+  /** The index of the first key not less than `key`. */
+  private indexOf(key: string): number {
+    let low = 0;
+    let high = this.sortedKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sortedKeys[mid] < key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
   private commit(type: WatchEventType, key: string, value: StoredValue): StoredObject {
     this.revision += 1n;
     const serialized = JSON.stringify(value);
-    if (type === 'DELETED') this.objects.delete(key);
-    else this.objects.set(key, { value: serialized, rv: this.revision });
+    if (type === 'DELETED') {
+      this.objects.delete(key);
+      this.sortedKeys.splice(this.indexOf(key), 1);
+    } else {
+      if (type === 'ADDED') this.sortedKeys.splice(this.indexOf(key), 0, key);
+      this.objects.set(key, { value: serialized, rv: this.revision });
+    }
     const stored: StoredObject = { key, value: JSON.parse(serialized) as StoredValue, resourceVersion: String(this.revision) };
     const event: WatchEvent = { type, ...stored };
     this.history.push(event);
