@@ -1,0 +1,43 @@
+// The contract of blob backends (memory, filesystem, S3): content addressed by digest, visible only
+// after the digest is verified; uploads are sessions that survive restarts and can be resumed.
+import type { Readable } from 'node:stream';
+
+export interface BlobInfo {
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  readonly start: number;
+  /** Last byte, inclusive. */
+  readonly end: number;
+}
+
+export interface UploadInfo {
+  readonly id: string;
+  /** Bytes received so far. */
+  readonly size: number;
+  readonly startedAt: string;
+}
+
+export interface BlobStore {
+  /** Size of a stored blob; NotFound (BLOB_UNKNOWN) if absent. */
+  stat(digest: string): Promise<BlobInfo>;
+  /** The blob's bytes, or a range of them. NotFound if absent. */
+  read(digest: string, range?: ByteRange): Promise<Readable>;
+  /** Stores small content in one step; DIGEST_INVALID if `digest` does not match. */
+  put(digest: string, content: Uint8Array): Promise<BlobInfo>;
+  delete(digest: string): Promise<void>;
+  /** Starts an upload session. */
+  startUpload(): Promise<UploadInfo>;
+  /**
+   * Appends `data` at `offset` (which must equal the bytes received so far: RANGE_INVALID otherwise).
+   * Returns the new size.
+   */
+  appendUpload(id: string, offset: number, data: Readable | Uint8Array, limit?: number): Promise<UploadInfo>;
+  uploadStatus(id: string): Promise<UploadInfo>;
+  /** Verifies the upload against `digest`, makes it a blob and ends the session. */
+  commitUpload(id: string, digest: string): Promise<BlobInfo>;
+  cancelUpload(id: string): Promise<void>;
+}

@@ -1,0 +1,193 @@
+// BlobStore on a local filesystem. A blob becomes visible only by rename after its digest was
+// verified and its bytes fsynced; upload sessions are plain files, so they survive a restart.
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID, createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from '../blob-store.ts';
+import { blobUnknown, checkUploadId, digestMismatch, rangeInvalid, uploadTooLarge, uploadUnknown } from '../blob-errors.ts';
+import { parseDigest, type DigestAlgorithm } from '../../image/digest.ts';
+
+interface LiveUpload {
+  /** Running hashes of the bytes so far, valid while `size` matches the file. */
+  hashes: Map<DigestAlgorithm, Hash>;
+  size: number;
+  /** Serialises appends and commits of one session. */
+  queue: Promise<unknown>;
+}
+
+export class FsBlobStore implements BlobStore {
+  private readonly root: string;
+  private readonly live = new Map<string, LiveUpload>();
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  async init(): Promise<this> {
+    await fs.mkdir(join(this.root, 'uploads'), { recursive: true });
+    await fs.mkdir(join(this.root, 'tmp'), { recursive: true });
+    // Whatever was half-written by a crashed put was never visible; drop it.
+    for (const name of await fs.readdir(join(this.root, 'tmp'))) await fs.rm(join(this.root, 'tmp', name), { force: true });
+    return this;
+  }
+
+  async stat(digest: string): Promise<BlobInfo> {
+    try {
+      return { digest, size: (await fs.stat(this.blobPath(digest))).size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw blobUnknown(digest);
+      throw error;
+    }
+  }
+
+  async read(digest: string, range?: ByteRange): Promise<Readable> {
+    const path = this.blobPath(digest);
+    const handle = await fs.open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? blobUnknown(digest) : error;
+    });
+    return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true, highWaterMark: 1024 * 1024 });
+  }
+
+  async put(digest: string, content: Uint8Array): Promise<BlobInfo> {
+    const { algorithm } = parseDigest(digest);
+    const actual = `${algorithm}:${createHash(algorithm).update(content).digest('hex')}`;
+    if (actual !== digest) throw digestMismatch(digest, actual);
+    const temp = join(this.root, 'tmp', randomUUID());
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.publish(temp, digest);
+    return { digest, size: content.byteLength };
+  }
+
+  async delete(digest: string): Promise<void> {
+    await fs.unlink(this.blobPath(digest)).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? blobUnknown(digest) : error;
+    });
+  }
+
+  async startUpload(): Promise<UploadInfo> {
+    const id = randomUUID();
+    const dir = this.uploadDir(id);
+    await fs.mkdir(dir);
+    const startedAt = new Date().toISOString();
+    await fs.writeFile(join(dir, 'startedat'), startedAt);
+    await fs.writeFile(join(dir, 'data'), '');
+    this.live.set(id, { hashes: new Map([['sha256', createHash('sha256')]]), size: 0, queue: Promise.resolve() });
+    return { id, size: 0, startedAt };
+  }
+
+  async appendUpload(id: string, offset: number, data: Readable | Uint8Array, limit = Infinity): Promise<UploadInfo> {
+    return this.serialised(id, async (live) => {
+      const current = await this.uploadStatus(id);
+      if (offset !== current.size) throw rangeInvalid(current.size, offset);
+      const hashes = live.size === current.size ? live.hashes : undefined;
+      let size = current.size;
+      const counted = async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          size += chunk.byteLength;
+          if (size > limit) throw uploadTooLarge(limit);
+          for (const hash of hashes?.values() ?? []) hash.update(chunk);
+          yield chunk;
+        }
+      };
+      const source = data instanceof Uint8Array ? Readable.from([Buffer.from(data)]) : data;
+      try {
+        await pipeline(source, counted, createWriteStream(join(this.uploadDir(id), 'data'), { flags: 'a' }));
+      } catch (error) {
+        // A failed append leaves a file the running hash no longer describes: hash again at commit.
+        live.size = -1;
+        throw error;
+      }
+      if (hashes) live.size = size;
+      return { id, size, startedAt: current.startedAt };
+    });
+  }
+
+  async uploadStatus(id: string): Promise<UploadInfo> {
+    checkUploadId(id);
+    const dir = this.uploadDir(id);
+    try {
+      const [stat, startedAt] = await Promise.all([fs.stat(join(dir, 'data')), fs.readFile(join(dir, 'startedat'), 'utf8')]);
+      return { id, size: stat.size, startedAt };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw uploadUnknown(id);
+      throw error;
+    }
+  }
+
+  async commitUpload(id: string, digest: string): Promise<BlobInfo> {
+    const { algorithm } = parseDigest(digest);
+    return this.serialised(id, async (live) => {
+      const { size } = await this.uploadStatus(id);
+      const data = join(this.uploadDir(id), 'data');
+      const running = live.size === size ? live.hashes.get(algorithm) : undefined;
+      const actual = `${algorithm}:${running ? running.copy().digest('hex') : await hashFile(data, algorithm)}`;
+      if (actual !== digest) throw digestMismatch(digest, actual);
+      const handle = await fs.open(data, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.publish(data, digest);
+      await fs.rm(this.uploadDir(id), { recursive: true, force: true });
+      this.live.delete(id);
+      return { digest, size };
+    });
+  }
+
+  async cancelUpload(id: string): Promise<void> {
+    await this.uploadStatus(id);
+    this.live.delete(id);
+    await fs.rm(this.uploadDir(id), { recursive: true, force: true });
+  }
+
+  /** Moves a verified, synced file into place; the same content already there is fine. */
+  private async publish(file: string, digest: string): Promise<void> {
+    const target = this.blobPath(digest);
+    const dir = join(target, '..');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.rename(file, target);
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async serialised<T>(id: string, work: (live: LiveUpload) => Promise<T>): Promise<T> {
+    checkUploadId(id);
+    let live = this.live.get(id);
+    if (!live) {
+      // A session from before a restart: no running hash (size -1), commit hashes the file.
+      live = { hashes: new Map(), size: -1, queue: Promise.resolve() };
+      this.live.set(id, live);
+    }
+    const run = live.queue.then(() => work(live), () => work(live));
+    live.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private blobPath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return join(this.root, 'blobs', algorithm, hex.slice(0, 2), hex);
+  }
+
+  private uploadDir(id: string): string {
+    return join(this.root, 'uploads', id);
+  }
+}
+
+async function hashFile(path: string, algorithm: DigestAlgorithm): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,87 @@
+// Image stream types and the tag history rules (SPEC §2.6, §2.7): how a new tag event joins a
+// tag's history, and how alias tags follow their source.
+
+export interface TagEvent {
+  created: string;
+  dockerImageReference: string;
+  image: string;
+  generation: number;
+}
+
+export interface TagEventCondition {
+  type: 'ImportSuccess';
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+  generation: number;
+}
+
+export interface NamedTagEventList {
+  tag: string;
+  items: TagEvent[] | null;
+  conditions?: TagEventCondition[];
+}
+
+export interface TagReference {
+  name: string;
+  annotations?: Record<string, string> | null;
+  from?: { kind: string; name: string; namespace?: string };
+  reference?: boolean;
+  generation?: number | null;
+  importPolicy?: { insecure?: boolean; scheduled?: boolean; importMode?: string };
+  referencePolicy?: { type: 'Source' | 'Local' };
+}
+
+export interface ImageStream {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; generation?: number; annotations?: Record<string, string>; [k: string]: unknown };
+  spec: { lookupPolicy?: { local: boolean }; dockerImageRepository?: string; tags?: TagReference[] };
+  status?: { dockerImageRepository?: string; publicDockerImageRepository?: string; tags?: NamedTagEventList[] };
+}
+
+/** Adds `event` to the history of `tag`; returns whether anything changed (SPEC §2.7). */
+export function addTagEvent(stream: ImageStream, tag: string, event: TagEvent): boolean {
+  const status = (stream.status ??= {});
+  const tags = (status.tags ??= []);
+  let list = tags.find((t) => t.tag === tag);
+  if (!list) {
+    list = { tag, items: [] };
+    tags.push(list);
+    tags.sort((a, b) => a.tag.localeCompare(b.tag));
+  }
+  const items = (list.items ??= []);
+  const current = items[0];
+  if (current) {
+    const sameRef = current.dockerImageReference === event.dockerImageReference;
+    const sameImage = current.image === event.image;
+    if (sameRef && sameImage && current.generation === event.generation) return false;
+    if (sameRef && sameImage) current.generation = event.generation;
+    else if (sameRef) current.image = event.image;
+    else if (sameImage) current.dockerImageReference = event.dockerImageReference;
+    else items.unshift(event);
+  } else items.unshift(event);
+  delete list.conditions;
+  return true;
+}
+
+/** The spec tags that alias `tag` in the same stream (`--alias`), which follow its newest event. */
+export function trackingTags(stream: ImageStream, tag: string): string[] {
+  const name = stream.metadata.name;
+  return (stream.spec.tags ?? [])
+    .filter((t) => t.from?.kind === 'ImageStreamTag' && (!t.from.namespace || t.from.namespace === stream.metadata.namespace) && (t.from.name === tag || t.from.name === `${name}:${tag}`) && t.name !== tag)
+    .map((t) => t.name);
+}
+
+/** Records `event` on `tag` and on every tag that tracks it; returns whether anything changed. */
+export function recordTagEvent(stream: ImageStream, tag: string, event: TagEvent): boolean {
+  let changed = addTagEvent(stream, tag, event);
+  for (const follower of trackingTags(stream, tag)) changed = addTagEvent(stream, follower, event) || changed;
+  return changed;
+}
+
+/** The newest image of a tag, if it has one. */
+export function latestTagEvent(stream: ImageStream, tag: string): TagEvent | undefined {
+  return stream.status?.tags?.find((t) => t.tag === tag)?.items?.[0];
+}

@@ -1,0 +1,131 @@
+// The behaviour every BlobStore backend must show.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { BlobStore } from '../../src/blobs/blob-store.ts';
+import { isAppError } from '../../src/errors.ts';
+
+export const sha256 = (data: Uint8Array) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+export const sha512 = (data: Uint8Array) => `sha512:${createHash('sha512').update(data).digest('hex')}`;
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export interface BlobStoreFactory {
+  open(): Promise<BlobStore>;
+  /** The same storage opened again, as after a restart (durable backends only). */
+  reopen?: (store: BlobStore) => Promise<BlobStore>;
+}
+
+const code = (expected: string) => (error: unknown) => isAppError(error) && error.ociCode === expected;
+
+export function describeBlobStoreContract(backend: string, factory: BlobStoreFactory): void {
+  describe(`${backend} BlobStore contract`, () => {
+    it('stores content under its sha256 or sha512 digest and reads it back whole or by range', async () => {
+      const store = await factory.open();
+      const content = Buffer.from('hello, registry');
+      for (const digest of [sha256(content), sha512(content)]) {
+        assert.deepEqual(await store.put(digest, content), { digest, size: content.length });
+        assert.deepEqual(await store.stat(digest), { digest, size: content.length });
+        assert.equal((await readAll(await store.read(digest))).toString(), 'hello, registry');
+        assert.equal((await readAll(await store.read(digest, { start: 7, end: 14 }))).toString(), 'registry');
+      }
+    });
+
+    it('refuses content whose digest does not match, and keeps nothing of it', async () => {
+      const store = await factory.open();
+      const claimed = sha256(Buffer.from('other'));
+      await assert.rejects(store.put(claimed, Buffer.from('content')), code('DIGEST_INVALID'));
+      await assert.rejects(store.stat(claimed), code('BLOB_UNKNOWN'));
+    });
+
+    it('answers BLOB_UNKNOWN for missing blobs on stat, read and delete', async () => {
+      const store = await factory.open();
+      const digest = sha256(Buffer.from('missing'));
+      await assert.rejects(store.stat(digest), code('BLOB_UNKNOWN'));
+      await assert.rejects(store.read(digest), code('BLOB_UNKNOWN'));
+      await assert.rejects(store.delete(digest), code('BLOB_UNKNOWN'));
+    });
+
+    it('deletes a blob', async () => {
+      const store = await factory.open();
+      const content = Buffer.from('to delete');
+      await store.put(sha256(content), content);
+      await store.delete(sha256(content));
+      await assert.rejects(store.stat(sha256(content)), code('BLOB_UNKNOWN'));
+    });
+
+    it('assembles an upload from chunks and makes it visible only at commit', async () => {
+      const store = await factory.open();
+      const parts = [Buffer.alloc(100_000, 1), Buffer.alloc(50_000, 2), Buffer.from('end')];
+      const whole = Buffer.concat(parts);
+      const upload = await store.startUpload();
+      let offset = 0;
+      for (const part of parts) {
+        const info = await store.appendUpload(upload.id, offset, part === parts[1] ? Readable.from([part.subarray(0, 10), part.subarray(10)]) : part);
+        offset += part.length;
+        assert.equal(info.size, offset);
+      }
+      assert.equal((await store.uploadStatus(upload.id)).size, whole.length);
+      await assert.rejects(store.stat(sha256(whole)), code('BLOB_UNKNOWN'));
+      assert.deepEqual(await store.commitUpload(upload.id, sha256(whole)), { digest: sha256(whole), size: whole.length });
+      assert.ok((await readAll(await store.read(sha256(whole)))).equals(whole));
+      await assert.rejects(store.uploadStatus(upload.id), code('BLOB_UPLOAD_UNKNOWN'));
+    });
+
+    it('refuses a chunk at the wrong offset and a commit with the wrong digest', async () => {
+      const store = await factory.open();
+      const upload = await store.startUpload();
+      await store.appendUpload(upload.id, 0, Buffer.from('abc'));
+      await assert.rejects(store.appendUpload(upload.id, 10, Buffer.from('x')), code('RANGE_INVALID'));
+      await assert.rejects(store.commitUpload(upload.id, sha256(Buffer.from('abd'))), code('DIGEST_INVALID'));
+      await assert.rejects(store.stat(sha256(Buffer.from('abd'))), code('BLOB_UNKNOWN'));
+      assert.equal((await store.commitUpload(upload.id, sha512(Buffer.from('abc')))).size, 3, 'sha512 works for uploads too');
+    });
+
+    it('refuses an upload past its size limit', async () => {
+      const store = await factory.open();
+      const upload = await store.startUpload();
+      await assert.rejects(store.appendUpload(upload.id, 0, Buffer.alloc(2000), 1000), code('SIZE_INVALID'));
+    });
+
+    it('cancels an upload, and treats unknown or hostile ids as unknown', async () => {
+      const store = await factory.open();
+      const upload = await store.startUpload();
+      await store.cancelUpload(upload.id);
+      await assert.rejects(store.uploadStatus(upload.id), code('BLOB_UPLOAD_UNKNOWN'));
+      for (const id of ['../../etc/passwd', 'x', '00000000-0000-0000-0000-000000000000']) await assert.rejects(store.uploadStatus(id), code('BLOB_UPLOAD_UNKNOWN'));
+    });
+
+    it('takes two concurrent uploads of the same content', async () => {
+      const store = await factory.open();
+      const content = Buffer.alloc(300_000, 7);
+      const upload = async () => {
+        const session = await store.startUpload();
+        await store.appendUpload(session.id, 0, content);
+        return store.commitUpload(session.id, sha256(content));
+      };
+      const [a, b] = await Promise.all([upload(), upload()]);
+      assert.deepEqual(a, b);
+      assert.ok((await readAll(await store.read(sha256(content)))).equals(content));
+    });
+
+    if (factory.reopen) {
+      it('resumes an upload after a restart', async () => {
+        const store = await factory.open();
+        const upload = await store.startUpload();
+        await store.appendUpload(upload.id, 0, Buffer.from('first half, '));
+        const again = await factory.reopen!(store);
+        assert.equal((await again.uploadStatus(upload.id)).size, 12);
+        await again.appendUpload(upload.id, 12, Buffer.from('second half'));
+        const content = Buffer.from('first half, second half');
+        assert.equal((await again.commitUpload(upload.id, sha256(content))).size, content.length);
+        assert.ok((await readAll(await again.read(sha256(content)))).equals(content));
+      });
+    }
+  });
+}
