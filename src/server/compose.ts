@@ -37,11 +37,12 @@ export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir'>): Reso
 export function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore }): ComposedServer {
   if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
   const { logger, clock } = deps;
+  const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
   const tokens = new TokenService({ store, clock });
   const authenticator = new Authenticator({ tokens, store });
   const authorizer = new RbacAuthorizer({ store });
-  const catalogue = createCatalogue(builtInDefinitions, {
+  const catalogue = createCatalogue(builtInDefinitions(() => publicHost), {
     store,
     clock,
     services: {

@@ -10,8 +10,16 @@ import { cronjobs, daemonsets, deployments, jobs, pods, replicasets, replication
 import { projects } from './projects.ts';
 import { projectrequests } from './projectrequests.ts';
 import { users } from './users.ts';
+import { images } from './images.ts';
+import { imageStreamDefinition } from './imagestreams.ts';
+import { imagestreammappings } from './imagestreammappings.ts';
 
-export const builtInDefinitions: readonly ResourceDefinition[] = [
+/** Every kind served; image streams need the registry's public host for their pull specs. */
+export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
+  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings];
+}
+
+const coreDefinitions: readonly ResourceDefinition[] = [
   namespaces,
   secrets,
   serviceaccounts,

@@ -1,0 +1,103 @@
+// image.openshift.io/v1 imagestreams: spec tags with OpenShift's defaults and generation rules, and
+// a status whose repository is computed from the registry's public host (SPEC §1.1, §2.6).
+import type { FieldCause } from '../../errors.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import type { ResourceDefinition } from '../resource-definition.ts';
+import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import { allVerbs } from '../resource-definition.ts';
+import { imageGroup } from './images.ts';
+import { isPlainObject } from '../../kube/object.ts';
+import { ageOf } from '../../kube/human-duration.ts';
+
+const repositoryComponent = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
+const tagName = /^[\w][\w.-]{0,127}$/;
+const fromKinds = ['DockerImage', 'ImageStreamImage', 'ImageStreamTag'];
+export const importModes = ['Legacy', 'PreserveOriginal'];
+
+export function imageStreamDefinition(publicHost: () => string): ResourceDefinition {
+  return {
+    group: imageGroup,
+    version: 'v1',
+    kind: 'ImageStream',
+    resource: 'imagestreams',
+    singular: 'imagestream',
+    shortNames: ['is'],
+    categories: ['all'],
+    namespaced: true,
+    verbs: allVerbs,
+    nameRule: 'path-segment',
+    fields: ['spec', 'status'],
+    hasGeneration: true,
+    hasStatus: true,
+    defaults: (object, old) => applyDefaults(object, old, publicHost()),
+    validate: validateImageStream,
+    table: {
+      columns: [
+        { name: 'Image Repository', type: 'string', description: 'Where images of this stream are pulled from.', priority: 0 },
+        { name: 'Tags', type: 'string', description: 'The most recently updated tags.', priority: 0 },
+        { name: 'Updated', type: 'string', description: 'When a tag last changed.', priority: 0 },
+      ],
+      cells: (object, now) => {
+        const stream = object as unknown as ImageStream;
+        const tags = [...(stream.status?.tags ?? [])].filter((t) => t.items?.length).sort((a, b) => Date.parse(b.items![0].created) - Date.parse(a.items![0].created));
+        const shown = tags.slice(0, 3).map((t) => t.tag).join(',') + (tags.length > 3 ? ` + ${tags.length - 3} more...` : '');
+        return [stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '', shown, tags[0] ? `${ageOf(tags[0].items![0].created, now)} ago` : ''];
+      },
+      noAge: true,
+    },
+  };
+}
+
+function applyDefaults(object: KubeObject, old: KubeObject | undefined, publicHost: string): void {
+  const stream = object as unknown as ImageStream;
+  stream.spec = isPlainObject(stream.spec) ? stream.spec : {};
+  const generation = stream.metadata.generation ?? 1;
+  const oldTags = new Map(((old as unknown as ImageStream | undefined)?.spec?.tags ?? []).map((t) => [t.name, t]));
+  for (const tag of Array.isArray(stream.spec.tags) ? stream.spec.tags : []) {
+    if (!isPlainObject(tag)) continue;
+    tag.importPolicy = { ...tag.importPolicy, importMode: tag.importPolicy?.importMode || 'Legacy' };
+    tag.referencePolicy = { type: tag.referencePolicy?.type || 'Source' };
+    const before = oldTags.get(tag.name);
+    // A user may only ask for a re-import (generation 0); any other value keeps the old one.
+    const requested = tag.generation;
+    const changed = !before || before.from?.name !== tag.from?.name || before.from?.namespace !== tag.from?.namespace || before.from?.kind !== tag.from?.kind || Boolean(before.reference) !== Boolean(tag.reference) || before.importPolicy?.importMode !== tag.importPolicy.importMode;
+    if (changed || requested === 0 || requested === null || requested === undefined || !before?.generation) tag.generation = generation;
+    else tag.generation = before.generation;
+  }
+  const status = (stream.status ??= {});
+  if (!old) status.tags = (status.tags ?? []).filter((t) => (t.items?.length ?? 0) > 0 || (t.conditions?.length ?? 0) > 0);
+  status.dockerImageRepository = `${publicHost}/${stream.metadata.namespace}/${stream.metadata.name}`;
+  status.publicDockerImageRepository = status.dockerImageRepository;
+}
+
+function validateImageStream(object: KubeObject): FieldCause[] {
+  const stream = object as unknown as ImageStream;
+  const causes: FieldCause[] = [];
+  const name = stream.metadata.name;
+  if (!repositoryComponent.test(name) || name.length > 253) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must match "${repositoryComponent.source}"` });
+  if (`${stream.metadata.namespace}/${name}`.length > 255) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: "'namespace/name' cannot be longer than 255 characters" });
+  const tags = stream.spec.tags ?? [];
+  if (!Array.isArray(tags)) return [...causes, { reason: 'FieldValueInvalid', field: 'spec.tags', message: 'must be a list' }];
+  const seen = new Set<string>();
+  tags.forEach((tag: TagReference, i) => {
+    const field = `spec.tags[${i}]`;
+    if (!isPlainObject(tag) || typeof tag.name !== 'string' || !tagName.test(tag.name)) {
+      causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify((tag as TagReference)?.name)}: a tag must be 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'` });
+      return;
+    }
+    if (seen.has(tag.name)) causes.push({ reason: 'FieldValueDuplicate', field: `${field}.name`, message: JSON.stringify(tag.name) });
+    seen.add(tag.name);
+    if (tag.from !== undefined && tag.from !== null) {
+      if (!fromKinds.includes(tag.from.kind)) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.kind`, message: "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'" });
+      if (!tag.from.name) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.name`, message: '' });
+      if (tag.importPolicy?.scheduled && tag.from.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `${field}.importPolicy.scheduled`, message: 'only tags pointing to Docker repositories may be scheduled for background import' });
+    }
+    if (tag.importPolicy?.importMode && !importModes.includes(tag.importPolicy.importMode)) {
+      causes.push({ reason: 'FieldValueInvalid', field: `${field}.importPolicy.importMode`, message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'" });
+    }
+    if (tag.referencePolicy?.type && !['Source', 'Local'].includes(tag.referencePolicy.type)) {
+      causes.push({ reason: 'FieldValueNotSupported', field: `${field}.referencePolicy.type`, message: 'valid values are "Source", "Local"' });
+    }
+  });
+  return causes;
+}
