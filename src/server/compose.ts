@@ -17,6 +17,12 @@ import { builtInDefinitions, createCatalogue } from '../api/resources/catalogue.
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { AppError } from '../errors.ts';
 import { statusResponse } from '../api/http-responses.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
+import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
+import { RegistryFace } from '../registry/registry-face.ts';
+import { RegistryAccess } from '../registry/registry-access.ts';
+import { RepositoryLinks } from '../registry/repository-links.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -34,9 +40,15 @@ export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir'>): Reso
   return new SqliteResourceStore(join(config.dataDir, 'store.db'));
 }
 
-export function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore }): ComposedServer {
+export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>): Promise<BlobStore> {
   if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
+  if (config.store === 'memory') return new MemoryBlobStore();
+  return new FsBlobStore(join(config.dataDir, 'blobs')).init();
+}
+
+export async function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore }): Promise<ComposedServer> {
   const { logger, clock } = deps;
+  const blobs = deps.blobs ?? (await openBlobs(config));
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
   const tokens = new TokenService({ store, clock });
@@ -55,6 +67,17 @@ export function composeServer(config: ServerConfig, deps: { logger: Logger; cloc
   const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
 
+  const registry = new RegistryFace({
+    blobs,
+    store,
+    resources: catalogue,
+    links: new RepositoryLinks(store),
+    access: new RegistryAccess({ authenticator, authorizer }),
+    clock,
+    logger,
+    publicHost: () => publicHost,
+  });
+
   const metrics = new MetricsRegistry();
   const requests = metrics.counter('ims_http_requests_total', 'HTTP requests served, by face, method and status code.');
   const latency = metrics.histogram('ims_http_request_duration_seconds', 'Time to the response headers, by face and method.');
@@ -67,6 +90,7 @@ export function composeServer(config: ServerConfig, deps: { logger: Logger; cloc
       return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
     }
     if (pathname === '/metrics') return { face: 'metrics', response: await metricsResponse(request) };
+    if (registry.serves(pathname)) return { face: 'registry', response: await registry.handle(request, requestId) };
     if (oauth.serves(pathname)) return { face: 'oauth', response: await oauth.handle(request, requestId) };
     if (api.serves(pathname)) return { face: 'api', response: await api.handle(request, requestId) };
     return { face: 'none', response: statusResponse(new AppError('NotFound', 'the server could not find the requested resource')) };

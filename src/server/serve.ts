@@ -12,7 +12,7 @@ import { bootstrap } from './bootstrap.ts';
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const composed = composeServer(config, { logger, clock: systemClock });
+  const composed = await composeServer(config, { logger, clock: systemClock });
   const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
   const shutdown = new AbortController();
   const server = createHttpServer(composed.handle, { shutdown: shutdown.signal, tls: config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined });

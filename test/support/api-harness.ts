@@ -33,7 +33,7 @@ export async function startHarness(flags: string[] = []): Promise<Harness> {
   mkdirSync(dataDir, { recursive: true });
   const config = parseServeFlags(['--data-dir', dataDir, '--store', 'memory', ...flags]);
   const store = new MemoryResourceStore();
-  const server = composeServer(config, { logger: silentLogger, clock: systemClock, store });
+  const server = await composeServer(config, { logger: silentLogger, clock: systemClock, store });
   await bootstrap({ store, tokens: server.tokens, clock: systemClock, dataDir });
   const adminToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   let counter = 0;

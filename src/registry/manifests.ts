@@ -1,0 +1,93 @@
+// Manifests by tag or digest: exact bytes in, exact bytes out. A push is checked against what the
+// repository holds, stored by digest, linked, and recorded as an Image and a stream tag.
+import type { RegistryContext } from './registry-context.ts';
+import type { Repository } from './repository-name.ts';
+import type { ImageStream } from '../image/image-stream.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { parseDigest, isDigest } from '../image/digest.ts';
+import { maxManifestBytes, parseManifest, referencedBlobs } from '../image/manifest.ts';
+import { isNonDistributable } from '../image/media-types.ts';
+import { latestTagEvent } from '../image/image-stream.ts';
+import { digestOf } from '../blobs/digester.ts';
+import { readBodyWithLimit } from '../api/read-body.ts';
+import { isTag } from './repository-name.ts';
+import { checkCanTag, recordPush } from './push-image.ts';
+
+const manifestUnknown = (reference: string) => new AppError('NotFound', `manifest unknown: ${reference.slice(0, 140)}`, { ociCode: 'MANIFEST_UNKNOWN' });
+
+function checkReference(reference: string): void {
+  if (isDigest(reference) || isTag(reference)) return;
+  if (reference.includes(':')) parseDigest(reference);
+  throw new AppError('BadRequest', `invalid tag "${reference.slice(0, 140)}"`, { ociCode: 'TAG_INVALID' });
+}
+
+/** The digest a tag or digest reference names in this repository. */
+async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
+  if (isDigest(reference)) return reference;
+  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+  let stream: ImageStream;
+  try {
+    stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
+    throw error;
+  }
+  const event = latestTagEvent(stream, reference);
+  if (!event?.image) throw manifestUnknown(reference);
+  return event.image;
+}
+
+export async function getManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
+  checkReference(reference);
+  await context.access.require(context.caller, 'pull', repository);
+  const digest = await resolve(context, repository, reference);
+  const link = await context.links.manifestLink(repository, digest);
+  if (!link) throw manifestUnknown(reference);
+  const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"` };
+  if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
+  const chunks: Buffer[] = [];
+  for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+  return new Response(Buffer.concat(chunks), { status: 200, headers });
+}
+
+export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
+  checkReference(reference);
+  await context.access.require(context.caller, 'push', repository);
+  const tag = isDigest(reference) ? undefined : reference;
+  if (tag) await checkCanTag(context, repository);
+  const bytes = await readBodyWithLimit(request, maxManifestBytes);
+  const manifest = parseManifest(bytes, request.headers.get('content-type'));
+  const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
+  const digest = digestOf(bytes, algorithm);
+  if (!tag && digest !== reference) throw new AppError('BadRequest', `manifest digest ${digest} does not match ${reference}`, { ociCode: 'DIGEST_INVALID' });
+  if (manifest.kind === 'image') {
+    for (const blob of referencedBlobs(manifest)) {
+      if (isNonDistributable(blob.mediaType)) continue;
+      if (!(await context.links.blobLink(repository, blob.digest))) throw new AppError('BadRequest', `blob unknown to registry: ${blob.digest}`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
+    }
+  } else {
+    for (const child of manifest.manifests) {
+      if (!(await context.links.manifestLink(repository, child.digest))) throw new AppError('BadRequest', `manifest unknown: the index references ${child.digest}, which this repository does not hold`, { ociCode: 'MANIFEST_UNKNOWN' });
+    }
+  }
+  await context.blobs.put(digest, bytes);
+  await context.links.linkManifest(repository, {
+    digest,
+    mediaType: manifest.mediaType,
+    size: bytes.byteLength,
+    subject: manifest.subject?.digest,
+    artifactType: manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : undefined),
+    annotations: manifest.annotations as Record<string, string> | undefined,
+  });
+  await recordPush(context, repository, digest, manifest, bytes, tag);
+  const headers: Record<string, string> = { location: `/v2/${repository.path}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': '0' };
+  if (manifest.subject) headers['oci-subject'] = manifest.subject.digest;
+  return new Response(null, { status: 201, headers });
+}
+
+export async function deleteManifest(context: RegistryContext, repository: Repository, reference: string): Promise<Response> {
+  if (!isDigest(reference)) throw new AppError('MethodNotAllowed', 'manifests can be deleted by digest only', { ociCode: 'UNSUPPORTED' });
+  await context.access.require(context.caller, 'delete', repository);
+  if (!(await context.links.unlinkManifest(repository, reference))) throw manifestUnknown(reference);
+  return new Response(null, { status: 202, headers: { 'content-length': '0' } });
+}

@@ -1,0 +1,71 @@
+// What a manifest push does to the API (SPEC §8.4): creates the Image and, for a tag, records it on
+// the image stream — creating the stream first if the pusher may create streams.
+import type { KubeObject } from '../kube/object.ts';
+import type { Manifest } from '../image/manifest.ts';
+import type { RegistryContext } from './registry-context.ts';
+import type { Repository } from './repository-name.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { buildImage } from '../image/image-object.ts';
+import { summariseImageConfig } from '../image/image-config.ts';
+import { tagImage } from '../api/resources/imagestreammappings.ts';
+import { images } from '../api/resources/images.ts';
+
+const maxConfigBytes = 8 * 1024 * 1024;
+
+export async function streamExists(context: RegistryContext, repository: Repository): Promise<boolean> {
+  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+  try {
+    await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name);
+    return true;
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return false;
+    throw error;
+  }
+}
+
+/** Checks, before anything is stored, that a push by tag will be able to record itself. */
+export async function checkCanTag(context: RegistryContext, repository: Repository): Promise<void> {
+  if (await streamExists(context, repository)) return;
+  if (!(await context.access.allowed(context.caller, 'create-stream', repository))) {
+    throw new AppError('Forbidden', `CreateImageStreamMapping: denied creating ImageStream ${repository.path}: ${context.caller.user.name} may not create image streams in ${repository.namespace}`, { ociCode: 'DENIED' });
+  }
+}
+
+export async function recordPush(context: RegistryContext, repository: Repository, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined): Promise<void> {
+  let configBytes: Uint8Array | undefined;
+  if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes) configBytes = await readAll(context, manifest.config.digest);
+  const image: KubeObject = buildImage({
+    digest,
+    manifest,
+    manifestBytes,
+    configBytes,
+    config: configBytes ? summariseImageConfig(configBytes) : undefined,
+    dockerImageReference: `${context.publicHost()}/${repository.path}@${digest}`,
+    managed: true,
+  });
+  const system = { ...context.system, namespace: repository.namespace };
+  if (!tag) {
+    await context.resources.storageFor(images).create!({ ...system, namespace: undefined }, image, { dryRun: false }).catch((error: unknown) => {
+      if (!isAppError(error, 'AlreadyExists')) throw error;
+    });
+    return;
+  }
+  if (!(await streamExists(context, repository))) {
+    const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+    await streams.create!(system, { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: repository.name }, spec: {} }, { dryRun: false }).catch((error: unknown) => {
+      if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
+    });
+  }
+  await tagImage({ resources: context.resources, clock: context.clock }, system, repository.name, tag, image);
+}
+
+async function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+// What every registry handler works with.
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { ResourceCatalogue } from '../api/resource-definition.ts';
+import type { RequestContext } from '../api/rest-storage.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { RepositoryLinks } from './repository-links.ts';
+import type { Caller, RegistryAccess } from './registry-access.ts';
+
+export interface RegistryDeps {
+  readonly blobs: BlobStore;
+  readonly store: ResourceStore;
+  readonly resources: ResourceCatalogue;
+  readonly links: RepositoryLinks;
+  readonly access: RegistryAccess;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** host[:port] that pull specs name. */
+  readonly publicHost: () => string;
+}
+
+export interface RegistryContext extends RegistryDeps {
+  readonly caller: Caller;
+  readonly requestId: string;
+  /** Acting as the registry itself (its own service account), for writes the caller was checked for. */
+  readonly system: RequestContext;
+}

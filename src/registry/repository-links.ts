@@ -1,0 +1,110 @@
+// Which blobs and manifests each repository may serve, and which upload session belongs to which
+// repository. Kept in the ResourceStore so every replica sees the same links. A digest known in
+// one repository gives nothing in another unless it is linked there too.
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { Descriptor } from '../image/manifest.ts';
+import type { Repository } from './repository-name.ts';
+import { isAppError } from '../errors.ts';
+
+const group = 'registry.imagestream.io';
+
+export interface ManifestLink {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly subject?: string;
+  readonly artifactType?: string;
+  readonly annotations?: Record<string, string>;
+}
+
+export class RepositoryLinks {
+  private readonly store: ResourceStore;
+
+  constructor(store: ResourceStore) {
+    this.store = store;
+  }
+
+  async linkBlob(repository: Repository, digest: string, size: number): Promise<void> {
+    await this.put(this.blobKey(repository, digest), { digest, size });
+  }
+
+  async blobLink(repository: Repository, digest: string): Promise<{ digest: string; size: number } | undefined> {
+    return this.read(this.blobKey(repository, digest)) as Promise<{ digest: string; size: number } | undefined>;
+  }
+
+  async unlinkBlob(repository: Repository, digest: string): Promise<boolean> {
+    return this.remove(this.blobKey(repository, digest));
+  }
+
+  async linkManifest(repository: Repository, link: ManifestLink): Promise<void> {
+    await this.put(this.manifestKey(repository, link.digest), { ...link });
+    if (link.subject) await this.put(`${group}/referrers/${repository.namespace}/${repository.name}@${link.subject}@${link.digest}`, { ...link });
+  }
+
+  async manifestLink(repository: Repository, digest: string): Promise<ManifestLink | undefined> {
+    return (await this.read(this.manifestKey(repository, digest))) as ManifestLink | undefined;
+  }
+
+  async unlinkManifest(repository: Repository, digest: string): Promise<boolean> {
+    const link = await this.manifestLink(repository, digest);
+    if (link?.subject) await this.remove(`${group}/referrers/${repository.namespace}/${repository.name}@${link.subject}@${digest}`);
+    return this.remove(this.manifestKey(repository, digest));
+  }
+
+  /** Manifests of `repository` whose subject is `subject`, as descriptors (OCI referrers API). */
+  async referrers(repository: Repository, subject: string): Promise<Descriptor[]> {
+    const page = await this.store.list(`${group}/referrers/${repository.namespace}/${repository.name}@${subject}@`);
+    return page.items.map((item) => {
+      const link = item.value as unknown as ManifestLink;
+      return { mediaType: link.mediaType, digest: link.digest, size: link.size, ...(link.artifactType ? { artifactType: link.artifactType } : {}), ...(link.annotations ? { annotations: link.annotations } : {}) };
+    });
+  }
+
+  async recordUpload(id: string, repository: Repository): Promise<void> {
+    await this.put(`${group}/uploads//${id}`, { repository: repository.path });
+  }
+
+  async uploadRepository(id: string): Promise<string | undefined> {
+    return ((await this.read(`${group}/uploads//${id}`)) as { repository?: string } | undefined)?.repository;
+  }
+
+  async forgetUpload(id: string): Promise<void> {
+    await this.remove(`${group}/uploads//${id}`);
+  }
+
+  private blobKey(repository: Repository, digest: string): string {
+    return `${group}/blobs/${repository.namespace}/${repository.name}@${digest}`;
+  }
+
+  private manifestKey(repository: Repository, digest: string): string {
+    return `${group}/manifests/${repository.namespace}/${repository.name}@${digest}`;
+  }
+
+  private async put(key: string, value: Record<string, unknown>): Promise<void> {
+    try {
+      await this.store.create(key, value);
+    } catch (error) {
+      if (!isAppError(error, 'AlreadyExists')) throw error;
+      await this.store.update(key, value);
+    }
+  }
+
+  private async read(key: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.store.get(key)).value;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+  }
+
+  private async remove(key: string): Promise<boolean> {
+    try {
+      await this.store.delete(key);
+      return true;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return false;
+      throw error;
+    }
+  }
+}
