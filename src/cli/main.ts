@@ -18,13 +18,15 @@ import { deleteCommand } from './commands/delete.ts';
 import { createDockerRegistrySecret, createGenericSecret, createToken } from './commands/create-secret.ts';
 import { secretsLink } from './commands/secrets-link.ts';
 import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
+import { registryInfo, registryLogin } from './commands/registry.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
+  registryInfo, registryLogin,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry'];
 
 export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
   try {

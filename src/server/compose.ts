@@ -89,6 +89,9 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       await store.currentResourceVersion();
       return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
     }
+    if (pathname === '/.well-known/imagestream') {
+      return { face: 'health', response: new Response(JSON.stringify({ registryHost: publicHost }), { headers: { 'content-type': 'application/json' } }) };
+    }
     if (pathname === '/metrics') return { face: 'metrics', response: await metricsResponse(request) };
     if (registry.serves(pathname)) return { face: 'registry', response: await registry.handle(request, requestId) };
     if (oauth.serves(pathname)) return { face: 'oauth', response: await oauth.handle(request, requestId) };

@@ -11,6 +11,7 @@ import { buildOciLayout, type OciLayout } from '../support/oci-images.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 import { distributionBinary, startDistribution } from '../support/distribution-registry.ts';
+import { cliSession } from '../support/run-cli.ts';
 
 const skopeoBinary = findExecutable('skopeo');
 const skip = missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ?? missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
@@ -102,6 +103,17 @@ describe('skopeo interop', { skip }, () => {
     } finally {
       await distribution.stop();
     }
+  });
+
+  it('pushes with the auth file `ims registry login --to` writes', async () => {
+    const ims = cliSession();
+    assert.equal((await ims.run(['login', server.url, '--token', server.adminToken])).code, 0);
+    assert.equal((await ims.run(['registry', 'info'])).stdout, `${host}\n`);
+    const authFile = join(makeTempDir('ims-auth'), 'auth.json');
+    const login = await ims.run(['registry', 'login', '--to', authFile]);
+    assert.equal(login.stdout, `Saved credentials for ${host} into ${authFile}\n`, login.stderr);
+    const pushed = await skopeo(['copy', '--dest-tls-verify=false', '--authfile', authFile, `oci:${layout.dir}:single`, `docker://${host}/default/via-authfile:v1`]);
+    assert.equal(pushed.code, 0, pushed.stderr);
   });
 
   it('refuses a push without credentials', async () => {

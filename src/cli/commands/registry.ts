@@ -1,0 +1,60 @@
+// `ims registry info` and `ims registry login`: where the integrated registry is, and credentials
+// for it in the docker or containers auth file, so skopeo, podman and docker just work.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Command, CommandContext } from '../command.ts';
+import { CliError } from '../cli-error.ts';
+
+async function registryHost(context: CommandContext): Promise<string> {
+  const override = context.args.strings.get('registry');
+  if (override) return override;
+  const info = await context.client().json<{ registryHost?: string }>('GET', '/.well-known/imagestream');
+  if (!info.registryHost) throw new CliError('the server did not say where its registry is; pass --registry HOST');
+  return info.registryHost;
+}
+
+export const registryInfo: Command = {
+  path: 'registry info',
+  summary: "Print the integrated registry's host",
+  usage: 'ims registry info',
+  examples: '  # Tag an image for the registry\n  podman tag myimage "$(ims registry info)/$(ims project -q)/myimage:latest"',
+  flags: [{ name: 'registry', type: 'string', help: 'use this registry host instead of asking the server', placeholder: 'HOST' }],
+  async run(context) {
+    context.out(`${await registryHost(context)}\n`);
+  },
+};
+
+export const registryLogin: Command = {
+  path: 'registry login',
+  summary: 'Save credentials for the integrated registry for skopeo, podman and docker',
+  usage: 'ims registry login [--to FILE] [--registry HOST]',
+  examples: `  # Write to ~/.docker/config.json (or $DOCKER_CONFIG/config.json)
+  ims registry login
+
+  # Write a containers auth.json for podman and skopeo
+  ims registry login --to "\${XDG_RUNTIME_DIR}/containers/auth.json"`,
+  flags: [
+    { name: 'to', type: 'string', help: 'the auth file to write (default: the docker config file)', placeholder: 'FILE' },
+    { name: 'registry', type: 'string', help: 'the registry host to save credentials for', placeholder: 'HOST' },
+  ],
+  async run(context) {
+    const token = context.args.strings.get('token') ?? (process.env.IMS_TOKEN || context.config.token);
+    if (!token) throw new CliError("you are not logged in: run 'ims login' first");
+    const host = await registryHost(context);
+    const user = (await context.client().json<{ metadata: { name: string } }>('GET', '/apis/user.openshift.io/v1/users/~')).metadata.name;
+    const file = context.args.strings.get('to') ?? join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+    let config: { auths?: Record<string, unknown> } = {};
+    if (existsSync(file)) {
+      try {
+        config = JSON.parse(readFileSync(file, 'utf8')) as typeof config;
+      } catch (error) {
+        throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+      }
+    }
+    config.auths = { ...config.auths, [host]: { auth: Buffer.from(`${user.replace(/:/g, '-')}:${token}`).toString('base64') } };
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    context.out(`Saved credentials for ${host} into ${file}\n`);
+  },
+};
