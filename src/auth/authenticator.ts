@@ -1,7 +1,10 @@
 // Finds who a request comes from: a bearer token (a user's or a service account's), Basic
 // credentials whose password is a token (as the registry accepts), or nobody (anonymous).
 import type { ResourceStore } from '../store/resource-store.ts';
-import type { TokenService } from './tokens.ts';
+import type { TokenService, TokenSubject } from './tokens.ts';
+import { hashOf } from './tokens.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { WatchedCache } from '../store/watched-cache.ts';
 import type { UserInfo } from './user.ts';
 import { anonymousUser, loggedInUser, serviceAccountUser } from './user.ts';
 import { isAppError } from '../errors.ts';
@@ -13,8 +16,11 @@ export type Authentication =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 export interface AuthenticatorDeps {
-  readonly tokens: Pick<TokenService, 'lookup'>;
+  readonly tokens: Pick<TokenService, 'find'>;
   readonly store: Pick<ResourceStore, 'get'>;
+  readonly clock: Clock;
+  /** Token hash → who it is and until when; emptied by any change to tokens, users or service accounts. */
+  readonly cache?: WatchedCache<{ user: UserInfo; expiresAt?: number } | null>;
 }
 
 export class Authenticator {
@@ -35,8 +41,20 @@ export class Authenticator {
   }
 
   async userForToken(token: string): Promise<UserInfo | undefined> {
-    const subject = await this.deps.tokens.lookup(token);
-    if (!subject) return undefined;
+    const load = () => this.resolve(token);
+    const found = this.deps.cache ? await this.deps.cache.get(hashOf(token), load) : await load();
+    if (!found || (found.expiresAt !== undefined && found.expiresAt <= this.deps.clock.now().getTime())) return undefined;
+    return found.user;
+  }
+
+  private async resolve(token: string): Promise<{ user: UserInfo; expiresAt?: number } | null> {
+    const found = await this.deps.tokens.find(token);
+    if (!found) return null;
+    const user = await this.userOf(found.subject);
+    return user ? { user, expiresAt: found.expiresAt } : null;
+  }
+
+  private async userOf(subject: TokenSubject): Promise<UserInfo | undefined> {
     if (subject.kind === 'serviceaccount') {
       // A deleted service account's tokens stop working at once, as in Kubernetes.
       if (!(await this.exists(objectKey('', 'serviceaccounts', subject.namespace, subject.name)))) return undefined;

@@ -47,6 +47,13 @@ export class TokenService {
 
   /** The subject of a valid, unexpired token, or undefined. */
   async lookup(token: string): Promise<TokenSubject | undefined> {
+    const found = await this.find(token);
+    if (!found || (found.expiresAt !== undefined && found.expiresAt <= this.deps.clock.now().getTime())) return undefined;
+    return found.subject;
+  }
+
+  /** The subject and expiry (ms since the epoch) of a stored token, expired or not. */
+  async find(token: string): Promise<{ subject: TokenSubject; expiresAt?: number } | undefined> {
     if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
     let record: StoredToken;
     try {
@@ -58,8 +65,7 @@ export class TokenService {
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    if (record.expiresAt && Date.parse(record.expiresAt) <= this.deps.clock.now().getTime()) return undefined;
-    return record.subject;
+    return { subject: record.subject, expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined };
   }
 
   /** Forgets a token (logout). Unknown tokens are ignored. */
@@ -71,7 +77,7 @@ export class TokenService {
   }
 }
 
-function hashOf(token: string): string {
+export function hashOf(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 

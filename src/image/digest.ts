@@ -27,12 +27,10 @@ export function parseDigest(text: string): Digest {
 }
 
 export function isDigest(text: string): boolean {
-  try {
-    parseDigest(text);
-    return true;
-  } catch {
-    return false;
-  }
+  const match = grammar.exec(text);
+  if (!match) return false;
+  const algorithm = match[1];
+  return (algorithm === 'sha256' || algorithm === 'sha512') && match[2].length === hexLength[algorithm] && /^[a-f0-9]+$/.test(match[2]);
 }
 
 function invalidDigest(message: string): AppError {

@@ -24,17 +24,20 @@ function checkReference(reference: string): void {
 /** The digest a tag or digest reference names in this repository. */
 async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
   if (isDigest(reference)) return reference;
-  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
-  let stream: ImageStream;
-  try {
-    stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
-    throw error;
-  }
-  const event = latestTagEvent(stream, reference);
-  if (!event?.image) throw manifestUnknown(reference);
-  return event.image;
+  const load = async () => {
+    const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+    try {
+      const stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
+      return { exists: true, digest: latestTagEvent(stream, reference)?.image || undefined };
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return { exists: false };
+      throw error;
+    }
+  };
+  const found = context.tags ? await context.tags.get(`${repository.path}:${reference}`, load) : await load();
+  if (!found.exists) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
+  if (!found.digest) throw manifestUnknown(reference);
+  return found.digest;
 }
 
 export async function getManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
@@ -45,9 +48,14 @@ export async function getManifest(context: RegistryContext, request: Request, re
   if (!link) throw manifestUnknown(reference);
   const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"` };
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
-  const chunks: Buffer[] = [];
-  for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-  return new Response(Buffer.concat(chunks), { status: 200, headers });
+  let bytes = context.manifests?.get(digest);
+  if (!bytes) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+    bytes = Buffer.concat(chunks);
+    context.manifests?.set(digest, bytes);
+  }
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
 export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {

@@ -7,6 +7,8 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { RepositoryLinks } from './repository-links.ts';
 import type { Caller, RegistryAccess } from './registry-access.ts';
+import type { WatchedCache } from '../store/watched-cache.ts';
+import type { ManifestCache } from './manifest-cache.ts';
 
 export interface RegistryDeps {
   readonly blobs: BlobStore;
@@ -16,6 +18,9 @@ export interface RegistryDeps {
   readonly access: RegistryAccess;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Stream tag → digest lookups, emptied by any image stream change. */
+  readonly tags?: WatchedCache<{ exists: boolean; digest?: string }>;
+  readonly manifests?: ManifestCache;
   /** host[:port] that pull specs name. */
   readonly publicHost: () => string;
 }

@@ -5,6 +5,7 @@ import type { ResourceStore } from '../store/resource-store.ts';
 import type { Descriptor } from '../image/manifest.ts';
 import type { Repository } from './repository-name.ts';
 import { isAppError } from '../errors.ts';
+import type { WatchedCache } from '../store/watched-cache.ts';
 
 const group = 'registry.imagestream.io';
 
@@ -19,9 +20,11 @@ export interface ManifestLink {
 
 export class RepositoryLinks {
   private readonly store: ResourceStore;
+  private readonly cache?: WatchedCache<Record<string, unknown> | null>;
 
-  constructor(store: ResourceStore) {
+  constructor(store: ResourceStore, cache?: WatchedCache<Record<string, unknown> | null>) {
     this.store = store;
+    this.cache = cache;
   }
 
   async linkBlob(repository: Repository, digest: string, size: number): Promise<void> {
@@ -90,12 +93,15 @@ export class RepositoryLinks {
   }
 
   private async read(key: string): Promise<Record<string, unknown> | undefined> {
-    try {
-      return (await this.store.get(key)).value;
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    const load = async () => {
+      try {
+        return (await this.store.get(key)).value;
+      } catch (error) {
+        if (isAppError(error, 'NotFound')) return null;
+        throw error;
+      }
+    };
+    return (this.cache ? await this.cache.get(key, load) : await load()) ?? undefined;
   }
 
   private async remove(key: string): Promise<boolean> {

@@ -23,6 +23,9 @@ import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { RegistryFace } from '../registry/registry-face.ts';
 import { RegistryAccess } from '../registry/registry-access.ts';
 import { RepositoryLinks } from '../registry/repository-links.ts';
+import { ManifestCache } from '../registry/manifest-cache.ts';
+import { WatchedCache } from '../store/watched-cache.ts';
+import type { UserInfo } from '../auth/user.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -51,9 +54,15 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const blobs = deps.blobs ?? (await openBlobs(config));
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
+  const lifetime = new AbortController();
   const tokens = new TokenService({ store, clock });
-  const authenticator = new Authenticator({ tokens, store });
-  const authorizer = new RbacAuthorizer({ store });
+  const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'core/serviceaccounts/']);
+  const decisionCache = new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']);
+  const linkCache = new WatchedCache<Record<string, unknown> | null>(store, ['registry.imagestream.io/']);
+  const tagCache = new WatchedCache<{ exists: boolean; digest?: string }>(store, ['image.openshift.io/imagestreams/']);
+  for (const cache of [tokenCache, decisionCache, linkCache, tagCache]) cache.start(lifetime.signal, logger);
+  const authenticator = new Authenticator({ tokens, store, clock, cache: tokenCache });
+  const authorizer = new RbacAuthorizer({ store, decisions: decisionCache });
   const catalogue = createCatalogue(builtInDefinitions(() => publicHost), {
     store,
     clock,
@@ -71,7 +80,9 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     blobs,
     store,
     resources: catalogue,
-    links: new RepositoryLinks(store),
+    links: new RepositoryLinks(store, linkCache),
+    tags: tagCache,
+    manifests: new ManifestCache(64 * 1024 * 1024),
     access: new RegistryAccess({ authenticator, authorizer }),
     clock,
     logger,
@@ -129,5 +140,13 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     }
   };
 
-  return { handle, store, tokens, close: () => store.close() };
+  return {
+    handle,
+    store,
+    tokens,
+    close: async () => {
+      lifetime.abort();
+      await store.close();
+    },
+  };
 }

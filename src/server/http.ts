@@ -28,7 +28,10 @@ export function createHttpServer(handler: FetchHandler, options: HttpServerOptio
 async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal, secure: boolean): Promise<void> {
   const aborter = new AbortController();
   const abort = () => aborter.abort();
-  res.once('close', abort);
+  // Only a client that goes away before the answer is complete aborts the request.
+  res.once('close', () => {
+    if (!res.writableFinished) abort();
+  });
   shutdown.addEventListener('abort', abort, { once: true });
   const incomingId = req.headers['x-request-id'];
   const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();

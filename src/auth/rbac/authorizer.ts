@@ -1,11 +1,12 @@
 // RBAC authorization read straight from the store: cluster role bindings, then the role bindings of
-// the request's namespace. Never caches a decision, so a new binding counts at the next request.
+// the request's namespace. Decisions may be cached only until the next change to any RBAC object.
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { UserInfo } from '../user.ts';
 import type { RequestAttributes, Role, RoleBinding } from './rbac-types.ts';
 import { ruleAllows, subjectMatches } from './rule-matching.ts';
 import { objectKey, resourcePrefix } from '../../kube/object.ts';
 import { isAppError } from '../../errors.ts';
+import type { WatchedCache } from '../../store/watched-cache.ts';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 
@@ -15,12 +16,20 @@ export interface Authorizer {
 
 export class RbacAuthorizer implements Authorizer {
   private readonly store: Pick<ResourceStore, 'get' | 'list'>;
+  private readonly decisions?: WatchedCache<boolean>;
 
-  constructor(deps: { store: Pick<ResourceStore, 'get' | 'list'> }) {
+  /** With `decisions`, answers are cached until any RBAC object changes. */
+  constructor(deps: { store: Pick<ResourceStore, 'get' | 'list'>; decisions?: WatchedCache<boolean> }) {
     this.store = deps.store;
+    this.decisions = deps.decisions;
   }
 
   async authorize(user: UserInfo, request: RequestAttributes): Promise<boolean> {
+    if (!this.decisions) return this.decide(user, request);
+    return this.decisions.get(JSON.stringify([user.name, user.groups, request]), () => this.decide(user, request));
+  }
+
+  private async decide(user: UserInfo, request: RequestAttributes): Promise<boolean> {
     const clusterBindings = await this.bindings(resourcePrefix(rbacGroup, 'clusterrolebindings', ''));
     for (const binding of clusterBindings) {
       if (!binding.subjects?.some((s) => subjectMatches(s, user, undefined))) continue;

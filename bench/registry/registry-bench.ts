@@ -1,0 +1,90 @@
+// Registry benchmark, side by side with the distribution registry in one run, same image:
+// manifest GET req/s (wrk, 32 connections), blob GET MB/s on a 256 MiB layer (1 and 4 streams),
+// and push MB/s with skopeo. Needs skopeo, docker-registry and wrk.
+//   node bench/registry/registry-bench.ts [--layer-mb 256] [--seconds 10]
+import { execFileSync, execFile } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startServer } from '../../test/support/serve-process.ts';
+import { startDistribution } from '../../test/support/distribution-registry.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
+const layerMb = option('layer-mb', 256);
+const seconds = option('seconds', 10);
+
+function buildLayout(dir: string): void {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const hash = createHash('sha256');
+  const temp = join(dir, 'layer.tmp');
+  const fd = openSync(temp, 'w');
+  for (let i = 0; i < layerMb; i++) {
+    const chunk = randomBytes(1024 * 1024);
+    hash.update(chunk);
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+  const layerDigest = hash.digest('hex');
+  execFileSync('mv', [temp, join(dir, 'blobs', 'sha256', layerDigest)]);
+  const put = (bytes: Buffer) => {
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
+    return { digest: `sha256:${hex}`, size: bytes.length };
+  };
+  const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] }, config: {} })));
+  const manifest = put(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layerMb * 1024 * 1024 }] })));
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }));
+}
+
+function run(command: string, commandArgs: string[]): Promise<string> {
+  return new Promise((resolve, reject) => execFile(command, commandArgs, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(`${command}: ${stderr}`)) : resolve(stdout))));
+}
+
+async function blobThroughput(url: string, headers: Record<string, string>, streams: number): Promise<number> {
+  const started = performance.now();
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: streams }, async () => {
+      const response = await fetch(url, { headers });
+      for await (const chunk of response.body!) bytes += (chunk as Uint8Array).byteLength;
+    }),
+  );
+  return bytes / 1024 / 1024 / ((performance.now() - started) / 1000);
+}
+
+const dir = join(tmpdir(), `ims-registry-bench-${process.pid}`);
+buildLayout(dir);
+const ims = await startServer(['--log-level', 'warn']);
+const distribution = await startDistribution();
+const targets = [
+  { name: 'distribution 2.8', host: distribution.host, repo: 'bench/big', headers: {} as Record<string, string>, creds: [] as string[] },
+  { name: 'imagestream', host: ims.url.replace('http://', ''), repo: 'default/big', headers: { authorization: `Bearer ${ims.adminToken}` }, creds: ['--dest-creds', `bench:${ims.adminToken}`] },
+];
+const rows: string[] = [];
+try {
+  for (const target of targets) {
+    const pushStarted = performance.now();
+    await run('skopeo', ['--insecure-policy', 'copy', '--dest-tls-verify=false', ...target.creds, `oci:${dir}:big`, `docker://${target.host}/${target.repo}:latest`]);
+    const pushMbs = layerMb / ((performance.now() - pushStarted) / 1000);
+    const manifestUrl = `http://${target.host}/v2/${target.repo}/manifests/latest`;
+    const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+    const manifest = await fetch(manifestUrl, { headers: { ...target.headers, accept } });
+    const layer = (JSON.parse(await manifest.text()) as { layers: { digest: string }[] }).layers[0].digest;
+    const wrkArgs = ['-t2', '-c32', `-d${seconds}s`, '-H', `Accept: ${accept}`, ...Object.entries(target.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), manifestUrl];
+    const wrk = await run('wrk', wrkArgs);
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk)?.[1] ?? 0);
+    const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(wrk)?.[1] ?? '0';
+    const blobUrl = `http://${target.host}/v2/${target.repo}/blobs/${layer}`;
+    const one = await blobThroughput(blobUrl, target.headers, 1);
+    const four = await blobThroughput(blobUrl, target.headers, 4);
+    rows.push(`| ${target.name} | ${rps.toFixed(0)}${non2xx !== '0' ? ` (${non2xx} errors)` : ''} | ${one.toFixed(0)} | ${four.toFixed(0)} | ${pushMbs.toFixed(0)} |`);
+  }
+} finally {
+  await ims.stop();
+  await distribution.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.stdout.write(`layer: ${layerMb} MiB, wrk: 2 threads, 32 connections, ${seconds}s\n\n| registry | manifest GET req/s | blob GET MB/s (1 stream) | blob GET MB/s (4 streams) | push MB/s (skopeo) |\n|---|---|---|---|---|\n${rows.join('\n')}\n`);
