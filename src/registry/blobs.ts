@@ -1,11 +1,11 @@
 // Blob reads (whole or by range) and deletes within a repository.
-import { Readable } from 'node:stream';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
 import { AppError } from '../errors.ts';
 import { parseDigest } from '../image/digest.ts';
 import { blobUnknown } from '../blobs/blob-errors.ts';
 import { markStreaming } from '../lib/streaming-response.ts';
+import { lazyWebStream } from '../lib/node-streams.ts';
 
 export async function getBlob(context: RegistryContext, request: Request, repository: Repository, digest: string): Promise<Response> {
   parseDigest(digest);
@@ -32,7 +32,7 @@ export async function getBlob(context: RegistryContext, request: Request, reposi
   const status = range ? 206 : 200;
   if (request.method === 'HEAD') return new Response(null, { status, headers });
   const stream = await context.blobs.read(digest, range ?? undefined);
-  return markStreaming(new Response(Readable.toWeb(stream) as ReadableStream, { status, headers }));
+  return markStreaming(new Response(lazyWebStream(stream), { status, headers }));
 }
 
 export async function deleteBlob(context: RegistryContext, repository: Repository, digest: string): Promise<Response> {

@@ -8,9 +8,11 @@ import { parseDigest } from '../image/digest.ts';
 import { parseRepository } from './repository-name.ts';
 import { requireRepositoryMatch } from './blobs.ts';
 import { rangeInvalid } from '../blobs/blob-errors.ts';
+import { takeNodeStream } from '../lib/node-streams.ts';
 
 function bodyStream(request: Request): Readable | Uint8Array {
-  return request.body ? Readable.fromWeb(request.body as import('node:stream/web').ReadableStream) : new Uint8Array();
+  if (!request.body) return new Uint8Array();
+  return takeNodeStream(request.body) ?? Readable.fromWeb(request.body as import('node:stream/web').ReadableStream);
 }
 
 function sessionHeaders(repository: Repository, id: string, size: number): Record<string, string> {

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { isStreaming } from '../lib/streaming-response.ts';
+import { lazyWebStream, takeNodeStream } from '../lib/node-streams.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
@@ -59,7 +60,8 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
     }
     res.writeHead(response.status, headers);
     res.flushHeaders();
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+    const direct = takeNodeStream(response.body);
+    await pipeline(direct ?? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
   } catch (error) {
     if (!res.headersSent) {
       res.writeHead(500, { 'content-type': 'text/plain' });
@@ -84,7 +86,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, secure: boolean): 
     method: req.method,
     headers,
     signal,
-    body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? lazyWebStream(req) : undefined,
     duplex: 'half',
   } as RequestInit);
 }
