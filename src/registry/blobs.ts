@@ -6,11 +6,12 @@ import { parseDigest } from '../image/digest.ts';
 import { blobUnknown } from '../blobs/blob-errors.ts';
 import { markStreaming } from '../lib/streaming-response.ts';
 import { lazyWebStream } from '../lib/node-streams.ts';
+import { streamReferences } from './stream-references.ts';
 
 export async function getBlob(context: RegistryContext, request: Request, repository: Repository, digest: string): Promise<Response> {
   parseDigest(digest);
   await context.access.require(context.caller, 'pull', repository);
-  if (!(await context.links.blobLink(repository, digest))) throw blobUnknown(digest);
+  if (!(await context.links.blobLink(repository, digest)) && !(await streamReferences(context, repository)).blobs.has(digest)) throw blobUnknown(digest);
   const { size } = await context.blobs.stat(digest);
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',

@@ -3,6 +3,8 @@
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
 import type { ImageStream } from '../image/image-stream.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { StoredResource } from '../api/stored-resource.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { parseDigest, isDigest } from '../image/digest.ts';
 import { maxManifestBytes, parseManifest, referencedBlobs } from '../image/manifest.ts';
@@ -12,6 +14,7 @@ import { digestOf } from '../blobs/digester.ts';
 import { readBodyWithLimit } from '../api/read-body.ts';
 import { isTag } from './repository-name.ts';
 import { checkCanTag, recordPush } from './push-image.ts';
+import { streamReferences } from './stream-references.ts';
 
 const manifestUnknown = (reference: string) => new AppError('NotFound', `manifest unknown: ${reference.slice(0, 140)}`, { ociCode: 'MANIFEST_UNKNOWN' });
 
@@ -40,11 +43,24 @@ async function resolve(context: RegistryContext, repository: Repository, referen
   return found.digest;
 }
 
+/** A manifest the stream references (pushed to another repository) that this registry holds. */
+async function referencedManifest(context: RegistryContext, repository: Repository, digest: string): Promise<{ mediaType: string; size: number } | undefined> {
+  const found = (await streamReferences(context, repository)).manifests.get(digest);
+  if (!found) return undefined;
+  try {
+    const { size } = await context.blobs.stat(digest);
+    return { mediaType: found.mediaType, size };
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return undefined;
+    throw error;
+  }
+}
+
 export async function getManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
   checkReference(reference);
   await context.access.require(context.caller, 'pull', repository);
   const digest = await resolve(context, repository, reference);
-  const link = await context.links.manifestLink(repository, digest);
+  const link = (await context.links.manifestLink(repository, digest)) ?? (await referencedManifest(context, repository, digest));
   if (!link) throw manifestUnknown(reference);
   const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"` };
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
@@ -96,6 +112,33 @@ export async function putManifest(context: RegistryContext, request: Request, re
 export async function deleteManifest(context: RegistryContext, repository: Repository, reference: string): Promise<Response> {
   if (!isDigest(reference)) throw new AppError('MethodNotAllowed', 'manifests can be deleted by digest only', { ociCode: 'UNSUPPORTED' });
   await context.access.require(context.caller, 'delete', repository);
-  if (!(await context.links.unlinkManifest(repository, reference))) throw manifestUnknown(reference);
+  const unlinked = await context.links.unlinkManifest(repository, reference);
+  const untagged = await forgetInStream(context, repository, reference);
+  if (!unlinked && !untagged) throw manifestUnknown(reference);
   return new Response(null, { status: 202, headers: { 'content-length': '0' } });
+}
+
+/** Drops the digest from the stream's tag history, as deleting a manifest drops its tags in a registry. */
+async function forgetInStream(context: RegistryContext, repository: Repository, digest: string): Promise<boolean> {
+  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!) as StoredResource;
+  const system = { ...context.system, namespace: repository.namespace };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let stream: ImageStream;
+    try {
+      stream = (await streams.get(system, repository.name)) as unknown as ImageStream;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return false;
+      throw error;
+    }
+    const tags = stream.status?.tags ?? [];
+    if (!tags.some((t) => t.items?.some((i) => i.image === digest))) return false;
+    stream.status!.tags = tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);
+    try {
+      await streams.updateStatus(system, repository.name, stream as unknown as KubeObject, { dryRun: false });
+      return true;
+    } catch (error) {
+      if (!isAppError(error, 'Conflict')) throw error;
+    }
+  }
+  throw new AppError('Conflict', `the image stream ${repository.path} kept changing; try the delete again`);
 }

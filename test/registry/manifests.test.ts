@@ -157,3 +157,21 @@ describe('manifests and image streams', () => {
     assert.equal((await registryRequest(h, 'GET', '/v2/default/deleting/manifests/v1')).status, 404);
   });
 });
+
+describe('images referenced from another stream', () => {
+  it('serves manifests and blobs an image stream references, and nothing it does not', async () => {
+    const h = await startHarness();
+    const pushed = await pushImage(h, 'default/origin', 'v1', 'shared');
+    await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'copy' }, spec: {} } });
+    await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'unrelated' }, spec: {} } });
+    const mapped = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', { body: { metadata: { name: 'copy' }, image: { metadata: { name: pushed.digest }, dockerImageReference: `127.0.0.1:8080/default/origin@${pushed.digest}` }, tag: 'v1' } });
+    assert.equal(mapped.status, 201, mapped.text);
+    const manifest = await registryRequest(h, 'GET', '/v2/default/copy/manifests/v1');
+    assert.equal(manifest.status, 200);
+    assert.ok(manifest.bytes.equals(pushed.manifest));
+    assert.equal((await registryRequest(h, 'GET', `/v2/default/copy/blobs/${pushed.layerDigest}`)).bytes.toString(), 'layer-shared');
+    assert.equal((await registryRequest(h, 'GET', `/v2/default/copy/blobs/${pushed.configDigest}`)).status, 200);
+    assert.equal((await registryRequest(h, 'GET', `/v2/default/unrelated/blobs/${pushed.layerDigest}`)).status, 404);
+    assert.equal((await registryRequest(h, 'GET', `/v2/default/unrelated/manifests/${pushed.digest}`)).status, 404);
+  });
+});
