@@ -23,14 +23,14 @@ export class Counter implements Metric {
   }
 
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelText(labels);
+    const key = Object.values(labels).join('\u0000');
     const entry = this.values.get(key) ?? { labels, value: 0 };
     entry.value += by;
     this.values.set(key, entry);
   }
 
   get(labels: Labels = {}): number {
-    return this.values.get(labelText(labels))?.value ?? 0;
+    return this.values.get(Object.values(labels).join('\u0000'))?.value ?? 0;
   }
 
   render(): string {
@@ -53,7 +53,7 @@ export class Histogram implements Metric {
   }
 
   observe(labels: Labels, value: number): void {
-    const key = labelText(labels);
+    const key = Object.values(labels).join('\u0000');
     const entry = this.series.get(key) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
     this.buckets.forEach((bound, i) => {
       if (value <= bound) entry.counts[i] += 1;

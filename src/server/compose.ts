@@ -93,8 +93,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const requests = metrics.counter('ims_http_requests_total', 'HTTP requests served, by face, method and status code.');
   const latency = metrics.histogram('ims_http_request_duration_seconds', 'Time to the response headers, by face and method.');
 
-  const route = async (request: Request, requestId: string): Promise<{ face: string; response: Response }> => {
-    const { pathname } = new URL(request.url);
+  const route = async (request: Request, requestId: string, pathname: string): Promise<{ face: string; response: Response }> => {
     if (pathname === '/healthz' || pathname === '/livez') return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
     if (pathname === '/readyz') {
       await store.currentResourceVersion();
@@ -121,10 +120,11 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
 
   const handle = async (request: Request, requestId: string): Promise<Response> => {
     const started = performance.now();
+    const { pathname } = new URL(request.url);
     let face = 'none';
     let status = 500;
     try {
-      const routed = await route(request, requestId);
+      const routed = await route(request, requestId, pathname);
       face = routed.face;
       status = routed.response.status;
       return routed.response;
@@ -135,7 +135,6 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       const seconds = (performance.now() - started) / 1000;
       requests.inc({ face, method: request.method, code: String(status) });
       latency.observe({ face, method: request.method }, seconds);
-      const { pathname } = new URL(request.url);
       logger.debug('request', { requestId, method: request.method, path: pathname, status, ms: Math.round(seconds * 1000) });
     }
   };
