@@ -1,13 +1,15 @@
 // BlobStore on a local filesystem. A blob becomes visible only by rename after its digest was
 // verified and its bytes fsynced; upload sessions are plain files, so they survive a restart.
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID, createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from '../blob-store.ts';
 import { blobUnknown, checkUploadId, digestMismatch, rangeInvalid, uploadTooLarge, uploadUnknown } from '../blob-errors.ts';
 import { parseDigest, type DigestAlgorithm } from '../../image/digest.ts';
+
+const syncEveryBytes = 16 * 1024 * 1024;
+const writeBatchBytes = 1024 * 1024;
 
 interface LiveUpload {
   /** Running hashes of the bytes so far, valid while `size` matches the file. */
@@ -89,21 +91,44 @@ export class FsBlobStore implements BlobStore {
       if (offset !== current.size) throw rangeInvalid(current.size, offset);
       const hashes = live.size === current.size ? live.hashes : undefined;
       let size = current.size;
-      const counted = async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
+      const source = data instanceof Uint8Array ? [Buffer.from(data)] : data;
+      const handle = await fs.open(join(this.uploadDir(id), 'data'), 'a');
+      try {
+        // Flush to disk as the upload arrives, so the fsync at commit has little left to do.
+        let unsynced = 0;
+        let syncing: Promise<void> = Promise.resolve();
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        const flush = async () => {
+          if (pendingBytes === 0) return;
+          const batch = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+          pending = [];
+          unsynced += pendingBytes;
+          pendingBytes = 0;
+          await handle.write(batch);
+          if (unsynced >= syncEveryBytes) {
+            await syncing;
+            syncing = handle.datasync();
+            unsynced = 0;
+          }
+        };
+        for await (const chunk of source as AsyncIterable<Buffer>) {
           size += chunk.byteLength;
           if (size > limit) throw uploadTooLarge(limit);
           for (const hash of hashes?.values() ?? []) hash.update(chunk);
-          yield chunk;
+          // Fewer, larger writes: network chunks are small.
+          pending.push(chunk);
+          pendingBytes += chunk.byteLength;
+          if (pendingBytes >= writeBatchBytes) await flush();
         }
-      };
-      const source = data instanceof Uint8Array ? Readable.from([Buffer.from(data)]) : data;
-      try {
-        await pipeline(source, counted, createWriteStream(join(this.uploadDir(id), 'data'), { flags: 'a' }));
+        await flush();
+        await syncing;
       } catch (error) {
         // A failed append leaves a file the running hash no longer describes: hash again at commit.
         live.size = -1;
         throw error;
+      } finally {
+        await handle.close();
       }
       if (hashes) live.size = size;
       return { id, size, startedAt: current.startedAt };
