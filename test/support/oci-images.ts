@@ -12,6 +12,8 @@ export interface BuiltBlob {
   readonly size: number;
   readonly bytes: Buffer;
   readonly mediaType: string;
+  /** For a compressed layer: the digest of its uncompressed tar (the config's diff_id). */
+  readonly diffId?: string;
 }
 
 export const platforms = [
@@ -49,7 +51,8 @@ export function blob(bytes: Buffer, mediaType: string): BuiltBlob {
 export function layer(seed: string, size = 2048): BuiltBlob {
   const content = Buffer.alloc(size);
   for (let i = 0; i < size; i += 32) createHash('sha256').update(`${seed}:${i}`).digest().copy(content, i);
-  return blob(gzipSync(tarWithFile(`data/${seed}.bin`, content), { level: 6 }), 'application/vnd.oci.image.layer.v1.tar+gzip');
+  const tar = tarWithFile(`data/${seed}.bin`, content);
+  return { ...blob(gzipSync(tar, { level: 6 }), 'application/vnd.oci.image.layer.v1.tar+gzip'), diffId: sha(tar) };
 }
 
 export function imageConfig(platform: { architecture: string; os: string; variant?: string }, layers: readonly BuiltBlob[], label: string): BuiltBlob {
@@ -68,7 +71,7 @@ export function imageConfig(platform: { architecture: string; os: string; varian
       WorkingDir: '/srv',
       Labels: { 'io.example.name': label },
     },
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${createHash('sha256').update(l.bytes).digest('hex')}`) },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId ?? l.digest) },
     history: layers.map(() => ({ created: '2020-01-01T00:00:00Z', created_by: 'test' })),
   };
   return blob(Buffer.from(JSON.stringify(config)), 'application/vnd.oci.image.config.v1+json');
