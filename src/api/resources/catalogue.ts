@@ -13,10 +13,11 @@ import { users } from './users.ts';
 import { images } from './images.ts';
 import { imageStreamDefinition } from './imagestreams.ts';
 import { imagestreammappings } from './imagestreammappings.ts';
+import { imagestreamtags } from './imagestreamtags.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
-  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings];
+  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags];
 }
 
 const coreDefinitions: readonly ResourceDefinition[] = [

@@ -8,6 +8,7 @@ import { allVerbs } from '../resource-definition.ts';
 import { imageGroup } from './images.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { ageOf } from '../../kube/human-duration.ts';
+import { resolveChangedTags } from './imagestream-tags-changed.ts';
 
 const repositoryComponent = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const tagName = /^[\w][\w.-]{0,127}$/;
@@ -31,6 +32,7 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),
     validate: validateImageStream,
+    admit: (object, old, context) => resolveChangedTags(object as unknown as ImageStream, old as unknown as ImageStream | undefined, context),
     table: {
       columns: [
         { name: 'Image Repository', type: 'string', description: 'Where images of this stream are pulled from.', priority: 0 },

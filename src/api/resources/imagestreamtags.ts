@@ -1,0 +1,168 @@
+// image.openshift.io/v1 imagestreamtags (SPEC §1.3): a virtual view of one tag of a stream — its
+// spec tag and its current image, with the pull spec resolved by the tag's reference policy.
+import type { KubeList, KubeObject } from '../../kube/object.ts';
+import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
+import type { RequestContext, RestStorage } from '../rest-storage.ts';
+import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import { allVerbs } from '../resource-definition.ts';
+import { StoredResource } from '../stored-resource.ts';
+import { images, imageGroup } from './images.ts';
+import { AppError, isAppError, notFound } from '../../errors.ts';
+import { latestTagEvent } from '../../image/image-stream.ts';
+import { ageOf } from '../../kube/human-duration.ts';
+
+export const imagestreamtags: ResourceDefinition = {
+  group: imageGroup,
+  version: 'v1',
+  kind: 'ImageStreamTag',
+  resource: 'imagestreamtags',
+  singular: 'imagestreamtag',
+  shortNames: ['istag'],
+  namespaced: true,
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+  nameRule: 'path-segment',
+  fields: ['tag', 'generation', 'lookupPolicy', 'conditions', 'image'],
+  storage: (deps) => imageStreamTagStorage(deps),
+  table: {
+    columns: [
+      { name: 'Image Reference', type: 'string', description: 'The pull spec of the current image.', priority: 0 },
+      { name: 'Updated', type: 'string', description: 'When the tag last changed.', priority: 0 },
+    ],
+    cells: (o, now) => [String((o.image as { dockerImageReference?: string } | undefined)?.dockerImageReference ?? ''), `${ageOf(o.metadata?.creationTimestamp, now)} ago`],
+    noAge: true,
+  },
+};
+
+export function splitStreamTag(name: string): { stream: string; tag: string } {
+  const parts = name.split(':');
+  if (name.includes('@') || parts.length !== 2 || !parts[0] || !parts[1]) throw new AppError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
+  return { stream: parts[0], tag: parts[1] };
+}
+
+/** The pull spec consumers should use for a tag's current image (SPEC §4.1). */
+export function resolvePullSpec(stream: ImageStream, tag: string): string | undefined {
+  const event = latestTagEvent(stream, tag);
+  if (!event) return undefined;
+  const policy = stream.spec.tags?.find((t) => t.name === tag)?.referencePolicy?.type;
+  if (policy === 'Local' && event.image && stream.status?.dockerImageRepository) return `${stream.status.dockerImageRepository}@${event.image}`;
+  return event.dockerImageReference;
+}
+
+function imageStreamTagStorage(deps: StorageDeps): RestStorage {
+  const streams = () => deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  const imageStorage = () => deps.resources.storageFor(images);
+  const readStream = async (context: RequestContext, name: string): Promise<ImageStream | undefined> => {
+    try {
+      return (await streams().get(context, name)) as unknown as ImageStream;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+  };
+  const view = async (context: RequestContext, stream: ImageStream, tag: string): Promise<KubeObject | undefined> => {
+    const event = latestTagEvent(stream, tag);
+    if (!event?.image) return undefined;
+    let image: KubeObject;
+    try {
+      image = await imageStorage().get!({ ...context, namespace: undefined }, event.image);
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+    const { dockerImageManifest: _manifest, dockerImageConfig: _config, ...stripped } = image;
+    const spec = stream.spec.tags?.find((t) => t.name === tag) ?? null;
+    return {
+      apiVersion: `${imageGroup}/v1`,
+      kind: 'ImageStreamTag',
+      metadata: {
+        name: `${stream.metadata.name}:${tag}`,
+        namespace: stream.metadata.namespace,
+        uid: stream.metadata.uid as string,
+        resourceVersion: stream.metadata.resourceVersion as string,
+        creationTimestamp: event.created,
+        ...(stream.metadata.labels ? { labels: stream.metadata.labels as Record<string, string> } : {}),
+        ...(spec?.annotations ? { annotations: spec.annotations } : {}),
+      },
+      tag: spec,
+      generation: event.generation,
+      lookupPolicy: stream.spec.lookupPolicy ?? { local: false },
+      conditions: stream.status?.tags?.find((t) => t.tag === tag)?.conditions,
+      image: { ...stripped, dockerImageReference: resolvePullSpec(stream, tag) },
+    };
+  };
+  const write = async (context: RequestContext, name: string, body: KubeObject, mode: 'create' | 'update'): Promise<KubeObject> => {
+    const { stream: streamName, tag } = splitStreamTag(name);
+    const given = (body.tag ?? null) as TagReference | null;
+    if (given && given.name && given.name !== tag) throw new AppError('BadRequest', `tag name "${given.name}" does not match the ImageStreamTag name "${name}"`);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const stream = await readStream(context, streamName);
+      const existing = stream?.spec.tags?.find((t) => t.name === tag);
+      if (mode === 'create' && existing) throw new AppError('AlreadyExists', `imagestreamtags.image.openshift.io "${name}" already exists`, { subject: { name, group: imageGroup, kind: 'imagestreamtags' } });
+      if (!given) {
+        if (!existing) throw new AppError('BadRequest', `imagestreamtag ${tag} is not a spec tag in imagestream ${context.namespace}/${streamName}, cannot be updated`);
+      }
+      const annotations = (body.metadata?.annotations as Record<string, string> | undefined) ?? given?.annotations ?? existing?.annotations;
+      const next: TagReference | undefined = given ? { ...given, name: tag, ...(annotations ? { annotations } : {}) } : existing ? { ...existing, ...(annotations ? { annotations } : {}) } : undefined;
+      try {
+        if (!stream) {
+          await streams().create(context, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name: streamName }, spec: { tags: next ? [next] : [] } }, { dryRun: false });
+        } else {
+          const tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
+          if (next) tags.push(next);
+          tags.sort((a, b) => a.name.localeCompare(b.name));
+          await streams().update(context, streamName, { ...(stream as unknown as KubeObject), spec: { ...stream.spec, tags } }, { dryRun: false });
+        }
+      } catch (error) {
+        if (isAppError(error, 'Conflict') || isAppError(error, 'AlreadyExists')) continue;
+        throw error;
+      }
+      const after = (await readStream(context, streamName))!;
+      return (await view(context, after, tag)) ?? { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTag', metadata: { name, namespace: context.namespace }, tag: after.spec.tags?.find((t) => t.name === tag) ?? null, image: null };
+    }
+    throw new AppError('Timeout', `too many conflicts writing ${name}; try again`);
+  };
+  return {
+    async get(context, name) {
+      const { stream: streamName, tag } = splitStreamTag(name);
+      const stream = await readStream(context, streamName);
+      const found = stream && (await view(context, stream, tag));
+      if (!found) throw notFound('imagestreamtags', name, imageGroup);
+      return found;
+    },
+    async list(context, query) {
+      const all = await streams().list(context, { labelSelector: query.labelSelector });
+      const items: KubeObject[] = [];
+      for (const object of all.items) {
+        const stream = object as unknown as ImageStream;
+        for (const tag of stream.status?.tags ?? []) {
+          const found = await view(context, stream, tag.tag);
+          if (found && (!query.fieldName || query.fieldName === found.metadata?.name)) items.push(found);
+        }
+      }
+      return { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTagList', metadata: { resourceVersion: all.metadata.resourceVersion }, items } satisfies KubeList;
+    },
+    create: (context, body) => write(context, body.metadata?.name ?? '', body, 'create'),
+    update: (context, name, body) => write(context, name, body, 'update'),
+    async delete(context, name) {
+      const { stream: streamName, tag } = splitStreamTag(name);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const stream = await readStream(context, streamName);
+        const inSpec = stream?.spec.tags?.some((t) => t.name === tag);
+        const inStatus = stream?.status?.tags?.some((t) => t.tag === tag);
+        if (!stream || (!inSpec && !inStatus)) throw notFound('imagestreamtags', name, imageGroup);
+        const updated = { ...stream, spec: { ...stream.spec, tags: (stream.spec.tags ?? []).filter((t) => t.name !== tag) }, status: { ...stream.status, tags: (stream.status?.tags ?? []).filter((t) => t.tag !== tag) } };
+        try {
+          if (inSpec) {
+            const written = (await streams().update(context, streamName, updated as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
+            updated.metadata.resourceVersion = written.metadata.resourceVersion;
+          }
+          if (inStatus) await streams().updateStatus(context, streamName, updated as unknown as KubeObject, { dryRun: false });
+          return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
+        } catch (error) {
+          if (!isAppError(error, 'Conflict')) throw error;
+        }
+      }
+      throw new AppError('Timeout', `too many conflicts deleting ${name}; try again`);
+    },
+  };
+}
