@@ -19,11 +19,12 @@ import { createDockerRegistrySecret, createGenericSecret, createToken } from './
 import { secretsLink } from './commands/secrets-link.ts';
 import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
 import { registryInfo, registryLogin } from './commands/registry.ts';
+import { tag } from './commands/tag.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin,
+  registryInfo, registryLogin, tag,
 ];
 
 const groups = ['create secret', 'secrets', 'policy', 'create', 'registry'];

@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { objectPath } from '../resource-resolver.ts';
 import { parseTargets } from './get.ts';
 import { CliError } from '../cli-error.ts';
+import { describeImage, describeImageStream } from './describe-image.ts';
 
 type Obj = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string } };
 
@@ -63,7 +64,7 @@ export const describe: Command = {
   path: 'describe',
   summary: 'Show details of an object',
   usage: 'ims describe KIND/NAME | KIND NAME',
-  examples: '  # A service account and its pull secrets\n  ims describe sa/default\n\n  # A deployment\n  ims describe deploy web',
+  examples: '  # A service account and its pull secrets\n  ims describe sa/default\n\n  # An image stream: its tags, where they come from, and their history\n  ims describe is/ruby\n\n  # The image a tag points at\n  ims describe istag/ruby:latest',
   flags: [],
   async run(context) {
     const targets = await parseTargets(context, context.args.positionals);
@@ -71,7 +72,11 @@ export const describe: Command = {
     const parts: string[] = [];
     for (const target of targets) {
       const object = await context.client().json<Obj>('GET', objectPath(target.info, target.info.namespaced ? context.namespace : undefined, target.name!));
-      parts.push(header(object, target.info.kind) + body(object, target.info.kind));
+      const now = new Date();
+      if (target.info.kind === 'ImageStream') parts.push(describeImageStream(object as unknown as Parameters<typeof describeImageStream>[0], now));
+      else if (target.info.kind === 'ImageStreamTag' || target.info.kind === 'ImageStreamImage') parts.push(describeImage((object as { image: Parameters<typeof describeImage>[0] }).image, (object as { image: { metadata: { name: string } } }).image.metadata.name, now));
+      else if (target.info.kind === 'Image') parts.push(describeImage(object as Parameters<typeof describeImage>[0], target.name!, now));
+      else parts.push(header(object, target.info.kind) + body(object, target.info.kind));
     }
     context.out(parts.join('\n\n'));
   },

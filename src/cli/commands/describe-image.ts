@@ -1,0 +1,135 @@
+// `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
+import type { ImageStream, NamedTagEventList, TagReference } from '../../image/image-stream.ts';
+import { ago, humanSize, labelled } from '../output/human.ts';
+
+const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = []) =>
+  Object.entries(map ?? {})
+    .filter(([k]) => !skip.includes(k))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
+/** latest first, then versions newest first, then the rest alphabetically (PrioritizeTags). */
+export function prioritizeTags(tags: string[]): string[] {
+  const version = (tag: string) => /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag);
+  return [...tags].sort((a, b) => {
+    if (a === 'latest' || b === 'latest') return a === 'latest' ? (b === 'latest' ? 0 : -1) : 1;
+    const va = version(a);
+    const vb = version(b);
+    if (va && vb) {
+      for (let i = 1; i <= 3; i++) {
+        const d = Number(vb[i] ?? -1) - Number(va[i] ?? -1);
+        if (d !== 0) return d;
+      }
+      return a.localeCompare(b);
+    }
+    if (va || vb) return va ? -1 : 1;
+    return a.localeCompare(b);
+  });
+}
+
+export function describeImageStream(stream: ImageStream & { metadata: { creationTimestamp?: string; labels?: Record<string, string> } }, now: Date): string {
+  const annotations = stream.metadata.annotations ?? {};
+  const rows: [string, string][] = [['Name:', stream.metadata.name]];
+  if (stream.metadata.namespace) rows.push(['Namespace:', stream.metadata.namespace]);
+  rows.push(['Created:', ago(stream.metadata.creationTimestamp, now)], ['Labels:', sortedPairs(stream.metadata.labels)]);
+  if (annotations.description) rows.push(['Description:', annotations.description]);
+  rows.push(['Annotations:', sortedPairs(annotations, ['description'])]);
+  rows.push(['Image Repository:', stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '']);
+  rows.push(['Image Lookup:', `local=${Boolean(stream.spec.lookupPolicy?.local)}`]);
+  const specTags = stream.spec.tags ?? [];
+  const statusTags = stream.status?.tags ?? [];
+  if (specTags.length === 0 && statusTags.length === 0) {
+    rows.push(['Tags:', '<none>']);
+    return labelled(rows);
+  }
+  const unique = new Set(statusTags.flatMap((t) => (t.items ?? []).map((i) => i.image)));
+  const names = new Set([...statusTags.map((t) => t.tag), ...specTags.map((t) => t.name)]);
+  rows.push(['Unique Images:', String(unique.size)], ['Tags:', String(names.size)]);
+  const aliasesOf = new Map<string, string[]>();
+  for (const spec of specTags) {
+    if (spec.from?.kind !== 'ImageStreamTag' || (spec.from.namespace && spec.from.namespace !== stream.metadata.namespace)) continue;
+    const from = spec.from.name.includes(':') ? spec.from.name.split(':') : [stream.metadata.name, spec.from.name];
+    if (from[0] !== stream.metadata.name) continue;
+    aliasesOf.set(from[1], [...(aliasesOf.get(from[1]) ?? []), spec.name]);
+  }
+  const aliases = new Set([...aliasesOf.values()].flat());
+  const sections: string[] = [];
+  for (const name of prioritizeTags([...names])) {
+    if (aliases.has(name) && names.has(aliasesOfSource(specTags, name, stream) ?? '')) continue;
+    sections.push(describeTag(stream, name, specTags.find((t) => t.name === name), statusTags.find((t) => t.tag === name), aliasesOf.get(name) ?? [], now));
+  }
+  return `${labelled(rows)}\n${sections.join('\n')}`;
+}
+
+function aliasesOfSource(specTags: TagReference[], alias: string, stream: ImageStream): string | undefined {
+  const from = specTags.find((t) => t.name === alias)?.from?.name;
+  if (!from) return undefined;
+  return from.includes(':') ? (from.startsWith(`${stream.metadata.name}:`) ? from.split(':')[1] : undefined) : from;
+}
+
+function describeTag(stream: ImageStream, name: string, spec: TagReference | undefined, status: NamedTagEventList | undefined, aliases: string[], now: Date): string {
+  const lines = [aliases.length ? `${name} (${aliases.join(', ')})` : name];
+  if (!spec) lines.push('  no spec tag');
+  else if (!spec.from) lines.push('  tag without source image');
+  else {
+    const from = spec.from.namespace && spec.from.namespace !== stream.metadata.namespace ? `${spec.from.namespace}/${spec.from.name}` : spec.from.name;
+    const scheduled = spec.importPolicy?.scheduled;
+    if (spec.from.kind === 'ImageStreamTag') lines.push(spec.reference ? `  reference to ${from}` : scheduled ? `  updates automatically from ${from}` : `  tagged from ${from}`);
+    else if (spec.from.kind === 'DockerImage') lines.push(spec.reference ? `  reference to registry ${from}` : scheduled ? `  updates automatically from registry ${from}` : `  tagged from ${from}`);
+    else lines.push(spec.reference ? `  reference to image ${from}` : `  tagged from ${from}`);
+    if (spec.importPolicy?.insecure) lines.push('    will use insecure HTTPS or HTTP connections');
+    if (spec.referencePolicy?.type === 'Local') lines.push('    prefer registry pullthrough when referencing this tag');
+  }
+  lines.push('');
+  const items = status?.items ?? [];
+  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > (items[0]?.generation ?? 0)) lines.push('  ~ importing latest image ...');
+  for (const condition of status?.conditions ?? []) {
+    if (condition.type !== 'ImportSuccess' || condition.status !== 'False') continue;
+    lines.push(`  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${condition.message ?? ''}`, `      ${ago(condition.lastTransitionTime, now)}`);
+  }
+  items.forEach((item, i) => {
+    lines.push(`  ${i === 0 ? '*' : ' '} ${item.dockerImageReference}`);
+    const id = item.dockerImageReference.includes('@') ? item.dockerImageReference.slice(item.dockerImageReference.indexOf('@') + 1) : '';
+    lines.push(`      ${ago(item.created, now)}${item.image && id !== item.image ? `\t${item.image}` : ''}`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+interface ImageView {
+  metadata?: { name?: string; creationTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  dockerImageReference?: string;
+  dockerImageLayers?: { name: string; size: number }[];
+  dockerImageManifests?: { digest: string; os: string; architecture: string; variant?: string }[];
+  dockerImageMetadata?: { Created?: string; Author?: string; Architecture?: string; Size?: number; Config?: { Entrypoint?: string[]; Cmd?: string[]; WorkingDir?: string; User?: string; ExposedPorts?: Record<string, unknown>; Labels?: Record<string, string>; Env?: string[]; Volumes?: Record<string, unknown> } };
+}
+
+export function describeImage(image: ImageView, name: string, now: Date): string {
+  const meta = image.dockerImageMetadata ?? {};
+  const rows: [string, string][] = [['Image Name:', name], ['Docker Image:', image.dockerImageReference ?? ''], ['Name:', image.metadata?.name ?? '']];
+  if (image.metadata?.creationTimestamp) rows.push(['Created:', ago(image.metadata.creationTimestamp, now)]);
+  if (image.metadata?.labels && Object.keys(image.metadata.labels).length) rows.push(['Labels:', sortedPairs(image.metadata.labels)]);
+  const annotations = image.metadata?.annotations ?? {};
+  if (annotations.description) rows.push(['Description:', annotations.description]);
+  if (Object.keys(annotations).some((k) => k !== 'description')) rows.push(['Annotations:', sortedPairs(annotations, ['description'])]);
+  const layers = image.dockerImageLayers ?? [];
+  if (layers.length === 0) rows.push(['Layer Size:', humanSize(meta.Size ?? 0)]);
+  else {
+    rows.push(['Image Size:', `${humanSize(meta.Size ?? 0)} in ${layers.length} layers`]);
+    rows.push(['Layers:', layers.map((l) => `${humanSize(l.size)}\t${l.name}`).join('\n')]);
+  }
+  if (meta.Created) rows.push(['Image Created:', ago(meta.Created, now)]);
+  if (meta.Author) rows.push(['Author:', meta.Author]);
+  if (meta.Architecture) rows.push(['Arch:', meta.Architecture]);
+  if (image.dockerImageManifests?.length) rows.push(['Manifests:', image.dockerImageManifests.map((m) => `${m.os}/${m.architecture}${m.variant ? `/${m.variant}` : ''}\t${m.digest}`).join('\n')]);
+  const config = meta.Config ?? {};
+  if (config.Entrypoint?.length) rows.push(['Entrypoint:', config.Entrypoint.join(' ')]);
+  if (config.Cmd?.length || !config.Entrypoint?.length) rows.push(['Command:', (config.Cmd ?? []).join(' ')]);
+  if (config.WorkingDir) rows.push(['Working Dir:', config.WorkingDir]);
+  if (config.User) rows.push(['User:', config.User]);
+  if (config.ExposedPorts && Object.keys(config.ExposedPorts).length) rows.push(['Exposes Ports:', Object.keys(config.ExposedPorts).sort().join(', ')]);
+  if (config.Labels && Object.keys(config.Labels).length) rows.push(['Docker Labels:', sortedPairs(config.Labels)]);
+  if (config.Env?.length) rows.push(['Environment:', config.Env.join('\n')]);
+  if (config.Volumes && Object.keys(config.Volumes).length) rows.push(['Volumes:', Object.keys(config.Volumes).sort().join(', ')]);
+  return labelled(rows);
+}

@@ -1,0 +1,84 @@
+// `ims tag`, `get is|istag` and `describe is|istag` against a real server.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { cliSession } from '../support/run-cli.ts';
+import { pushOverHttp } from '../support/http-push.ts';
+
+describe('ims with image streams', () => {
+  let server: RunningServer;
+  const ims = cliSession();
+  let v1: string;
+  before(async () => {
+    server = await startServer();
+    await ims.run(['login', server.url, '--token', server.adminToken]);
+    v1 = await pushOverHttp(server.url, server.adminToken, 'default/ruby', '2.7', 'ruby-2.7');
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('pins a tag to the current image of another tag', async () => {
+    const pinned = await ims.run(['tag', 'ruby:2.7', 'ruby:prod']);
+    assert.equal(pinned.stdout, `Tag ruby:prod set to ruby@${v1}.\n`, pinned.stderr);
+    const image = await ims.run(['get', 'istag', 'ruby:prod', '-o', 'jsonpath={.image.metadata.name}']);
+    assert.equal(image.stdout, v1);
+  });
+
+  it('sets up an alias that follows its source, and refuses one across streams', async () => {
+    assert.equal((await ims.run(['tag', '--alias', 'ruby:2.7', 'ruby:latest'])).stdout, 'Tag ruby:latest set up to track ruby:2.7.\n');
+    const v2 = await pushOverHttp(server.url, server.adminToken, 'default/ruby', '2.7', 'ruby-2.7.1');
+    assert.equal((await ims.run(['get', 'istag', 'ruby:latest', '-o', 'jsonpath={.image.metadata.name}'])).stdout, v2);
+    assert.equal((await ims.run(['get', 'istag', 'ruby:prod', '-o', 'jsonpath={.image.metadata.name}'])).stdout, v1, 'the permanent tag stays');
+    const across = await ims.run(['tag', '--alias', 'ruby:2.7', 'other:latest']);
+    assert.equal(across.code, 1);
+    assert.equal(across.stderr, 'error: cannot set alias across different Image Streams\n');
+  });
+
+  it('records an external image as a spec tag, and validates flags as oc does', async () => {
+    const external = await ims.run(['tag', '--source=docker', 'quay.io/org/python:3.12', 'python:prod', '--scheduled']);
+    assert.equal(external.stdout, 'Tag python:prod set to import quay.io/org/python:3.12 periodically.\n', external.stderr);
+    const spec = JSON.parse((await ims.run(['get', 'is', 'python', '-o', 'json'])).stdout) as { spec: { tags: { name: string; from: { kind: string; name: string }; importPolicy: { scheduled: boolean; importMode: string } }[] } };
+    assert.deepEqual(spec.spec.tags[0].from, { kind: 'DockerImage', name: 'quay.io/org/python:3.12' });
+    assert.equal(spec.spec.tags[0].importPolicy.scheduled, true);
+    assert.equal(spec.spec.tags[0].importPolicy.importMode, 'Legacy');
+    const mode = await ims.run(['tag', '--source=docker', 'quay.io/org/python:3.12', 'python:x', '--import-mode', 'Sometimes']);
+    assert.equal(mode.stderr, 'error: valid ImportMode values are Legacy or PreserveOriginal\n');
+    const policy = await ims.run(['tag', 'ruby:2.7', 'ruby:x', '--reference-policy', 'remote']);
+    assert.equal(policy.stderr, "error: reference policy must be set to 'source' or 'local'\n");
+    const flags = await ims.run(['tag', 'ruby:2.7', 'ruby:x', '--scheduled']);
+    assert.equal(flags.stderr, 'error: only container images can have importing flags set\n');
+    const bad = await ims.run(['tag', 'ruby:2.7', 'ruby']);
+    assert.equal(bad.stderr, 'error: "ruby" must be of the form <stream_name>:<tag>\n');
+    const empty = await ims.run(['tag', 'ruby:nothing', 'ruby:y']);
+    assert.equal(empty.stderr, 'error: "ruby:nothing" is not currently pointing to an image, cannot use it as the source of a tag\n');
+  });
+
+  it('deletes tags', async () => {
+    await ims.run(['tag', 'ruby:2.7', 'ruby:old']);
+    assert.equal((await ims.run(['tag', '-d', 'ruby:old'])).stdout, 'Deleted tag default/ruby:old.\n');
+    const missing = await ims.run(['tag', '-d', 'ruby:old']);
+    assert.equal(missing.stderr, 'error: destination tag default/ruby:old does not exist.\n');
+  });
+
+  it('lists streams and tags as tables', async () => {
+    const streams = await ims.run(['get', 'is']);
+    assert.match(streams.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\n/);
+    assert.match(streams.stdout, new RegExp(`ruby\\s+${server.url.replace('http://', '').replace(/\./g, '\\.')}/default/ruby\\s+`));
+    const tags = await ims.run(['get', 'istag']);
+    assert.match(tags.stdout, /ruby:prod\s+127\.0\.0\.1:\d+\/default\/ruby@sha256:/);
+  });
+
+  it('describes a stream and a tag as oc does', async () => {
+    const stream = (await ims.run(['describe', 'is/ruby'])).stdout;
+    assert.match(stream, /^Name:\t\t\truby\nNamespace:\t\tdefault\nCreated:\t\t(Less than a second|\d+ seconds) ago\n/);
+    assert.match(stream, /\nImage Lookup:\t\tlocal=false\nUnique Images:\t\t2\nTags:\t\t\t3\n\n/);
+    assert.match(stream, /\n2\.7 \(latest\)\n  no spec tag\n\n  \* 127\.0\.0\.1:\d+\/default\/ruby@sha256:[0-9a-f]{64}\n {6}.* ago\n    127\.0\.0\.1/);
+    assert.match(stream, /\nprod\n  tagged from ruby@sha256:[0-9a-f]{64}\n/);
+    const image = (await ims.run(['describe', 'istag/ruby:prod'])).stdout;
+    assert.match(image, new RegExp(`^Image Name:\\t${v1}\\nDocker Image:\\t127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\n`));
+    assert.match(image, /\nImage Size:\t\d+B in 1 layers\n/);
+    assert.match(image, /\nArch:\t\tamd64\n/);
+    assert.match(image, /\nCommand:\t\/bin\/run\nWorking Dir:\t\/srv\nUser:\t\t1001\nExposes Ports:\t8080\/tcp\nDocker Labels:\tname=ruby-2\.7\nEnvironment:\tLABEL=ruby-2\.7\n$/);
+  });
+});
