@@ -8,6 +8,8 @@ import type { UserInfo } from '../auth/user.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
+import type { CredentialKeyring } from '../importer/upstream/credentials.ts';
+import type { RegistryClient } from '../importer/upstream/registry-client.ts';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -85,6 +87,12 @@ export interface StorageDeps {
 /** Services of other parts that some kinds need (token issuing, for one). */
 export interface ApiServices {
   readonly issueServiceAccountToken?: (namespace: string, name: string, ttlSeconds: number) => Promise<{ token: string; expiresAt: Date }>;
+  /** A client for other registries that answers with these credentials. */
+  readonly createRegistryClient?: (keyring: CredentialKeyring) => RegistryClient;
+  /** The server's own platform, the default choice from manifest lists. */
+  readonly platform?: { readonly architecture: string; readonly os: string };
+  /** Most tags a repository import takes (-1: all). */
+  readonly maxImagesBulkImported?: number;
 }
 
 export interface ResourceCatalogue {

@@ -25,6 +25,11 @@ import { RegistryAccess } from '../registry/registry-access.ts';
 import { RepositoryLinks } from '../registry/repository-links.ts';
 import { ManifestCache } from '../registry/manifest-cache.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
+import { RegistryClient } from '../importer/upstream/registry-client.ts';
+import { createUndiciTransport } from '../importer/upstream/undici-transport.ts';
+import { serverPlatform } from '../importer/importer.ts';
+import { ImportController } from '../controllers/image-import/import-controller.ts';
+import { imagestreamimports } from '../api/resources/imagestreamimports.ts';
 import type { UserInfo } from '../auth/user.ts';
 
 export interface ComposedServer {
@@ -55,6 +60,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
   const lifetime = new AbortController();
+  const transport = createUndiciTransport({ extraCaFile: config.extraCa });
   const tokens = new TokenService({ store, clock });
   const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'core/serviceaccounts/']);
   const decisionCache = new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']);
@@ -67,6 +73,9 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     store,
     clock,
     services: {
+      createRegistryClient: (keyring) => new RegistryClient({ transport, keyring }),
+      platform: serverPlatform(),
+      maxImagesBulkImported: config.maxImagesBulkImported,
       issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
         token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
         expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
@@ -75,6 +84,20 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
   const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
+
+  const importController = new ImportController({
+    store,
+    logger,
+    importTags: async (namespace, name, tags, signal) => {
+      const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal, requestId: `import-${namespace}-${name}`, can: async () => true };
+      await catalogue.storageFor(imagestreamimports).create!(
+        context,
+        { metadata: { name }, spec: { import: true, images: tags.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy })) } },
+        { dryRun: false },
+      );
+    },
+  });
+  void importController.run(lifetime.signal);
 
   const registry = new RegistryFace({
     blobs,
@@ -145,6 +168,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     tokens,
     close: async () => {
       lifetime.abort();
+      await transport.close();
       await store.close();
     },
   };

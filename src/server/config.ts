@@ -23,6 +23,8 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   readonly maxBodyBytes: number;
   readonly tokenTtlSeconds: number;
+  /** Most tags one repository import takes; -1 for all. */
+  readonly maxImagesBulkImported: number;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -54,6 +56,8 @@ Flags:
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
       --extra-ca FILE             more CA certificates to trust for upstream registries
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
+      --max-images-bulk-imported-per-repository N
+                                  most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info)
 `;
 
@@ -102,7 +106,14 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     logLevel: level as LogLevel,
     maxBodyBytes: 3 * 1024 * 1024,
     tokenTtlSeconds: 24 * 3600,
+    maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
   };
 }
 
-const knownFlags = new Set(['listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);
+function bulkLimit(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < -1 || value === 0) throw new AppError('BadRequest', `--max-images-bulk-imported-per-repository must be a positive number or -1, not "${text}"`);
+  return value;
+}
+
+const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);

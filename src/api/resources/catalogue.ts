@@ -14,10 +14,11 @@ import { images } from './images.ts';
 import { imageStreamDefinition } from './imagestreams.ts';
 import { imagestreammappings } from './imagestreammappings.ts';
 import { imagestreamtags } from './imagestreamtags.ts';
+import { imagestreamimports } from './imagestreamimports.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
-  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags];
+  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags, imagestreamimports];
 }
 
 const coreDefinitions: readonly ResourceDefinition[] = [

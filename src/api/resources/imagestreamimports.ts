@@ -1,0 +1,221 @@
+// image.openshift.io/v1 imagestreamimports (create only, SPEC §1.7, §2.4): imports images from other
+// registries with the namespace's pull secrets, and (unless `import: false`) records the results
+// on the stream: tag events for what worked, ImportSuccess=False conditions for what did not.
+import type { KubeObject } from '../../kube/object.ts';
+import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
+import type { RequestContext, RestStorage } from '../rest-storage.ts';
+import type { ImageStream } from '../../image/image-stream.ts';
+import type { ImportedImage, ImportMode } from '../../importer/importer.ts';
+import type { ImportStatus, TagImportPolicy } from './import-results.ts';
+import { StoredResource } from '../stored-resource.ts';
+import { images, imageGroup } from './images.ts';
+import { AppError, asAppError, invalid, isAppError, notFound, type FieldCause } from '../../errors.ts';
+import { formatTimestamp, isPlainObject, resourcePrefix } from '../../kube/object.ts';
+import { CredentialKeyring } from '../../importer/upstream/credentials.ts';
+import { Importer, upstreamOf } from '../../importer/importer.ts';
+import { parseImageReference, exactReference } from '../../image/reference.ts';
+import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
+import { prioritizedTags } from '../../image/tag-priority.ts';
+
+interface ImageSpec {
+  from: { kind: string; name: string };
+  to?: { name: string };
+  importPolicy?: TagImportPolicy;
+  referencePolicy?: { type?: string };
+  includeManifest?: boolean;
+}
+
+export const imagestreamimports: ResourceDefinition = {
+  group: imageGroup,
+  version: 'v1',
+  kind: 'ImageStreamImport',
+  resource: 'imagestreamimports',
+  singular: 'imagestreamimport',
+  shortNames: ['isimport'],
+  namespaced: true,
+  verbs: ['create'],
+  nameRule: 'path-segment',
+  fields: ['spec', 'status'],
+  storage: (deps) => importStorage(deps),
+};
+
+function validate(body: KubeObject): { images: ImageSpec[]; repository?: ImageSpec } {
+  const spec = isPlainObject(body.spec) ? body.spec : {};
+  const causes: FieldCause[] = [];
+  const imagesSpec = (Array.isArray(spec.images) ? spec.images : []) as ImageSpec[];
+  const repository = isPlainObject(spec.repository) ? (spec.repository as unknown as ImageSpec) : undefined;
+  if (imagesSpec.length === 0 && !repository) causes.push({ reason: 'FieldValueRequired', field: 'spec.images', message: 'you must specify at least one image or a repository import' });
+  imagesSpec.forEach((image, i) => {
+    if (image.from?.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.kind`, message: 'only DockerImage is supported' });
+    else if (!image.from.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].from.name`, message: '' });
+    if (image.to && !image.to.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].to.name`, message: 'the name of the target tag must be specified' });
+    const mode = image.importPolicy?.importMode;
+    if (mode && mode !== 'Legacy' && mode !== 'PreserveOriginal') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].importPolicy.importMode`, message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'" });
+  });
+  if (repository) {
+    if (repository.from?.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.kind', message: 'only DockerImage is supported' });
+    else {
+      try {
+        const ref = parseImageReference(repository.from.name);
+        if (ref.tag || ref.id) causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'you must specify an image repository, not a tag or ID' });
+      } catch {
+        causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'the provided repository name is not valid' });
+      }
+    }
+  }
+  if (causes.length > 0) throw invalid('ImageStreamImport', body.metadata?.name ?? '', causes, imageGroup);
+  return {
+    images: imagesSpec.map((image) => {
+      if (image.to?.name) return image;
+      try {
+        const tag = parseImageReference(image.from.name).tag;
+        return tag ? { ...image, to: { name: tag } } : image;
+      } catch {
+        return image;
+      }
+    }),
+    repository,
+  };
+}
+
+function importStorage(deps: StorageDeps): RestStorage {
+  const streams = () => deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  return {
+    async create(context, body) {
+      const name = body.metadata?.name ?? '';
+      if (!context.namespace) throw new AppError('BadRequest', 'a namespace must be specified to import images');
+      const spec = validate(body);
+      const doImport = isPlainObject(body.spec) && body.spec.import === true;
+      let stream: ImageStream | undefined;
+      try {
+        stream = (await streams().get(context, name)) as unknown as ImageStream;
+      } catch (error) {
+        if (!isAppError(error, 'NotFound')) throw error;
+        if (body.metadata?.resourceVersion || body.metadata?.uid) throw notFound('imagestreams', name, imageGroup);
+      }
+      if (stream && body.metadata?.resourceVersion && body.metadata.resourceVersion !== stream.metadata.resourceVersion) {
+        throw new AppError('Conflict', `the image stream was updated from "${body.metadata.resourceVersion}" to "${stream.metadata.resourceVersion}"`, { subject: { name, group: imageGroup, kind: 'imagestreamimports' } });
+      }
+      const keyring = await namespaceKeyring(deps, context.namespace);
+      if (!deps.services.createRegistryClient) throw new AppError('Unavailable', 'importing images is not configured on this server');
+      const client = deps.services.createRegistryClient(keyring);
+      const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' } });
+      const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
+      const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
+      const run = async (from: string, tag: string | undefined, policy: TagImportPolicy | undefined) => {
+        const annotations = specTag(tag)?.annotations ?? {};
+        const mode = (policy?.importMode || specTag(tag)?.importPolicy?.importMode || 'Legacy') as ImportMode;
+        try {
+          return { result: await importer.importImage({ from, importMode: mode, insecure: Boolean(policy?.insecure) || streamInsecure, preferArch: annotations['importer.image.openshift.io/prefer-arch'], preferOs: annotations['importer.image.openshift.io/prefer-os'] }, context.signal) };
+        } catch (error) {
+          const appError = asAppError(error);
+          if (appError.kind === 'Internal' && !(error instanceof AppError)) throw error;
+          return { failure: importFailureStatus(appError, from) };
+        }
+      };
+      const imageResults: { spec: ImageSpec; outcome: Awaited<ReturnType<typeof run>> }[] = [];
+      for (const image of spec.images) imageResults.push({ spec: image, outcome: await run(image.from.name, image.to?.name, image.importPolicy) });
+      const repositoryResults: { tag: string; from: string; outcome: Awaited<ReturnType<typeof run>> }[] = [];
+      let additionalTags: string[] = [];
+      let repositoryStatus: ImportStatus | undefined;
+      if (spec.repository) {
+        const ref = parseImageReference(spec.repository.from.name);
+        try {
+          const tags = prioritizedTags(await client.listTags(upstreamOf(ref, Boolean(spec.repository.importPolicy?.insecure) || streamInsecure), context.signal));
+          const cap = deps.services.maxImagesBulkImported ?? 50;
+          const chosen = cap < 0 ? tags : tags.slice(0, cap);
+          additionalTags = cap < 0 ? [] : tags.slice(cap);
+          for (const tag of chosen) {
+            const from = exactReference({ ...ref, tag, id: '' });
+            repositoryResults.push({ tag, from, outcome: await run(from, tag, spec.repository.importPolicy) });
+          }
+          const failed = repositoryResults.filter((r) => r.outcome.failure).length;
+          repositoryStatus = failed === 0 ? { status: 'Success', reason: '', message: '', code: 200 } : { status: 'Failure', reason: 'ImportFailed', message: failed === 1 ? 'one of the images from this repository failed to import' : `${failed} of the images from this repository failed to import`, code: 500 };
+        } catch (error) {
+          repositoryStatus = importFailureStatus(asAppError(error), spec.repository.from.name);
+        }
+      }
+      const statusOf = (outcome: Awaited<ReturnType<typeof run>>) => (outcome.failure ? { ...outcome.failure, kind: 'Status', apiVersion: 'v1', metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
+      const present = (result: ImportedImage | undefined, includeManifest: boolean | undefined) => (result ? stripManifest(result.image, includeManifest) : undefined);
+      let persisted: ImageStream | undefined = stream;
+      if (doImport) {
+        persisted = await applyImport(deps, context, name, stream, [
+          ...imageResults.filter((r) => r.spec.to?.name).map((r) => ({ tag: r.spec.to!.name, from: r.spec.from.name, policy: r.spec.importPolicy, referencePolicy: r.spec.referencePolicy?.type, outcome: r.outcome })),
+          ...repositoryResults.map((r) => ({ tag: r.tag, from: r.from, policy: spec.repository!.importPolicy, referencePolicy: spec.repository!.referencePolicy?.type, outcome: r.outcome })),
+        ], client.usedCredentials);
+      }
+      return {
+        apiVersion: `${imageGroup}/v1`,
+        kind: 'ImageStreamImport',
+        metadata: { name, namespace: context.namespace },
+        spec: body.spec,
+        status: {
+          ...(persisted && doImport ? { import: persisted } : {}),
+          images: imageResults.map((r) => ({ tag: r.spec.to?.name, status: statusOf(r.outcome), image: present(r.outcome.result, r.spec.includeManifest), ...(r.outcome.result?.children.length ? { manifests: r.outcome.result.children.map((c) => stripManifest(c, false)) } : {}) })),
+          ...(spec.repository
+            ? { repository: { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, ...repositoryStatus }, images: repositoryResults.map((r) => ({ tag: r.tag, status: statusOf(r.outcome), image: present(r.outcome.result, false) })), additionalTags } }
+            : {}),
+        },
+      };
+    },
+  };
+}
+
+async function applyImport(deps: StorageDeps, context: RequestContext, name: string, existing: ImageStream | undefined, results: { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: { result?: ImportedImage; failure?: ImportStatus } }[], usedCredentials: ReadonlySet<string>): Promise<ImageStream> {
+  const streams = deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  const imageStorage = deps.resources.storageFor(images);
+  const system = { ...context, namespace: undefined, can: async () => true };
+  for (const { outcome } of results) {
+    for (const image of [...(outcome.result?.children ?? []), ...(outcome.result ? [outcome.result.image] : [])]) {
+      await imageStorage.create!(system, stripManifest(image, false), { dryRun: false }).catch((error: unknown) => {
+        if (!isAppError(error, 'AlreadyExists')) throw error;
+      });
+    }
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = formatTimestamp(deps.clock.now());
+    const stream: ImageStream = existing ? structuredClone(existing) : { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name, namespace: context.namespace }, spec: {} };
+    for (const r of results) ensureSpecTag(stream, r.tag, r.from, r.policy ?? {}, r.referencePolicy, Boolean(r.outcome.result));
+    const annotations = (stream.metadata.annotations ??= {});
+    annotations['openshift.io/image.dockerRepositoryCheck'] = now;
+    if (usedCredentials.size > 0) annotations['imagestream.io/import-secrets'] = [...usedCredentials].sort().join(',');
+    try {
+      const written = (existing ? await streams.update(context, name, stream as unknown as KubeObject, { dryRun: false }) : await streams.create(context, stream as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
+      const generation = written.metadata.generation ?? 1;
+      for (const r of results) {
+        if (r.outcome.result) recordSuccess(written, r.tag, r.outcome.result.reference, r.outcome.result.image.metadata!.name!, generation, now);
+        else if (r.outcome.failure) recordFailure(written, r.tag, r.outcome.failure, written.spec.tags?.find((t) => t.name === r.tag)?.generation ?? generation, now);
+      }
+      return (await streams.updateStatus(context, name, written as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
+    } catch (error) {
+      if (!isAppError(error, 'Conflict') && !isAppError(error, 'AlreadyExists')) throw error;
+      existing = (await streams.get(context, name).catch(() => undefined)) as unknown as ImageStream | undefined;
+    }
+  }
+  throw new AppError('Conflict', `the image stream ${name} kept changing while the import was recorded; try again`);
+}
+
+function stripManifest(image: KubeObject, keep: boolean | undefined): KubeObject {
+  if (keep) return image;
+  const { dockerImageManifest: _m, dockerImageConfig: _c, ...rest } = image;
+  return rest;
+}
+
+/** The namespace's registry credentials: dockercfg and dockerconfigjson secrets not excluded from import. */
+export async function namespaceKeyring(deps: Pick<StorageDeps, 'store'>, namespace: string): Promise<CredentialKeyring> {
+  const page = await deps.store.list(resourcePrefix('', 'secrets', namespace));
+  const configs: { source: string; content: unknown }[] = [];
+  for (const item of page.items) {
+    const secret = item.value as { metadata?: { name?: string; annotations?: Record<string, string> }; type?: string; data?: Record<string, string> };
+    if (secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] === 'true') continue;
+    const key = secret.type === 'kubernetes.io/dockerconfigjson' ? '.dockerconfigjson' : secret.type === 'kubernetes.io/dockercfg' ? '.dockercfg' : undefined;
+    const data = key ? secret.data?.[key] : undefined;
+    if (!data) continue;
+    try {
+      configs.push({ source: secret.metadata?.name ?? '', content: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) });
+    } catch {
+      // validated on write; skip anything unreadable
+    }
+  }
+  return CredentialKeyring.fromDockerConfigs(configs);
+}

@@ -1,0 +1,80 @@
+// How an import's outcome is written into a stream (SPEC §2.6): a success becomes a tag event and
+// (re)writes the spec tag; a failure becomes one ImportSuccess=False condition and leaves the
+// history, so the last good image stays current.
+import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import type { AppError } from '../../errors.ts';
+import { addTagEvent } from '../../image/image-stream.ts';
+import { exactReference, parseImageReference, withDockerDefaults } from '../../image/reference.ts';
+
+export interface TagImportPolicy {
+  readonly insecure?: boolean;
+  readonly scheduled?: boolean;
+  readonly importMode?: string;
+}
+
+/** The spec tag an import of `from` into `tag` needs; an existing tag keeps its reference policy. */
+export function ensureSpecTag(stream: ImageStream, tag: string, from: string, policy: TagImportPolicy, referencePolicy: string | undefined, overwrite: boolean): void {
+  const tags = (stream.spec.tags ??= []);
+  const existing = tags.find((t) => t.name === tag);
+  const importPolicy = { insecure: Boolean(policy.insecure), scheduled: Boolean(policy.scheduled), importMode: policy.importMode || 'Legacy' };
+  if (!existing) {
+    tags.push({ name: tag, from: { kind: 'DockerImage', name: from }, generation: 0, importPolicy, referencePolicy: { type: referencePolicy === 'Local' ? 'Local' : 'Source' } });
+    tags.sort((a, b) => a.name.localeCompare(b.name));
+    return;
+  }
+  if (!overwrite) return;
+  const changed = existing.from?.kind !== 'DockerImage' || existing.from.name !== from;
+  if (changed) Object.assign(existing, { from: { kind: 'DockerImage', name: from }, generation: 0 } satisfies Partial<TagReference>);
+  existing.importPolicy = importPolicy;
+}
+
+export function recordSuccess(stream: ImageStream, tag: string, reference: string, digest: string, generation: number, now: string): void {
+  addTagEvent(stream, tag, { created: now, dockerImageReference: reference, image: digest, generation });
+}
+
+export function recordFailure(stream: ImageStream, tag: string, status: ImportStatus, generation: number, now: string): void {
+  const tags = ((stream.status ??= {}).tags ??= []);
+  let list = tags.find((t) => t.tag === tag);
+  if (!list) {
+    list = { tag, items: [] };
+    tags.push(list);
+    tags.sort((a, b) => a.tag.localeCompare(b.tag));
+  }
+  const same = list.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && c.message === status.message);
+  if (same) {
+    same.generation = generation;
+    return;
+  }
+  list.conditions = [{ type: 'ImportSuccess', status: 'False', reason: status.reason, message: status.message || 'unknown error prevented import', generation, lastTransitionTime: now }];
+}
+
+export interface ImportStatus {
+  readonly status: 'Success' | 'Failure';
+  readonly reason: string;
+  readonly message: string;
+  readonly code: number;
+}
+
+/** The Status an import failure reports, worded as OpenShift words it (SPEC §2.5). */
+export function importFailureStatus(error: AppError, from: string): ImportStatus {
+  let ref = from;
+  try {
+    ref = exactReference(withDockerDefaults(parseImageReference(from)));
+  } catch {
+    return { status: 'Failure', reason: 'Invalid', message: 'the provided repository name is not valid', code: 422 };
+  }
+  switch (error.kind) {
+    case 'NotFound':
+      return { status: 'Failure', reason: 'NotFound', message: `dockerimage.image.openshift.io "${ref}" not found`, code: 404 };
+    case 'Unauthorized':
+      return error.subject?.kind === 'refused'
+        ? { status: 'Failure', reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
+        : { status: 'Failure', reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 };
+    case 'BadRequest':
+      return { status: 'Failure', reason: 'BadRequest', message: error.message, code: 400 };
+    case 'Unavailable':
+      return { status: 'Failure', reason: 'TooManyRequests', message: `${ref}: ${error.message}`, code: 429 };
+    default:
+      return { status: 'Failure', reason: 'InternalError', message: `Internal error occurred: ${ref}: ${error.message}`, code: 500 };
+  }
+}

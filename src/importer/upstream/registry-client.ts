@@ -1,0 +1,273 @@
+// A client for other registries' v2 API: finds the scheme (HTTPS, or HTTP for insecure ones), answers
+// Bearer and Basic challenges with the keyring's credentials (anonymous when none, or when they are
+// refused), retries 5xx and 429 honouring Retry-After, and verifies every manifest and blob it
+// returns against its digest. It never stores anything.
+import { createHash } from 'node:crypto';
+import type { CredentialKeyring, Credential } from './credentials.ts';
+import type { AuthChallenge } from './auth-challenge.ts';
+import { parseChallenge } from './auth-challenge.ts';
+import { AppError, isAppError } from '../../errors.ts';
+import { manifestMediaTypes } from '../../image/media-types.ts';
+import { isDigest } from '../../image/digest.ts';
+
+/** How to reach a host: a fetch bound to a TLS policy. */
+export interface Transport {
+  fetch(url: string, init: { method: string; headers: Record<string, string>; insecure: boolean; signal?: AbortSignal; redirect?: 'follow' | 'manual' }): Promise<Response>;
+}
+
+export interface UpstreamRepository {
+  /** host[:port]. */
+  readonly registry: string;
+  /** `namespace/name`. */
+  readonly path: string;
+  readonly insecure: boolean;
+}
+
+export interface FetchedManifest {
+  readonly bytes: Buffer;
+  readonly mediaType: string;
+  readonly digest: string;
+}
+
+export interface RegistryClientDeps {
+  readonly transport: Transport;
+  readonly keyring: CredentialKeyring;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly maxManifestBytes?: number;
+  readonly retries?: number;
+}
+
+const manifestAccept = manifestMediaTypes.join(', ');
+
+export class RegistryClient {
+  private readonly deps: RegistryClientDeps;
+  private readonly schemes = new Map<string, 'https' | 'http'>();
+  private readonly tokens = new Map<string, string>();
+  private readonly anonymous = new Set<string>();
+  /** Which secrets answered, by name. */
+  readonly usedCredentials = new Set<string>();
+
+  constructor(deps: RegistryClientDeps) {
+    this.deps = deps;
+  }
+
+  async fetchManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    const response = await this.request(repository, 'GET', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
+    const limit = this.deps.maxManifestBytes ?? 4 * 1024 * 1024;
+    const bytes = await readLimited(response, limit, `the manifest of ${repository.registry}/${repository.path}:${reference}`);
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim() || mediaTypeFromBody(bytes);
+    const algorithm = isDigest(reference) ? reference.split(':')[0] : 'sha256';
+    const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+    if (isDigest(reference) && digest !== reference) {
+      throw new AppError('Internal', `content integrity error: the manifest retrieved (media type: ${mediaType}) with digest ${reference} does not match the digest calculated from the content ${digest}`);
+    }
+    const claimed = response.headers.get('docker-content-digest');
+    if (!isDigest(reference) && claimed && claimed.startsWith('sha256:') && claimed !== digest) {
+      throw new AppError('Internal', `content integrity error: the registry says the manifest is ${claimed} but its content is ${digest}`);
+    }
+    return { bytes, mediaType, digest };
+  }
+
+  /** The digest a tag points at, with one HEAD request. */
+  async headManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<string | undefined> {
+    const response = await this.request(repository, 'HEAD', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
+    await response.body?.cancel();
+    return response.headers.get('docker-content-digest') ?? undefined;
+  }
+
+  async fetchBlob(repository: UpstreamRepository, digest: string, limit: number, signal?: AbortSignal): Promise<Buffer> {
+    const response = await this.request(repository, 'GET', `/v2/${repository.path}/blobs/${digest}`, {}, signal);
+    const bytes = await readLimited(response, limit, `blob ${digest}`);
+    const algorithm = digest.split(':')[0];
+    const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+    if (actual !== digest) throw new AppError('Internal', `content integrity error: blob ${digest} has the digest ${actual}`);
+    return bytes;
+  }
+
+  async listTags(repository: UpstreamRepository, signal?: AbortSignal): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;
+    for (let page = 0; path && page < 100; page++) {
+      const response = await this.request(repository, 'GET', path, { accept: 'application/json' }, signal);
+      const body = JSON.parse((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8')) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
+      path = link ? new URL(link, 'http://x').pathname + new URL(link, 'http://x').search : undefined;
+    }
+    return tags;
+  }
+
+  private async request(repository: UpstreamRepository, method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const base = await this.base(repository, signal);
+    const scopeKey = `${repository.registry}/${repository.path}`;
+    let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(repository.registry, repository.path);
+    for (let attempt = 0; ; attempt++) {
+      const auth = this.tokens.get(scopeKey);
+      const response = await this.send(`${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, repository.insecure, signal);
+      if (response.status === 401 && attempt < 3) {
+        await response.body?.cancel();
+        const challenge = parseChallenge(response.headers.get('www-authenticate'));
+        if (auth && credential) {
+          // The credentials were refused: public images can still be read anonymously.
+          this.anonymous.add(scopeKey);
+          credential = undefined;
+        }
+        if (!challenge || (auth && !credential && attempt > 0)) throw this.unauthorized(repository);
+        try {
+          this.tokens.set(scopeKey, await this.authorize(challenge, repository, credential, signal));
+        } catch (error) {
+          if (!(isAppError(error, 'Unauthorized') && credential)) throw error;
+          // The token service refused the credentials: try as anonymous.
+          this.anonymous.add(scopeKey);
+          credential = undefined;
+          this.tokens.set(scopeKey, await this.authorize(challenge, repository, undefined, signal));
+        }
+        continue;
+      }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        throw this.unauthorized(repository);
+      }
+      if (response.status === 404) {
+        await response.body?.cancel();
+        throw new AppError('NotFound', `${repository.registry}/${repository.path}: not found`);
+      }
+      if (response.status >= 300) {
+        const text = (await response.text().catch(() => '')).slice(0, 300);
+        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]} answered ${response.status}${text ? `: ${text}` : ''}`);
+      }
+      if (credential && auth) this.usedCredentials.add(credential.source);
+      return response;
+    }
+  }
+
+  /** Unauthorized, worded by whether the keyring had credentials for the repository. */
+  private unauthorized(repository: UpstreamRepository): AppError {
+    const hadCredentials = Boolean(this.deps.keyring.lookup(repository.registry, repository.path));
+    return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', { subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' } });
+  }
+
+  private async authorize(challenge: AuthChallenge, repository: UpstreamRepository, credential: Credential | undefined, signal?: AbortSignal): Promise<string> {
+    if (challenge.scheme === 'basic') {
+      if (!credential) throw this.unauthorized(repository);
+      return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+    }
+    const realm = challenge.params.realm;
+    if (!realm) throw new AppError('Internal', `${repository.registry} sent a Bearer challenge without a realm`);
+    const url = new URL(realm);
+    if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
+    url.searchParams.set('scope', `repository:${repository.path}:pull`);
+    // Delegated authentication: a realm on another host gets the credentials stored for that host.
+    const realmHost = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+    const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(realmHost) ?? credential) : credential;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (realmCredential) headers.authorization = `Basic ${Buffer.from(`${realmCredential.username}:${realmCredential.password}`).toString('base64')}`;
+    const response = await this.send(url.toString(), 'GET', headers, repository.insecure, signal);
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw this.unauthorized(repository);
+    }
+    if (!response.ok) throw new AppError('Internal', `the token service at ${url.host} answered ${response.status}`);
+    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const token = body.token || body.access_token;
+    if (!token) throw new AppError('Internal', `the token service at ${url.host} returned no token`);
+    return `Bearer ${token}`;
+  }
+
+  /** `https://host` or, for an insecure registry that does not speak TLS, `http://host`. */
+  private async base(repository: UpstreamRepository, signal?: AbortSignal): Promise<string> {
+    const known = this.schemes.get(repository.registry);
+    if (known) return `${known}://${repository.registry}`;
+    try {
+      const response = await this.send(`https://${repository.registry}/v2/`, 'GET', {}, repository.insecure, signal);
+      await response.body?.cancel();
+      this.schemes.set(repository.registry, 'https');
+    } catch (error) {
+      const message = (error as Error).message;
+      const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
+      if (!repository.insecure) {
+        if (speaksHttp) throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
+        throw error;
+      }
+      const response = await this.send(`http://${repository.registry}/v2/`, 'GET', {}, true, signal);
+      await response.body?.cancel();
+      this.schemes.set(repository.registry, 'http');
+    }
+    return `${this.schemes.get(repository.registry)}://${repository.registry}`;
+  }
+
+  private async send(url: string, method: string, headers: Record<string, string>, insecure: boolean, signal?: AbortSignal): Promise<Response> {
+    const retries = this.deps.retries ?? 3;
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.deps.transport.fetch(url, { method, headers, insecure, signal });
+      } catch (error) {
+        throw transportError(url, error);
+      }
+      if ((response.status === 429 || response.status >= 500) && attempt < retries) {
+        await response.body?.cancel();
+        const retryAfter = Number(response.headers.get('retry-after'));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : 250 * 2 ** attempt);
+        continue;
+      }
+      if (response.status === 429) {
+        await response.body?.cancel();
+        throw new AppError('Unavailable', `${new URL(url).host} is rate limiting requests (429 Too Many Requests)`, { ociCode: 'TOOMANYREQUESTS' });
+      }
+      return response;
+    }
+  }
+}
+
+function transportError(url: string, error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? '';
+  const host = new URL(url).host;
+  const detail = cause?.message ?? (error as Error).message;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
+  if (code === 'ECONNREFUSED') return new AppError('Internal', `dial tcp ${host}: connect: connection refused`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Internal', `tls: failed to verify certificate of ${host}: ${detail}`);
+  if (/timeout|aborted/i.test(code + detail)) return new AppError('Internal', `${host}: the registry did not answer in time (${detail})`);
+  return new AppError('Internal', `${host}: ${detail}`, { cause: error });
+}
+
+async function readLimited(response: Response, limit: number, what: string): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (!response.body) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
+      }
+      chunks.push(Buffer.from(value));
+    }
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    throw new AppError('Internal', `${what} was cut short: ${(error as Error).message}`);
+  }
+  if (Number.isFinite(declared) && total !== declared) throw new AppError('Internal', `${what} was cut short: got ${total} of ${declared} bytes`);
+  return Buffer.concat(chunks);
+}
+
+function mediaTypeFromBody(bytes: Buffer): string {
+  try {
+    const body = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown };
+    return body.mediaType ?? (Array.isArray(body.manifests) ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json');
+  } catch {
+    return '';
+  }
+}
