@@ -20,11 +20,12 @@ import { secretsLink } from './commands/secrets-link.ts';
 import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
 import { registryInfo, registryLogin } from './commands/registry.ts';
 import { tag } from './commands/tag.ts';
+import { importImage } from './commands/import-image.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag,
+  registryInfo, registryLogin, tag, importImage,
 ];
 
 const groups = ['create secret', 'secrets', 'policy', 'create', 'registry'];

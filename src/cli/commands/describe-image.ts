@@ -83,7 +83,8 @@ function describeTag(stream: ImageStream, name: string, spec: TagReference | und
   }
   lines.push('');
   const items = status?.items ?? [];
-  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > (items[0]?.generation ?? 0)) lines.push('  ~ importing latest image ...');
+  const observed = Math.max(items[0]?.generation ?? 0, ...(status?.conditions ?? []).map((c) => c.generation ?? 0));
+  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observed) lines.push('  ~ importing latest image ...');
   for (const condition of status?.conditions ?? []) {
     if (condition.type !== 'ImportSuccess' || condition.status !== 'False') continue;
     lines.push(`  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${condition.message ?? ''}`, `      ${ago(condition.lastTransitionTime, now)}`);

@@ -1,0 +1,123 @@
+// `ims import-image STREAM[:TAG]` (SPEC §3.2): imports tags from another registry now, printing the
+// stream and the imported images as oc does.
+import type { Command } from '../command.ts';
+import type { ImageStream } from '../../image/image-stream.ts';
+import { CliError } from '../cli-error.ts';
+import { ServerError } from '../api-client.ts';
+import { describeImage, describeImageStream } from './describe-image.ts';
+
+interface ImportImageStatus {
+  tag?: string;
+  status: { status: string; message?: string };
+  image?: Parameters<typeof describeImage>[0];
+  manifests?: unknown[];
+}
+
+export const importImage: Command = {
+  path: 'import-image',
+  summary: 'Import images from another registry into an image stream now',
+  usage: 'ims import-image STREAM[:TAG] [--from PULLSPEC] [--confirm] [--all] [flags]',
+  examples: `  # Create the stream "python" and import python:3.12 into it
+  ims import-image python:3.12 --from=quay.io/org/python:3.12 --confirm
+
+  # Import a tag again (its source is already known)
+  ims import-image python:3.12
+
+  # Import every tag of a repository (up to the server's limit, 50 by default)
+  ims import-image mirror --from=registry.example.com/team/app --all --confirm
+
+  # Keep a multi-arch image as a whole
+  ims import-image app:1.0 --from=quay.io/org/app:1.0 --import-mode=PreserveOriginal --confirm`,
+  flags: [
+    { name: 'from', type: 'string', help: 'the pull spec to import from', placeholder: 'PULLSPEC' },
+    { name: 'confirm', type: 'bool', help: 'create the stream, or change its source, if needed' },
+    { name: 'all', type: 'bool', help: 'import every tag of the repository' },
+    { name: 'scheduled', type: 'bool', help: 'keep re-importing the tag periodically' },
+    { name: 'insecure', type: 'bool', help: 'allow HTTP and unverified HTTPS for the import' },
+    { name: 'reference-policy', type: 'string', help: 'source or local: how consumers pull the tag', placeholder: 'POLICY' },
+    { name: 'import-mode', type: 'string', help: 'Legacy (one platform) or PreserveOriginal (the whole list)', placeholder: 'MODE', default: 'Legacy' },
+    { name: 'dry-run', type: 'bool', help: 'show what would be imported without changing the stream' },
+  ],
+  async run(context) {
+    const { args } = context;
+    const target = args.positionals[0];
+    if (!target) throw new CliError('you must specify the name of an image stream');
+    if (target.includes('@')) throw new CliError("to import images by ID, use the 'tag' command");
+    const [streamName, givenTag] = target.split(':');
+    if (!/^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/.test(streamName) || target.split(':').length > 2) {
+      throw new CliError('the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)');
+    }
+    const all = Boolean(args.bools.get('all'));
+    if (givenTag && all) throw new CliError(`cannot specify a tag "${givenTag}" as well as --all`);
+    const tag = givenTag || 'latest';
+    const mode = args.strings.get('import-mode')!;
+    if (mode !== 'Legacy' && mode !== 'PreserveOriginal') throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
+    const policyText = (args.strings.get('reference-policy') ?? '').toLowerCase();
+    if (policyText && policyText !== 'source' && policyText !== 'local') throw new CliError('valid reference policy values are source or local');
+    const referencePolicy = { type: policyText === 'local' ? 'Local' : 'Source' };
+    const base = `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(context.namespace)}`;
+    let stream: (ImageStream & { metadata: { resourceVersion?: string } }) | undefined;
+    try {
+      stream = await context.client().json('GET', `${base}/imagestreams/${encodeURIComponent(streamName)}`);
+    } catch (error) {
+      if (!(error instanceof ServerError && error.status === 404)) throw error;
+    }
+    const from = args.strings.get('from');
+    const insecureFlag = args.bools.get('insecure');
+    const importPolicy = (existing?: { insecure?: boolean; scheduled?: boolean }) => ({
+      insecure: insecureFlag ?? Boolean(existing?.insecure || stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true'),
+      scheduled: Boolean(args.bools.get('scheduled') || existing?.scheduled),
+      importMode: mode,
+    });
+    const spec: Record<string, unknown> = { import: !args.bools.get('dry-run') };
+    if (!stream) {
+      if (!args.bools.get('confirm')) throw new CliError(`no image stream named "${streamName}" exists, pass --confirm to create and import`);
+      const source = from ?? target;
+      if (all) spec.repository = { from: { kind: 'DockerImage', name: source }, importPolicy: importPolicy(), referencePolicy };
+      else spec.images = [{ from: { kind: 'DockerImage', name: source }, to: { name: tag }, importPolicy: importPolicy(), referencePolicy }];
+    } else if (all) {
+      const source = from ?? stream.spec.dockerImageRepository;
+      if (source) {
+        if (stream.spec.dockerImageRepository !== source && !args.bools.get('confirm')) throw new CliError(stream.spec.dockerImageRepository ? `the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update` : 'the image stream does not currently import an entire Docker repository, pass --confirm to update');
+        spec.repository = { from: { kind: 'DockerImage', name: source }, importPolicy: importPolicy(), referencePolicy };
+      } else {
+        const external = (stream.spec.tags ?? []).filter((t) => t.from?.kind === 'DockerImage');
+        if (external.length === 0) throw new CliError('image stream does not have tags pointing to external container images');
+        spec.images = external.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: importPolicy(t.importPolicy), referencePolicy: t.referencePolicy ?? referencePolicy }));
+      }
+    } else {
+      const existing = stream.spec.tags?.find((t) => t.name === tag);
+      let source = from;
+      if (existing) {
+        if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
+        if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
+        if (from && from !== existing.from.name) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
+        source = existing.from.name;
+      } else if (!source) {
+        source = tag === 'latest' ? stream.spec.dockerImageRepository : undefined;
+        if (!source) throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
+      }
+      spec.images = [{ from: { kind: 'DockerImage', name: source }, to: { name: tag }, importPolicy: importPolicy(existing?.importPolicy), referencePolicy: existing?.referencePolicy ?? referencePolicy }];
+    }
+    const result = await context.client().json<{ status: { import?: ImageStream; images?: ImportImageStatus[]; repository?: { status: { status: string; message?: string }; images?: ImportImageStatus[]; additionalTags?: string[] } } }>('POST', `${base}/imagestreamimports`, {
+      body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec },
+    });
+    const statuses = [...(result.status.images ?? []), ...(result.status.repository?.images ?? [])];
+    const failed = statuses.filter((s) => s.status.status !== 'Success');
+    const repositoryFailed = result.status.repository && result.status.repository.status.status !== 'Success';
+    const now = new Date();
+    context.out(`${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`);
+    if (result.status.import) context.out(describeImageStream(result.status.import as Parameters<typeof describeImageStream>[0], now) + '\n');
+    for (const status of statuses) {
+      if (!status.image) continue;
+      context.out(describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n');
+    }
+    for (const status of result.status.images ?? []) if (status.status.status !== 'Success') context.err(`error: tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
+    for (const status of result.status.repository?.images ?? []) if (status.status.status !== 'Success') context.err(`error: repository tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
+    if (repositoryFailed && !result.status.repository?.images?.length) context.err(`error: ${result.status.repository!.status.message ?? 'the repository import failed'}\n`);
+    const additional = result.status.repository?.additionalTags ?? [];
+    if (additional.length) context.out(`info: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`);
+    if (failed.length || repositoryFailed) throw Object.assign(new CliError('imported completed with errors'), {});
+  },
+};
+
