@@ -1,0 +1,132 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { RegistryClient, type UpstreamRepository } from '../../../src/importer/upstream/registry-client.ts';
+import { CredentialKeyring } from '../../../src/importer/upstream/credentials.ts';
+import { createUndiciTransport } from '../../../src/importer/upstream/undici-transport.ts';
+import { isAppError } from '../../../src/errors.ts';
+import { putImage, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
+import { freePort } from '../../support/serve-process.ts';
+
+const transport = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000 });
+const keyringFor = (host: string, user: string, password: string) => CredentialKeyring.fromDockerConfigs([{ source: 'pull-secret', content: { auths: { [host]: { username: user, password } } } }]);
+const repo = (upstream: FakeUpstream, path = 'org/app'): UpstreamRepository => ({ registry: upstream.host, path, insecure: true });
+const noSleep = async () => {};
+
+describe('registry client against a hostile registry', () => {
+  let upstream: FakeUpstream;
+  let digest: string;
+  before(async () => {
+    upstream = await startFakeUpstream();
+    digest = putImage(upstream, 'org/app', '1.0', 'one');
+  });
+  after(async () => {
+    await upstream.stop();
+  });
+  const client = () => new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
+
+  it('fetches a manifest by tag over HTTP for an insecure registry, and verifies it by digest', async () => {
+    const fetched = await client().fetchManifest(repo(upstream), '1.0');
+    assert.equal(fetched.digest, digest);
+    assert.equal((await client().fetchManifest(repo(upstream), digest)).digest, digest);
+    assert.equal(await client().headManifest(repo(upstream), '1.0'), digest);
+  });
+
+  it('refuses a plain HTTP registry that is not marked insecure', async () => {
+    await assert.rejects(client().fetchManifest({ ...repo(upstream), insecure: false }, '1.0'), (e) => isAppError(e, 'BadRequest') && /is HTTP only and requires the insecure flag/.test(e.message));
+  });
+
+  it('answers NotFound for a missing tag', async () => {
+    await assert.rejects(client().fetchManifest(repo(upstream), 'nope'), (e) => isAppError(e, 'NotFound'));
+  });
+
+  it('retries 429 (honouring Retry-After) and 500, then succeeds', async () => {
+    const slept: number[] = [];
+    upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(429, { 'retry-after': '2' }).end());
+    upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(503).end());
+    const retrying = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: async (ms) => void slept.push(ms) });
+    assert.equal((await retrying.fetchManifest(repo(upstream), '1.0')).digest, digest);
+    assert.equal(slept[0], 2000);
+    assert.equal(slept.length, 2);
+  });
+
+  it('gives up on a registry that keeps answering 429', async () => {
+    upstream.fault(/manifests\/1\.0$/, 4, (res) => res.writeHead(429).end());
+    await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Unavailable') && /rate limiting/.test(e.message));
+  });
+
+  it('refuses a manifest whose content does not match the digest asked for', async () => {
+    const other = putImage(upstream, 'org/app', undefined, 'two');
+    upstream.fault(new RegExp(`manifests/${other}$`), 1, (res) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end('{"schemaVersion":2,"tampered":true}'));
+    await assert.rejects(client().fetchManifest(repo(upstream), other), (e) => isAppError(e) && /content integrity error/.test(e.message));
+  });
+
+  it('refuses a truncated body and a 20 MiB manifest', async () => {
+    upstream.fault(/manifests\/1\.0$/, 1, (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"schemaVersion":');
+      res.destroy();
+    });
+    await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e) && /cut short|terminated|other side closed/i.test(e.message));
+    upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(20 * 1024 * 1024, 32)));
+    await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e) && /larger than the limit/.test(e.message));
+  });
+
+  it('refuses a blob whose content does not match its digest', async () => {
+    const blob = upstream.putBlob('real content');
+    upstream.fault(new RegExp(`blobs/${blob}$`), 1, (res) => res.writeHead(200).end('forged content'));
+    await assert.rejects(client().fetchBlob(repo(upstream), blob, 1024), (e) => isAppError(e) && /content integrity error/.test(e.message));
+  });
+
+  it('reports an unreachable registry clearly', async () => {
+    const port = await freePort();
+    await assert.rejects(client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e) && /connection refused/.test(e.message));
+  });
+});
+
+describe('registry client authentication', () => {
+  it('uses Basic credentials from the keyring and records the secret that served', async () => {
+    const upstream = await startFakeUpstream({ basic: { user: 'bot', password: 's3cret' } });
+    try {
+      const digest = putImage(upstream, 'org/private', 'v1', 'private');
+      const client = new RegistryClient({ transport, keyring: keyringFor(upstream.host, 'bot', 's3cret'), sleep: noSleep });
+      assert.equal((await client.fetchManifest(repo(upstream, 'org/private'), 'v1')).digest, digest);
+      assert.deepEqual([...client.usedCredentials], ['pull-secret']);
+      const anonymous = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
+      await assert.rejects(anonymous.fetchManifest(repo(upstream, 'org/private'), 'v1'), (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'anonymous');
+      const wrong = new RegistryClient({ transport, keyring: keyringFor(upstream.host, 'bot', 'wrong'), sleep: noSleep });
+      await assert.rejects(wrong.fetchManifest(repo(upstream, 'org/private'), 'v1'), (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'refused');
+    } finally {
+      await upstream.stop();
+    }
+  });
+
+  it('gets a Bearer token from a realm on another host with the credentials stored for that host', async () => {
+    const auth = await startFakeUpstream({ bearer: { user: 'robot', password: 'token-pw' } });
+    const upstream = await startFakeUpstream({ bearer: { user: 'robot', password: 'token-pw', realmHost: auth.host } });
+    try {
+      const digest = putImage(upstream, 'org/app', 'v1', 'bearer');
+      const keyring = CredentialKeyring.fromDockerConfigs([{ source: 'both', content: { auths: { [upstream.host]: { username: 'robot', password: 'wrong-for-realm' }, [auth.host]: { username: 'robot', password: 'token-pw' } } } }]);
+      const client = new RegistryClient({ transport, keyring, sleep: noSleep });
+      assert.equal((await client.fetchManifest(repo(upstream), 'v1')).digest, digest);
+      assert.ok(auth.requests.includes('GET /token'), 'the token came from the realm host');
+    } finally {
+      await upstream.stop();
+      await auth.stop();
+    }
+  });
+
+  it('falls back to anonymous access when the credentials are refused, for public images', async () => {
+    const upstream = await startFakeUpstream({ bearer: { user: 'robot', password: 'right' } });
+    try {
+      putImage(upstream, 'org/app', 'v1', 'x');
+      upstream.fault(/^GET \/token$/, 1, (res) => res.writeHead(401).end());
+      const client = new RegistryClient({ transport, keyring: keyringFor(upstream.host, 'robot', 'stale'), sleep: noSleep });
+      // The anonymous token is refused by this registry too, so the original complaint stands.
+      await assert.rejects(client.fetchManifest(repo(upstream), 'v1'), (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'refused');
+      assert.equal(upstream.requests.filter((r) => r === 'GET /token').length, 2, 'asked once with credentials, once without');
+    } finally {
+      await upstream.stop();
+    }
+  });
+});
+
