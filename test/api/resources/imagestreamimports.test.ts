@@ -1,0 +1,130 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from '../../support/api-harness.ts';
+import { putImage, putManifestList, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
+
+const isi = '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports';
+const streamPath = (name: string) => `/apis/image.openshift.io/v1/namespaces/default/imagestreams/${name}`;
+const importOf = (name: string, from: string, extra: Record<string, unknown> = {}, doImport = true) => ({
+  apiVersion: 'image.openshift.io/v1',
+  kind: 'ImageStreamImport',
+  metadata: { name },
+  spec: { import: doImport, images: [{ from: { kind: 'DockerImage', name: from }, to: { name: 'v1' }, importPolicy: { insecure: true }, ...extra }] },
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('imagestreamimports', () => {
+  let h: Harness;
+  let upstream: FakeUpstream;
+  let digest: string;
+  before(async () => {
+    h = await startHarness(['--max-images-bulk-imported-per-repository', '2']);
+    upstream = await startFakeUpstream();
+    digest = putImage(upstream, 'org/app', '1.0', 'one');
+  });
+  after(async () => {
+    await upstream.stop();
+    await h.server.close();
+  });
+
+  it('imports an image, records it on the stream and creates the Image without its manifest', async () => {
+    const answer = await h.request('POST', isi, { body: importOf('app', `${upstream.host}/org/app:1.0`) });
+    assert.equal(answer.status, 201, answer.text);
+    assert.equal(answer.json.status.images[0].status.status, 'Success');
+    const stream = (await h.request('GET', streamPath('app'))).json;
+    const event = stream.status.tags.find((t: { tag: string }) => t.tag === 'v1').items[0];
+    assert.equal(event.image, digest);
+    assert.equal(event.dockerImageReference, `${upstream.host}/org/app@${digest}`);
+    assert.match(stream.metadata.annotations['openshift.io/image.dockerRepositoryCheck'], /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(stream.spec.tags[0].from, { kind: 'DockerImage', name: `${upstream.host}/org/app:1.0` });
+    const image = (await h.request('GET', `/apis/image.openshift.io/v1/images/${digest}`)).json;
+    assert.equal(image.dockerImageManifest, undefined);
+    assert.equal(image.dockerImageMetadata.Architecture, 'amd64');
+    assert.equal(image.metadata.annotations['openshift.io/image.managed'], undefined);
+  });
+
+  it('previews with import: false without touching anything', async () => {
+    const answer = await h.request('POST', isi, { body: importOf('preview', `${upstream.host}/org/app:1.0`, {}, false) });
+    assert.equal(answer.json.status.images[0].image.metadata.name, digest);
+    assert.equal((await h.request('GET', streamPath('preview'))).status, 404);
+  });
+
+  it('keeps the last good image and adds one condition when a later import fails', async () => {
+    await h.request('POST', isi, { body: importOf('keep', `${upstream.host}/org/app:1.0`) });
+    const failed = await h.request('POST', isi, { body: importOf('keep', `${upstream.host}/org/app:2.0`) });
+    assert.equal(failed.json.status.images[0].status.reason, 'NotFound');
+    assert.equal(failed.json.status.images[0].status.message, `dockerimage.image.openshift.io "${upstream.host}/org/app:2.0" not found`);
+    const tag = (await h.request('GET', streamPath('keep'))).json.status.tags.find((t: { tag: string }) => t.tag === 'v1');
+    assert.equal(tag.items.length, 1);
+    assert.equal(tag.items[0].image, digest, 'the last good image stays current');
+    assert.equal(tag.conditions.length, 1);
+    assert.deepEqual([tag.conditions[0].type, tag.conditions[0].status, tag.conditions[0].reason], ['ImportSuccess', 'False', 'NotFound']);
+  });
+
+  it('picks one platform of a manifest list in Legacy mode, honouring prefer-arch', async () => {
+    const { list, children } = putManifestList(upstream, 'multi/app', 'latest', 'multi');
+    const legacy = await h.request('POST', isi, { body: importOf('multi', `${upstream.host}/multi/app:latest`) });
+    assert.equal(legacy.json.status.images[0].image.metadata.name, children.amd64);
+    await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/arm:v1', {
+      body: { tag: { name: 'v1', annotations: { 'importer.image.openshift.io/prefer-arch': 'arm64' }, from: { kind: 'DockerImage', name: `${upstream.host}/multi/app:latest` }, reference: true } },
+    });
+    const preferred = await h.request('POST', isi, { body: importOf('arm', `${upstream.host}/multi/app:latest`) });
+    assert.equal(preferred.json.status.images[0].image.metadata.name, children.arm64);
+    const preserved = await h.request('POST', isi, { body: importOf('whole', `${upstream.host}/multi/app:latest`, { importPolicy: { insecure: true, importMode: 'PreserveOriginal' } }) });
+    assert.equal(preserved.json.status.images[0].image.metadata.name, list);
+    assert.equal(preserved.json.status.images[0].manifests.length, 3);
+    const listImage = (await h.request('GET', `/apis/image.openshift.io/v1/images/${list}`)).json;
+    assert.deepEqual(listImage.dockerImageManifests.map((m: { architecture: string }) => m.architecture), ['amd64', 'arm64', 'ppc64le']);
+    assert.equal((await h.request('GET', `/apis/image.openshift.io/v1/images/${children.ppc64le}`)).status, 200, 'children are Images too');
+  });
+
+  it('uses the namespace pull secrets, names the one that served, and skips excluded ones', async () => {
+    const privateUpstream = await startFakeUpstream({ basic: { user: 'bot', password: 'pw' } });
+    try {
+      const privateDigest = putImage(privateUpstream, 'org/private', 'v1', 'private');
+      const config = (password: string) => Buffer.from(JSON.stringify({ auths: { [privateUpstream.host]: { username: 'bot', password } } })).toString('base64');
+      const without = await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) });
+      assert.equal(without.json.status.images[0].status.reason, 'Unauthorized');
+      assert.match(without.json.status.images[0].status.message, /did not have credentials to the repository/);
+      await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'hidden', annotations: { 'openshift.io/image.excludeSecret': 'true' } }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('pw') } } });
+      assert.equal((await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) })).json.status.images[0].status.reason, 'Unauthorized');
+      await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('pw') } } });
+      const withSecret = await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) });
+      assert.equal(withSecret.json.status.images[0].status.status, 'Success');
+      assert.equal(withSecret.json.status.images[0].image.metadata.name, privateDigest);
+      const stream = (await h.request('GET', streamPath('private'))).json;
+      assert.equal(stream.metadata.annotations['imagestream.io/import-secrets'], 'pull-creds');
+      assert.ok(!JSON.stringify(stream).includes(config('pw')), 'no secret content on the stream');
+    } finally {
+      await privateUpstream.stop();
+    }
+  });
+
+  it('imports a repository up to the server limit and lists the rest as additional tags', async () => {
+    for (const tag of ['latest', '1.1', '1.2', 'misc']) putImage(upstream, 'bulk/app', tag, `bulk-${tag}`);
+    const answer = await h.request('POST', isi, { body: { metadata: { name: 'bulk' }, spec: { import: true, repository: { from: { kind: 'DockerImage', name: `${upstream.host}/bulk/app` }, importPolicy: { insecure: true } } } } });
+    assert.deepEqual(answer.json.status.repository.images.map((i: { tag: string }) => i.tag), ['latest', '1.2']);
+    assert.deepEqual(answer.json.status.repository.additionalTags, ['1.1', 'misc']);
+  });
+
+  it('refuses requests without images, with another kind, or with a tagged repository', async () => {
+    assert.equal((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { import: true } } })).status, 422);
+    assert.match((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { images: [{ from: { kind: 'ImageStreamTag', name: 'a:b' } }] } } })).json.message, /only DockerImage is supported/);
+    assert.match((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { repository: { from: { kind: 'DockerImage', name: 'quay.io/a/b:1' } } } } })).json.message, /you must specify an image repository, not a tag or ID/);
+  });
+
+  it('imports a DockerImage spec tag as soon as it is set', async () => {
+    const set = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/auto:prod', { body: { tag: { name: 'prod', from: { kind: 'DockerImage', name: `${upstream.host}/org/app:1.0` }, importPolicy: { insecure: true } } } });
+    assert.equal(set.status, 200, set.text);
+    const event = await eventually(async () => (await h.request('GET', streamPath('auto'))).json.status?.tags?.find((t: { tag: string }) => t.tag === 'prod')?.items?.[0], 'the import');
+    assert.equal(event.image, digest);
+  });
+});
