@@ -6,13 +6,23 @@ import { join } from 'node:path';
 import { freePort } from './serve-process.ts';
 import { makeTempDir } from './temp-dir.ts';
 import { findExecutable } from './peers.ts';
+import bcrypt from 'bcryptjs';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
 export const distributionBinary = findExecutable('docker-registry');
 
-export async function startDistribution(): Promise<{ host: string; stop: () => Promise<void> }> {
+export async function startDistribution(options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string } } = {}): Promise<{ host: string; stop: () => Promise<void> }> {
   const dir = makeTempDir('ims-distribution');
   const port = await freePort();
   const config = join(dir, 'config.yml');
+  let auth = '';
+  if (options.htpasswd) {
+    writeFileSync(join(dir, 'htpasswd'), `${options.htpasswd.user}:${bcrypt.hashSync(options.htpasswd.password, 4)}\n`);
+    auth = `auth:\n  htpasswd:\n    realm: test\n    path: ${dir}/htpasswd\n`;
+  }
+  const tls = options.tls ? `  tls:\n    certificate: ${options.tls.cert}\n    key: ${options.tls.key}\n` : '';
   writeFileSync(
     config,
     `version: 0.1
@@ -25,9 +35,9 @@ storage:
     rootdirectory: ${dir}/data
   delete:
     enabled: true
-http:
+${auth}http:
   addr: 127.0.0.1:${port}
-`,
+${tls}`,
   );
   const child = spawn(distributionBinary!, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -37,7 +47,8 @@ http:
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
-      if ((await fetch(`http://${host}/v2/`)).status === 200) break;
+      const probe = await undiciFetch(`${options.tls ? 'https' : 'http'}://${host}/v2/`, { dispatcher: insecureAgent });
+      if (probe.status === 200 || probe.status === 401) break;
     } catch {
       // not listening yet
     }

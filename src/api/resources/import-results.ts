@@ -3,7 +3,7 @@
 // history, so the last good image stays current.
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { AppError } from '../../errors.ts';
-import { addTagEvent } from '../../image/image-stream.ts';
+import { recordTagEvent } from '../../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../../image/reference.ts';
 
 export interface TagImportPolicy {
@@ -29,7 +29,7 @@ export function ensureSpecTag(stream: ImageStream, tag: string, from: string, po
 }
 
 export function recordSuccess(stream: ImageStream, tag: string, reference: string, digest: string, generation: number, now: string): void {
-  addTagEvent(stream, tag, { created: now, dockerImageReference: reference, image: digest, generation });
+  recordTagEvent(stream, tag, { created: now, dockerImageReference: reference, image: digest, generation });
 }
 
 export function recordFailure(stream: ImageStream, tag: string, status: ImportStatus, generation: number, now: string): void {
