@@ -15,10 +15,11 @@ import { imageStreamDefinition } from './imagestreams.ts';
 import { imagestreammappings } from './imagestreammappings.ts';
 import { imagestreamtags } from './imagestreamtags.ts';
 import { imagestreamimports } from './imagestreamimports.ts';
+import { imagestreamimages } from './imagestream-views.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
-  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags, imagestreamimports];
+  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags, imagestreamimports, imagestreamimages];
 }
 
 const coreDefinitions: readonly ResourceDefinition[] = [

@@ -9,6 +9,7 @@ import { imageGroup } from './images.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { ageOf } from '../../kube/human-duration.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
+import { layersStorage, secretsStorage } from './imagestream-views.ts';
 
 const repositoryComponent = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const tagName = /^[\w][\w.-]{0,127}$/;
@@ -32,6 +33,10 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),
     validate: validateImageStream,
+    subresources: {
+      layers: { kind: 'ImageStreamLayers', verbs: ['get'], storage: layersStorage },
+      secrets: { kind: 'SecretList', verbs: ['get'], storage: secretsStorage },
+    },
     admit: (object, old, context) => resolveChangedTags(object as unknown as ImageStream, old as unknown as ImageStream | undefined, context),
     table: {
       columns: [
