@@ -25,6 +25,8 @@ export interface ListQuery {
 
 export interface WriteOptions {
   readonly dryRun: boolean;
+  /** Server-internal writers (the importer) write spec and status together, as OpenShift's internal strategy does. */
+  readonly withStatus?: boolean;
 }
 
 export interface WatchQuery extends ListQuery {

@@ -77,7 +77,7 @@ export class StoredResource implements RestStorage {
     delete meta.managedFields;
     if (def.hasGeneration) meta.generation = 1;
     else delete meta.generation;
-    if (def.hasStatus) delete object.status;
+    if (def.hasStatus && !options.withStatus) delete object.status;
     def.defaults?.(object, undefined);
     this.check(object, undefined);
     if (def.namespaced) await this.requireNamespace(context.namespace!);
@@ -150,7 +150,7 @@ export class StoredResource implements RestStorage {
       meta.uid = oldMeta.uid;
       meta.creationTimestamp = oldMeta.creationTimestamp;
       delete meta.managedFields;
-      if (def.hasStatus) object.status = structuredClone(old.status);
+      if (def.hasStatus && !options.withStatus) object.status = structuredClone(old.status);
       if (def.hasGeneration) meta.generation = (oldMeta.generation ?? 1) + (specChanged(old, object) ? 1 : 0);
     }
     object.metadata!.resourceVersion = current.resourceVersion;

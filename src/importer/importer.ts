@@ -35,6 +35,8 @@ export interface ImporterDeps {
   /** The server's own platform, the fallback choice from a manifest list. */
   readonly platform: { readonly architecture: string; readonly os: string };
   readonly maxConfigBytes?: number;
+  /** An Image already known by digest: re-imports of unchanged tags then cost one request. */
+  readonly knownImage?: (digest: string) => Promise<KubeObject | undefined>;
 }
 
 export function upstreamOf(reference: ImageReference, insecure: boolean): UpstreamRepository {
@@ -72,11 +74,16 @@ export class Importer {
   }
 
   private async importManifest(upstream: UpstreamRepository, repository: string, digest: string, signal?: AbortSignal): Promise<KubeObject> {
+    const known = await this.deps.knownImage?.(digest);
+    if (known && !known.dockerImageManifests) return { ...known, dockerImageReference: `${repository}@${digest}` };
     const fetched = await this.deps.client.fetchManifest(upstream, digest, signal);
     return this.imageOf(upstream, repository, digest, fetched.bytes, fetched.mediaType, signal);
   }
 
   private async imageOf(upstream: UpstreamRepository, repository: string, digest: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<KubeObject> {
+    // Content-addressed: an Image we hold for this digest has the same manifest and config.
+    const known = await this.deps.knownImage?.(digest);
+    if (known && !known.dockerImageManifests) return { ...known, dockerImageReference: `${repository}@${digest}` };
     const manifest = parseManifest(bytes, mediaType || null);
     if (manifest.kind === 'index') throw new AppError('Internal', `${repository}@${digest} is a manifest list inside a manifest list`);
     const configBytes = manifest.config.size <= (this.deps.maxConfigBytes ?? 8 * 1024 * 1024) ? await this.deps.client.fetchBlob(upstream, manifest.config.digest, this.deps.maxConfigBytes ?? 8 * 1024 * 1024, signal) : undefined;

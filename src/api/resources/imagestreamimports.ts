@@ -99,7 +99,16 @@ function importStorage(deps: StorageDeps): RestStorage {
       const keyring = await namespaceKeyring(deps, context.namespace);
       if (!deps.services.createRegistryClient) throw new AppError('Unavailable', 'importing images is not configured on this server');
       const client = deps.services.createRegistryClient(keyring);
-      const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' } });
+      const imageStorage = deps.resources.storageFor(images);
+      const knownImage = async (digest: string) => {
+        try {
+          return stripManifest(await imageStorage.get!({ ...context, namespace: undefined }, digest), false);
+        } catch (error) {
+          if (isAppError(error, 'NotFound')) return undefined;
+          throw error;
+        }
+      };
+      const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' }, knownImage });
       const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
       const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
       const run = async (from: string, tag: string | undefined, policy: TagImportPolicy | undefined) => {
@@ -179,14 +188,17 @@ async function applyImport(deps: StorageDeps, context: RequestContext, name: str
     const annotations = (stream.metadata.annotations ??= {});
     annotations['openshift.io/image.dockerRepositoryCheck'] = now;
     if (usedCredentials.size > 0) annotations['imagestream.io/import-secrets'] = [...usedCredentials].sort().join(',');
+    // Spec and status in one write, so nobody (the import controller) sees the new spec tag without its result.
+    const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(stream.spec);
+    const generation = existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
+    for (const tag of stream.spec.tags ?? []) if (results.some((r) => r.tag === tag.name) && !tag.generation) tag.generation = generation;
+    for (const r of results) {
+      if (r.outcome.result) recordSuccess(stream, r.tag, r.outcome.result.reference, r.outcome.result.image.metadata!.name!, generation, now);
+      else if (r.outcome.failure) recordFailure(stream, r.tag, r.outcome.failure, stream.spec.tags?.find((t) => t.name === r.tag)?.generation ?? generation, now);
+    }
     try {
-      const written = (existing ? await streams.update(context, name, stream as unknown as KubeObject, { dryRun: false }) : await streams.create(context, stream as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
-      const generation = written.metadata.generation ?? 1;
-      for (const r of results) {
-        if (r.outcome.result) recordSuccess(written, r.tag, r.outcome.result.reference, r.outcome.result.image.metadata!.name!, generation, now);
-        else if (r.outcome.failure) recordFailure(written, r.tag, r.outcome.failure, written.spec.tags?.find((t) => t.name === r.tag)?.generation ?? generation, now);
-      }
-      return (await streams.updateStatus(context, name, written as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
+      const options = { dryRun: false, withStatus: true };
+      return (existing ? await streams.update(context, name, stream as unknown as KubeObject, options) : await streams.create(context, stream as unknown as KubeObject, options)) as unknown as ImageStream;
     } catch (error) {
       if (!isAppError(error, 'Conflict') && !isAppError(error, 'AlreadyExists')) throw error;
       existing = (await streams.get(context, name).catch(() => undefined)) as unknown as ImageStream | undefined;

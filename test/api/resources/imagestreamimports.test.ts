@@ -51,6 +51,15 @@ describe('imagestreamimports', () => {
     assert.equal(image.metadata.annotations['openshift.io/image.managed'], undefined);
   });
 
+  it('re-imports an unchanged tag with a single manifest request', async () => {
+    await h.request('POST', isi, { body: importOf('again', `${upstream.host}/org/app:1.0`) });
+    const before = upstream.requests.length;
+    const answer = await h.request('POST', isi, { body: importOf('again', `${upstream.host}/org/app:1.0`) });
+    assert.equal(answer.json.status.images[0].status.status, 'Success');
+    const made = upstream.requests.slice(before);
+    assert.deepEqual(made.filter((r) => r.includes('/manifests/') || r.includes('/blobs/')), ['GET /v2/org/app/manifests/1.0']);
+  });
+
   it('previews with import: false without touching anything', async () => {
     const answer = await h.request('POST', isi, { body: importOf('preview', `${upstream.host}/org/app:1.0`, {}, false) });
     assert.equal(answer.json.status.images[0].image.metadata.name, digest);
