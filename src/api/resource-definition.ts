@@ -93,6 +93,14 @@ export interface ApiServices {
   readonly platform?: { readonly architecture: string; readonly os: string };
   /** Most tags a repository import takes (-1: all). */
   readonly maxImagesBulkImported?: number;
+  /** This server's own registry, which imports read as the importing namespace's service accounts. */
+  readonly selfRegistry?: {
+    readonly host: string;
+    /** Whether the service accounts of `namespace` may pull from the stream. */
+    mayPull(namespace: string, sourceNamespace: string, sourceName: string): Promise<boolean>;
+    /** A short-lived token of the `default` service account of `namespace`, and a way to revoke it. */
+    pullToken(namespace: string): Promise<{ token: string; release: () => Promise<void> }>;
+  };
 }
 
 export interface ResourceCatalogue {

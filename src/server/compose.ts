@@ -31,6 +31,7 @@ import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { imagestreamimports } from '../api/resources/imagestreamimports.ts';
 import type { UserInfo } from '../auth/user.ts';
+import { serviceAccountUser } from '../auth/user.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -76,6 +77,15 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       createRegistryClient: (keyring) => new RegistryClient({ transport, keyring }),
       platform: serverPlatform(),
       maxImagesBulkImported: config.maxImagesBulkImported,
+      selfRegistry: {
+        host: publicHost,
+        mayPull: (namespace, sourceNamespace, sourceName) =>
+          authorizer.authorize(serviceAccountUser(namespace, 'default'), { kind: 'resource', verb: 'get', apiGroup: 'image.openshift.io', resource: 'imagestreams', subresource: 'layers', name: sourceName, namespace: sourceNamespace }),
+        pullToken: async (namespace) => {
+          const token = await tokens.issue({ kind: 'serviceaccount', namespace, name: 'default' }, 600);
+          return { token, release: () => tokens.revoke(token) };
+        },
+      },
       issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
         token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
         expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),

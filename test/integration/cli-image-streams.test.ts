@@ -82,3 +82,37 @@ describe('ims with image streams', () => {
     assert.match(image, /\nCommand:\t\/bin\/run\nWorking Dir:\t\/srv\nUser:\t\t1001\nExposes Ports:\t8080\/tcp\nDocker Labels:\tname=ruby-2\.7\nEnvironment:\tLABEL=ruby-2\.7\n$/);
   });
 });
+
+describe('across projects', () => {
+  let server: RunningServer;
+  const ims = cliSession();
+  let digest: string;
+  before(async () => {
+    server = await startServer();
+    await ims.run(['login', server.url, '--token', server.adminToken]);
+    await ims.run(['new-project', 'producer']);
+    await ims.run(['new-project', 'consumer']);
+    digest = await pushOverHttp(server.url, server.adminToken, 'producer/app', 'v1', 'shared');
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('tags an image from another project into this one', async () => {
+    const tagged = await ims.run(['tag', 'producer/app:v1', 'app:v1', '-n', 'consumer']);
+    assert.equal(tagged.stdout, `Tag app:v1 set to producer/app@${digest}.\n`, tagged.stderr);
+    assert.equal((await ims.run(['get', 'istag', 'app:v1', '-n', 'consumer', '-o', 'jsonpath={.image.metadata.name}'])).stdout, digest);
+  });
+
+  it("imports from this server's registry once the project's service accounts may pull there", async () => {
+    const host = server.url.replace('http://', '');
+    const refused = await ims.run(['import-image', 'copied:v1', `--from=${host}/producer/app:v1`, '--confirm', '-n', 'consumer']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error: tag v1 failed: the service accounts of project "consumer" may not pull from producer\/app: grant it with 'ims policy add-role-to-group system:image-puller system:serviceaccounts:consumer -n producer'/);
+    const granted = await ims.run(['policy', 'add-role-to-group', 'system:image-puller', 'system:serviceaccounts:consumer', '-n', 'producer']);
+    assert.equal(granted.code, 0, granted.stderr);
+    const imported = await ims.run(['import-image', 'copied:v1', '-n', 'consumer']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((await ims.run(['get', 'istag', 'copied:v1', '-n', 'consumer', '-o', 'jsonpath={.image.metadata.name}'])).stdout, digest);
+  });
+});

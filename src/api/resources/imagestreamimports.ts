@@ -96,76 +96,89 @@ function importStorage(deps: StorageDeps): RestStorage {
       if (stream && body.metadata?.resourceVersion && body.metadata.resourceVersion !== stream.metadata.resourceVersion) {
         throw new AppError('Conflict', `the image stream was updated from "${body.metadata.resourceVersion}" to "${stream.metadata.resourceVersion}"`, { subject: { name, group: imageGroup, kind: 'imagestreamimports' } });
       }
-      const keyring = await namespaceKeyring(deps, context.namespace);
-      if (!deps.services.createRegistryClient) throw new AppError('Unavailable', 'importing images is not configured on this server');
-      const client = deps.services.createRegistryClient(keyring);
-      const imageStorage = deps.resources.storageFor(images);
-      const knownImage = async (digest: string) => {
-        try {
-          return stripManifest(await imageStorage.get!({ ...context, namespace: undefined }, digest), false);
-        } catch (error) {
-          if (isAppError(error, 'NotFound')) return undefined;
-          throw error;
-        }
-      };
-      const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' }, knownImage });
-      const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
-      const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
-      const run = async (from: string, tag: string | undefined, policy: TagImportPolicy | undefined) => {
-        const annotations = specTag(tag)?.annotations ?? {};
-        const mode = (policy?.importMode || specTag(tag)?.importPolicy?.importMode || 'Legacy') as ImportMode;
-        try {
-          return { result: await importer.importImage({ from, importMode: mode, insecure: Boolean(policy?.insecure) || streamInsecure, preferArch: annotations['importer.image.openshift.io/prefer-arch'], preferOs: annotations['importer.image.openshift.io/prefer-os'] }, context.signal) };
-        } catch (error) {
-          const appError = asAppError(error);
-          if (appError.kind === 'Internal' && !(error instanceof AppError)) throw error;
-          return { failure: importFailureStatus(appError, from) };
-        }
-      };
-      const imageResults: { spec: ImageSpec; outcome: Awaited<ReturnType<typeof run>> }[] = [];
-      for (const image of spec.images) imageResults.push({ spec: image, outcome: await run(image.from.name, image.to?.name, image.importPolicy) });
-      const repositoryResults: { tag: string; from: string; outcome: Awaited<ReturnType<typeof run>> }[] = [];
-      let additionalTags: string[] = [];
-      let repositoryStatus: ImportStatus | undefined;
-      if (spec.repository) {
-        const ref = parseImageReference(spec.repository.from.name);
-        try {
-          const tags = prioritizedTags(await client.listTags(upstreamOf(ref, Boolean(spec.repository.importPolicy?.insecure) || streamInsecure), context.signal));
-          const cap = deps.services.maxImagesBulkImported ?? 50;
-          const chosen = cap < 0 ? tags : tags.slice(0, cap);
-          additionalTags = cap < 0 ? [] : tags.slice(cap);
-          for (const tag of chosen) {
-            const from = exactReference({ ...ref, tag, id: '' });
-            repositoryResults.push({ tag, from, outcome: await run(from, tag, spec.repository.importPolicy) });
+      const self = deps.services.selfRegistry;
+      const fromSelf = self ? [...spec.images.map((i) => i.from.name), ...(spec.repository ? [spec.repository.from.name] : [])].some((name) => name.startsWith(`${self.host}/`)) : false;
+      // Imports from this server's own registry read as the importing namespace's service accounts.
+      const selfToken = fromSelf && self ? await self.pullToken(context.namespace) : undefined;
+      try {
+        const keyring = await namespaceKeyring(deps, context.namespace, selfToken ? { host: self!.host, token: selfToken.token } : undefined);
+        if (!deps.services.createRegistryClient) throw new AppError('Unavailable', 'importing images is not configured on this server');
+        const client = deps.services.createRegistryClient(keyring);
+        const imageStorage = deps.resources.storageFor(images);
+        const knownImage = async (digest: string) => {
+          try {
+            return stripManifest(await imageStorage.get!({ ...context, namespace: undefined }, digest), false);
+          } catch (error) {
+            if (isAppError(error, 'NotFound')) return undefined;
+            throw error;
           }
-          const failed = repositoryResults.filter((r) => r.outcome.failure).length;
-          repositoryStatus = failed === 0 ? { status: 'Success', reason: '', message: '', code: 200 } : { status: 'Failure', reason: 'ImportFailed', message: failed === 1 ? 'one of the images from this repository failed to import' : `${failed} of the images from this repository failed to import`, code: 500 };
-        } catch (error) {
-          repositoryStatus = importFailureStatus(asAppError(error), spec.repository.from.name);
+        };
+        const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' }, knownImage });
+        const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
+        const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
+        const run = async (from: string, tag: string | undefined, policy: TagImportPolicy | undefined) => {
+          if (self && from.startsWith(`${self.host}/`)) {
+            const refused = await selfPullRefusal(self, context.namespace!, from);
+            if (refused) return { failure: refused };
+            policy = { ...policy, insecure: true };
+          }
+          const annotations = specTag(tag)?.annotations ?? {};
+          const mode = (policy?.importMode || specTag(tag)?.importPolicy?.importMode || 'Legacy') as ImportMode;
+          try {
+            return { result: await importer.importImage({ from, importMode: mode, insecure: Boolean(policy?.insecure) || streamInsecure, preferArch: annotations['importer.image.openshift.io/prefer-arch'], preferOs: annotations['importer.image.openshift.io/prefer-os'] }, context.signal) };
+          } catch (error) {
+            const appError = asAppError(error);
+            if (appError.kind === 'Internal' && !(error instanceof AppError)) throw error;
+            return { failure: importFailureStatus(appError, from) };
+          }
+        };
+        const imageResults: { spec: ImageSpec; outcome: Awaited<ReturnType<typeof run>> }[] = [];
+        for (const image of spec.images) imageResults.push({ spec: image, outcome: await run(image.from.name, image.to?.name, image.importPolicy) });
+        const repositoryResults: { tag: string; from: string; outcome: Awaited<ReturnType<typeof run>> }[] = [];
+        let additionalTags: string[] = [];
+        let repositoryStatus: ImportStatus | undefined;
+        if (spec.repository) {
+          const ref = parseImageReference(spec.repository.from.name);
+          try {
+            const tags = prioritizedTags(await client.listTags(upstreamOf(ref, Boolean(spec.repository.importPolicy?.insecure) || streamInsecure), context.signal));
+            const cap = deps.services.maxImagesBulkImported ?? 50;
+            const chosen = cap < 0 ? tags : tags.slice(0, cap);
+            additionalTags = cap < 0 ? [] : tags.slice(cap);
+            for (const tag of chosen) {
+              const from = exactReference({ ...ref, tag, id: '' });
+              repositoryResults.push({ tag, from, outcome: await run(from, tag, spec.repository.importPolicy) });
+            }
+            const failed = repositoryResults.filter((r) => r.outcome.failure).length;
+            repositoryStatus = failed === 0 ? { status: 'Success', reason: '', message: '', code: 200 } : { status: 'Failure', reason: 'ImportFailed', message: failed === 1 ? 'one of the images from this repository failed to import' : `${failed} of the images from this repository failed to import`, code: 500 };
+          } catch (error) {
+            repositoryStatus = importFailureStatus(asAppError(error), spec.repository.from.name);
+          }
         }
+        const statusOf = (outcome: Awaited<ReturnType<typeof run>>) => (outcome.failure ? { ...outcome.failure, kind: 'Status', apiVersion: 'v1', metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
+        const present = (result: ImportedImage | undefined, includeManifest: boolean | undefined) => (result ? stripManifest(result.image, includeManifest) : undefined);
+        let persisted: ImageStream | undefined = stream;
+        if (doImport) {
+          persisted = await applyImport(deps, context, name, stream, [
+            ...imageResults.filter((r) => r.spec.to?.name).map((r) => ({ tag: r.spec.to!.name, from: r.spec.from.name, policy: r.spec.importPolicy, referencePolicy: r.spec.referencePolicy?.type, outcome: r.outcome })),
+            ...repositoryResults.map((r) => ({ tag: r.tag, from: r.from, policy: spec.repository!.importPolicy, referencePolicy: spec.repository!.referencePolicy?.type, outcome: r.outcome })),
+          ], client.usedCredentials);
+        }
+        return {
+          apiVersion: `${imageGroup}/v1`,
+          kind: 'ImageStreamImport',
+          metadata: { name, namespace: context.namespace },
+          spec: body.spec,
+          status: {
+            ...(persisted && doImport ? { import: persisted } : {}),
+            images: imageResults.map((r) => ({ tag: r.spec.to?.name, status: statusOf(r.outcome), image: present(r.outcome.result, r.spec.includeManifest), ...(r.outcome.result?.children.length ? { manifests: r.outcome.result.children.map((c) => stripManifest(c, false)) } : {}) })),
+            ...(spec.repository
+              ? { repository: { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, ...repositoryStatus }, images: repositoryResults.map((r) => ({ tag: r.tag, status: statusOf(r.outcome), image: present(r.outcome.result, false) })), additionalTags } }
+              : {}),
+          },
+        };
+      } finally {
+        await selfToken?.release();
       }
-      const statusOf = (outcome: Awaited<ReturnType<typeof run>>) => (outcome.failure ? { ...outcome.failure, kind: 'Status', apiVersion: 'v1', metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
-      const present = (result: ImportedImage | undefined, includeManifest: boolean | undefined) => (result ? stripManifest(result.image, includeManifest) : undefined);
-      let persisted: ImageStream | undefined = stream;
-      if (doImport) {
-        persisted = await applyImport(deps, context, name, stream, [
-          ...imageResults.filter((r) => r.spec.to?.name).map((r) => ({ tag: r.spec.to!.name, from: r.spec.from.name, policy: r.spec.importPolicy, referencePolicy: r.spec.referencePolicy?.type, outcome: r.outcome })),
-          ...repositoryResults.map((r) => ({ tag: r.tag, from: r.from, policy: spec.repository!.importPolicy, referencePolicy: spec.repository!.referencePolicy?.type, outcome: r.outcome })),
-        ], client.usedCredentials);
-      }
-      return {
-        apiVersion: `${imageGroup}/v1`,
-        kind: 'ImageStreamImport',
-        metadata: { name, namespace: context.namespace },
-        spec: body.spec,
-        status: {
-          ...(persisted && doImport ? { import: persisted } : {}),
-          images: imageResults.map((r) => ({ tag: r.spec.to?.name, status: statusOf(r.outcome), image: present(r.outcome.result, r.spec.includeManifest), ...(r.outcome.result?.children.length ? { manifests: r.outcome.result.children.map((c) => stripManifest(c, false)) } : {}) })),
-          ...(spec.repository
-            ? { repository: { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, ...repositoryStatus }, images: repositoryResults.map((r) => ({ tag: r.tag, status: statusOf(r.outcome), image: present(r.outcome.result, false) })), additionalTags } }
-            : {}),
-        },
-      };
     },
   };
 }
@@ -214,7 +227,19 @@ function stripManifest(image: KubeObject, keep: boolean | undefined): KubeObject
 }
 
 /** The namespace's registry credentials: dockercfg and dockerconfigjson secrets not excluded from import. */
-export async function namespaceKeyring(deps: Pick<StorageDeps, 'store'>, namespace: string): Promise<CredentialKeyring> {
+async function selfPullRefusal(self: NonNullable<StorageDeps['services']['selfRegistry']>, namespace: string, from: string): Promise<ImportStatus | undefined> {
+  const path = parseImageReference(from);
+  if (!path.namespace) return undefined;
+  if (await self.mayPull(namespace, path.namespace, path.name)) return undefined;
+  return {
+    status: 'Failure',
+    reason: 'Forbidden',
+    message: `the service accounts of project "${namespace}" may not pull from ${path.namespace}/${path.name}: grant it with 'ims policy add-role-to-group system:image-puller system:serviceaccounts:${namespace} -n ${path.namespace}'`,
+    code: 403,
+  };
+}
+
+export async function namespaceKeyring(deps: Pick<StorageDeps, 'store'>, namespace: string, self?: { host: string; token: string }): Promise<CredentialKeyring> {
   const page = await deps.store.list(resourcePrefix('', 'secrets', namespace));
   const configs: { source: string; content: unknown }[] = [];
   for (const item of page.items) {
@@ -229,5 +254,6 @@ export async function namespaceKeyring(deps: Pick<StorageDeps, 'store'>, namespa
       // validated on write; skip anything unreadable
     }
   }
+  if (self) configs.unshift({ source: `system:serviceaccount:${namespace}:default`, content: { auths: { [self.host]: { username: 'serviceaccount', password: self.token } } } });
   return CredentialKeyring.fromDockerConfigs(configs);
 }
