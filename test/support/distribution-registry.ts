@@ -13,7 +13,7 @@ const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
 export const distributionBinary = findExecutable('docker-registry');
 
-export async function startDistribution(options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string } } = {}): Promise<{ host: string; stop: () => Promise<void> }> {
+export async function startDistribution(options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string }; accessLog?: boolean } = {}): Promise<{ host: string; stop: () => Promise<void>; log: () => string }> {
   const dir = makeTempDir('ims-distribution');
   const port = await freePort();
   const config = join(dir, 'config.yml');
@@ -29,7 +29,7 @@ export async function startDistribution(options: { htpasswd?: { user: string; pa
 log:
   level: error
   accesslog:
-    disabled: true
+    disabled: ${options.accessLog ? 'false' : 'true'}
 storage:
   filesystem:
     rootdirectory: ${dir}/data
@@ -39,9 +39,11 @@ ${auth}http:
   addr: 127.0.0.1:${port}
 ${tls}`,
   );
-  const child = spawn(distributionBinary!, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(distributionBinary!, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
@@ -57,6 +59,7 @@ ${tls}`,
   }
   return {
     host,
+    log: () => stdout + stderr,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
