@@ -96,6 +96,35 @@ describe('kubectl interop', { skip }, () => {
     assert.match(namespaces.stdout, /\ntour\s+Active/);
   });
 
+  it('applies an image stream definition and shows its tags (1.33)', async () => {
+    const file = join(manifestDir, 'is.yaml');
+    writeFileSync(file, `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: tools
+  annotations: {description: "tools we use"}
+spec:
+  lookupPolicy: {local: true}
+  tags:
+  - name: upstream
+    reference: true
+    from: {kind: DockerImage, name: quay.io/org/tools:1.0}
+  - name: stable
+    from: {kind: ImageStreamTag, name: upstream}
+`);
+    const applied = await kubectl(kubectl133!, ['apply', '-f', file]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /imagestream.image.openshift.io\/tools created/);
+    const streams = await kubectl(kubectl133!, ['get', 'is']);
+    assert.match(streams.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\n/);
+    const status = await kubectl(kubectl133!, ['get', 'is', 'tools', '-o', 'jsonpath={.status.tags[*].items[0].dockerImageReference}']);
+    assert.equal(status.stdout, 'quay.io/org/tools:1.0 quay.io/org/tools:1.0', 'the reference tag and its alias resolve at once');
+    writeFileSync(file, (await import('node:fs')).readFileSync(file, 'utf8').replace('local: true', 'local: false'));
+    const again = await kubectl(kubectl133!, ['apply', '-f', file]);
+    assert.match(again.stdout, /imagestream.image.openshift.io\/tools configured/);
+    assert.equal((await kubectl(kubectl133!, ['get', 'is', 'tools', '-o', 'jsonpath={.spec.lookupPolicy.local}'])).stdout, 'false');
+  });
+
   for (const [label, binary, extra] of [
     ['1.33', () => kubectl133!, [] as string[]],
     ['1.27/1.28', () => kubectlOld!, ['--validate=false']],

@@ -95,6 +95,14 @@ describe('imagestreamimports', () => {
     assert.equal((await h.request('GET', `/apis/image.openshift.io/v1/images/${children.ppc64le}`)).status, 200, 'children are Images too');
   });
 
+  it('fails cleanly when a child of a manifest list is missing', async () => {
+    const { children } = putManifestList(upstream, 'broken/app', 'latest', 'broken');
+    upstream.fault(new RegExp(`manifests/${children.amd64}$`), 1, (res) => res.writeHead(404).end());
+    const answer = await h.request('POST', isi, { body: importOf('broken', `${upstream.host}/broken/app:latest`) });
+    assert.equal(answer.json.status.images[0].status.reason, 'NotFound');
+    assert.equal((await h.request('GET', `/apis/image.openshift.io/v1/images/${children.amd64}`)).status, 404, 'nothing half-imported is stored');
+  });
+
   it('uses the namespace pull secrets, names the one that served, and skips excluded ones', async () => {
     const privateUpstream = await startFakeUpstream({ basic: { user: 'bot', password: 'pw' } });
     try {

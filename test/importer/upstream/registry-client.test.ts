@@ -130,3 +130,30 @@ describe('registry client authentication', () => {
   });
 });
 
+
+describe('registry client over TLS', () => {
+  it('refuses a certificate it cannot verify, and accepts it for an insecure registry', async () => {
+    const { createServer } = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const { makeSelfSignedCertificate } = await import('../../support/tls.ts');
+    const tls = makeSelfSignedCertificate();
+    const server = createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (req, res) => {
+      if (req.url === '/v2/') return res.writeHead(200).end('{}');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const client = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
+      await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e) && /certificate/i.test(e.message));
+      await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e, 'NotFound'), 'insecure skips verification and gets to the 404');
+      const trusting = createUndiciTransport({ extraCaFile: tls.cert });
+      const verified = new RegistryClient({ transport: trusting, keyring: CredentialKeyring.empty(), sleep: noSleep });
+      await assert.rejects(verified.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e, 'NotFound'), '--extra-ca makes it trusted');
+      await trusting.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
