@@ -103,6 +103,10 @@ export const importImage: Command = {
       body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec },
     });
     const statuses = [...(result.status.images ?? []), ...(result.status.repository?.images ?? [])];
+    if (all) {
+      // One line per tag of a bulk import, on stderr so that stdout stays oc's layout.
+      for (const status of statuses) context.err(`${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`);
+    }
     const failed = statuses.filter((s) => s.status.status !== 'Success');
     const repositoryFailed = result.status.repository && result.status.repository.status.status !== 'Success';
     const now = new Date();
