@@ -85,3 +85,12 @@ export function recordTagEvent(stream: ImageStream, tag: string, event: TagEvent
 export function latestTagEvent(stream: ImageStream, tag: string): TagEvent | undefined {
   return stream.status?.tags?.find((t) => t.tag === tag)?.items?.[0];
 }
+
+/** The pull spec consumers should use for a tag's current image, by the tag's reference policy (SPEC §4.1). */
+export function resolvePullSpec(stream: ImageStream, tag: string): string | undefined {
+  const event = latestTagEvent(stream, tag);
+  if (!event) return undefined;
+  const policy = stream.spec.tags?.find((t) => t.name === tag)?.referencePolicy?.type;
+  if (policy === 'Local' && event.image && stream.status?.dockerImageRepository) return `${stream.status.dockerImageRepository}@${event.image}`;
+  return event.dockerImageReference;
+}

@@ -8,7 +8,7 @@ import { allVerbs } from '../resource-definition.ts';
 import { StoredResource } from '../stored-resource.ts';
 import { images, imageGroup } from './images.ts';
 import { AppError, isAppError, notFound } from '../../errors.ts';
-import { latestTagEvent } from '../../image/image-stream.ts';
+import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
 import { ageOf } from '../../kube/human-duration.ts';
 
 export const imagestreamtags: ResourceDefinition = {
@@ -37,15 +37,6 @@ export function splitStreamTag(name: string): { stream: string; tag: string } {
   const parts = name.split(':');
   if (name.includes('@') || parts.length !== 2 || !parts[0] || !parts[1]) throw new AppError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
   return { stream: parts[0], tag: parts[1] };
-}
-
-/** The pull spec consumers should use for a tag's current image (SPEC §4.1). */
-export function resolvePullSpec(stream: ImageStream, tag: string): string | undefined {
-  const event = latestTagEvent(stream, tag);
-  if (!event) return undefined;
-  const policy = stream.spec.tags?.find((t) => t.name === tag)?.referencePolicy?.type;
-  if (policy === 'Local' && event.image && stream.status?.dockerImageRepository) return `${stream.status.dockerImageRepository}@${event.image}`;
-  return event.dockerImageReference;
 }
 
 function imageStreamTagStorage(deps: StorageDeps): RestStorage {

@@ -6,6 +6,7 @@ import type { ResourceDefinition, TableDefinition } from '../resource-definition
 import { allVerbs } from '../resource-definition.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
+import { admitWorkloadImages, triggerCauses, workloadDefaults } from '../admission/workload-images.ts';
 
 type Spec = Record<string, unknown>;
 const specOf = (object: KubeObject): Spec => (isPlainObject(object.spec) ? object.spec : {});
@@ -88,6 +89,13 @@ const workload = (kind: string, resource: string, group: string, extra: Partial<
   hasStatus: true,
   categories: ['all'],
   ...extra,
+  // Pull policies are defaulted before image lookup rewrites a reference, as Kubernetes does (SPEC §10).
+  defaults(object, old) {
+    extra.defaults?.(object, old);
+    workloadDefaults(object, kind);
+  },
+  validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...triggerCauses(object, kind)],
+  admit: (object, old, context) => admitWorkloadImages(object, old, kind, context),
 });
 
 export const pods = workload('Pod', 'pods', '', {

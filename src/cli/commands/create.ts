@@ -110,7 +110,14 @@ export function threeWayMergePatch(original: unknown, modified: Record<string, u
     if (isObject(value) && isObject(c[key])) {
       const nested = threeWayMergePatch(o[key], value, c[key]);
       if (Object.keys(nested).length > 0) patch[key] = nested;
-    } else if (!isDeepStrictEqual(value, c[key])) patch[key] = value;
+    } else if (!coveredBy(value, c[key])) patch[key] = value;
   }
   return patch;
+}
+
+/** Whether `live` already has everything `wanted` says; fields the server defaulted do not count as changes. */
+function coveredBy(wanted: unknown, live: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(live) && wanted.length === live.length && wanted.every((item, i) => coveredBy(item, live[i]));
+  if (isObject(wanted)) return isObject(live) && Object.entries(wanted).every(([k, v]) => coveredBy(v, live[k]));
+  return isDeepStrictEqual(wanted, live);
 }

@@ -1,0 +1,67 @@
+// Admission for workloads' images: pull-policy defaults, trigger validation, triggers applied on
+// create and update, and image lookup (SPEC §6, §7, §10). Controller-owned objects are left to
+// their owners, as OpenShift's image policy does.
+import type { FieldCause } from '../../errors.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import type { HookContext } from '../resource-definition.ts';
+import type { ImageStream } from '../../image/image-stream.ts';
+import { isAppError } from '../../errors.ts';
+import { objectKey } from '../../kube/object.ts';
+import { applyTriggers, readTriggers } from '../../image/triggers.ts';
+import { defaultPullPolicies, resolveImageNames, resolveNamesAnnotation, type StreamView } from '../../image/image-lookup.ts';
+import { resolvePullSpec, latestTagEvent } from '../../image/image-stream.ts';
+import { containersOf, podTemplateMetaOf } from '../../image/pod-spec.ts';
+
+export function workloadDefaults(object: KubeObject, kind: string): void {
+  defaultPullPolicies(object as Record<string, unknown>, kind);
+}
+
+export function triggerCauses(object: KubeObject, kind: string): FieldCause[] {
+  return readTriggers(object.metadata?.annotations, kind, object as Record<string, unknown>).causes;
+}
+
+async function readStream(context: Pick<HookContext, 'store'>, namespace: string, name: string): Promise<ImageStream | undefined> {
+  try {
+    return (await context.store.get(objectKey('image.openshift.io', 'imagestreams', namespace, name))).value as unknown as ImageStream;
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return undefined;
+    throw error;
+  }
+}
+
+/** Current images of stream tags, read once per admission. */
+export async function resolveTags(context: Pick<HookContext, 'store'>, wanted: readonly { namespace: string; stream: string; tag: string }[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const { namespace, stream, tag } of wanted) {
+    const loaded = await readStream(context, namespace, stream);
+    const spec = loaded ? resolvePullSpec(loaded, tag) : undefined;
+    if (spec && latestTagEvent(loaded!, tag)) found.set(`${namespace}/${stream}:${tag}`, spec);
+  }
+  return found;
+}
+
+export async function admitWorkloadImages(object: KubeObject, old: KubeObject | undefined, kind: string, context: Pick<HookContext, 'store'>): Promise<void> {
+  const namespace = object.metadata?.namespace ?? '';
+  const node = object as Record<string, unknown>;
+  const { triggers } = readTriggers(object.metadata?.annotations, kind, node);
+  if (triggers.length > 0) {
+    const wanted = triggers.filter((t) => t.from.kind === 'ImageStreamTag').map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
+    const images = await resolveTags(context, wanted);
+    applyTriggers(node, kind, triggers, namespace, (ns, stream, tag) => images.get(`${ns}/${stream}:${tag}`));
+  }
+  if (object.metadata?.ownerReferences?.some((o) => o.controller)) return;
+  if (old && kind === 'Job') return;
+  const annotationChanged = old && resolveAnnotation(old, kind) !== resolveAnnotation(object, kind);
+  const oldImages = new Map(old ? containersOf(old as Record<string, unknown>, kind).map((c) => [`${c.list}/${c.index}`, c.container.image]) : []);
+  const lookup = async (ns: string, stream: string, tag: string): Promise<StreamView | undefined> => {
+    const loaded = await readStream(context, ns, stream);
+    if (!loaded) return undefined;
+    const event = latestTagEvent(loaded, tag);
+    return { localLookup: Boolean(loaded.spec.lookupPolicy?.local), pullSpec: event?.image ? resolvePullSpec(loaded, tag) : undefined, repository: loaded.status?.dockerImageRepository };
+  };
+  await resolveImageNames(node, kind, namespace, lookup, old && !annotationChanged ? (list, index, image) => oldImages.get(`${list}/${index}`) !== image : undefined);
+}
+
+function resolveAnnotation(object: KubeObject, kind: string): string | undefined {
+  return (podTemplateMetaOf(object as Record<string, unknown>, kind)?.annotations as Record<string, string> | undefined)?.[resolveNamesAnnotation] ?? object.metadata?.annotations?.[resolveNamesAnnotation];
+}
