@@ -157,6 +157,8 @@ export class StoredResource implements RestStorage {
     def.defaults?.(object, old);
     this.check(object, old);
     await def.admit?.(object, old, this.hookContext(context));
+    // Admission may change the spec too (triggers, image lookup): that is a new generation as well.
+    if (part === 'main' && def.hasGeneration && object.metadata!.generation === (old.metadata?.generation ?? 1) && specChanged(old, object)) object.metadata!.generation! += 1;
     if (isDeepStrictEqual(this.decorate(object), old) || options.dryRun) return this.decorate(object);
     try {
       return this.present(await this.deps.store.update(current.key, this.forStorage(object), current.resourceVersion));

@@ -15,7 +15,6 @@ import { ApiFace } from '../api/api-face.ts';
 import { OAuthFace } from '../api/oauth.ts';
 import { builtInDefinitions, createCatalogue } from '../api/resources/catalogue.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
-import { AppError } from '../errors.ts';
 import { statusResponse } from '../api/http-responses.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
@@ -29,6 +28,10 @@ import { RegistryClient } from '../importer/upstream/registry-client.ts';
 import { createUndiciTransport } from '../importer/upstream/undici-transport.ts';
 import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
+import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
+import { podSpecPaths } from '../image/pod-spec.ts';
+import { resourcePrefix } from '../kube/object.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { imagestreamimports } from '../api/resources/imagestreamimports.ts';
 import type { UserInfo } from '../auth/user.ts';
 import { serviceAccountUser } from '../auth/user.ts';
@@ -61,6 +64,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
   const lifetime = new AbortController();
+  const metrics = new MetricsRegistry();
   const transport = createUndiciTransport({ extraCaFile: config.extraCa });
   const tokens = new TokenService({ store, clock });
   const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'core/serviceaccounts/']);
@@ -109,6 +113,34 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
   void importController.run(lifetime.signal);
 
+  const systemContext = (namespace: string | undefined) => ({ user: { name: 'system:serviceaccount:openshift-infra:image-trigger-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'image-triggers', can: async () => true });
+  const workloadKinds = catalogue.definitions.filter((d) => podSpecPaths[d.kind] && !d.storage);
+  const triggerController = new TriggerController({
+    store,
+    logger,
+    metrics: {
+      updates: metrics.counter('ims_image_trigger_updates_total', 'Workloads updated because a tag they follow changed, by kind.'),
+      latency: metrics.histogram('ims_image_trigger_latency_seconds', 'Time from a stream change to the updated workload, by kind.'),
+    },
+    kinds: workloadKinds.map((d) => ({ kind: d.kind, prefix: resourcePrefix(d.group, d.resource) })),
+    refresh: async (kind, key) => {
+      const definition = workloadKinds.find((d) => d.kind === kind.kind)!;
+      const [namespace, name] = key.slice(kind.prefix.length).split('/');
+      const storage = catalogue.storageFor(definition);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const current = await storage.get!(systemContext(namespace), name);
+        try {
+          const written = await storage.update!(systemContext(namespace), name, current, { dryRun: false });
+          return written.metadata?.resourceVersion !== current.metadata?.resourceVersion;
+        } catch (error) {
+          if (!isAppError(error, 'Conflict')) throw error;
+        }
+      }
+      return false;
+    },
+  });
+  triggerController.run(lifetime.signal);
+
   const registry = new RegistryFace({
     blobs,
     store,
@@ -122,7 +154,6 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     publicHost: () => publicHost,
   });
 
-  const metrics = new MetricsRegistry();
   const requests = metrics.counter('ims_http_requests_total', 'HTTP requests served, by face, method and status code.');
   const latency = metrics.histogram('ims_http_request_duration_seconds', 'Time to the response headers, by face and method.');
 

@@ -77,3 +77,25 @@ describe('workload image admission', () => {
     assert.equal(owned.json.spec.containers[0].image, 'private:v1');
   });
 });
+
+describe('image trigger controller', () => {
+  it('moves a triggered deployment to the new image when the tag changes, and leaves paused ones', async () => {
+    const h = await startHarness();
+    const first = (await pushImage(h, 'default/app', 'prod', 'first')).digest;
+    await h.request('POST', deployments, { body: deployment('follows', [{ name: 'web', image: 'x' }], { 'image.openshift.io/triggers': trigger('app:prod', 'web') }) });
+    await h.request('POST', deployments, { body: deployment('stays', [{ name: 'web', image: 'x' }], { 'image.openshift.io/triggers': trigger('app:prod', 'web', { paused: true }) }) });
+    const image = async (name: string) => (await h.request('GET', `${deployments}/${name}`)).json.spec.template.spec.containers[0].image as string;
+    assert.equal(await image('follows'), `127.0.0.1:8080/default/app@${first}`);
+    const second = (await pushImage(h, 'default/app', 'prod', 'second')).digest;
+    let current = '';
+    for (let i = 0; i < 100 && !current.endsWith(second); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      current = await image('follows');
+    }
+    assert.equal(current, `127.0.0.1:8080/default/app@${second}`);
+    assert.equal(await image('stays'), 'x');
+    const generation = (await h.request('GET', `${deployments}/follows`)).json.metadata.generation;
+    assert.equal(generation, 2, 'one update for one change');
+    await h.server.close();
+  });
+});
