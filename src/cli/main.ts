@@ -21,14 +21,15 @@ import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
 import { registryInfo, registryLogin } from './commands/registry.ts';
 import { tag } from './commands/tag.ts';
 import { importImage } from './commands/import-image.ts';
+import { setImageLookup, setTriggers } from './commands/set.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag, importImage,
+  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set'];
 
 export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
   try {

@@ -116,3 +116,58 @@ describe('across projects', () => {
     assert.equal((await ims.run(['get', 'istag', 'copied:v1', '-n', 'consumer', '-o', 'jsonpath={.image.metadata.name}'])).stdout, digest);
   });
 });
+
+describe('ims set triggers and set image-lookup', () => {
+  let server: RunningServer;
+  const ims = cliSession();
+  let first: string;
+  before(async () => {
+    server = await startServer();
+    await ims.run(['login', server.url, '--token', server.adminToken]);
+    first = await pushOverHttp(server.url, server.adminToken, 'default/python', 'prod', 'py-1');
+    const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "python:prod"}, {name: side, image: busybox}]
+`;
+    assert.equal((await ims.run(['create', '-f', '-'], { stdin: web })).code, 0);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('adds a trigger that sets the image at once and follows the tag, and lists it', async () => {
+    const set = await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod', '-c', 'web']);
+    assert.equal(set.stdout, 'deployment.apps/web triggers updated\n', set.stderr);
+    const image = async () => (await ims.run(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
+    assert.match(await image(), new RegExp(`/default/python@${first}$`));
+    const second = await pushOverHttp(server.url, server.adminToken, 'default/python', 'prod', 'py-2');
+    let current = '';
+    for (let i = 0; i < 50 && !current.endsWith(second); i++) current = await image();
+    assert.match(current, new RegExp(`/default/python@${second}$`));
+    const listed = (await ims.run(['set', 'triggers', 'deploy/web'])).stdout;
+    assert.match(listed, /^NAME\s+TYPE\s+VALUE\s+AUTO\n/);
+    assert.match(listed, /deployments\/web\s+image\s+python:prod \(web\)\s+true/);
+  });
+
+  it('refuses unknown containers and a missing tag', async () => {
+    assert.match((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod', '-c', 'nope'])).stderr, /^error: not all container names exist: nope \(accepts: web, side\)/);
+    assert.equal((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python', '-c', 'web'])).stderr, 'error: the value of --from-image must include the tag you wish to pull from\n');
+    assert.equal((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod'])).stderr, 'error: you must specify --containers when setting --from-image\n');
+  });
+
+  it('turns image lookup on for a stream and lists it', async () => {
+    assert.equal((await ims.run(['set', 'image-lookup', 'python'])).stdout, 'imagestream.image.openshift.io/python image lookup updated\n');
+    assert.match((await ims.run(['set', 'image-lookup'])).stdout, /^NAME\s+LOCAL\npython\s+true\n/);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: uses-lookup}\nspec:\n  containers: [{name: app, image: "python:prod"}]\n';
+    assert.equal((await ims.run(['create', '-f', '-'], { stdin: pod })).code, 0);
+    assert.match((await ims.run(['get', 'pod', 'uses-lookup', '-o', 'jsonpath={.spec.containers[0].image}'])).stdout, /\/default\/python@sha256:/);
+    assert.equal((await ims.run(['set', 'image-lookup', 'python', '--enabled=false'])).code, 0);
+    assert.match((await ims.run(['set', 'image-lookup'])).stdout, /python\s+false/);
+  });
+});
