@@ -28,6 +28,8 @@ export interface ImportedImage {
   readonly children: readonly KubeObject[];
   /** `registry/ns/name@digest`. */
   readonly reference: string;
+  /** The digest the source tag pointed at (the list's, for a manifest list): what a later HEAD is compared with. */
+  readonly sourceDigest: string;
 }
 
 export interface ImporterDeps {
@@ -63,14 +65,14 @@ export class Importer {
         const children: KubeObject[] = [];
         for (const child of manifest.manifests) children.push(await this.importManifest(upstream, repository, child.digest, signal));
         const image = buildImage({ digest: top.digest, manifest, manifestBytes: top.bytes, dockerImageReference: `${repository}@${top.digest}`, managed: false });
-        return { image, children, reference: `${repository}@${top.digest}` };
+        return { image, children, reference: `${repository}@${top.digest}`, sourceDigest: top.digest };
       }
       const chosen = choosePlatform(manifest.manifests, request.preferArch ?? this.deps.platform.architecture, request.preferOs ?? this.deps.platform.os);
       const image = await this.importManifest(upstream, repository, chosen.digest, signal);
-      return { image, children: [], reference: `${repository}@${chosen.digest}` };
+      return { image, children: [], reference: `${repository}@${chosen.digest}`, sourceDigest: top.digest };
     }
     const image = await this.imageOf(upstream, repository, top.digest, top.bytes, top.mediaType, signal);
-    return { image, children: [], reference: `${repository}@${top.digest}` };
+    return { image, children: [], reference: `${repository}@${top.digest}`, sourceDigest: top.digest };
   }
 
   private async importManifest(upstream: UpstreamRepository, repository: string, digest: string, signal?: AbortSignal): Promise<KubeObject> {

@@ -28,6 +28,10 @@ import { RegistryClient } from '../importer/upstream/registry-client.ts';
 import { createUndiciTransport } from '../importer/upstream/undici-transport.ts';
 import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
+import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
+import { changedUpstreamTags } from '../api/resources/imagestreamimports.ts';
+import type { ApiServices } from '../api/resource-definition.ts';
+import type { TagReference } from '../image/image-stream.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
 import { podSpecPaths } from '../image/pod-spec.ts';
 import { resourcePrefix } from '../kube/object.ts';
@@ -74,10 +78,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   for (const cache of [tokenCache, decisionCache, linkCache, tagCache]) cache.start(lifetime.signal, logger);
   const authenticator = new Authenticator({ tokens, store, clock, cache: tokenCache });
   const authorizer = new RbacAuthorizer({ store, decisions: decisionCache });
-  const catalogue = createCatalogue(builtInDefinitions(() => publicHost), {
-    store,
-    clock,
-    services: {
+  const catalogueServices: ApiServices = {
       createRegistryClient: (keyring) => new RegistryClient({ transport, keyring }),
       platform: serverPlatform(),
       maxImagesBulkImported: config.maxImagesBulkImported,
@@ -94,24 +95,36 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
         token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
         expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
       }),
-    },
-  });
+  };
+  const catalogue = createCatalogue(builtInDefinitions(() => publicHost), { store, clock, services: catalogueServices });
   const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
 
-  const importController = new ImportController({
+  const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => {
+    const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal, requestId: `import-${namespace}-${name}`, can: async () => true };
+    await catalogue.storageFor(imagestreamimports).create!(
+      context,
+      { metadata: { name }, spec: { import: true, images: tags.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy })) } },
+      { dryRun: false },
+    );
+  };
+  const importController = new ImportController({ store, logger, importTags });
+  void importController.run(lifetime.signal);
+  const importScheduler = new ImportScheduler({
     store,
     logger,
-    importTags: async (namespace, name, tags, signal) => {
-      const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal, requestId: `import-${namespace}-${name}`, can: async () => true };
-      await catalogue.storageFor(imagestreamimports).create!(
-        context,
-        { metadata: { name }, spec: { import: true, images: tags.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy })) } },
-        { dryRun: false },
-      );
+    intervalMs: config.importIntervalMs,
+    maxPerMinute: config.maxScheduledImportsPerMinute,
+    changedTags: (stream, tags, signal) =>
+      changedUpstreamTags({ store, services: catalogueServices }, stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
+    importTags,
+    metrics: {
+      checks: metrics.counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'),
+      imports: metrics.counter('ims_scheduled_imports_total', 'Imports started by the scheduler, by result.'),
+      duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took.'),
     },
   });
-  void importController.run(lifetime.signal);
+  importScheduler.run(lifetime.signal);
 
   const systemContext = (namespace: string | undefined) => ({ user: { name: 'system:serviceaccount:openshift-infra:image-trigger-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'image-triggers', can: async () => true });
   const workloadKinds = catalogue.definitions.filter((d) => podSpecPaths[d.kind] && !d.storage);

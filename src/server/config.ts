@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly tokenTtlSeconds: number;
   /** Most tags one repository import takes; -1 for all. */
   readonly maxImagesBulkImported: number;
+  /** Scheduled imports per minute at most; 0 or less for no limit. */
+  readonly maxScheduledImportsPerMinute: number;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -54,6 +56,8 @@ Flags:
       --tls-cert FILE             serve HTTPS with this certificate (needs --tls-key)
       --tls-key FILE              private key of --tls-cert
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
+      --max-scheduled-imports-per-minute N
+                                  most scheduled imports a minute (default 60; 0: no limit)
       --extra-ca FILE             more CA certificates to trust for upstream registries
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --max-images-bulk-imported-per-repository N
@@ -107,7 +111,14 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     maxBodyBytes: 3 * 1024 * 1024,
     tokenTtlSeconds: 24 * 3600,
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
+    maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
   };
+}
+
+function perMinute(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new AppError('BadRequest', `--max-scheduled-imports-per-minute must be a whole number (0 or less: no limit), not "${text}"`);
+  return value;
 }
 
 function bulkLimit(text: string): number {
@@ -116,4 +127,4 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);
+const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);

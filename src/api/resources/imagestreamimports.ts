@@ -201,6 +201,9 @@ async function applyImport(deps: StorageDeps, context: RequestContext, name: str
     const annotations = (stream.metadata.annotations ??= {});
     annotations['openshift.io/image.dockerRepositoryCheck'] = now;
     if (usedCredentials.size > 0) annotations['imagestream.io/import-secrets'] = [...usedCredentials].sort().join(',');
+    const sources = readSourceDigests(stream);
+    for (const r of results) if (r.outcome.result) sources[r.tag] = r.outcome.result.sourceDigest;
+    if (Object.keys(sources).length > 0) annotations[sourceDigestsAnnotation] = JSON.stringify(sources);
     // Spec and status in one write, so nobody (the import controller) sees the new spec tag without its result.
     const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(stream.spec);
     const generation = existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
@@ -218,6 +221,38 @@ async function applyImport(deps: StorageDeps, context: RequestContext, name: str
     }
   }
   throw new AppError('Conflict', `the image stream ${name} kept changing while the import was recorded; try again`);
+}
+
+/** Where the importer remembers which upstream digest each tag was imported from. */
+export const sourceDigestsAnnotation = 'imagestream.io/source-digests';
+
+export function readSourceDigests(stream: ImageStream): Record<string, string> {
+  try {
+    return JSON.parse(stream.metadata.annotations?.[sourceDigestsAnnotation] ?? '{}') as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The scheduled tags of a stream whose upstream moved, asked with one HEAD each and the namespace's
+ * credentials. Tags whose check fails count as changed, so the import reports the failure.
+ */
+export async function changedUpstreamTags(deps: Pick<StorageDeps, 'store' | 'services'>, stream: ImageStream, tags: readonly { name: string; from: string; insecure: boolean }[], signal: AbortSignal): Promise<string[]> {
+  if (!deps.services.createRegistryClient) return [];
+  const client = deps.services.createRegistryClient(await namespaceKeyring(deps, stream.metadata.namespace!));
+  const known = readSourceDigests(stream);
+  const changed: string[] = [];
+  for (const tag of tags) {
+    try {
+      const reference = parseImageReference(tag.from);
+      const digest = await client.headManifest(upstreamOf(reference, tag.insecure || stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true'), reference.id || reference.tag || 'latest', signal);
+      if (!digest || digest !== known[tag.name]) changed.push(tag.name);
+    } catch {
+      changed.push(tag.name);
+    }
+  }
+  return changed;
 }
 
 function stripManifest(image: KubeObject, keep: boolean | undefined): KubeObject {

@@ -1,0 +1,177 @@
+// Scheduled re-import (SPEC §2.9): every stream with scheduled tags is visited once per interval,
+// at an offset of its own so visits spread over the interval (also after a restart), within a
+// token bucket of imports per minute. A visit asks upstream with one HEAD per tag and imports only
+// tags that moved. Failed imports of any tag are retried with exponential backoff up to the interval.
+import type { ResourceStore } from '../../store/resource-store.ts';
+import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { Counter, Histogram } from '../../lib/metrics.ts';
+
+export interface ImportSchedulerDeps {
+  readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
+  readonly intervalMs: number;
+  /** Imports per minute at most; 0 or less for no limit. */
+  readonly maxPerMinute: number;
+  readonly now?: () => number;
+  /** Which of the tags moved upstream (one HEAD each). */
+  readonly changedTags: (stream: ImageStream, tags: readonly TagReference[], signal: AbortSignal) => Promise<string[]>;
+  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => Promise<void>;
+  readonly logger: Logger;
+  readonly metrics?: { readonly checks: Counter; readonly imports: Counter; readonly duration: Histogram };
+}
+
+const prefix = 'image.openshift.io/imagestreams/';
+const firstRetryMs = 5_000;
+
+/** Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already imported. */
+export function scheduledTags(stream: ImageStream): TagReference[] {
+  return (stream.spec.tags ?? []).filter((tag) => {
+    if (tag.from?.kind !== 'DockerImage' || tag.reference || !tag.importPolicy?.scheduled) return false;
+    const item = stream.status?.tags?.find((t) => t.tag === tag.name)?.items?.[0];
+    return !(tag.from.name.includes('@') && item && item.generation >= (tag.generation ?? 0));
+  });
+}
+
+/** Importable tags whose last import at their current generation failed. */
+export function failedTags(stream: ImageStream): TagReference[] {
+  return (stream.spec.tags ?? []).filter((tag) => {
+    if (tag.from?.kind !== 'DockerImage' || tag.reference) return false;
+    const status = stream.status?.tags?.find((t) => t.tag === tag.name);
+    return status?.conditions?.some((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.generation >= (tag.generation ?? 0)) ?? false;
+  });
+}
+
+export class ImportScheduler {
+  private readonly deps: ImportSchedulerDeps;
+  private readonly due = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private tokens: number;
+  private lastRefill: number;
+  private readonly now: () => number;
+
+  constructor(deps: ImportSchedulerDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => Date.now());
+    this.tokens = this.burst();
+    this.lastRefill = this.now();
+  }
+
+  run(signal: AbortSignal): void {
+    void this.watch(signal);
+    const tick = async () => {
+      if (signal.aborted) return;
+      await this.visitDue(signal).catch((error: unknown) => this.deps.logger.error('scheduled import round failed', { error }));
+      setTimeout(tick, Math.min(1000, Math.max(50, this.deps.intervalMs / 20))).unref?.();
+    };
+    void tick();
+  }
+
+  /** When a stream is next visited (for tests and status). */
+  nextVisit(key: string): number | undefined {
+    return this.due.get(key);
+  }
+
+  private async watch(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const current = await this.deps.store.list(prefix);
+        for (const item of current.items) this.consider(item.key, item.value as unknown as ImageStream);
+        for await (const event of this.deps.store.watch(prefix, current.resourceVersion, signal)) {
+          if (event.type === 'DELETED') this.forget(event.key);
+          else this.consider(event.key, event.value as unknown as ImageStream);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.deps.logger.warn('import scheduler watch failed; starting again', { error });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private consider(key: string, stream: ImageStream): void {
+    const failed = failedTags(stream).length > 0;
+    if (scheduledTags(stream).length === 0 && !failed) {
+      this.forget(key);
+      return;
+    }
+    if (failed && !this.failures.has(key)) {
+      this.failures.set(key, 0);
+      this.due.set(key, Math.min(this.due.get(key) ?? Infinity, this.now() + firstRetryMs));
+    }
+    if (!failed) this.failures.delete(key);
+    if (!this.due.has(key)) this.due.set(key, this.now() + (spread(key) % this.deps.intervalMs));
+  }
+
+  private forget(key: string): void {
+    this.due.delete(key);
+    this.failures.delete(key);
+  }
+
+  private async visitDue(signal: AbortSignal): Promise<void> {
+    const now = this.now();
+    const ready = [...this.due.entries()].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]);
+    for (const [key] of ready) {
+      if (signal.aborted || !this.take()) return;
+      await this.visit(key, signal);
+    }
+  }
+
+  private async visit(key: string, signal: AbortSignal): Promise<void> {
+    let stream: ImageStream;
+    try {
+      stream = (await this.deps.store.get(key)).value as unknown as ImageStream;
+    } catch {
+      this.forget(key);
+      return;
+    }
+    const started = performance.now();
+    const retrying = failedTags(stream);
+    const scheduled = scheduledTags(stream).filter((t) => !retrying.some((r) => r.name === t.name));
+    this.deps.metrics?.checks.inc();
+    const moved = scheduled.length ? await this.deps.changedTags(stream, scheduled, signal) : [];
+    const toImport = [...retrying, ...scheduled.filter((t) => moved.includes(t.name))];
+    if (toImport.length > 0) {
+      this.deps.logger.info('scheduled import', { stream: key.slice(prefix.length), tags: toImport.map((t) => t.name) });
+      try {
+        await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, toImport, signal);
+        this.deps.metrics?.imports.inc({ result: 'done' });
+      } catch (error) {
+        this.deps.metrics?.imports.inc({ result: 'error' });
+        this.deps.logger.error('scheduled import failed', { key, error });
+      }
+    }
+    this.deps.metrics?.duration.observe({}, (performance.now() - started) / 1000);
+    const after = await this.deps.store.get(key).then((s) => s.value as unknown as ImageStream).catch(() => undefined);
+    if (after && failedTags(after).length > 0) {
+      const attempts = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, attempts);
+      this.due.set(key, this.now() + Math.min(this.deps.intervalMs, firstRetryMs * 2 ** attempts));
+    } else {
+      this.failures.delete(key);
+      this.due.set(key, this.now() + this.deps.intervalMs);
+    }
+    if (after) this.consider(key, after);
+  }
+
+  private burst(): number {
+    return this.deps.maxPerMinute > 0 ? this.deps.maxPerMinute * 2 : Infinity;
+  }
+
+  /** A token of the imports-per-minute bucket, if one is free. */
+  private take(): boolean {
+    if (this.deps.maxPerMinute <= 0) return true;
+    const now = this.now();
+    this.tokens = Math.min(this.burst(), this.tokens + ((now - this.lastRefill) / 60_000) * this.deps.maxPerMinute);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** A stable number per key, so each stream keeps its own place in the interval. */
+function spread(key: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619) >>> 0;
+  return hash;
+}
