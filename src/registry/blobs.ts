@@ -11,7 +11,12 @@ import { streamReferences } from './stream-references.ts';
 export async function getBlob(context: RegistryContext, request: Request, repository: Repository, digest: string): Promise<Response> {
   parseDigest(digest);
   await context.access.require(context.caller, 'pull', repository);
-  if (!(await context.links.blobLink(repository, digest)) && !(await streamReferences(context, repository)).blobs.has(digest)) throw blobUnknown(digest);
+  if (!(await context.links.blobLink(repository, digest))) {
+    const references = await streamReferences(context, repository);
+    if (!references.blobs.has(digest)) throw blobUnknown(digest);
+    const held = await context.blobs.stat(digest).then(() => true, () => false);
+    if (!held && !(await context.pullThrough?.blob(repository, digest, references, request.signal))) throw blobUnknown(digest);
+  }
   const { size } = await context.blobs.stat(digest);
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',

@@ -43,24 +43,26 @@ async function resolve(context: RegistryContext, repository: Repository, referen
   return found.digest;
 }
 
-/** A manifest the stream references (pushed to another repository) that this registry holds. */
-async function referencedManifest(context: RegistryContext, repository: Repository, digest: string): Promise<{ mediaType: string; size: number } | undefined> {
-  const found = (await streamReferences(context, repository)).manifests.get(digest);
+/** A manifest the stream references: held here (pushed to another repository) or pulled through. */
+async function referencedManifest(context: RegistryContext, repository: Repository, digest: string, signal?: AbortSignal): Promise<{ mediaType: string; size: number } | undefined> {
+  const references = await streamReferences(context, repository);
+  const found = references.manifests.get(digest);
   if (!found) return undefined;
   try {
     const { size } = await context.blobs.stat(digest);
     return { mediaType: found.mediaType, size };
   } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
+    if (!isAppError(error, 'NotFound')) throw error;
   }
+  if (!(await context.pullThrough?.manifest(repository, digest, references, signal))) return undefined;
+  return context.links.manifestLink(repository, digest);
 }
 
 export async function getManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
   checkReference(reference);
   await context.access.require(context.caller, 'pull', repository);
   const digest = await resolve(context, repository, reference);
-  const link = (await context.links.manifestLink(repository, digest)) ?? (await referencedManifest(context, repository, digest));
+  const link = (await context.links.manifestLink(repository, digest)) ?? (await referencedManifest(context, repository, digest, request.signal));
   if (!link) throw manifestUnknown(reference);
   const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"` };
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers });

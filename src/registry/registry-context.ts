@@ -9,6 +9,7 @@ import type { RepositoryLinks } from './repository-links.ts';
 import type { Caller, RegistryAccess } from './registry-access.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 import type { ManifestCache } from './manifest-cache.ts';
+import type { PullThrough } from './pull-through.ts';
 
 export interface RegistryDeps {
   readonly blobs: BlobStore;
@@ -21,6 +22,8 @@ export interface RegistryDeps {
   /** Stream tag → digest lookups, emptied by any image stream change. */
   readonly tags?: WatchedCache<{ exists: boolean; digest?: string }>;
   readonly manifests?: ManifestCache;
+  /** Fetches what streams reference but this registry does not hold. */
+  readonly pullThrough?: PullThrough;
   /** host[:port] that pull specs name. */
   readonly publicHost: () => string;
 }

@@ -29,7 +29,8 @@ import { createUndiciTransport } from '../importer/upstream/undici-transport.ts'
 import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
-import { changedUpstreamTags } from '../api/resources/imagestreamimports.ts';
+import { changedUpstreamTags, namespaceKeyring } from '../api/resources/imagestreamimports.ts';
+import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
 import type { TagReference } from '../image/image-stream.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
@@ -154,11 +155,19 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
   triggerController.run(lifetime.signal);
 
+  const links = new RepositoryLinks(store, linkCache);
+  const pullThrough = new PullThrough({
+    blobs,
+    links,
+    logger,
+    clientFor: async (namespace) => new RegistryClient({ transport, keyring: await namespaceKeyring({ store }, namespace) }),
+  });
   const registry = new RegistryFace({
     blobs,
     store,
+    pullThrough,
     resources: catalogue,
-    links: new RepositoryLinks(store, linkCache),
+    links,
     tags: tagCache,
     manifests: new ManifestCache(64 * 1024 * 1024),
     access: new RegistryAccess({ authenticator, authorizer }),

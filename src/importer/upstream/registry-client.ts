@@ -84,6 +84,14 @@ export class RegistryClient {
     return bytes;
   }
 
+  /** A blob's bytes as a stream, unverified: the caller verifies while storing it. */
+  async openBlob(repository: UpstreamRepository, digest: string, signal?: AbortSignal): Promise<{ body: ReadableStream<Uint8Array>; size?: number }> {
+    const response = await this.request(repository, 'GET', `/v2/${repository.path}/blobs/${digest}`, {}, signal);
+    if (!response.body) throw new AppError('Internal', `blob ${digest} came with no body`);
+    const size = Number(response.headers.get('content-length'));
+    return { body: response.body, size: Number.isFinite(size) ? size : undefined };
+  }
+
   async listTags(repository: UpstreamRepository, signal?: AbortSignal): Promise<string[]> {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;

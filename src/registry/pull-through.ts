@@ -1,0 +1,87 @@
+// Pull-through (SPEC §4.2): manifests and blobs an image stream references but this registry does
+// not hold are fetched from where the stream imported them, with the stream namespace's secrets,
+// verified by digest and mirrored, so later pulls work while the upstream is down. Concurrent
+// misses for one digest fetch it once. Nothing the stream does not reference is ever fetched.
+import { Readable } from 'node:stream';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { RegistryClient } from '../importer/upstream/registry-client.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { RepositoryLinks } from './repository-links.ts';
+import type { Repository } from './repository-name.ts';
+import type { StreamReferences, UpstreamSource } from './stream-references.ts';
+import { parseImageReference } from '../image/reference.ts';
+import { upstreamOf } from '../importer/importer.ts';
+import { isAppError } from '../errors.ts';
+
+export interface PullThroughDeps {
+  readonly clientFor: (namespace: string) => Promise<RegistryClient>;
+  readonly blobs: Pick<BlobStore, 'put' | 'startUpload' | 'appendUpload' | 'commitUpload' | 'cancelUpload' | 'stat'>;
+  readonly links: Pick<RepositoryLinks, 'linkManifest' | 'linkBlob'>;
+  readonly logger: Logger;
+}
+
+export class PullThrough {
+  private readonly deps: PullThroughDeps;
+  private readonly inflight = new Map<string, Promise<boolean>>();
+
+  constructor(deps: PullThroughDeps) {
+    this.deps = deps;
+  }
+
+  /** Fetches and mirrors a referenced manifest; false when no source has it. */
+  manifest(repository: Repository, digest: string, references: StreamReferences, signal?: AbortSignal): Promise<boolean> {
+    return this.once(`${repository.path}@${digest}`, async () => {
+      const mediaType = references.manifests.get(digest)?.mediaType;
+      for (const source of references.sources.get(digest) ?? []) {
+        try {
+          const client = await this.deps.clientFor(repository.namespace);
+          const fetched = await client.fetchManifest(upstream(source), digest, signal);
+          await this.deps.blobs.put(digest, fetched.bytes);
+          await this.deps.links.linkManifest(repository, { digest, mediaType: fetched.mediaType || mediaType || '', size: fetched.bytes.byteLength });
+          return true;
+        } catch (error) {
+          this.deps.logger.warn('pull-through of a manifest failed', { repository: repository.path, digest, source: source.repository, error: (error as Error).message });
+        }
+      }
+      return false;
+    });
+  }
+
+  /** Fetches and mirrors a referenced blob; false when no source has it. */
+  blob(repository: Repository, digest: string, references: StreamReferences, signal?: AbortSignal): Promise<boolean> {
+    return this.once(digest, async () => {
+      const stored = await this.deps.blobs.stat(digest).catch((error: unknown) => (isAppError(error, 'NotFound') ? undefined : Promise.reject(error)));
+      if (stored) {
+        await this.deps.links.linkBlob(repository, digest, stored.size);
+        return true;
+      }
+      for (const source of references.sources.get(digest) ?? []) {
+        const session = await this.deps.blobs.startUpload();
+        try {
+          const client = await this.deps.clientFor(repository.namespace);
+          const { body } = await client.openBlob(upstream(source), digest, signal);
+          await this.deps.blobs.appendUpload(session.id, 0, Readable.fromWeb(body as import('node:stream/web').ReadableStream));
+          const info = await this.deps.blobs.commitUpload(session.id, digest);
+          await this.deps.links.linkBlob(repository, digest, info.size);
+          return true;
+        } catch (error) {
+          await this.deps.blobs.cancelUpload(session.id).catch(() => {});
+          this.deps.logger.warn('pull-through of a blob failed', { repository: repository.path, digest, source: source.repository, error: (error as Error).message });
+        }
+      }
+      return false;
+    });
+  }
+
+  private once(key: string, work: () => Promise<boolean>): Promise<boolean> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const started = work().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, started);
+    return started;
+  }
+}
+
+function upstream(source: UpstreamSource) {
+  return upstreamOf(parseImageReference(source.repository), source.insecure);
+}
