@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 export interface BlobInfo {
   readonly digest: string;
   readonly size: number;
+  /** When the content was last written (ms since the epoch), where the backend knows. */
+  readonly modifiedAt?: number;
 }
 
 export interface ByteRange {

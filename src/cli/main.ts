@@ -22,14 +22,15 @@ import { registryInfo, registryLogin } from './commands/registry.ts';
 import { tag } from './commands/tag.ts';
 import { importImage } from './commands/import-image.ts';
 import { setImageLookup, setTriggers } from './commands/set.ts';
+import { pruneImages } from './commands/prune.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup,
+  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm'];
 
 export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
   try {

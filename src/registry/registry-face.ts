@@ -10,6 +10,7 @@ import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } fr
 import { deleteManifest, getManifest, putManifest } from './manifests.ts';
 import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
+import { deleteBlobForPrune } from './admin-blobs.ts';
 
 const registryUser = { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] };
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
@@ -22,7 +23,7 @@ export class RegistryFace {
   }
 
   serves(pathname: string): boolean {
-    return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token';
+    return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token' || pathname.startsWith('/admin/blobs/');
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {
@@ -30,10 +31,14 @@ export class RegistryFace {
     let route: RegistryRoute | undefined;
     try {
       if (url.pathname === '/openshift/token') return await this.token(request, url);
-      route = parseRegistryPath(url.pathname);
       const caller = await this.deps.access.identify(request.headers.get('authorization'));
       const system: RequestContext = { user: registryUser, signal: request.signal, requestId, can: async () => true };
       const context: RegistryContext = { ...this.deps, caller, requestId, system };
+      if (url.pathname.startsWith('/admin/blobs/')) {
+        if (request.method !== 'DELETE') throw new AppError('MethodNotAllowed', 'only DELETE is supported here', { ociCode: 'UNSUPPORTED' });
+        return await deleteBlobForPrune(context, url, decodeURIComponent(url.pathname.slice('/admin/blobs/'.length)));
+      }
+      route = parseRegistryPath(url.pathname);
       const response = await this.dispatch(context, request, url, route);
       for (const [name, value] of Object.entries(apiVersionHeader)) response.headers.set(name, value);
       return response;

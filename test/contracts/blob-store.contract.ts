@@ -30,7 +30,9 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
       const content = Buffer.from('hello, registry');
       for (const digest of [sha256(content), sha512(content)]) {
         assert.deepEqual(await store.put(digest, content), { digest, size: content.length });
-        assert.deepEqual(await store.stat(digest), { digest, size: content.length });
+        const stat = await store.stat(digest);
+        assert.deepEqual({ digest: stat.digest, size: stat.size }, { digest, size: content.length });
+        assert.ok(stat.modifiedAt === undefined || Math.abs(stat.modifiedAt - Date.now()) < 60_000, 'modifiedAt, where known, is when it was written');
         assert.equal((await readAll(await store.read(digest))).toString(), 'hello, registry');
         assert.equal((await readAll(await store.read(digest, { start: 7, end: 14 }))).toString(), 'registry');
       }

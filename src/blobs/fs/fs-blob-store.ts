@@ -37,7 +37,8 @@ export class FsBlobStore implements BlobStore {
 
   async stat(digest: string): Promise<BlobInfo> {
     try {
-      return { digest, size: (await fs.stat(this.blobPath(digest))).size };
+      const stat = await fs.stat(this.blobPath(digest));
+      return { digest, size: stat.size, modifiedAt: stat.mtimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw blobUnknown(digest);
       throw error;

@@ -8,12 +8,13 @@ import { parseDigest } from '../../image/digest.ts';
 
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, Buffer>();
+  private readonly written = new Map<string, number>();
   private readonly uploads = new Map<string, { chunks: Buffer[]; size: number; startedAt: string }>();
 
   async stat(digest: string): Promise<BlobInfo> {
     const blob = this.blobs.get(digest);
     if (!blob) throw blobUnknown(digest);
-    return { digest, size: blob.byteLength };
+    return { digest, size: blob.byteLength, modifiedAt: this.written.get(digest) };
   }
 
   async read(digest: string, range?: ByteRange): Promise<Readable> {
@@ -27,6 +28,7 @@ export class MemoryBlobStore implements BlobStore {
     const actual = digestOf(content, algorithm);
     if (actual !== digest) throw digestMismatch(digest, actual);
     this.blobs.set(digest, Buffer.from(content));
+    this.written.set(digest, Date.now());
     return { digest, size: content.byteLength };
   }
 

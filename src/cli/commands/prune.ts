@@ -1,0 +1,123 @@
+// `ims adm prune images` (SPEC §9): a dry run by default that lists what would go, with sizes;
+// with --confirm it trims tag histories, deletes Images, then the blobs only they used.
+import type { Command, CommandContext } from '../command.ts';
+import type { ImageStream } from '../../image/image-stream.ts';
+import { CliError } from '../cli-error.ts';
+import { ServerError } from '../api-client.ts';
+import { planPrune, useOf, type PruneImage } from '../../image/prune-plan.ts';
+import { podSpecOf } from '../../image/pod-spec.ts';
+import { parseDuration } from '../../lib/duration.ts';
+import { humanSize } from '../output/human.ts';
+import { formatTable } from '../output/table-printer.ts';
+
+const workloads: [string, string][] = [
+  ['/api/v1/pods', 'Pod'],
+  ['/api/v1/replicationcontrollers', 'ReplicationController'],
+  ['/apis/apps/v1/deployments', 'Deployment'],
+  ['/apis/apps/v1/statefulsets', 'StatefulSet'],
+  ['/apis/apps/v1/daemonsets', 'DaemonSet'],
+  ['/apis/apps/v1/replicasets', 'ReplicaSet'],
+  ['/apis/batch/v1/jobs', 'Job'],
+  ['/apis/batch/v1/cronjobs', 'CronJob'],
+];
+
+export const pruneImages: Command = {
+  path: 'adm prune images',
+  summary: 'Remove old image revisions and the images and blobs nothing uses',
+  usage: 'ims adm prune images [--keep-tag-revisions 3] [--keep-younger-than 60m] [--all=false] [--confirm]',
+  examples: `  # See what would be removed (nothing is changed without --confirm)
+  ims adm prune images
+
+  # Keep 5 revisions per tag and anything from the last day, and do it
+  ims adm prune images --keep-tag-revisions=5 --keep-younger-than=24h --confirm`,
+  flags: [
+    { name: 'keep-tag-revisions', type: 'string', help: 'revisions of each tag to keep', placeholder: 'N', default: '3' },
+    { name: 'keep-younger-than', type: 'string', help: 'keep anything younger than this', placeholder: 'DURATION', default: '60m' },
+    { name: 'all', type: 'bool', help: 'also delete images imported from other registries (default true)' },
+    { name: 'confirm', type: 'bool', help: 'really remove; without it this is a dry run' },
+  ],
+  async run(context) {
+    const keepTagRevisions = Number(context.args.strings.get('keep-tag-revisions'));
+    if (!Number.isInteger(keepTagRevisions) || keepTagRevisions < 0) throw new CliError('--keep-tag-revisions must be greater than or equal to 0');
+    const keepYoungerThanMs = parseDuration(context.args.strings.get('keep-younger-than')!);
+    if (keepYoungerThanMs === undefined) throw new CliError('--keep-younger-than must be a duration like 60m or 24h, greater than or equal to 0');
+    const confirm = Boolean(context.args.bools.get('confirm'));
+    const client = context.client();
+    const progress = (line: string) => context.err(`${line}\n`);
+    progress('Reading image streams, images and workloads ...');
+    const streams = (await client.json<{ items: ImageStream[] }>('GET', '/apis/image.openshift.io/v1/imagestreams')).items;
+    const images = new Map<string, PruneImage>();
+    for (const image of (await client.json<{ items: Record<string, unknown>[] }>('GET', '/apis/image.openshift.io/v1/images')).items) {
+      const meta = image.metadata as { name: string; creationTimestamp?: string; annotations?: Record<string, string> };
+      images.set(meta.name, {
+        name: meta.name,
+        created: meta.creationTimestamp,
+        managed: meta.annotations?.['openshift.io/image.managed'] === 'true',
+        size: Number((image.dockerImageMetadata as { Size?: number } | undefined)?.Size ?? 0),
+        layers: ((image.dockerImageLayers ?? []) as { name: string }[]).map((l) => l.name),
+        config: (image.dockerImageMetadata as { Id?: string } | undefined)?.Id?.startsWith('sha') ? (image.dockerImageMetadata as { Id: string }).Id : undefined,
+        children: ((image.dockerImageManifests ?? []) as { digest: string }[]).map((m) => m.digest),
+      });
+    }
+    const uses = { tags: new Set<string>(), images: new Set<string>() };
+    for (const [path, kind] of workloads) {
+      for (const object of (await client.json<{ items: Record<string, unknown>[] }>('GET', path)).items) {
+        const spec = podSpecOf(object, kind);
+        for (const list of ['initContainers', 'containers']) {
+          for (const container of (spec?.[list] ?? []) as { image?: string }[]) {
+            const use = typeof container.image === 'string' ? useOf(container.image) : undefined;
+            if (use) (use.kind === 'tag' ? uses.tags : uses.images).add(use.key);
+          }
+        }
+      }
+    }
+    const plan = planPrune(streams, images, uses, { keepTagRevisions, keepYoungerThanMs, all: context.args.bools.get('all') ?? true, now: Date.now() });
+    if (!confirm) context.out('Dry run enabled - no modifications will be made. Add --confirm to remove images\n\n');
+    if (plan.streams.length > 0) {
+      context.out('Deleting references from image streams to images ...\n');
+      const rows = plan.streams.flatMap((s) => s.removed.map((r) => ({ cells: [`${s.namespace}/${s.name}`, r.image, r.tag] })));
+      context.out(formatTable([{ columnDefinitions: ['Stream', 'Image', 'Tag'].map((name) => ({ name, priority: 0 })), rows }], { wide: false }) + '\n');
+    }
+    const total = plan.images.reduce((sum, image) => sum + image.size, 0);
+    if (plan.images.length > 0) {
+      context.out('Deleting images from server ...\n');
+      context.out(formatTable([{ columnDefinitions: [{ name: 'Image', priority: 0 }, { name: 'Size', priority: 0 }], rows: plan.images.map((i) => ({ cells: [i.name, humanSize(i.size)] })) }], { wide: false }) + '\n');
+    }
+    context.out(`Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length} blobs (${humanSize(total)} of images)\n`);
+    if (!confirm) return;
+    await apply(context, plan, keepYoungerThanMs, progress);
+  },
+};
+
+async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, keepYoungerThanMs: number, progress: (line: string) => void): Promise<void> {
+  const client = context.client();
+  for (const stream of plan.streams) {
+    for (let attempt = 0; ; attempt++) {
+      const path = `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(stream.namespace)}/imagestreams/${encodeURIComponent(stream.name)}`;
+      const current = await client.json<ImageStream & { status: { tags?: unknown[] } }>('GET', path);
+      const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
+      const tags = (current.status?.tags ?? []) as { tag: string; items?: { image: string }[]; conditions?: unknown[] }[];
+      current.status = { ...current.status, tags: tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0) } as never;
+      try {
+        await client.json('PUT', `${path}/status`, { body: current });
+        break;
+      } catch (error) {
+        if (!(error instanceof ServerError && error.status === 409) || attempt >= 5) throw error;
+      }
+    }
+  }
+  let done = 0;
+  for (const image of plan.images) {
+    await client.json('DELETE', `/apis/image.openshift.io/v1/images/${image.name}`).catch((error: unknown) => {
+      if (!(error instanceof ServerError && error.status === 404)) throw error;
+    });
+    if (++done % 50 === 0) progress(`deleted ${done} of ${plan.images.length} images`);
+  }
+  let skipped = 0;
+  for (const blob of plan.blobs) {
+    const response = await client.raw('DELETE', `/admin/blobs/${blob}?keepYoungerThanSeconds=${Math.floor(keepYoungerThanMs / 1000)}`);
+    if (response.status === 409) skipped += 1;
+    else if (response.status >= 300) throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+  }
+  if (skipped) progress(`kept ${skipped} blobs still in use or written recently`);
+}

@@ -1,0 +1,41 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { planPrune, useOf, type PruneImage } from '../../src/image/prune-plan.ts';
+import type { ImageStream } from '../../src/image/image-stream.ts';
+
+const old = '2020-01-01T00:00:00Z';
+const image = (name: string, extra: Partial<PruneImage> = {}): PruneImage => ({ name, created: old, managed: true, size: 10, layers: [`layer-${name}`], children: [], ...extra });
+const stream = (items: string[]): ImageStream => ({ metadata: { name: 'app', namespace: 'ns', creationTimestamp: old }, spec: {}, status: { tags: [{ tag: 'latest', items: items.map((i) => ({ created: old, dockerImageReference: `r/ns/app@${i}`, image: i, generation: 1 })) }] } });
+const options = { keepTagRevisions: 1, keepYoungerThanMs: 0, all: true, now: Date.parse('2030-01-01T00:00:00Z') };
+const none = { tags: new Set<string>(), images: new Set<string>() };
+
+describe('prune plan', () => {
+  it('keeps a kept manifest list with its children, and takes a pruned list\'s children along', () => {
+    const images = new Map([
+      ['list-new', image('list-new', { layers: [], children: ['child-a', 'shared'] })],
+      ['list-old', image('list-old', { layers: [], children: ['child-b', 'shared'] })],
+      ['child-a', image('child-a')],
+      ['child-b', image('child-b')],
+      ['shared', image('shared')],
+    ]);
+    const plan = planPrune([stream(['list-new', 'list-old'])], images, none, options);
+    assert.deepEqual(plan.images.map((i) => i.name).sort(), ['child-b', 'list-old']);
+    assert.ok(!plan.blobs.includes('layer-shared'), 'a blob a kept image uses stays');
+    assert.ok(plan.blobs.includes('layer-child-b'));
+  });
+
+  it('keeps what workloads use, young things, and managed-only with all=false', () => {
+    const images = new Map([['a', image('a')], ['b', image('b')], ['c', image('c', { managed: false })], ['young', image('young', { created: '2029-12-31T23:59:00Z' })]]);
+    const used = { tags: new Set<string>(), images: new Set(['ns/app@b']) };
+    const plan = planPrune([stream(['a', 'b', 'c'])], images, used, { ...options, keepYoungerThanMs: 3_600_000, all: false });
+    assert.deepEqual(plan.images.map((i) => i.name), [], 'c is not managed, young is young, b is used, a is current');
+    const everything = planPrune([stream(['a', 'b', 'c'])], images, used, options);
+    assert.deepEqual(everything.images.map((i) => i.name).sort(), ['c', 'young']);
+  });
+
+  it('reads workload pull specs as OpenShift does', () => {
+    assert.deepEqual(useOf('reg:5000/ns/app@sha256:x'), { kind: 'image', key: 'ns/app@sha256:x' });
+    assert.deepEqual(useOf('reg/ns/app:1'), { kind: 'tag', key: 'ns/app:1' });
+    assert.equal(useOf('mysql:5.7'), undefined, 'short names protect nothing');
+  });
+});
