@@ -29,6 +29,7 @@ import { createUndiciTransport } from '../importer/upstream/undici-transport.ts'
 import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
+import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { changedUpstreamTags, namespaceKeyring } from '../api/resources/imagestreamimports.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
@@ -110,7 +111,6 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     );
   };
   const importController = new ImportController({ store, logger, importTags });
-  void importController.run(lifetime.signal);
   const importScheduler = new ImportScheduler({
     store,
     logger,
@@ -125,7 +125,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took.'),
     },
   });
-  importScheduler.run(lifetime.signal);
+
 
   const systemContext = (namespace: string | undefined) => ({ user: { name: 'system:serviceaccount:openshift-infra:image-trigger-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'image-triggers', can: async () => true });
   const workloadKinds = catalogue.definitions.filter((d) => podSpecPaths[d.kind] && !d.storage);
@@ -153,7 +153,12 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       return false;
     },
   });
-  triggerController.run(lifetime.signal);
+  // Controllers run on the leader only; a single process always leads.
+  void new LocalLeaderElection().run(lifetime.signal, (leading) => {
+    importController.run(leading);
+    importScheduler.run(leading);
+    triggerController.run(leading);
+  });
 
   const links = new RepositoryLinks(store, linkCache);
   const pullThrough = new PullThrough({

@@ -1,10 +1,15 @@
-// Imports spec tags as soon as they are pending: watches image streams and asks the importer for
-// every DockerImage tag whose generation is ahead of its status (on create, on `tag`, on a reset
-// to generation 0). One import per stream at a time; a change during an import queues another.
+// Imports spec tags as soon as they are pending: a reconciler over image stream keys that asks the
+// importer for every DockerImage tag whose generation is ahead of its status (on create, on `tag`,
+// on a reset to generation 0). The work queue keeps one import per stream at a time.
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { Reconciler } from '../runtime/reconciler.ts';
 import { pendingImports } from './pending-imports.ts';
+import { WorkQueue } from '../runtime/work-queue.ts';
+import { runWorkers } from '../runtime/reconciler.ts';
+import { watchSource } from '../runtime/watch-source.ts';
+import { isAppError } from '../../errors.ts';
 
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -15,55 +20,27 @@ export interface ImportControllerDeps {
 
 const prefix = 'image.openshift.io/imagestreams/';
 
-export class ImportController {
+export class ImportController implements Reconciler {
+  readonly name = 'image-import';
   private readonly deps: ImportControllerDeps;
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly queue = new WorkQueue();
 
   constructor(deps: ImportControllerDeps) {
     this.deps = deps;
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const current = await this.deps.store.list(prefix);
-        for (const item of current.items) this.enqueue(item.key, signal);
-        for await (const event of this.deps.store.watch(prefix, current.resourceVersion, signal)) {
-          if (event.type !== 'DELETED') this.enqueue(event.key, signal);
-        }
-      } catch (error) {
-        if (!signal.aborted) this.deps.logger.warn('import controller watch failed; starting again', { error });
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
+  run(signal: AbortSignal): void {
+    void watchSource(this.deps.store, prefix, (event) => event.type !== 'DELETED' && this.queue.add(event.key), { signal, logger: this.deps.logger });
+    void runWorkers(this, this.queue, { workers: 2, signal, logger: this.deps.logger });
   }
 
-  /** Resolves when nothing is being imported (for tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.values());
-  }
-
-  private enqueue(key: string, signal: AbortSignal): void {
-    if (this.running.has(key)) {
-      this.again.add(key);
-      return;
-    }
-    const work = this.reconcile(key, signal)
-      .catch((error: unknown) => this.deps.logger.error('import failed', { key, error }))
-      .finally(() => {
-        this.running.delete(key);
-        if (this.again.delete(key) && !signal.aborted) this.enqueue(key, signal);
-      });
-    this.running.set(key, work);
-  }
-
-  private async reconcile(key: string, signal: AbortSignal): Promise<void> {
+  async reconcile(key: string, signal: AbortSignal): Promise<void> {
     let stream: ImageStream;
     try {
       stream = (await this.deps.store.get(key)).value as unknown as ImageStream;
-    } catch {
-      return;
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return;
+      throw error;
     }
     const pending = pendingImports(stream);
     if (pending.length === 0) return;

@@ -1,10 +1,14 @@
 // Keeps triggered workloads on their tags' current images (SPEC §7): indexes which workloads
-// follow which streams from a watch of the workload kinds, and when a stream changes, asks each
-// follower to be re-admitted, which applies its triggers. Writes happen only when an image changed.
+// follow which streams from watches of the workload kinds, and when a stream changes, reconciles
+// each follower by re-admitting it, which applies its triggers. Writes happen only when an image changed.
 import type { ResourceStore, WatchEvent } from '../../store/resource-store.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Counter, Histogram } from '../../lib/metrics.ts';
+import type { Reconciler } from '../runtime/reconciler.ts';
 import { readTriggers, triggeredStreams } from '../../image/triggers.ts';
+import { WorkQueue } from '../runtime/work-queue.ts';
+import { runWorkers } from '../runtime/reconciler.ts';
+import { watchSource } from '../runtime/watch-source.ts';
 
 export interface WorkloadKind {
   readonly kind: string;
@@ -23,53 +27,45 @@ export interface TriggerControllerDeps {
 
 const streamPrefix = 'image.openshift.io/imagestreams/';
 
-export class TriggerController {
+export class TriggerController implements Reconciler {
+  readonly name = 'image-triggers';
   private readonly deps: TriggerControllerDeps;
+  private readonly queue = new WorkQueue();
   /** `ns/stream` → workload keys following it. */
   private readonly followers = new Map<string, Set<string>>();
   /** workload key → the streams it follows and its kind. */
   private readonly follows = new Map<string, { kind: WorkloadKind; streams: string[] }>();
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  /** When the change a queued key reacts to happened, for the latency metric. */
+  private readonly since = new Map<string, number>();
 
   constructor(deps: TriggerControllerDeps) {
     this.deps = deps;
   }
 
   run(signal: AbortSignal): void {
-    for (const kind of this.deps.kinds) void this.follow(kind.prefix, signal, (event) => this.index(kind, event));
-    void this.follow(streamPrefix, signal, (event) => {
-      if (event.type !== 'DELETED') this.streamChanged(event.key, signal);
-    });
+    const options = { signal, logger: this.deps.logger };
+    for (const kind of this.deps.kinds) void watchSource(this.deps.store, kind.prefix, (event) => this.index(kind, event), options);
+    void watchSource(this.deps.store, streamPrefix, (event) => event.type !== 'DELETED' && this.streamChanged(event.key), options);
+    void runWorkers(this, this.queue, { workers: 4, signal, logger: this.deps.logger });
   }
 
-  /** Resolves when no refresh is running (for tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.values());
-  }
-
-  private async follow(prefix: string, signal: AbortSignal, handle: (event: WatchEvent) => void): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const current = await this.deps.store.list(prefix);
-        for (const item of current.items) handle({ type: 'ADDED', ...item });
-        for await (const event of this.deps.store.watch(prefix, current.resourceVersion, signal)) handle(event);
-      } catch (error) {
-        if (signal.aborted) return;
-        this.deps.logger.warn('trigger controller watch failed; starting again', { prefix, error });
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+  async reconcile(key: string): Promise<void> {
+    const follow = this.follows.get(key);
+    const started = this.since.get(key);
+    this.since.delete(key);
+    if (!follow) return;
+    if (!(await this.deps.refresh(follow.kind, key))) return;
+    this.deps.metrics?.updates.inc({ kind: follow.kind.kind });
+    if (started !== undefined) this.deps.metrics?.latency.observe({ kind: follow.kind.kind }, (performance.now() - started) / 1000);
+    this.deps.logger.info('updated triggered workload', { key });
   }
 
   private index(kind: WorkloadKind, event: WatchEvent): void {
-    const previous = this.follows.get(event.key);
-    for (const stream of previous?.streams ?? []) this.followers.get(stream)?.delete(event.key);
+    for (const stream of this.follows.get(event.key)?.streams ?? []) this.followers.get(stream)?.delete(event.key);
     this.follows.delete(event.key);
     if (event.type === 'DELETED') return;
     const object = event.value as { metadata?: { namespace?: string; annotations?: Record<string, string> } };
-    const { triggers } = readTriggers(object.metadata?.annotations, kind.kind, event.value);
-    const streams = triggeredStreams(triggers, object.metadata?.namespace ?? '');
+    const streams = triggeredStreams(readTriggers(object.metadata?.annotations, kind.kind, event.value).triggers, object.metadata?.namespace ?? '');
     if (streams.length === 0) return;
     this.follows.set(event.key, { kind, streams });
     for (const stream of streams) {
@@ -79,32 +75,12 @@ export class TriggerController {
     }
   }
 
-  private streamChanged(streamKey: string, signal: AbortSignal): void {
+  private streamChanged(streamKey: string): void {
     const [namespace, name] = streamKey.slice(streamPrefix.length).split('/');
-    const started = performance.now();
-    for (const key of this.followers.get(`${namespace}/${name}`) ?? []) this.enqueue(key, started, signal);
-  }
-
-  private enqueue(key: string, started: number, signal: AbortSignal): void {
-    if (this.running.has(key)) {
-      this.again.add(key);
-      return;
+    const now = performance.now();
+    for (const key of this.followers.get(`${namespace}/${name}`) ?? []) {
+      if (!this.since.has(key)) this.since.set(key, now);
+      this.queue.add(key);
     }
-    const follow = this.follows.get(key);
-    if (!follow) return;
-    const work = this.deps
-      .refresh(follow.kind, key)
-      .then((changed) => {
-        if (!changed) return;
-        this.deps.metrics?.updates.inc({ kind: follow.kind.kind });
-        this.deps.metrics?.latency.observe({ kind: follow.kind.kind }, (performance.now() - started) / 1000);
-        this.deps.logger.info('updated triggered workload', { key });
-      })
-      .catch((error: unknown) => this.deps.logger.error('could not update triggered workload', { key, error }))
-      .finally(() => {
-        this.running.delete(key);
-        if (this.again.delete(key) && !signal.aborted) this.enqueue(key, performance.now(), signal);
-      });
-    this.running.set(key, work);
   }
 }
