@@ -33,7 +33,10 @@ import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { changedUpstreamTags, namespaceKeyring } from '../api/resources/imagestreamimports.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
-import type { TagReference } from '../image/image-stream.ts';
+import type { ImageStream, TagReference } from '../image/image-stream.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { StoredResource } from '../api/stored-resource.ts';
+import { withRetryNote } from '../api/resources/import-results.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
 import { podSpecPaths } from '../image/pod-spec.ts';
 import { resourcePrefix } from '../kube/object.ts';
@@ -119,6 +122,16 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     changedTags: (stream, tags, signal) =>
       changedUpstreamTags({ store, services: catalogueServices }, stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
     importTags,
+    noteRetry: async (namespace, name, tags, delayMs) => {
+      const streams = catalogue.storageFor(catalogue.find('image.openshift.io', 'v1', 'imagestreams')!) as StoredResource;
+      const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'scheduled-import', can: async () => true };
+      const stream = (await streams.get(context, name)) as unknown as ImageStream;
+      for (const tag of stream.status?.tags ?? []) {
+        if (!tags.includes(tag.tag)) continue;
+        for (const condition of tag.conditions ?? []) if (condition.status === 'False') condition.message = withRetryNote(condition.message, delayMs);
+      }
+      await streams.updateStatus(context, name, stream as unknown as KubeObject, { dryRun: false });
+    },
     metrics: {
       checks: metrics.counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'),
       imports: metrics.counter('ims_scheduled_imports_total', 'Imports started by the scheduler, by result.'),

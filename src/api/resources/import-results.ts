@@ -40,7 +40,7 @@ export function recordFailure(stream: ImageStream, tag: string, status: ImportSt
     tags.push(list);
     tags.sort((a, b) => a.tag.localeCompare(b.tag));
   }
-  const same = list.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && c.message === status.message);
+  const same = list.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && withoutRetryNote(c.message) === status.message);
   if (same) {
     same.generation = generation;
     return;
@@ -77,4 +77,15 @@ export function importFailureStatus(error: AppError, from: string): ImportStatus
     default:
       return { status: 'Failure', reason: 'InternalError', message: `Internal error occurred: ${ref}: ${error.message}`, code: 500 };
   }
+}
+
+const retryNote = / \(next attempt in \d+s\)$/;
+
+/** A failure condition's message with the scheduler's retry note added (SPEC §2.9, beyond OpenShift). */
+export function withRetryNote(message: string | undefined, delayMs: number): string {
+  return `${withoutRetryNote(message)} (next attempt in ${Math.round(delayMs / 1000)}s)`;
+}
+
+export function withoutRetryNote(message: string | undefined): string {
+  return (message ?? '').replace(retryNote, '');
 }

@@ -16,6 +16,8 @@ export interface ImportSchedulerDeps {
   /** Which of the tags moved upstream (one HEAD each). */
   readonly changedTags: (stream: ImageStream, tags: readonly TagReference[], signal: AbortSignal) => Promise<string[]>;
   readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => Promise<void>;
+  /** Shows on the failed tags' conditions when the next attempt will be. */
+  readonly noteRetry?: (namespace: string, name: string, tags: readonly string[], delayMs: number) => Promise<void>;
   readonly logger: Logger;
   readonly metrics?: { readonly checks: Counter; readonly imports: Counter; readonly duration: Histogram };
 }
@@ -142,10 +144,13 @@ export class ImportScheduler {
     }
     this.deps.metrics?.duration.observe({}, (performance.now() - started) / 1000);
     const after = await this.deps.store.get(key).then((s) => s.value as unknown as ImageStream).catch(() => undefined);
-    if (after && failedTags(after).length > 0) {
+    const failing = after ? failedTags(after) : [];
+    if (after && failing.length > 0) {
       const attempts = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempts);
-      this.due.set(key, this.now() + Math.min(this.deps.intervalMs, firstRetryMs * 2 ** attempts));
+      const delay = Math.min(this.deps.intervalMs, firstRetryMs * 2 ** attempts);
+      this.due.set(key, this.now() + delay);
+      await this.deps.noteRetry?.(after.metadata.namespace!, after.metadata.name, failing.map((t) => t.name), delay).catch((error: unknown) => this.deps.logger.warn('could not note the retry on the stream', { key, error }));
     } else {
       this.failures.delete(key);
       this.due.set(key, this.now() + this.deps.intervalMs);

@@ -53,3 +53,23 @@ describe('scheduled import', () => {
     assert.equal(await current(), second, 'the moved tag was imported within a couple of intervals');
   });
 });
+
+describe('retrying failed imports', () => {
+  it('retries a failed import with backoff and says when on the condition', async () => {
+    const upstream = await startFakeUpstream();
+    const h = await startHarness(['--import-interval', '1m']);
+    try {
+      await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/missing:v1', { body: { tag: { name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/org/missing:v1` }, importPolicy: { insecure: true } } } });
+      let message = '';
+      for (let i = 0; i < 120 && !/next attempt in/.test(message); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        message = (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/missing')).json.status?.tags?.[0]?.conditions?.[0]?.message ?? '';
+      }
+      assert.match(message, /^dockerimage\.image\.openshift\.io ".*\/org\/missing:v1" not found \(next attempt in 10s\)$/);
+      assert.ok(upstream.requests.filter((r) => r.includes('/org/missing/manifests/v1')).length >= 2, 'it was tried again');
+    } finally {
+      await upstream.stop();
+      await h.server.close();
+    }
+  });
+});
