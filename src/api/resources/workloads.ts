@@ -7,27 +7,15 @@ import { allVerbs } from '../resource-definition.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
 import { admitWorkloadImages, triggerCauses, workloadDefaults } from '../admission/workload-images.ts';
+import { containersOf as allContainersOf } from '../../image/pod-spec.ts';
 
 type Spec = Record<string, unknown>;
 const specOf = (object: KubeObject): Spec => (isPlainObject(object.spec) ? object.spec : {});
 const statusOf = (object: KubeObject): Spec => (isPlainObject(object.status) ? object.status : {});
 
-/** Where a kind keeps its pod template, as a path from the object. */
-export const podTemplatePaths: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
+/** The regular containers of a workload, for its table. */
 function containersOf(object: KubeObject): { name?: string; image?: string }[] {
-  let node: unknown = object;
-  for (const step of podTemplatePaths[object.kind as string] ?? []) node = isPlainObject(node) ? node[step] : undefined;
-  return isPlainObject(node) && Array.isArray(node.containers) ? (node.containers as { name?: string; image?: string }[]) : [];
+  return allContainersOf(object as Record<string, unknown>, object.kind as string).filter((c) => c.list === 'containers').map((c) => c.container);
 }
 
 const wideContainerColumns = [
