@@ -1,5 +1,6 @@
 // Listings: a repository's tags, the catalog of repositories (both with `n`/`last` and a Link to
 // the next page), and the referrers of a manifest.
+import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
 import type { ImageStream } from '../image/image-stream.ts';
@@ -24,7 +25,7 @@ function page(all: readonly string[], url: URL, path: string): { items: string[]
 
 export async function listTags(context: RegistryContext, url: URL, repository: Repository): Promise<Response> {
   await context.access.require(context.caller, 'pull', repository);
-  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+  const streams = imageStreamStorage(context.resources);
   let stream: ImageStream;
   try {
     stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;

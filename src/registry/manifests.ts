@@ -1,10 +1,10 @@
 // Manifests by tag or digest: exact bytes in, exact bytes out. A push is checked against what the
 // repository holds, stored by digest, linked, and recorded as an Image and a stream tag.
+import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
 import type { ImageStream } from '../image/image-stream.ts';
 import type { KubeObject } from '../kube/object.ts';
-import type { StoredResource } from '../api/stored-resource.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { parseDigest, isDigest } from '../image/digest.ts';
 import { maxManifestBytes, parseManifest, referencedBlobs } from '../image/manifest.ts';
@@ -28,7 +28,7 @@ function checkReference(reference: string): void {
 async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
   if (isDigest(reference)) return reference;
   const load = async () => {
-    const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+    const streams = imageStreamStorage(context.resources);
     try {
       const stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
       return { exists: true, digest: latestTagEvent(stream, reference)?.image || undefined };
@@ -122,7 +122,7 @@ export async function deleteManifest(context: RegistryContext, repository: Repos
 
 /** Drops the digest from the stream's tag history, as deleting a manifest drops its tags in a registry. */
 async function forgetInStream(context: RegistryContext, repository: Repository, digest: string): Promise<boolean> {
-  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!) as StoredResource;
+  const streams = imageStreamStorage(context.resources);
   const system = { ...context.system, namespace: repository.namespace };
   for (let attempt = 0; attempt < 5; attempt++) {
     let stream: ImageStream;

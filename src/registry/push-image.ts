@@ -1,5 +1,6 @@
 // What a manifest push does to the API (SPEC §8.4): creates the Image and, for a tag, records it on
 // the image stream — creating the stream first if the pusher may create streams.
+import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Manifest } from '../image/manifest.ts';
 import type { RegistryContext } from './registry-context.ts';
@@ -13,7 +14,7 @@ import { images } from '../api/resources/images.ts';
 const maxConfigBytes = 8 * 1024 * 1024;
 
 export async function streamExists(context: RegistryContext, repository: Repository): Promise<boolean> {
-  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+  const streams = imageStreamStorage(context.resources);
   try {
     await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name);
     return true;
@@ -51,7 +52,7 @@ export async function recordPush(context: RegistryContext, repository: Repositor
     return;
   }
   if (!(await streamExists(context, repository))) {
-    const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+    const streams = imageStreamStorage(context.resources);
     await streams.create!(system, { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: repository.name }, spec: {} }, { dryRun: false }).catch((error: unknown) => {
       if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
     });

@@ -1,6 +1,7 @@
 // What an image stream references (SPEC §1.8, the imagestreams/layers index): every image in its
 // tag history, the children of manifest lists among them, and their config and layer blobs. The
 // registry serves these in the stream's repository even when they were pushed elsewhere.
+import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { ImageStream } from '../image/image-stream.ts';
 import type { RegistryContext } from './registry-context.ts';
@@ -24,7 +25,7 @@ export interface StreamReferences {
 
 export async function streamReferences(context: RegistryContext, repository: Repository): Promise<StreamReferences> {
   const references: StreamReferences = { manifests: new Map(), blobs: new Set(), sources: new Map() };
-  const streams = context.resources.storageFor(context.resources.find('image.openshift.io', 'v1', 'imagestreams')!);
+  const streams = imageStreamStorage(context.resources);
   let stream: ImageStream;
   try {
     stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;

@@ -1,5 +1,6 @@
 // The composition root: the only file that picks concrete backends, wires the faces together and
 // routes a request to the face that serves its path.
+import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import { join } from 'node:path';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { ServerConfig } from './config.ts';
@@ -35,7 +36,6 @@ import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
 import type { ImageStream, TagReference } from '../image/image-stream.ts';
 import type { KubeObject } from '../kube/object.ts';
-import type { StoredResource } from '../api/stored-resource.ts';
 import { withRetryNote } from '../api/resources/import-results.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
 import { podSpecPaths } from '../image/pod-spec.ts';
@@ -123,7 +123,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       changedUpstreamTags({ store, services: catalogueServices }, stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
     importTags,
     noteRetry: async (namespace, name, tags, delayMs) => {
-      const streams = catalogue.storageFor(catalogue.find('image.openshift.io', 'v1', 'imagestreams')!) as StoredResource;
+      const streams = imageStreamStorage(catalogue);
       const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'scheduled-import', can: async () => true };
       const stream = (await streams.get(context, name)) as unknown as ImageStream;
       for (const tag of stream.status?.tags ?? []) {

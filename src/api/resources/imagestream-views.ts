@@ -1,6 +1,7 @@
 // Read-only views of a stream: imagestreamimages (`stream@digest-or-prefix`, SPEC §1.5),
 // imagestreams/layers (every image and blob the stream references, §1.8) and imagestreams/secrets
 // (the namespace's pull secrets the importer may use, §1.1).
+import { imageStreamStorage } from './imagestreams.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
@@ -24,7 +25,7 @@ export const imagestreamimages: ResourceDefinition = {
 };
 
 async function readStream(deps: StorageDeps, context: RequestContext, name: string): Promise<ImageStream> {
-  const streams = deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!);
+  const streams = imageStreamStorage(deps.resources);
   return (await streams.get!(context, name)) as unknown as ImageStream;
 }
 

@@ -1,13 +1,13 @@
 // image.openshift.io/v1 imagestreamimports (create only, SPEC §1.7, §2.4): imports images from other
 // registries with the namespace's pull secrets, and (unless `import: false`) records the results
 // on the stream: tag events for what worked, ImportSuccess=False conditions for what did not.
+import { imageStreamStorage } from './imagestreams.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import type { ImportedImage, ImportMode } from '../../importer/importer.ts';
 import type { ImportStatus, TagImportPolicy } from './import-results.ts';
-import { StoredResource } from '../stored-resource.ts';
 import { images, imageGroup } from './images.ts';
 import { AppError, asAppError, invalid, isAppError, notFound, type FieldCause } from '../../errors.ts';
 import { formatTimestamp, isPlainObject, resourcePrefix } from '../../kube/object.ts';
@@ -79,7 +79,7 @@ function validate(body: KubeObject): { images: ImageSpec[]; repository?: ImageSp
 }
 
 function importStorage(deps: StorageDeps): RestStorage {
-  const streams = () => deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  const streams = () => imageStreamStorage(deps.resources);
   return {
     async create(context, body) {
       const name = body.metadata?.name ?? '';
@@ -184,7 +184,7 @@ function importStorage(deps: StorageDeps): RestStorage {
 }
 
 async function applyImport(deps: StorageDeps, context: RequestContext, name: string, existing: ImageStream | undefined, results: { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: { result?: ImportedImage; failure?: ImportStatus } }[], usedCredentials: ReadonlySet<string>): Promise<ImageStream> {
-  const streams = deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  const streams = imageStreamStorage(deps.resources);
   const imageStorage = deps.resources.storageFor(images);
   const system = { ...context, namespace: undefined, can: async () => true };
   for (const { outcome } of results) {

@@ -1,11 +1,11 @@
 // image.openshift.io/v1 imagestreammappings (create only, SPEC §1.6): records an image under a tag
 // of a stream. The registry tags pushed images through the same function.
+import { imageStreamStorage } from './imagestreams.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceCatalogue, ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { StoredResource } from '../stored-resource.ts';
 import { images, imageGroup } from './images.ts';
 import { AppError, isAppError, invalid } from '../../errors.ts';
 import { recordTagEvent, latestTagEvent } from '../../image/image-stream.ts';
@@ -57,8 +57,7 @@ export async function tagImage(deps: TagImageDeps, context: RequestContext, stre
     if (!isAppError(error, 'AlreadyExists')) throw error;
     stored = await imageStorage.get!({ ...context, namespace: undefined }, digest);
   }
-  const streams = deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!);
-  if (!(streams instanceof StoredResource)) throw new AppError('Internal', 'image streams are not stored');
+  const streams = imageStreamStorage(deps.resources);
   for (let attempt = 0; attempt < 10; attempt++) {
     const stream = (await streams.get(context, streamName)) as unknown as ImageStream;
     const managed = stored.metadata?.annotations?.['openshift.io/image.managed'] === 'true';

@@ -1,11 +1,11 @@
 // image.openshift.io/v1 imagestreamtags (SPEC §1.3): a virtual view of one tag of a stream — its
 // spec tag and its current image, with the pull spec resolved by the tag's reference policy.
+import { imageStreamStorage } from './imagestreams.ts';
 import type { KubeList, KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
-import { StoredResource } from '../stored-resource.ts';
 import { images, imageGroup } from './images.ts';
 import { AppError, isAppError, notFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
@@ -40,7 +40,7 @@ export function splitStreamTag(name: string): { stream: string; tag: string } {
 }
 
 function imageStreamTagStorage(deps: StorageDeps): RestStorage {
-  const streams = () => deps.resources.storageFor(deps.resources.find(imageGroup, 'v1', 'imagestreams')!) as StoredResource;
+  const streams = () => imageStreamStorage(deps.resources);
   const imageStorage = () => deps.resources.storageFor(images);
   const readStream = async (context: RequestContext, name: string): Promise<ImageStream | undefined> => {
     try {
