@@ -39,6 +39,17 @@ function replicatedTable(extra: { readyOf: (o: KubeObject) => string }): TableDe
   };
 }
 
+/** DESIRED, CURRENT, READY: the table of ReplicationControllers and ReplicaSets. */
+const replicaCountTable: TableDefinition = {
+  columns: [
+    { name: 'Desired', type: 'integer', description: 'Desired replicas.', priority: 0 },
+    { name: 'Current', type: 'integer', description: 'Current replicas.', priority: 0 },
+    { name: 'Ready', type: 'integer', description: 'Ready replicas.', priority: 0 },
+    ...wideContainerColumns,
+  ],
+  cells: (o) => [Number(specOf(o).replicas ?? 1), Number(statusOf(o).replicas ?? 0), Number(statusOf(o).readyReplicas ?? 0), ...wideContainerCells(o)],
+};
+
 const readyOfReplicas = (o: KubeObject) => `${Number(statusOf(o).readyReplicas ?? 0)}/${Number(specOf(o).replicas ?? 1)}`;
 
 function templateCauses(path: string): (object: KubeObject) => FieldCause[] {
@@ -106,15 +117,7 @@ export const pods = workload('Pod', 'pods', '', {
 export const replicationcontrollers = workload('ReplicationController', 'replicationcontrollers', '', {
   shortNames: ['rc'],
   validate: templateCauses('spec.template'),
-  table: {
-    columns: [
-      { name: 'Desired', type: 'integer', description: 'Desired replicas.', priority: 0 },
-      { name: 'Current', type: 'integer', description: 'Current replicas.', priority: 0 },
-      { name: 'Ready', type: 'integer', description: 'Ready replicas.', priority: 0 },
-      ...wideContainerColumns,
-    ],
-    cells: (o) => [Number(specOf(o).replicas ?? 1), Number(statusOf(o).replicas ?? 0), Number(statusOf(o).readyReplicas ?? 0), ...wideContainerCells(o)],
-  },
+  table: replicaCountTable,
 });
 
 export const deployments = workload('Deployment', 'deployments', 'apps', {
@@ -146,15 +149,7 @@ export const daemonsets = workload('DaemonSet', 'daemonsets', 'apps', {
 export const replicasets = workload('ReplicaSet', 'replicasets', 'apps', {
   shortNames: ['rs'],
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
-  table: {
-    columns: [
-      { name: 'Desired', type: 'integer', description: 'Desired replicas.', priority: 0 },
-      { name: 'Current', type: 'integer', description: 'Current replicas.', priority: 0 },
-      { name: 'Ready', type: 'integer', description: 'Ready replicas.', priority: 0 },
-      ...wideContainerColumns,
-    ],
-    cells: (o) => [Number(specOf(o).replicas ?? 1), Number(statusOf(o).replicas ?? 0), Number(statusOf(o).readyReplicas ?? 0), ...wideContainerCells(o)],
-  },
+  table: replicaCountTable,
 });
 
 export const jobs = workload('Job', 'jobs', 'batch', {
