@@ -41,11 +41,21 @@ export class Authenticator {
   }
 
   async userForToken(token: string): Promise<UserInfo | undefined> {
+    // The hot path: the same token again, while nothing about tokens, users or accounts changed.
+    const memo = this.recent.get(token);
+    const version = this.deps.cache?.version ?? -1;
+    if (memo && version >= 0 && memo.version === version && (memo.found?.expiresAt === undefined || memo.found.expiresAt > this.deps.clock.now().getTime())) return memo.found?.user;
     const load = () => this.resolve(token);
     const found = this.deps.cache ? await this.deps.cache.get(hashOf(token), load) : await load();
+    if (version >= 0) {
+      if (this.recent.size > 1000) this.recent.clear();
+      this.recent.set(token, { version, found });
+    }
     if (!found || (found.expiresAt !== undefined && found.expiresAt <= this.deps.clock.now().getTime())) return undefined;
     return found.user;
   }
+
+  private readonly recent = new Map<string, { version: number; found: { user: UserInfo; expiresAt?: number } | null }>();
 
   private async resolve(token: string): Promise<{ user: UserInfo; expiresAt?: number } | null> {
     const found = await this.deps.tokens.find(token);

@@ -76,6 +76,21 @@ export async function getManifest(context: RegistryContext, request: Request, re
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
+/**
+ * The manifest answer when everything it needs is already cached and allowed; undefined otherwise,
+ * and the full path (which also reports errors) answers instead. The registry's hot path.
+ */
+export async function cachedManifest(context: RegistryContext, repository: Repository, reference: string): Promise<{ headers: Record<string, string>; bytes: Buffer } | undefined> {
+  if (!isDigest(reference) && !isTag(reference)) return undefined;
+  if (!(await context.access.allowed(context.caller, 'pull', repository))) return undefined;
+  const digest = isDigest(reference) ? reference : await resolve(context, repository, reference).catch(() => undefined);
+  if (!digest) return undefined;
+  const bytes = context.manifests?.get(digest);
+  const link = bytes && (await context.links.manifestLink(repository, digest));
+  if (!bytes || !link) return undefined;
+  return { headers: { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"`, 'docker-distribution-api-version': 'registry/2.0' }, bytes };
+}
+
 export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
   checkReference(reference);
   await context.access.require(context.caller, 'push', repository);

@@ -7,7 +7,7 @@ import { parseRegistryPath, parseRepository, type RegistryRoute } from './reposi
 import { ociErrorResponse } from './to-oci-error.ts';
 import { deleteBlob, getBlob } from './blobs.ts';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './uploads.ts';
-import { deleteManifest, getManifest, putManifest } from './manifests.ts';
+import { cachedManifest, deleteManifest, getManifest, putManifest } from './manifests.ts';
 import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
 import { deleteBlobForPrune } from './admin-blobs.ts';
@@ -50,6 +50,22 @@ export class RegistryFace {
       const response = ociErrorResponse(appError, headers);
       return request.method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
     }
+  }
+
+  /** The cached manifest answer for a GET/HEAD, or undefined to take the full path (see cachedManifest). */
+  async fastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
+    let route: RegistryRoute;
+    try {
+      route = parseRegistryPath(pathname);
+    } catch {
+      return undefined;
+    }
+    if (route.kind !== 'manifest') return undefined;
+    const caller = await this.deps.access.identify(authorization ?? null).catch(() => undefined);
+    if (!caller) return undefined;
+    const system: RequestContext = { user: registryUser, signal: new AbortController().signal, requestId, can: async () => true };
+    const answer = await cachedManifest({ ...this.deps, caller, requestId, system }, route.repository, route.reference);
+    return answer && { status: 200, headers: answer.headers, body: answer.bytes };
   }
 
   private async dispatch(context: RegistryContext, request: Request, url: URL, route: RegistryRoute): Promise<Response> {

@@ -17,6 +17,7 @@ import { OAuthFace } from '../api/oauth.ts';
 import { builtInDefinitions, createCatalogue } from '../api/resources/catalogue.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { statusResponse } from '../api/http-responses.ts';
+import type { FastPath } from './http.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
 import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
@@ -47,6 +48,8 @@ import { serviceAccountUser } from '../auth/user.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
+  /** Cached registry manifest answers, taken before a web Request is built. */
+  readonly fastPath: FastPath;
   readonly store: ResourceStore;
   readonly tokens: TokenService;
   readonly close: () => Promise<void>;
@@ -243,8 +246,20 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     }
   };
 
+  const fastPath: FastPath = async (method, pathAndQuery, authorization, requestId) => {
+    if (!pathAndQuery.startsWith('/v2/') || pathAndQuery.includes('?')) return undefined;
+    const started = performance.now();
+    const answer = await registry.fastManifest(pathAndQuery, authorization, requestId).catch(() => undefined);
+    if (answer) {
+      requests.inc({ face: 'registry', method, code: String(answer.status) });
+      latency.observe({ face: 'registry', method }, (performance.now() - started) / 1000);
+    }
+    return answer;
+  };
+
   return {
     handle,
+    fastPath,
     store,
     tokens,
     close: async () => {

@@ -11,22 +11,26 @@ import { lazyWebStream, takeNodeStream } from '../lib/node-streams.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
+/** A cached answer for a GET or HEAD, given before any web Request is built; undefined: take the full path. */
+export type FastPath = (method: string, pathAndQuery: string, authorization: string | undefined, requestId: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined>;
+
 export interface HttpServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
+  readonly fastPath?: FastPath;
   /** Aborted on shutdown: every in-flight request's signal follows it. */
   readonly shutdown: AbortSignal;
 }
 
 export function createHttpServer(handler: FetchHandler, options: HttpServerOptions): Server {
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    void serve(handler, req, res, options.shutdown, options.tls !== undefined);
+    void serve(handler, req, res, options.shutdown, options.tls !== undefined, options.fastPath);
   };
   const server = options.tls ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener) : createPlainServer(listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }
 
-async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal, secure: boolean): Promise<void> {
+async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal, secure: boolean, fastPath?: FastPath): Promise<void> {
   const aborter = new AbortController();
   const abort = () => aborter.abort();
   // Only a client that goes away before the answer is complete aborts the request.
@@ -37,6 +41,14 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
   const incomingId = req.headers['x-request-id'];
   const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
   try {
+    if (fastPath && (req.method === 'GET' || req.method === 'HEAD')) {
+      const answer = await fastPath(req.method, req.url ?? '/', req.headers.authorization, requestId);
+      if (answer) {
+        res.writeHead(answer.status, { ...answer.headers, 'x-request-id': requestId });
+        res.end(req.method === 'HEAD' ? undefined : answer.body);
+        return;
+      }
+    }
     const request = toRequest(req, aborter.signal, secure);
     const response = await handler(request, requestId);
     const headers: Record<string, string | string[]> = {};

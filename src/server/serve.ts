@@ -15,7 +15,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const composed = await composeServer(config, { logger, clock: systemClock });
   const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
   const shutdown = new AbortController();
-  const server = createHttpServer(composed.handle, { shutdown: shutdown.signal, tls: config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined });
+  const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined });
   await listen(server, config.listenHost, config.listenPort);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.listenPort;

@@ -41,6 +41,11 @@ export class WatchedCache<V> {
     this.entries.clear();
   }
 
+  /** Changes each time the cache is emptied; a derived memo is valid while it stays the same. */
+  get version(): number {
+    return this.live < this.prefixes.length ? -1 : this.generation;
+  }
+
   private generation = 0;
 
   private async follow(prefix: string, signal: AbortSignal, logger?: Logger): Promise<void> {
