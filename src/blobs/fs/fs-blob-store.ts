@@ -50,7 +50,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await fs.open(path, 'r').catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? blobUnknown(digest) : error;
     });
-    return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true, highWaterMark: 1024 * 1024 });
+    return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true, highWaterMark: 4 * 1024 * 1024 });
   }
 
   async put(digest: string, content: Uint8Array): Promise<BlobInfo> {
