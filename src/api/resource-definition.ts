@@ -93,6 +93,8 @@ export interface ApiServices {
   readonly platform?: { readonly architecture: string; readonly os: string };
   /** Most tags a repository import takes (-1: all). */
   readonly maxImagesBulkImported?: number;
+  /** Key prefixes of other parts' data that belongs to a namespace (registry links), removed with it. */
+  readonly namespacedData?: (namespace: string) => string[];
   /** This server's own registry, which imports read as the importing namespace's service accounts. */
   readonly selfRegistry?: {
     readonly host: string;

@@ -222,7 +222,7 @@ export class StoredResource implements RestStorage {
       user: context.user,
       clock: this.deps.clock,
       can: context.can,
-      namespacedPrefixes: (namespace) => namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)),
+      namespacedPrefixes: (namespace) => [...namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)), ...(this.deps.services.namespacedData?.(namespace) ?? [])],
     };
   }
 }

@@ -75,6 +75,11 @@ export class RepositoryLinks {
     await this.remove(`${group}/uploads//${id}`);
   }
 
+  /** Key prefixes of everything recorded for a namespace's repositories, to remove with the namespace. */
+  static namespacePrefixes(namespace: string): string[] {
+    return ['blobs', 'manifests', 'referrers'].map((kind) => `${group}/${kind}/${namespace}/`);
+  }
+
   private blobKey(repository: Repository, digest: string): string {
     return `${group}/blobs/${repository.namespace}/${repository.name}@${digest}`;
   }

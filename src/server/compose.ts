@@ -90,6 +90,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       createRegistryClient: (keyring) => new RegistryClient({ transport, keyring }),
       platform: serverPlatform(),
       maxImagesBulkImported: config.maxImagesBulkImported,
+      namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
       selfRegistry: {
         host: publicHost,
         mayPull: (namespace, sourceNamespace, sourceName) =>

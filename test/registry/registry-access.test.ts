@@ -64,3 +64,20 @@ describe('registry access control (SPEC §8)', () => {
     assert.equal(answer.json.errors[0].code, 'UNAUTHORIZED');
   });
 });
+
+describe('a deleted project takes its registry links along', () => {
+  it('does not give a new project of the same name the old blobs', async () => {
+    const h = await startHarness();
+    const owner = await h.userToken('first-owner');
+    await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: owner, body: { metadata: { name: 'reused' } } });
+    const pushed = await pushImage(h, 'reused/app', 'v1', 'old', owner);
+    assert.equal((await registryRequest(h, 'GET', `/v2/reused/app/blobs/${pushed.layerDigest}`, { token: owner })).status, 200);
+    assert.equal((await h.request('DELETE', '/apis/project.openshift.io/v1/projects/reused', { token: owner })).status, 200);
+    const next = await h.userToken('second-owner');
+    assert.equal((await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: next, body: { metadata: { name: 'reused' } } })).status, 201);
+    const answer = await registryRequest(h, 'GET', `/v2/reused/app/blobs/${pushed.layerDigest}`, { token: next });
+    assert.equal(answer.status, 404);
+    assert.equal(answer.json.errors[0].code, 'BLOB_UNKNOWN');
+    assert.equal((await registryRequest(h, 'GET', `/v2/reused/app/manifests/${pushed.digest}`, { token: next })).status, 404);
+  });
+});
