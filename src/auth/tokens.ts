@@ -20,7 +20,7 @@ interface StoredToken {
 }
 
 export interface TokenServiceDeps {
-  readonly store: Pick<ResourceStore, 'create' | 'get' | 'delete'>;
+  readonly store: Pick<ResourceStore, 'create' | 'get' | 'delete' | 'list'>;
   readonly clock: Clock;
 }
 
@@ -66,6 +66,16 @@ export class TokenService {
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
     return { subject: record.subject, expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined };
+  }
+
+  /** Deletes every expired token; returns how many. */
+  async sweepExpired(): Promise<number> {
+    const now = this.deps.clock.now().getTime();
+    const expired = await this.deps.store.list(objectKey('oauth.openshift.io', 'oauthaccesstokens', '', ''), {
+      filter: (value) => typeof value.expiresAt === 'string' && Date.parse(value.expiresAt) <= now,
+    });
+    for (const item of expired.items) await this.deps.store.delete(item.key).catch(() => {});
+    return expired.items.length;
   }
 
   /** Forgets a token (logout). Unknown tokens are ignored. */

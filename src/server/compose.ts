@@ -172,6 +172,10 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
   // Controllers run on the leader only; a single process always leads.
   void new LocalLeaderElection().run(lifetime.signal, (leading) => {
+    // Expired tokens are useless; sweep them so the store does not grow with every login.
+    const sweep = setInterval(() => void tokens.sweepExpired().catch((error: unknown) => logger.warn('token sweep failed', { error })), 10 * 60_000);
+    sweep.unref();
+    leading.addEventListener('abort', () => clearInterval(sweep), { once: true });
     importController.run(leading);
     importScheduler.run(leading);
     triggerController.run(leading);
