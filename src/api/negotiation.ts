@@ -3,6 +3,7 @@
 import YAML from 'yaml';
 import { AppError } from '../errors.ts';
 import { isPlainObject, type KubeObject } from '../kube/object.ts';
+import { decodeKubernetesProtobuf } from './protobuf.ts';
 
 export type BodyFormat = 'json' | 'yaml';
 
@@ -36,6 +37,7 @@ export function parseBody(bytes: Uint8Array, format: BodyFormat): unknown {
 }
 
 export function parseObjectBody(bytes: Uint8Array, contentType: string | null): KubeObject {
+  if ((contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(bytes) as KubeObject;
   const parsed = parseBody(bytes, bodyFormatOf(contentType));
   if (!isPlainObject(parsed)) throw new AppError('BadRequest', 'the request body must be an object');
   return parsed as KubeObject;

@@ -96,6 +96,18 @@ describe('kubectl interop', { skip }, () => {
     assert.match(namespaces.stdout, /\ntour\s+Active/);
   });
 
+  it('runs the imperative commands that send protobuf (1.33)', async () => {
+    assert.equal((await kubectl(kubectl133!, ['create', 'namespace', 'imperative'])).stdout, 'namespace/imperative created\n');
+    const secret = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'secret', 'docker-registry', 'reg', '--docker-server=quay.io', '--docker-username=u', '--docker-password=p']);
+    assert.equal(secret.stdout, 'secret/reg created\n', secret.stderr);
+    assert.equal((await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'secret', 'reg', '-o', 'jsonpath={.type}'])).stdout, 'kubernetes.io/dockerconfigjson');
+    const token = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'token', 'default', '--duration=15m']);
+    assert.match(token.stdout, /^sha256~[\w-]{43}\n?$/, token.stderr);
+    const other = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'deployment', 'web', '--image=nginx']);
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /send Deployment as JSON/);
+  });
+
   it('applies an image stream definition and shows its tags (1.33)', async () => {
     const file = join(manifestDir, 'is.yaml');
     writeFileSync(file, `apiVersion: image.openshift.io/v1
