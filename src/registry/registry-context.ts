@@ -22,6 +22,8 @@ export interface RegistryDeps {
   /** Stream tag → digest lookups, emptied by any image stream change. */
   readonly tags?: WatchedCache<{ exists: boolean; digest?: string }>;
   readonly manifests?: ManifestCache;
+  /** Changes whenever any cache the manifest fast path reads is emptied; undefined when one is not live. */
+  readonly cacheStamp?: () => string | undefined;
   /** Fetches what streams reference but this registry does not hold. */
   readonly pullThrough?: PullThrough;
   /** host[:port] that pull specs name. */

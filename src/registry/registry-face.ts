@@ -54,6 +54,24 @@ export class RegistryFace {
 
   /** The cached manifest answer for a GET/HEAD, or undefined to take the full path (see cachedManifest). */
   async fastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
+    // The same caller asking for the same manifest while no cache behind the answer changed, within a
+    // second (so an expiring token stops working promptly): the answer it got last time.
+    const stamp = this.deps.cacheStamp?.();
+    const memoKey = `${authorization ?? ''}\u0000${pathname}`;
+    const memo = stamp !== undefined ? this.answers.get(memoKey) : undefined;
+    const now = Date.now();
+    if (memo && memo.stamp === stamp && memo.until > now) return memo.answer;
+    const answer = await this.computeFastManifest(pathname, authorization, requestId);
+    if (answer && stamp !== undefined) {
+      if (this.answers.size > 10_000) this.answers.clear();
+      this.answers.set(memoKey, { answer, stamp, until: now + 1000 });
+    }
+    return answer;
+  }
+
+  private readonly answers = new Map<string, { answer: { status: number; headers: Record<string, string>; body: Buffer }; stamp: string; until: number }>();
+
+  private async computeFastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
     let route: RegistryRoute;
     try {
       route = parseRegistryPath(pathname);

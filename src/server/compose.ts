@@ -195,6 +195,10 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     resources: catalogue,
     links,
     tags: tagCache,
+    cacheStamp: () => {
+      const versions = [tokenCache.version, decisionCache.version, linkCache.version, tagCache.version];
+      return versions.includes(-1) ? undefined : versions.join(':');
+    },
     manifests: new ManifestCache(64 * 1024 * 1024),
     access: new RegistryAccess({ authenticator, authorizer }),
     clock,
