@@ -1,10 +1,9 @@
 // Listings: a repository's tags, the catalog of repositories (both with `n`/`last` and a Link to
 // the next page), and the referrers of a manifest.
-import { imageStreamStorage } from '../api/resources/imagestreams.ts';
+import { repositoryStream } from './push-image.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import type { ImageStream } from '../image/image-stream.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parseDigest } from '../image/digest.ts';
 import { MediaTypes } from '../image/media-types.ts';
 
@@ -25,14 +24,8 @@ function page(all: readonly string[], url: URL, path: string): { items: string[]
 
 export async function listTags(context: RegistryContext, url: URL, repository: Repository): Promise<Response> {
   await context.access.require(context.caller, 'pull', repository);
-  const streams = imageStreamStorage(context.resources);
-  let stream: ImageStream;
-  try {
-    stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
-    throw error;
-  }
+  const stream = await repositoryStream(context, repository);
+  if (!stream) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
   const tags = (stream.status?.tags ?? []).filter((t) => t.items?.some((i) => i.image)).map((t) => t.tag);
   const { items, link } = page(tags, url, `/v2/${repository.path}/tags/list`);
   return json({ name: repository.path, tags: items }, link ? { link } : {});

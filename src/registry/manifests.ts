@@ -3,7 +3,6 @@
 import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import type { ImageStream } from '../image/image-stream.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { parseDigest, isDigest } from '../image/digest.ts';
@@ -13,7 +12,7 @@ import { latestTagEvent } from '../image/image-stream.ts';
 import { digestOf } from '../blobs/digester.ts';
 import { readBodyWithLimit } from '../api/read-body.ts';
 import { isTag } from './repository-name.ts';
-import { checkCanTag, recordPush } from './push-image.ts';
+import { checkCanTag, recordPush, repositoryStream } from './push-image.ts';
 import { streamReferences } from './stream-references.ts';
 
 const manifestUnknown = (reference: string) => new AppError('NotFound', `manifest unknown: ${reference.slice(0, 140)}`, { ociCode: 'MANIFEST_UNKNOWN' });
@@ -28,14 +27,8 @@ function checkReference(reference: string): void {
 async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
   if (isDigest(reference)) return reference;
   const load = async () => {
-    const streams = imageStreamStorage(context.resources);
-    try {
-      const stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
-      return { exists: true, digest: latestTagEvent(stream, reference)?.image || undefined };
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return { exists: false };
-      throw error;
-    }
+    const stream = await repositoryStream(context, repository);
+    return stream ? { exists: true, digest: latestTagEvent(stream, reference)?.image || undefined } : { exists: false };
   };
   const found = context.tags ? await context.tags.get(`${repository.path}:${reference}`, load) : await load();
   if (!found.exists) throw new AppError('NotFound', `repository name not known to registry: ${repository.path}`, { ociCode: 'NAME_UNKNOWN' });
@@ -140,13 +133,8 @@ async function forgetInStream(context: RegistryContext, repository: Repository, 
   const streams = imageStreamStorage(context.resources);
   const system = { ...context.system, namespace: repository.namespace };
   for (let attempt = 0; attempt < 5; attempt++) {
-    let stream: ImageStream;
-    try {
-      stream = (await streams.get(system, repository.name)) as unknown as ImageStream;
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return false;
-      throw error;
-    }
+    const stream = await repositoryStream(context, repository);
+    if (!stream) return false;
     const tags = stream.status?.tags ?? [];
     if (!tags.some((t) => t.items?.some((i) => i.image === digest))) return false;
     stream.status!.tags = tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);

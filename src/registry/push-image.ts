@@ -1,6 +1,7 @@
 // What a manifest push does to the API (SPEC §8.4): creates the Image and, for a tag, records it on
 // the image stream — creating the stream first if the pusher may create streams.
-import { imageStreamStorage } from '../api/resources/imagestreams.ts';
+import { findImageStream, imageStreamStorage } from '../api/resources/imagestreams.ts';
+import type { ImageStream } from '../image/image-stream.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Manifest } from '../image/manifest.ts';
 import type { RegistryContext } from './registry-context.ts';
@@ -13,15 +14,13 @@ import { images } from '../api/resources/images.ts';
 
 const maxConfigBytes = 8 * 1024 * 1024;
 
+/** The image stream behind a repository, read as the registry; undefined when there is none. */
+export function repositoryStream(context: RegistryContext, repository: Repository): Promise<ImageStream | undefined> {
+  return findImageStream(context.resources, { ...context.system, namespace: repository.namespace }, repository.name);
+}
+
 export async function streamExists(context: RegistryContext, repository: Repository): Promise<boolean> {
-  const streams = imageStreamStorage(context.resources);
-  try {
-    await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name);
-    return true;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return false;
-    throw error;
-  }
+  return (await repositoryStream(context, repository)) !== undefined;
 }
 
 /** Checks, before anything is stored, that a push by tag will be able to record itself. */

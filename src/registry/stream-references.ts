@@ -1,9 +1,8 @@
 // What an image stream references (SPEC §1.8, the imagestreams/layers index): every image in its
 // tag history, the children of manifest lists among them, and their config and layer blobs. The
 // registry serves these in the stream's repository even when they were pushed elsewhere.
-import { imageStreamStorage } from '../api/resources/imagestreams.ts';
+import { repositoryStream } from './push-image.ts';
 import type { KubeObject } from '../kube/object.ts';
-import type { ImageStream } from '../image/image-stream.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
 import { isAppError } from '../errors.ts';
@@ -25,14 +24,8 @@ export interface StreamReferences {
 
 export async function streamReferences(context: RegistryContext, repository: Repository): Promise<StreamReferences> {
   const references: StreamReferences = { manifests: new Map(), blobs: new Set(), sources: new Map() };
-  const streams = imageStreamStorage(context.resources);
-  let stream: ImageStream;
-  try {
-    stream = (await streams.get!({ ...context.system, namespace: repository.namespace }, repository.name)) as unknown as ImageStream;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return references;
-    throw error;
-  }
+  const stream = await repositoryStream(context, repository);
+  if (!stream) return references;
   const imageStorage = context.resources.storageFor(images);
   const seen = new Set<string>();
   const streamInsecure = stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';

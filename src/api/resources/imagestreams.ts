@@ -4,6 +4,8 @@ import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceCatalogue, ResourceDefinition } from '../resource-definition.ts';
 import { StoredResource } from '../stored-resource.ts';
+import type { RequestContext } from '../rest-storage.ts';
+import { isAppError } from '../../errors.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
 import { imageGroup } from './images.ts';
@@ -108,6 +110,16 @@ function validateImageStream(object: KubeObject): FieldCause[] {
     }
   });
   return causes;
+}
+
+/** The stream `name` in the context's namespace, or undefined when there is none. */
+export async function findImageStream(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, context: RequestContext, name: string): Promise<ImageStream | undefined> {
+  try {
+    return (await imageStreamStorage(resources).get(context, name)) as unknown as ImageStream;
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return undefined;
+    throw error;
+  }
 }
 
 /** The stored image streams of a catalogue, for the kinds and faces built on them. */

@@ -1,6 +1,6 @@
 // image.openshift.io/v1 imagestreamtags (SPEC §1.3): a virtual view of one tag of a stream — its
 // spec tag and its current image, with the pull spec resolved by the tag's reference policy.
-import { imageStreamStorage } from './imagestreams.ts';
+import { findImageStream, imageStreamStorage } from './imagestreams.ts';
 import type { KubeList, KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
@@ -42,14 +42,7 @@ export function splitStreamTag(name: string): { stream: string; tag: string } {
 function imageStreamTagStorage(deps: StorageDeps): RestStorage {
   const streams = () => imageStreamStorage(deps.resources);
   const imageStorage = () => deps.resources.storageFor(images);
-  const readStream = async (context: RequestContext, name: string): Promise<ImageStream | undefined> => {
-    try {
-      return (await streams().get(context, name)) as unknown as ImageStream;
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
-  };
+  const readStream = (context: RequestContext, name: string) => findImageStream(deps.resources, context, name);
   const view = async (context: RequestContext, stream: ImageStream, tag: string): Promise<KubeObject | undefined> => {
     const event = latestTagEvent(stream, tag);
     if (!event?.image) return undefined;
