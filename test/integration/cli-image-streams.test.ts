@@ -1,4 +1,5 @@
 // `ims tag`, `get is|istag` and `describe is|istag` against a real server.
+import { deploymentYaml } from '../support/deployment-yaml.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
@@ -125,16 +126,7 @@ describe('ims set triggers and set image-lookup', () => {
     server = await startServer();
     await ims.run(['login', server.url, '--token', server.adminToken]);
     first = await pushOverHttp(server.url, server.adminToken, 'default/python', 'prod', 'py-1');
-    const web = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: "python:prod"}, {name: side, image: busybox}]
-`;
+    const web = deploymentYaml('web', [{ name: 'web', image: 'python:prod' }, { name: 'side', image: 'busybox' }]);
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: web })).code, 0);
   });
   after(async () => {

@@ -1,4 +1,5 @@
 // The `ims` CLI against a real server, as a user drives it.
+import { deploymentYaml } from '../support/deployment-yaml.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -9,18 +10,7 @@ import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { commands } from '../../src/cli/main.ts';
 
-const deployment = (image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: "${image}"}]
-`;
+const deployment = (image: string) => deploymentYaml('web', [{ name: 'web', image }]);
 
 describe('ims CLI', () => {
   let server: RunningServer;

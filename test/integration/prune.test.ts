@@ -1,5 +1,6 @@
 // `ims adm prune images` against a real server: old revisions go, what workloads use stays, and
 // pushes running at the same time lose nothing.
+import { deploymentYaml } from '../support/deployment-yaml.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
@@ -16,16 +17,7 @@ describe('ims adm prune images', () => {
     host = server.url.replace('http://', '');
     await ims.run(['login', server.url, '--token', server.adminToken]);
     for (let i = 0; i < 5; i++) revisions.push(await pushOverHttp(server.url, server.adminToken, 'default/app', 'latest', `rev-${i}`));
-    const used = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: uses-old}
-spec:
-  selector: {matchLabels: {app: x}}
-  template:
-    metadata: {labels: {app: x}}
-    spec:
-      containers: [{name: c, image: "${host}/default/app@${revisions[1]}"}]
-`;
+    const used = deploymentYaml('uses-old', [{ name: 'c', image: `${host}/default/app@${revisions[1]}` }]);
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: used })).code, 0);
   });
   after(async () => {

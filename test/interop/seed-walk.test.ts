@@ -1,6 +1,7 @@
 // End to end, as the seed documents walk it: a scheduled tag tracking a real registry drives a
 // Deployment through a trigger, image lookup resolves a short name, a Local tag is pulled through
 // (and keeps working with the upstream down), and pruning keeps what is used.
+import { deploymentYaml } from '../support/deployment-yaml.ts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -47,16 +48,7 @@ describe('seed walk: tag, trigger, lookup, pull-through, prune', { skip }, () =>
     return result.code === 0 && result.stdout ? result.stdout : undefined;
   };
   const deploymentImage = async (name: string) => (await ims.run(['get', 'deploy', name, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
-  const deployment = (name: string, image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      containers: [{name: web, image: "${image}"}]
-`;
+  const deployment = (name: string, image: string) => deploymentYaml(name, [{ name: 'web', image }]);
 
   it('walks the whole story', async () => {
     const tagged = await ims.run(['tag', '--source=docker', `${upstream!.host}/library/python:3.5`, 'python:prod', '--scheduled', '--insecure']);
