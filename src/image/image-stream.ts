@@ -81,6 +81,12 @@ export function recordTagEvent(stream: ImageStream, tag: string, event: TagEvent
   return changed;
 }
 
+/** The last generation an import of `tag` answered for: its newest event's, or a failure's (SPEC §2.8). */
+export function observedGeneration(stream: ImageStream, tag: string): number {
+  const status = stream.status?.tags?.find((t) => t.tag === tag);
+  return Math.max(status?.items?.[0]?.generation ?? 0, ...(status?.conditions ?? []).map((c) => c.generation ?? 0));
+}
+
 /** The newest image of a tag, if it has one. */
 export function latestTagEvent(stream: ImageStream, tag: string): TagEvent | undefined {
   return stream.status?.tags?.find((t) => t.tag === tag)?.items?.[0];

@@ -109,8 +109,16 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
 
+  /** How controllers act on the API: as their own service account, past admission's permission checks. */
+  const controllerContext = (controller: string, namespace: string | undefined, signal: AbortSignal = lifetime.signal) => ({
+    user: { name: `system:serviceaccount:openshift-infra:${controller}`, groups: ['system:serviceaccounts'] },
+    namespace,
+    signal,
+    requestId: controller,
+    can: async () => true,
+  });
   const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => {
-    const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal, requestId: `import-${namespace}-${name}`, can: async () => true };
+    const context = controllerContext('image-import-controller', namespace, signal);
     await catalogue.storageFor(imagestreamimports).create!(
       context,
       { metadata: { name }, spec: { import: true, images: tags.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy })) } },
@@ -128,7 +136,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     importTags,
     noteRetry: async (namespace, name, tags, delayMs) => {
       const streams = imageStreamStorage(catalogue);
-      const context = { user: { name: 'system:serviceaccount:openshift-infra:image-import-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'scheduled-import', can: async () => true };
+      const context = controllerContext('image-import-controller', namespace);
       const stream = (await streams.get(context, name)) as unknown as ImageStream;
       for (const tag of stream.status?.tags ?? []) {
         if (!tags.includes(tag.tag)) continue;
@@ -144,7 +152,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
 
 
-  const systemContext = (namespace: string | undefined) => ({ user: { name: 'system:serviceaccount:openshift-infra:image-trigger-controller', groups: ['system:serviceaccounts'] }, namespace, signal: lifetime.signal, requestId: 'image-triggers', can: async () => true });
+  const systemContext = (namespace: string | undefined) => controllerContext('image-trigger-controller', namespace);
   const workloadKinds = catalogue.definitions.filter((d) => podSpecPaths[d.kind] && !d.storage);
   const triggerController = new TriggerController({
     store,

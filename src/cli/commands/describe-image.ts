@@ -1,6 +1,7 @@
 // `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
 import type { ImageStream, NamedTagEventList, TagReference } from '../../image/image-stream.ts';
 import { ago, humanSize, labelled } from '../output/human.ts';
+import { observedGeneration } from '../../image/image-stream.ts';
 
 const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = []) =>
   Object.entries(map ?? {})
@@ -83,8 +84,7 @@ function describeTag(stream: ImageStream, name: string, spec: TagReference | und
   }
   lines.push('');
   const items = status?.items ?? [];
-  const observed = Math.max(items[0]?.generation ?? 0, ...(status?.conditions ?? []).map((c) => c.generation ?? 0));
-  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observed) lines.push('  ~ importing latest image ...');
+  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observedGeneration(stream, name)) lines.push('  ~ importing latest image ...');
   for (const condition of status?.conditions ?? []) {
     if (condition.type !== 'ImportSuccess' || condition.status !== 'False') continue;
     lines.push(`  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${condition.message ?? ''}`, `      ${ago(condition.lastTransitionTime, now)}`);

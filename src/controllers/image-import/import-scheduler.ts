@@ -6,6 +6,7 @@ import type { ResourceStore } from '../../store/resource-store.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Counter, Histogram } from '../../lib/metrics.ts';
+import { watchSource } from '../runtime/watch-source.ts';
 
 export interface ImportSchedulerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -59,7 +60,7 @@ export class ImportScheduler {
   }
 
   run(signal: AbortSignal): void {
-    void this.watch(signal);
+    void watchSource(this.deps.store, prefix, (event) => (event.type === 'DELETED' ? this.forget(event.key) : this.consider(event.key, event.value as unknown as ImageStream)), { signal, logger: this.deps.logger });
     const tick = async () => {
       if (signal.aborted) return;
       await this.visitDue(signal).catch((error: unknown) => this.deps.logger.error('scheduled import round failed', { error }));
@@ -71,23 +72,6 @@ export class ImportScheduler {
   /** When a stream is next visited (for tests and status). */
   nextVisit(key: string): number | undefined {
     return this.due.get(key);
-  }
-
-  private async watch(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const current = await this.deps.store.list(prefix);
-        for (const item of current.items) this.consider(item.key, item.value as unknown as ImageStream);
-        for await (const event of this.deps.store.watch(prefix, current.resourceVersion, signal)) {
-          if (event.type === 'DELETED') this.forget(event.key);
-          else this.consider(event.key, event.value as unknown as ImageStream);
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        this.deps.logger.warn('import scheduler watch failed; starting again', { error });
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
   }
 
   private consider(key: string, stream: ImageStream): void {

@@ -2,12 +2,11 @@
 // references, whose spec generation is ahead of both the newest tag event and any failure recorded
 // for that generation.
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import { observedGeneration } from '../../image/image-stream.ts';
 
 export function pendingImports(stream: ImageStream): TagReference[] {
   return (stream.spec.tags ?? []).filter((tag) => {
     if (tag.from?.kind !== 'DockerImage' || tag.reference) return false;
-    const status = stream.status?.tags?.find((t) => t.tag === tag.name);
-    const seen = Math.max(status?.items?.[0]?.generation ?? 0, ...(status?.conditions ?? []).map((c) => c.generation ?? 0));
-    return (tag.generation ?? 0) > seen;
+    return (tag.generation ?? 0) > observedGeneration(stream, tag.name);
   });
 }
