@@ -23,9 +23,3 @@ export function loggedInUser(name: string, extraGroups: readonly string[] = []):
   return { name, groups: [...extraGroups, 'system:authenticated', 'system:authenticated:oauth'] };
 }
 
-/** `system:serviceaccount:ns:name` → { namespace, name }, or undefined for other users. */
-export function parseServiceAccountUserName(userName: string): { namespace: string; name: string } | undefined {
-  const parts = userName.split(':');
-  if (parts.length !== 4 || parts[0] !== 'system' || parts[1] !== 'serviceaccount') return undefined;
-  return { namespace: parts[2], name: parts[3] };
-}

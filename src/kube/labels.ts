@@ -42,17 +42,6 @@ export function parseLabelSelector(text: string): LabelSelector {
   };
 }
 
-/** A selector from a `matchLabels`/`matchExpressions` object, as in Deployments. */
-export function selectorFromObject(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }): LabelSelector {
-  const requirements: Requirement[] = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: 'in', values: [value] }));
-  for (const expression of selector.matchExpressions ?? []) {
-    const op = expression.operator.toLowerCase();
-    if (op === 'in' || op === 'notin') requirements.push({ key: expression.key, op, values: expression.values ?? [] });
-    else if (op === 'exists' || op === 'doesnotexist') requirements.push({ key: expression.key, op });
-  }
-  return { matches: (labels) => requirements.every((r) => requirementMatches(r, labels ?? {})) };
-}
-
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;

@@ -53,16 +53,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function apiVersionOf(group: string, version: string): string {
-  return group ? `${group}/${version}` : version;
-}
-
-/** Splits `apps/v1` into group and version; `v1` is the core group. */
-export function parseApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
 /** The storage key of an object: `<group>/<resource>/<namespace>/<name>`, core group as `core`. */
 export function objectKey(group: string, resource: string, namespace: string, name: string): string {
   return `${group || 'core'}/${resource}/${namespace}/${name}`;

@@ -10,10 +10,3 @@ export function parseDuration(text: string): number | undefined {
   for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(match[1]) * units[match[2]];
   return total;
 }
-
-export function formatDuration(milliseconds: number): string {
-  if (milliseconds % 3_600_000 === 0) return `${milliseconds / 3_600_000}h`;
-  if (milliseconds % 60_000 === 0) return `${milliseconds / 60_000}m`;
-  if (milliseconds % 1000 === 0) return `${milliseconds / 1000}s`;
-  return `${milliseconds}ms`;
-}

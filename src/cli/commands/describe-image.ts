@@ -2,6 +2,7 @@
 import type { ImageStream, NamedTagEventList, TagReference } from '../../image/image-stream.ts';
 import { ago, humanSize, labelled } from '../output/human.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
+import { prioritizedTags } from '../../image/tag-priority.ts';
 
 const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = []) =>
   Object.entries(map ?? {})
@@ -9,25 +10,6 @@ const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = [
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
-
-/** latest first, then versions newest first, then the rest alphabetically (PrioritizeTags). */
-export function prioritizeTags(tags: string[]): string[] {
-  const version = (tag: string) => /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag);
-  return [...tags].sort((a, b) => {
-    if (a === 'latest' || b === 'latest') return a === 'latest' ? (b === 'latest' ? 0 : -1) : 1;
-    const va = version(a);
-    const vb = version(b);
-    if (va && vb) {
-      for (let i = 1; i <= 3; i++) {
-        const d = Number(vb[i] ?? -1) - Number(va[i] ?? -1);
-        if (d !== 0) return d;
-      }
-      return a.localeCompare(b);
-    }
-    if (va || vb) return va ? -1 : 1;
-    return a.localeCompare(b);
-  });
-}
 
 export function describeImageStream(stream: ImageStream & { metadata: { creationTimestamp?: string; labels?: Record<string, string> } }, now: Date): string {
   const annotations = stream.metadata.annotations ?? {};
@@ -56,7 +38,7 @@ export function describeImageStream(stream: ImageStream & { metadata: { creation
   }
   const aliases = new Set([...aliasesOf.values()].flat());
   const sections: string[] = [];
-  for (const name of prioritizeTags([...names])) {
+  for (const name of prioritizedTags([...names])) {
     if (aliases.has(name) && names.has(aliasesOfSource(specTags, name, stream) ?? '')) continue;
     sections.push(describeTag(stream, name, specTags.find((t) => t.name === name), statusTags.find((t) => t.tag === name), aliasesOf.get(name) ?? [], now));
   }
