@@ -36,7 +36,9 @@ export function lazyWebStream(readable: Readable): ReadableStream<Uint8Array> {
     cancel() {
       readable.destroy();
     },
-  });
+    // No read-ahead: the default strategy would pull once at construction, and a pulled stream can
+    // no longer be bypassed.
+  }, { highWaterMark: 0 });
   underlying.set(stream, state);
   return stream;
 }

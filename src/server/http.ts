@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { isStreaming } from '../lib/streaming-response.ts';
 import { lazyWebStream, takeNodeStream } from '../lib/node-streams.ts';
+import { isSendable } from '../lib/sendable.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
@@ -73,6 +74,11 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
     res.writeHead(response.status, headers);
     res.flushHeaders();
     const direct = takeNodeStream(response.body);
+    if (direct && isSendable(direct)) {
+      await direct.sendTo(res, aborter.signal);
+      res.end();
+      return;
+    }
     await pipeline(direct ?? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
   } catch (error) {
     if (!res.headersSent) {

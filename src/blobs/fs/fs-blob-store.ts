@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from '../blob-store.ts';
 import { blobUnknown, checkUploadId, digestMismatch, rangeInvalid, uploadTooLarge, uploadUnknown } from '../blob-errors.ts';
 import { parseDigest, type DigestAlgorithm } from '../../image/digest.ts';
+import { FileRangeStream } from './file-range-stream.ts';
 
 const syncEveryBytes = 16 * 1024 * 1024;
 const writeBatchBytes = 1024 * 1024;
@@ -50,7 +51,13 @@ export class FsBlobStore implements BlobStore {
     const handle = await fs.open(path, 'r').catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? blobUnknown(digest) : error;
     });
-    return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true, highWaterMark: 4 * 1024 * 1024 });
+    try {
+      const end = range ? range.end + 1 : (await handle.stat()).size;
+      return new FileRangeStream(handle, range?.start ?? 0, end);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   async put(digest: string, content: Uint8Array): Promise<BlobInfo> {
