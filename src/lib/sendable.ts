@@ -24,6 +24,7 @@ export function writeAndWait(destination: Writable, chunk: Uint8Array, signal: A
       else resolve();
     };
     if (signal.aborted) return onAbort();
+    if (destination.destroyed) return onClose();
     destination.once('close', onClose);
     signal.addEventListener('abort', onAbort, { once: true });
     destination.write(chunk, finish);

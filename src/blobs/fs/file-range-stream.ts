@@ -63,6 +63,8 @@ export class FileRangeStream extends Readable implements Sendable {
         this.remaining -= bytesRead;
         await inFlight;
         inFlight = writeAndWait(destination, buffer.subarray(0, bytesRead), signal);
+        // It may fail while the next read runs; it is awaited before the next write.
+        inFlight.catch(() => undefined);
       }
       await inFlight;
       for (const buffer of buffers) returnBuffer(buffer);

@@ -72,6 +72,21 @@ describe('FileRangeStream', () => {
     assert.equal(stream.destroyed, true);
   });
 
+  it('reports a write that fails while the next chunk is being read, leaving no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const destination = new Writable({ write: (_chunk, _encoding, callback) => process.nextTick(callback, new Error('socket reset')) });
+      destination.on('error', () => undefined);
+      await assert.rejects((await streamOver()).sendTo(destination, new AbortController().signal), /socket reset/);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('stops when the request is aborted', async () => {
     const stream = await streamOver();
     const aborter = new AbortController();
