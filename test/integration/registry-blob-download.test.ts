@@ -3,9 +3,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { makeSelfSignedCertificate } from '../support/tls.ts';
 
 const content = randomBytes(24 * 1024 * 1024 + 7);
 const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
@@ -70,5 +72,23 @@ describe('large blob downloads', () => {
     assert.equal(openBlobFiles(), 0);
     const again = await fetch(blobUrl(), { headers: auth });
     assert.ok(Buffer.from(await again.arrayBuffer()).equals(content));
+  });
+});
+
+describe('large blob downloads over TLS', () => {
+  it('sends the exact bytes to several clients at once', async () => {
+    const tls = makeSelfSignedCertificate();
+    const server = await startServer([], { tls });
+    try {
+      const dispatcher = new Agent({ connect: { ca: readFileSync(tls.cert) } });
+      const auth = { authorization: `Bearer ${server.adminToken}` };
+      const upload = await undiciFetch(`${server.url}/v2/default/big/blobs/uploads/?digest=${digest}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: content, dispatcher });
+      assert.equal(upload.status, 201);
+      const bodies = await Promise.all(Array.from({ length: 3 }, async () => Buffer.from(await (await undiciFetch(`${server.url}/v2/default/big/blobs/${digest}`, { headers: auth, dispatcher })).arrayBuffer())));
+      for (const body of bodies) assert.ok(body.equals(content));
+      await dispatcher.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
