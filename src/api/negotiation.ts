@@ -3,7 +3,7 @@
 import YAML from 'yaml';
 import { AppError } from '../errors.ts';
 import { isPlainObject, type KubeObject } from '../kube/object.ts';
-import { decodeKubernetesProtobuf } from './protobuf.ts';
+import { decodeKubernetesProtobuf } from './protobuf/decode.ts';
 
 export type BodyFormat = 'json' | 'yaml';
 

@@ -103,9 +103,19 @@ describe('kubectl interop', { skip }, () => {
     assert.equal((await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'secret', 'reg', '-o', 'jsonpath={.type}'])).stdout, 'kubernetes.io/dockerconfigjson');
     const token = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'token', 'default', '--duration=15m']);
     assert.match(token.stdout, /^sha256~[\w-]{43}\n?$/, token.stderr);
-    const other = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'deployment', 'web', '--image=nginx']);
-    assert.notEqual(other.code, 0);
-    assert.match(other.stderr, /send Deployment as JSON/);
+    const deployment = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'deployment', 'web', '--image=quay.io/org/web:1.0', '--replicas=2', '--port=8080']);
+    assert.equal(deployment.stdout, 'deployment.apps/web created\n', deployment.stderr);
+    const stored = JSON.parse((await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'deployment', 'web', '-o', 'json'])).stdout);
+    assert.equal(stored.spec.replicas, 2);
+    assert.deepEqual(stored.spec.selector, { matchLabels: { app: 'web' } });
+    assert.equal(stored.spec.template.spec.containers[0].image, 'quay.io/org/web:1.0');
+    assert.equal(stored.spec.template.spec.containers[0].ports[0].containerPort, 8080);
+    const job = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi']);
+    assert.equal(job.stdout, 'job.batch/once created\n', job.stderr);
+    const binding = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'rolebinding', 'pullers', '--clusterrole=system:image-puller', '--group=system:serviceaccounts:other']);
+    assert.equal(binding.stdout, 'rolebinding.rbac.authorization.k8s.io/pullers created\n', binding.stderr);
+    const subjects = (await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'rolebinding', 'pullers', '-o', 'jsonpath={.subjects[0].kind}/{.subjects[0].name} {.roleRef.name}'])).stdout;
+    assert.equal(subjects, 'Group/system:serviceaccounts:other system:image-puller');
   });
 
   it('applies an image stream definition and shows its tags (1.33)', async () => {
