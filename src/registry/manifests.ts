@@ -94,14 +94,17 @@ export async function putManifest(context: RegistryContext, request: Request, re
   const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
   const digest = digestOf(bytes, algorithm);
   if (!tag && digest !== reference) throw new AppError('BadRequest', `manifest digest ${digest} does not match ${reference}`, { ociCode: 'DIGEST_INVALID' });
+  const needed: string[] = [digest];
   if (manifest.kind === 'image') {
     for (const blob of referencedBlobs(manifest)) {
       if (isNonDistributable(blob.mediaType)) continue;
       if (!(await context.links.blobLink(repository, blob.digest))) throw new AppError('BadRequest', `blob unknown to registry: ${blob.digest}`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
+      needed.push(blob.digest);
     }
   } else {
     for (const child of manifest.manifests) {
       if (!(await context.links.manifestLink(repository, child.digest))) throw new AppError('BadRequest', `manifest unknown: the index references ${child.digest}, which this repository does not hold`, { ociCode: 'MANIFEST_UNKNOWN' });
+      needed.push(child.digest);
     }
   }
   await context.blobs.put(digest, bytes);
@@ -113,7 +116,7 @@ export async function putManifest(context: RegistryContext, request: Request, re
     artifactType: manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : undefined),
     annotations: manifest.annotations as Record<string, string> | undefined,
   });
-  await recordPush(context, repository, digest, manifest, bytes, tag);
+  await recordPush(context, repository, digest, manifest, bytes, tag, needed);
   const headers: Record<string, string> = { location: `/v2/${repository.path}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': '0' };
   if (manifest.subject) headers['oci-subject'] = manifest.subject.digest;
   return new Response(null, { status: 201, headers });

@@ -11,6 +11,7 @@ import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { tagImage } from '../api/resources/imagestreammappings.ts';
 import { images } from '../api/resources/images.ts';
+import { firstPrunedBlob } from './blob-deletions.ts';
 
 const maxConfigBytes = 8 * 1024 * 1024;
 
@@ -31,7 +32,13 @@ export async function checkCanTag(context: RegistryContext, repository: Reposito
   }
 }
 
-export async function recordPush(context: RegistryContext, repository: Repository, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined): Promise<void> {
+/**
+ * Stores the Image of a pushed manifest and, for a tag, records it on the stream. `blobs` are the
+ * digests the Image needs (its manifest, config and layers, or an index's children): if a prune
+ * took one of them while the manifest was being accepted, the push fails before anything points at
+ * the Image, and the client pushes the blob again.
+ */
+export async function recordPush(context: RegistryContext, repository: Repository, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined, blobs: readonly string[]): Promise<void> {
   let configBytes: Uint8Array | undefined;
   if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes) configBytes = await readAll(context, manifest.config.digest);
   const image: KubeObject = buildImage({
@@ -44,12 +51,20 @@ export async function recordPush(context: RegistryContext, repository: Repositor
     managed: true,
   });
   const system = { ...context.system, namespace: repository.namespace };
-  if (!tag) {
-    await context.resources.storageFor(images).create!({ ...system, namespace: undefined }, image, { dryRun: false }).catch((error: unknown) => {
+  const imageStorage = context.resources.storageFor(images);
+  const created = await imageStorage.create!({ ...system, namespace: undefined }, image, { dryRun: false }).then(
+    () => true,
+    (error: unknown) => {
       if (!isAppError(error, 'AlreadyExists')) throw error;
-    });
-    return;
+      return false;
+    },
+  );
+  const pruned = await firstPrunedBlob(context, blobs);
+  if (pruned) {
+    if (created) await imageStorage.delete!({ ...system, namespace: undefined }, digest, { dryRun: false }).catch(() => undefined);
+    throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
   }
+  if (!tag) return;
   if (!(await streamExists(context, repository))) {
     const streams = imageStreamStorage(context.resources);
     await streams.create!(system, { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: repository.name }, spec: {} }, { dryRun: false }).catch((error: unknown) => {

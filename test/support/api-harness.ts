@@ -6,6 +6,7 @@ import { composeServer, type ComposedServer } from '../../src/server/compose.ts'
 import { parseServeFlags } from '../../src/server/config.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
+import type { BlobStore } from '../../src/blobs/blob-store.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { objectKey } from '../../src/kube/object.ts';
@@ -28,12 +29,12 @@ export interface Harness {
   serviceAccountToken(namespace: string, name: string): Promise<string>;
 }
 
-export async function startHarness(flags: string[] = []): Promise<Harness> {
+export async function startHarness(flags: string[] = [], options: { blobs?: BlobStore } = {}): Promise<Harness> {
   const dataDir = makeTempDir('ims-harness');
   mkdirSync(dataDir, { recursive: true });
   const config = parseServeFlags(['--data-dir', dataDir, '--store', 'memory', ...flags]);
   const store = new MemoryResourceStore();
-  const server = await composeServer(config, { logger: silentLogger, clock: systemClock, store });
+  const server = await composeServer(config, { logger: silentLogger, clock: systemClock, store, blobs: options.blobs });
   await bootstrap({ store, tokens: server.tokens, clock: systemClock, dataDir });
   const adminToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   let counter = 0;
