@@ -33,7 +33,8 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
       if (!isDeepStrictEqual(current.value.rules, rules)) await store.update(key, { ...current.value, rules });
     } catch (error) {
       if (!isAppError(error, 'NotFound')) throw error;
-      await store.create(key, { metadata: { ...meta(role.name), annotations: { ...meta(role.name).annotations, 'openshift.io/description': role.description } }, rules });
+      // Replicas starting together on one etcd may both get here; the first one's role stands.
+      await createIfMissing(store, key, { metadata: { ...meta(role.name), annotations: { ...meta(role.name).annotations, 'openshift.io/description': role.description } }, rules });
     }
   }
   for (const binding of bootstrapClusterRoleBindings) {

@@ -32,6 +32,9 @@ import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
 import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
+import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
+import { EtcdResourceStore } from '../store/etcd/etcd-resource-store.ts';
+import { hostname } from 'node:os';
 import { changedUpstreamTags, namespaceKeyring } from '../api/resources/imagestreamimports.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
@@ -58,9 +61,9 @@ export interface ComposedServer {
 /** The Kubernetes minor version this API speaks like; kubectl 1.27-1.33 all work against it. */
 const kubernetesVersion = '1.33';
 
-export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir'>): ResourceStore {
+export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir' | 'etcdEndpoints'>): ResourceStore {
   if (config.store === 'memory') return new MemoryResourceStore();
-  if (config.store === 'etcd') throw new AppError('Unavailable', '--store etcd is not available in this version yet; use --store sqlite');
+  if (config.store === 'etcd') return new EtcdResourceStore({ endpoints: config.etcdEndpoints });
   return new SqliteResourceStore(join(config.dataDir, 'store.db'));
 }
 
@@ -178,8 +181,11 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       return false;
     },
   });
-  // Controllers run on the leader only; a single process always leads.
-  void new LocalLeaderElection().run(lifetime.signal, (leading) => {
+  // Controllers run on the leader only: a single process always leads; replicas sharing etcd elect one.
+  const election = config.store === 'etcd' ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger }) : new LocalLeaderElection();
+  void election.run(lifetime.signal, (leading) => {
+    // etcd keeps every revision until told otherwise; keep five minutes of history for watches, as Kubernetes does.
+    if (config.store === 'etcd') compactPeriodically(store, leading, logger);
     // Expired tokens are useless; sweep them so the store does not grow with every login.
     const sweep = setInterval(() => void tokens.sweepExpired().catch((error: unknown) => logger.warn('token sweep failed', { error })), 10 * 60_000);
     sweep.unref();
@@ -285,4 +291,17 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
       await store.close();
     },
   };
+}
+
+/** Every interval, forgets the history older than the revision seen one interval ago. */
+function compactPeriodically(store: ResourceStore, leading: AbortSignal, logger: Logger, intervalMs = 5 * 60_000): void {
+  let previous: string | undefined;
+  const tick = async () => {
+    const current = await store.currentResourceVersion();
+    if (previous) await store.compact(previous);
+    previous = current;
+  };
+  const timer = setInterval(() => void tick().catch((error: unknown) => logger.warn('compacting the store failed', { error })), intervalMs);
+  timer.unref();
+  leading.addEventListener('abort', () => clearInterval(timer), { once: true });
 }

@@ -91,6 +91,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new AppError('BadRequest', `--log-level must be debug, info, warn or error, not "${level}"`);
   if (values.has('tls-cert') !== values.has('tls-key')) throw new AppError('BadRequest', '--tls-cert and --tls-key go together');
   if (store === 'etcd' && !values.get('etcd-endpoints')) throw new AppError('BadRequest', '--store etcd needs --etcd-endpoints');
+  for (const endpoint of (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean)) {
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
+  }
   if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
   return {
     listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
