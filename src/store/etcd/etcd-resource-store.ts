@@ -48,6 +48,13 @@ function prefixEnd(prefix: Buffer): Buffer {
   return Buffer.from([0]);
 }
 
+/** The key exists, and when a version is expected, it is the key's current one. */
+function precondition(key: Buffer, expectedResourceVersion: string | undefined): ICompare {
+  return expectedResourceVersion === undefined
+    ? { key, target: 'Create', result: 'Greater', create_revision: 0 }
+    : { key, target: 'Mod', result: 'Equal', mod_revision: String(parseResourceVersion(expectedResourceVersion)) };
+}
+
 function isCompacted(error: unknown): boolean {
   return error instanceof Error && /compacted/i.test(error.message);
 }
@@ -82,22 +89,14 @@ export class EtcdResourceStore implements ResourceStore {
   async update(key: string, value: StoredValue, expectedResourceVersion?: string): Promise<StoredObject> {
     const full = this.fullKey(key);
     const serialized = Buffer.from(JSON.stringify(value));
-    const condition: ICompare =
-      expectedResourceVersion === undefined
-        ? { key: full, target: 'Create', result: 'Greater', create_revision: 0 }
-        : { key: full, target: 'Mod', result: 'Equal', mod_revision: String(parseResourceVersion(expectedResourceVersion)) };
-    const result = await this.txn([condition], [{ request_put: { key: full, value: serialized } }], [{ request_range: { key: full } }]);
+    const result = await this.txn([precondition(full, expectedResourceVersion)], [{ request_put: { key: full, value: serialized } }], [{ request_range: { key: full } }]);
     if (!result.succeeded) throw this.failedPrecondition(key, result);
     return { key, value: JSON.parse(serialized.toString('utf8')) as StoredValue, resourceVersion: result.header.revision };
   }
 
   async delete(key: string, expectedResourceVersion?: string): Promise<StoredObject> {
     const full = this.fullKey(key);
-    const condition: ICompare =
-      expectedResourceVersion === undefined
-        ? { key: full, target: 'Create', result: 'Greater', create_revision: 0 }
-        : { key: full, target: 'Mod', result: 'Equal', mod_revision: String(parseResourceVersion(expectedResourceVersion)) };
-    const result = await this.txn([condition], [{ request_delete_range: { key: full, prev_kv: true } }], [{ request_range: { key: full } }]);
+    const result = await this.txn([precondition(full, expectedResourceVersion)], [{ request_delete_range: { key: full, prev_kv: true } }], [{ request_range: { key: full } }]);
     if (!result.succeeded) throw this.failedPrecondition(key, result);
     const previous = result.responses[0]?.response_delete_range?.prev_kvs?.[0];
     if (!previous) throw keyNotFound(key);
