@@ -226,8 +226,12 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const route = async (request: Request, requestId: string, pathname: string): Promise<{ face: string; response: Response }> => {
     if (pathname === '/healthz' || pathname === '/livez') return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
     if (pathname === '/readyz') {
-      await store.currentResourceVersion();
-      return { face: 'health', response: new Response('ok', { headers: { 'content-type': 'text/plain' } }) };
+      // Not ready while the store cannot answer (etcd out of reach), so a load balancer looks elsewhere.
+      const ready = await store.currentResourceVersion().then(() => true, (error: unknown) => {
+        logger.warn('not ready: the store does not answer', { error });
+        return false;
+      });
+      return { face: 'health', response: new Response(ready ? 'ok' : 'the store does not answer\n', { status: ready ? 200 : 503, headers: { 'content-type': 'text/plain' } }) };
     }
     if (pathname === '/.well-known/imagestream') {
       return { face: 'health', response: new Response(JSON.stringify({ registryHost: publicHost }), { headers: { 'content-type': 'application/json' } }) };
