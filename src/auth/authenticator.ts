@@ -8,7 +8,7 @@ import type { WatchedCache } from '../store/watched-cache.ts';
 import type { UserInfo } from './user.ts';
 import { anonymousUser, loggedInUser, serviceAccountUser } from './user.ts';
 import { isAppError } from '../errors.ts';
-import { objectKey } from '../kube/object.ts';
+import { objectKey, resourcePrefix } from '../kube/object.ts';
 
 export type Authentication =
   | { readonly kind: 'user'; readonly user: UserInfo; readonly token: string }
@@ -17,9 +17,9 @@ export type Authentication =
 
 export interface AuthenticatorDeps {
   readonly tokens: Pick<TokenService, 'find'>;
-  readonly store: Pick<ResourceStore, 'get'>;
+  readonly store: Pick<ResourceStore, 'get' | 'list'>;
   readonly clock: Clock;
-  /** Token hash → who it is and until when; emptied by any change to tokens, users or service accounts. */
+  /** Token hash → who it is and until when; emptied by any change to tokens, users, groups or service accounts. */
   readonly cache?: WatchedCache<{ user: UserInfo; expiresAt?: number } | null>;
 }
 
@@ -74,14 +74,19 @@ export class Authenticator {
     return groups === undefined ? undefined : loggedInUser(subject.userName, groups);
   }
 
+  /** The groups on the user's own object and every Group that lists the user; undefined: no such user. */
   private async groupsOf(userName: string): Promise<string[] | undefined> {
+    let own: string[];
     try {
       const user = (await this.deps.store.get(objectKey('user.openshift.io', 'users', '', userName))).value as { groups?: unknown };
-      return Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === 'string') : [];
+      own = Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === 'string') : [];
     } catch (error) {
       if (isAppError(error, 'NotFound')) return undefined;
       throw error;
     }
+    const listed = await this.deps.store.list(resourcePrefix('user.openshift.io', 'groups'), { filter: (group) => Array.isArray(group.users) && group.users.includes(userName) });
+    const names = listed.items.map((item) => (item.value as { metadata?: { name?: string } }).metadata?.name).filter((name): name is string => Boolean(name));
+    return [...new Set([...own, ...names])];
   }
 
   private async exists(key: string): Promise<boolean> {

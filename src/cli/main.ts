@@ -23,14 +23,15 @@ import { tag } from './commands/tag.ts';
 import { importImage } from './commands/import-image.ts';
 import { setImageLookup, setTriggers } from './commands/set.ts';
 import { pruneImages } from './commands/prune.ts';
+import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages,
+  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages, newGroup, addUsers, removeUsers,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];
 
 export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
   try {

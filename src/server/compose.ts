@@ -82,7 +82,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const metrics = new MetricsRegistry();
   const transport = createUndiciTransport({ extraCaFile: config.extraCa });
   const tokens = new TokenService({ store, clock });
-  const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'core/serviceaccounts/']);
+  const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'user.openshift.io/groups/', 'core/serviceaccounts/']);
   const decisionCache = new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']);
   const linkCache = new WatchedCache<Record<string, unknown> | null>(store, ['registry.imagestream.io/']);
   const tagCache = new WatchedCache<{ exists: boolean; digest?: string }>(store, ['image.openshift.io/imagestreams/']);

@@ -92,6 +92,24 @@ describe('ims CLI', () => {
     assert.match((await alice.run(['projects'])).stdout, /You have one project on this server: "demo"/);
   });
 
+  it('manages groups whose members get the rights bound to the group', async () => {
+    const alice = cliSession();
+    await alice.run(['login', server.url, '-u', 'alice', '-p', 'wonderland']);
+    assert.equal((await admin.run(['new-project', 'infra'])).code, 0);
+    assert.equal((await admin.run(['adm', 'groups', 'new', 'platform'])).stdout, 'group.user.openshift.io/platform created\n');
+    assert.equal((await admin.run(['policy', 'add-role-to-group', 'edit', 'platform', '-n', 'infra'])).stdout, 'clusterrole.rbac.authorization.k8s.io/edit added: "platform"\n');
+    assert.equal((await alice.run(['get', 'secrets', '-n', 'infra'])).code, 1);
+    assert.equal((await admin.run(['adm', 'groups', 'add-users', 'platform', 'alice'])).stdout, 'group.user.openshift.io/platform added: "alice"\n');
+    const allowed = await alice.run(['get', 'secrets', '-n', 'infra']);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match((await admin.run(['get', 'groups'])).stdout, /^NAME\s+USERS\s+AGE\nplatform\s+alice\s+/);
+    assert.equal((await admin.run(['adm', 'groups', 'remove-users', 'platform', 'alice'])).stdout, 'group.user.openshift.io/platform removed: "alice"\n');
+    assert.equal((await alice.run(['get', 'secrets', '-n', 'infra'])).code, 1);
+    const missing = await admin.run(['adm', 'groups', 'add-users', 'nobody', 'alice']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /groups.user.openshift.io "nobody" not found/);
+  });
+
   it('prints service account tokens that work, and logs out for good', async () => {
     const token = (await admin.run(['create', 'token', 'builder', '-n', 'demo'])).stdout.trim();
     const whoami = await admin.run(['whoami', '--token', token]);

@@ -10,6 +10,7 @@ import { cronjobs, daemonsets, deployments, jobs, pods, replicasets, replication
 import { projects } from './projects.ts';
 import { projectrequests } from './projectrequests.ts';
 import { users } from './users.ts';
+import { groups } from './groups.ts';
 import { images } from './images.ts';
 import { imageStreamDefinition } from './imagestreams.ts';
 import { imagestreammappings } from './imagestreammappings.ts';
@@ -41,6 +42,7 @@ const coreDefinitions: readonly ResourceDefinition[] = [
   projects,
   projectrequests,
   users,
+  groups,
 ];
 
 export function createCatalogue(definitions: readonly ResourceDefinition[], deps: Omit<StorageDeps, 'resources'>): ResourceCatalogue {

@@ -1,0 +1,30 @@
+// user.openshift.io/v1 groups: named sets of users. A user belongs to the groups that list it (and to
+// any named on its User object); RBAC bindings to a group then apply to each member.
+import { allVerbs, type ResourceDefinition } from '../resource-definition.ts';
+import { userGroup } from './users.ts';
+
+export const groups: ResourceDefinition = {
+  group: userGroup,
+  version: 'v1',
+  kind: 'Group',
+  resource: 'groups',
+  singular: 'group',
+  namespaced: false,
+  verbs: allVerbs,
+  nameRule: 'path-segment',
+  fields: ['users'],
+  defaults(object) {
+    object.users ??= [];
+  },
+  validate(object) {
+    const members = object.users;
+    if (!Array.isArray(members) || members.some((user) => typeof user !== 'string' || user === '')) {
+      return [{ reason: 'FieldValueInvalid', field: 'users', message: 'users must be a list of user names' }];
+    }
+    return [];
+  },
+  table: {
+    columns: [{ name: 'Users', type: 'string', description: 'The members of the group.', priority: 0 }],
+    cells: (o) => [((o.users ?? []) as string[]).join(', ')],
+  },
+};
