@@ -46,28 +46,23 @@ export const newGroup: Command = {
   },
 };
 
-export const addUsers: Command = {
-  path: 'adm groups add-users',
-  summary: 'Add users to a group',
-  usage: 'ims adm groups add-users GROUP USER...',
-  examples: `  # Carol joins the platform team
-  ims adm groups add-users platform carol`,
-  flags: [],
-  async run(context) {
-    const { group, given } = await changeMembers(context, (users, added) => [...users, ...added.filter((user) => !users.includes(user))]);
-    context.out(`group.user.openshift.io/${group} added: ${quoted(given)}\n`);
-  },
-};
+/** `add-users` and `remove-users`: the same read-change-write of the member list, told apart by `change`. */
+function membershipCommand(action: 'add' | 'remove', example: string, change: (users: string[], given: string[]) => string[]): Command {
+  return {
+    path: `adm groups ${action}-users`,
+    summary: action === 'add' ? 'Add users to a group' : 'Remove users from a group',
+    usage: `ims adm groups ${action}-users GROUP USER...`,
+    examples: example,
+    flags: [],
+    async run(context) {
+      const { group, given } = await changeMembers(context, change);
+      context.out(`group.user.openshift.io/${group} ${action === 'add' ? 'added' : 'removed'}: ${quoted(given)}\n`);
+    },
+  };
+}
 
-export const removeUsers: Command = {
-  path: 'adm groups remove-users',
-  summary: 'Remove users from a group',
-  usage: 'ims adm groups remove-users GROUP USER...',
-  examples: `  # Bob leaves the platform team
-  ims adm groups remove-users platform bob`,
-  flags: [],
-  async run(context) {
-    const { group, given } = await changeMembers(context, (users, removed) => users.filter((user) => !removed.includes(user)));
-    context.out(`group.user.openshift.io/${group} removed: ${quoted(given)}\n`);
-  },
-};
+export const addUsers = membershipCommand('add', `  # Carol joins the platform team
+  ims adm groups add-users platform carol`, (users, added) => [...users, ...added.filter((user) => !users.includes(user))]);
+
+export const removeUsers = membershipCommand('remove', `  # Bob leaves the platform team
+  ims adm groups remove-users platform bob`, (users, removed) => users.filter((user) => !removed.includes(user)));
