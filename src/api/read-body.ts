@@ -1,25 +1,14 @@
 // Reads a request body into memory, refusing it with TooLarge once it passes the limit, before it
 // is all buffered.
 import { AppError } from '../errors.ts';
+import { readAtMost } from '../lib/read-limited.ts';
 
 export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const body = await readAtMost(request.body, maxBytes);
+  if (!body) throw tooLarge(maxBytes);
+  return body;
 }
 
 function tooLarge(maxBytes: number): AppError {

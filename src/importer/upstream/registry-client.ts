@@ -9,6 +9,7 @@ import { parseChallenge } from './auth-challenge.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { manifestMediaTypes } from '../../image/media-types.ts';
 import { isDigest } from '../../image/digest.ts';
+import { readAtMost } from '../../lib/read-limited.ts';
 
 /** How to reach a host: a fetch bound to a TLS policy. */
 export interface Transport {
@@ -248,27 +249,15 @@ async function readLimited(response: Response, limit: number, what: string): Pro
     await response.body?.cancel();
     throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
+  let bytes: Buffer | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
-      }
-      chunks.push(Buffer.from(value));
-    }
+    bytes = await readAtMost(response.body, limit);
   } catch (error) {
-    if (isAppError(error)) throw error;
     throw new AppError('Internal', `${what} was cut short: ${(error as Error).message}`);
   }
-  if (Number.isFinite(declared) && total !== declared) throw new AppError('Internal', `${what} was cut short: got ${total} of ${declared} bytes`);
-  return Buffer.concat(chunks);
+  if (!bytes) throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
+  if (Number.isFinite(declared) && bytes.length !== declared) throw new AppError('Internal', `${what} was cut short: got ${bytes.length} of ${declared} bytes`);
+  return bytes;
 }
 
 function mediaTypeFromBody(bytes: Buffer): string {
