@@ -182,10 +182,11 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     },
   });
   // Controllers run on the leader only: a single process always leads; replicas sharing etcd elect one.
-  const election = config.store === 'etcd' ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger }) : new LocalLeaderElection();
+  const onEtcd = config.store === 'etcd';
+  const election = onEtcd ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger }) : new LocalLeaderElection();
   void election.run(lifetime.signal, (leading) => {
     // etcd keeps every revision until told otherwise; keep five minutes of history for watches, as Kubernetes does.
-    if (config.store === 'etcd') compactPeriodically(store, leading, logger);
+    if (onEtcd) compactPeriodically(store, leading, logger);
     // Expired tokens are useless; sweep them so the store does not grow with every login.
     const sweep = setInterval(() => void tokens.sweepExpired().catch((error: unknown) => logger.warn('token sweep failed', { error })), 10 * 60_000);
     sweep.unref();

@@ -29,25 +29,20 @@ export class EtcdLeaderElection implements LeaderElection {
     try {
       while (!signal.aborted) {
         const leading = new AbortController();
+        // Ends with this round (leadership lost, or the server stopping); listeners on it go with it,
+        // so rounds repeated during an etcd outage do not pile listeners onto `signal`.
+        const round = AbortSignal.any([signal, leading.signal]);
+        const roundOver = new Promise<void>((resolve) => (round.aborted ? resolve() : round.addEventListener('abort', () => resolve(), { once: true })));
         let campaign: Campaign | undefined;
         try {
           campaign = election.campaign(this.options.identity);
-          await new Promise<void>((resolve, reject) => {
-            campaign!.once('elected', () => resolve());
-            campaign!.on('error', (error: Error) => {
-              leading.abort(error);
-              reject(error);
-            });
-            signal.addEventListener('abort', () => resolve(), { once: true });
-          });
+          campaign.on('error', (error: Error) => leading.abort(error));
+          await Promise.race([new Promise<void>((resolve) => campaign!.once('elected', () => resolve())), roundOver]);
           if (signal.aborted) break;
+          if (leading.signal.aborted) throw leading.signal.reason;
           this.options.logger.info('leading the controllers', { identity: this.options.identity });
           lead(leading.signal);
-          await new Promise<void>((resolve) => {
-            if (leading.signal.aborted) return resolve();
-            leading.signal.addEventListener('abort', () => resolve(), { once: true });
-            signal.addEventListener('abort', () => resolve(), { once: true });
-          });
+          await roundOver;
           if (!signal.aborted) this.options.logger.warn('lost the controllers lease; campaigning again', { identity: this.options.identity, error: leading.signal.reason });
         } catch (error) {
           if (!signal.aborted) this.options.logger.warn('leader election failed; trying again', { identity: this.options.identity, error });

@@ -62,10 +62,13 @@ function isCompacted(error: unknown): boolean {
 export class EtcdResourceStore implements ResourceStore {
   private readonly client: Etcd3;
   private readonly root: string;
+  /** Bytes of `root`, cut from every key etcd returns. */
+  private readonly rootLength: number;
   private readonly timeoutMs: number;
 
   constructor(options: EtcdStoreOptions) {
     this.root = options.keyPrefix ?? '/imagestream/';
+    this.rootLength = Buffer.byteLength(this.root);
     this.timeoutMs = options.callTimeoutMs ?? 15_000;
     const clientOptions: IOptions = { hosts: [...options.endpoints], dialTimeout: 5_000 };
     this.client = new Etcd3(clientOptions);
@@ -179,7 +182,7 @@ export class EtcdResourceStore implements ResourceStore {
     const watcher: Watcher = this.client.watch().prefix(fullPrefix).startRevision(String(start)).withPreviousKV().watcher();
     watcher.on('data', (response) => {
       for (const event of response.events) {
-        const key = event.kv.key.subarray(this.rootBytes.length).toString('utf8');
+        const key = this.keyOf(event.kv);
         const resourceVersion = event.kv.mod_revision;
         if (event.type === 'Delete') {
           if (!event.prev_kv) continue;
@@ -217,8 +220,8 @@ export class EtcdResourceStore implements ResourceStore {
     }
   }
 
-  private get rootBytes(): Buffer {
-    return Buffer.from(this.root);
+  private keyOf(kv: IKeyValue): string {
+    return kv.key.subarray(this.rootLength).toString('utf8');
   }
 
   private fullKey(key: string): Buffer {
@@ -226,7 +229,7 @@ export class EtcdResourceStore implements ResourceStore {
   }
 
   private toObject(kv: IKeyValue): StoredObject {
-    return { key: kv.key.subarray(this.rootBytes.length).toString('utf8'), value: JSON.parse(kv.value.toString('utf8')) as StoredValue, resourceVersion: kv.mod_revision };
+    return { key: this.keyOf(kv), value: JSON.parse(kv.value.toString('utf8')) as StoredValue, resourceVersion: kv.mod_revision };
   }
 
   private failedPrecondition(key: string, result: ITxnResponse): AppError {
