@@ -63,6 +63,8 @@ export interface ResourceDefinition {
   /** Fills defaults; runs on create and update before validation. */
   readonly defaults?: (object: KubeObject, old: KubeObject | undefined) => void;
   readonly validate?: (object: KubeObject, old: KubeObject | undefined) => FieldCause[];
+  /** Checks a status write an API client sent against the stored object; the server's own status writes skip it. */
+  readonly validateClientStatus?: (object: KubeObject, old: KubeObject) => FieldCause[];
   /** Checks that need the store or the caller's permissions (e.g. RBAC escalation); throws to refuse. */
   readonly admit?: (object: KubeObject, old: KubeObject | undefined, context: HookContext) => Promise<void>;
   /** Runs after a successful create (e.g. a namespace's default service accounts). */

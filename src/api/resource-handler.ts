@@ -2,7 +2,7 @@
 // the body, applies the verb, and shapes the answer (object, list, Table or watch stream).
 import type { KubeObject } from '../kube/object.ts';
 import type { ResourceCatalogue, ResourceDefinition } from './resource-definition.ts';
-import type { ListQuery, RequestContext, RestStorage } from './rest-storage.ts';
+import type { ListQuery, RequestContext, RestStorage, WriteOptions } from './rest-storage.ts';
 import type { ResourceRequestInfo } from './request-info.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError, isAppError } from '../errors.ts';
@@ -114,7 +114,7 @@ function storageFor(catalogue: ResourceCatalogue, definition: ResourceDefinition
 function writerFor(storage: RestStorage, subresource: string | undefined) {
   if (subresource === 'status') {
     if (!(storage instanceof StoredResource)) throw notServed();
-    return storage.updateStatus.bind(storage);
+    return (context: RequestContext, name: string, body: KubeObject, options: WriteOptions) => storage.updateStatus(context, name, body, { ...options, fromClient: true });
   }
   return call(storage, 'update', 'update');
 }

@@ -27,6 +27,8 @@ export interface WriteOptions {
   readonly dryRun: boolean;
   /** Server-internal writers (the importer) write spec and status together, as OpenShift's internal strategy does. */
   readonly withStatus?: boolean;
+  /** The write came from an API client's request, so the kind's client-only rules apply. */
+  readonly fromClient?: boolean;
 }
 
 export interface WatchQuery extends ListQuery {

@@ -156,6 +156,10 @@ export class StoredResource implements RestStorage {
     object.metadata!.resourceVersion = current.resourceVersion;
     def.defaults?.(object, old);
     this.check(object, old);
+    if (part === 'status' && options.fromClient && def.validateClientStatus) {
+      const causes = def.validateClientStatus(object, old);
+      if (causes.length > 0) throw invalid(def.kind, name, causes, def.group);
+    }
     await def.admit?.(object, old, this.hookContext(context));
     // Admission may change the spec too (triggers, image lookup): that is a new generation as well.
     if (part === 'main' && def.hasGeneration && object.metadata!.generation === (old.metadata?.generation ?? 1) && specChanged(old, object)) object.metadata!.generation! += 1;

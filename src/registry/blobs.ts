@@ -12,10 +12,10 @@ export async function getBlob(context: RegistryContext, request: Request, reposi
   parseDigest(digest);
   await context.access.require(context.caller, 'pull', repository);
   if (!(await context.links.blobLink(repository, digest))) {
+    // Bytes held here for another repository prove nothing for this one (an Image or an upstream
+    // may list any digest): only a verified fetch from this stream's own source links them here.
     const references = await streamReferences(context, repository);
-    if (!references.blobs.has(digest)) throw blobUnknown(digest);
-    const held = await context.blobs.stat(digest).then(() => true, () => false);
-    if (!held && !(await context.pullThrough?.blob(repository, digest, references, request.signal))) throw blobUnknown(digest);
+    if (!references.blobs.has(digest) || !(await context.pullThrough?.blob(repository, digest, references, request.signal))) throw blobUnknown(digest);
   }
   const { size } = await context.blobs.stat(digest);
   const headers: Record<string, string> = {

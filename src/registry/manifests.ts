@@ -12,7 +12,7 @@ import { latestTagEvent } from '../image/image-stream.ts';
 import { digestOf } from '../blobs/digester.ts';
 import { readBodyWithLimit } from '../api/read-body.ts';
 import { isTag } from './repository-name.ts';
-import { checkCanTag, recordPush, repositoryStream } from './push-image.ts';
+import { checkCanPushInto, recordPush, repositoryStream } from './push-image.ts';
 import { streamReferences } from './stream-references.ts';
 
 const manifestUnknown = (reference: string) => new AppError('NotFound', `manifest unknown: ${reference.slice(0, 140)}`, { ociCode: 'MANIFEST_UNKNOWN' });
@@ -36,17 +36,14 @@ async function resolve(context: RegistryContext, repository: Repository, referen
   return found.digest;
 }
 
-/** A manifest the stream references: held here (pushed to another repository) or pulled through. */
+/**
+ * A manifest the stream references but this repository does not hold, pulled through from the
+ * stream's source. A copy held for another repository is not served: that the stream's history
+ * names a digest proves nothing about who may read its bytes.
+ */
 async function referencedManifest(context: RegistryContext, repository: Repository, digest: string, signal?: AbortSignal): Promise<{ mediaType: string; size: number } | undefined> {
   const references = await streamReferences(context, repository);
-  const found = references.manifests.get(digest);
-  if (!found) return undefined;
-  try {
-    const { size } = await context.blobs.stat(digest);
-    return { mediaType: found.mediaType, size };
-  } catch (error) {
-    if (!isAppError(error, 'NotFound')) throw error;
-  }
+  if (!references.manifests.has(digest)) return undefined;
   if (!(await context.pullThrough?.manifest(repository, digest, references, signal))) return undefined;
   return context.links.manifestLink(repository, digest);
 }
@@ -88,7 +85,7 @@ export async function putManifest(context: RegistryContext, request: Request, re
   checkReference(reference);
   await context.access.require(context.caller, 'push', repository);
   const tag = isDigest(reference) ? undefined : reference;
-  if (tag) await checkCanTag(context, repository);
+  await checkCanPushInto(context, repository);
   const bytes = await readBodyWithLimit(request, maxManifestBytes);
   const manifest = parseManifest(bytes, request.headers.get('content-type'));
   const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';

@@ -1,21 +1,21 @@
 // Pull-through (SPEC §4.2): manifests and blobs an image stream references but this registry does
 // not hold are fetched from where the stream imported them, with the stream namespace's secrets,
 // verified by digest and mirrored, so later pulls work while the upstream is down. Concurrent
-// misses for one digest fetch it once. Nothing the stream does not reference is ever fetched.
+// misses for one digest in one repository fetch it once. Nothing the stream does not reference is
+// ever fetched, and nothing is linked into a repository without such a verified fetch.
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import type { RegistryClient } from '../importer/upstream/registry-client.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { RepositoryLinks } from './repository-links.ts';
+import type { RepositoryLinks } from '../streams/repository-links.ts';
 import type { Repository } from './repository-name.ts';
 import type { StreamReferences, UpstreamSource } from './stream-references.ts';
 import { parseImageReference } from '../image/reference.ts';
 import { upstreamOf } from '../importer/importer.ts';
-import { isAppError } from '../errors.ts';
 
 export interface PullThroughDeps {
   readonly clientFor: (namespace: string) => Promise<RegistryClient>;
-  readonly blobs: Pick<BlobStore, 'put' | 'startUpload' | 'appendUpload' | 'commitUpload' | 'cancelUpload' | 'stat'>;
+  readonly blobs: Pick<BlobStore, 'put' | 'startUpload' | 'appendUpload' | 'commitUpload' | 'cancelUpload'>;
   readonly links: Pick<RepositoryLinks, 'linkManifest' | 'linkBlob'>;
   readonly logger: Logger;
 }
@@ -49,12 +49,9 @@ export class PullThrough {
 
   /** Fetches and mirrors a referenced blob; false when no source has it. */
   blob(repository: Repository, digest: string, references: StreamReferences, signal?: AbortSignal): Promise<boolean> {
-    return this.once(digest, async () => {
-      const stored = await this.deps.blobs.stat(digest).catch((error: unknown) => (isAppError(error, 'NotFound') ? undefined : Promise.reject(error)));
-      if (stored) {
-        await this.deps.links.linkBlob(repository, digest, stored.size);
-        return true;
-      }
+    // Fetched even when the bytes are held for another repository: the verified fetch from this
+    // stream's source is what proves this repository may have them.
+    return this.once(`${repository.path}@${digest}`, async () => {
       for (const source of references.sources.get(digest) ?? []) {
         const session = await this.deps.blobs.startUpload();
         try {

@@ -24,8 +24,12 @@ export async function streamExists(context: RegistryContext, repository: Reposit
   return (await repositoryStream(context, repository)) !== undefined;
 }
 
-/** Checks, before anything is stored, that a push by tag will be able to record itself. */
-export async function checkCanTag(context: RegistryContext, repository: Repository): Promise<void> {
+/**
+ * Checks, before anything is stored, that the caller may push into this repository at all: its
+ * image stream exists, or the caller may create one (a push by tag creates it). Without this a
+ * `system:image-pusher` could fill repositories no stream owns with blobs and untagged manifests.
+ */
+export async function checkCanPushInto(context: RegistryContext, repository: Repository): Promise<void> {
   if (await streamExists(context, repository)) return;
   if (!(await context.access.allowed(context.caller, 'create-stream', repository))) {
     throw new AppError('Forbidden', `CreateImageStreamMapping: denied creating ImageStream ${repository.path}: ${context.caller.user.name} may not create image streams in ${repository.namespace}`, { ociCode: 'DENIED' });
@@ -71,7 +75,8 @@ export async function recordPush(context: RegistryContext, repository: Repositor
       if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
     });
   }
-  await tagImage({ resources: context.resources, clock: context.clock }, system, repository.name, tag, image);
+  // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
+  await tagImage({ resources: context.resources, clock: context.clock }, system, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` });
 }
 
 async function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {

@@ -5,7 +5,7 @@ import type { ResourceCatalogue } from '../api/resource-definition.ts';
 import type { RequestContext } from '../api/rest-storage.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { RepositoryLinks } from './repository-links.ts';
+import type { RepositoryLinks } from '../streams/repository-links.ts';
 import type { Caller, RegistryAccess } from './registry-access.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 import type { ManifestCache } from './manifest-cache.ts';

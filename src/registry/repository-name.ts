@@ -1,16 +1,12 @@
 // Registry paths: `/v2/<namespace>/<imagestream>/<kind>/...`. Names follow the OCI grammar and
 // must be exactly two components, so nothing in a name can reach a path of the data dir.
 import { AppError } from '../errors.ts';
+import type { Repository } from '../streams/repository-links.ts';
 
 const component = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const tag = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
-export interface Repository {
-  readonly namespace: string;
-  readonly name: string;
-  /** `namespace/name`. */
-  readonly path: string;
-}
+export type { Repository };
 
 export type RegistryRoute =
   | { readonly kind: 'base' }

@@ -9,6 +9,7 @@ import { parseRepository } from './repository-name.ts';
 import { requireRepositoryMatch } from './blobs.ts';
 import { rangeInvalid } from '../blobs/blob-errors.ts';
 import { takeNodeStream } from '../lib/node-streams.ts';
+import { checkCanPushInto } from './push-image.ts';
 
 function bodyStream(request: Request): Readable | Uint8Array {
   if (!request.body) return new Uint8Array();
@@ -30,6 +31,7 @@ function committedHeaders(repository: Repository, digest: string): Record<string
 
 export async function startUpload(context: RegistryContext, request: Request, url: URL, repository: Repository): Promise<Response> {
   await context.access.require(context.caller, 'push', repository);
+  await checkCanPushInto(context, repository);
   const mount = url.searchParams.get('mount');
   const from = url.searchParams.get('from');
   if (mount && from) {

@@ -23,7 +23,7 @@ import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
 import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { RegistryFace } from '../registry/registry-face.ts';
 import { RegistryAccess } from '../registry/registry-access.ts';
-import { RepositoryLinks } from '../registry/repository-links.ts';
+import { RepositoryLinks } from '../streams/repository-links.ts';
 import { ManifestCache } from '../registry/manifest-cache.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
 import { RegistryClient } from '../importer/upstream/registry-client.ts';

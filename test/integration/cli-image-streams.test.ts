@@ -115,6 +115,13 @@ describe('across projects', () => {
     const imported = await ims.run(['import-image', 'copied:v1', '-n', 'consumer']);
     assert.equal(imported.code, 0, imported.stderr);
     assert.equal((await ims.run(['get', 'istag', 'copied:v1', '-n', 'consumer', '-o', 'jsonpath={.image.metadata.name}'])).stdout, digest);
+    // What the source repository holds of the image is now held by the importing one too.
+    const sa = (await ims.run(['create', 'token', 'default', '-n', 'consumer'])).stdout.trim();
+    const manifest = await fetch(`${server.url}/v2/consumer/copied/manifests/v1`, { headers: { authorization: `Bearer ${sa}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    assert.equal(manifest.status, 200);
+    const layer = (JSON.parse(await manifest.text()) as { layers: { digest: string }[] }).layers[0].digest;
+    const blob = await fetch(`${server.url}/v2/consumer/copied/blobs/${layer}`, { headers: { authorization: `Bearer ${sa}` } });
+    assert.equal(await blob.text(), 'layer for shared');
   });
 });
 

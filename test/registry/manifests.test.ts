@@ -164,8 +164,8 @@ describe('images referenced from another stream', () => {
     const pushed = await pushImage(h, 'default/origin', 'v1', 'shared');
     await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'copy' }, spec: {} } });
     await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'unrelated' }, spec: {} } });
-    const mapped = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', { body: { metadata: { name: 'copy' }, image: { metadata: { name: pushed.digest }, dockerImageReference: `127.0.0.1:8080/default/origin@${pushed.digest}` }, tag: 'v1' } });
-    assert.equal(mapped.status, 201, mapped.text);
+    const tagged = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags', { body: { metadata: { name: 'copy:v1' }, tag: { from: { kind: 'ImageStreamTag', name: 'origin:v1' } } } });
+    assert.equal(tagged.status, 201, tagged.text);
     const manifest = await registryRequest(h, 'GET', '/v2/default/copy/manifests/v1');
     assert.equal(manifest.status, 200);
     assert.ok(manifest.bytes.equals(pushed.manifest));

@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/api-harness.ts';
-import { pushImage, registryRequest } from '../support/registry-client.ts';
+import { pushImage, registryRequest, sha256 } from '../support/registry-client.ts';
 
 describe('registry access control (SPEC §8)', () => {
   let h: Harness;
@@ -33,11 +33,27 @@ describe('registry access control (SPEC §8)', () => {
     await h.request('POST', '/api/v1/namespaces/team/serviceaccounts', { token: owner, body: { metadata: { name: 'ci' } } });
     await grant('team', 'ci-pusher', 'system:image-pusher', { kind: 'ServiceAccount', name: 'ci', namespace: 'team' });
     const ci = await h.serviceAccountToken('team', 'ci');
-    assert.equal((await pushImage(h, 'team/app', 'ci', 'ci', ci)).answer.status, 201);
-    const denied = await pushImage(h, 'team/brand-new', 'v1', 'ci', ci);
-    assert.equal(denied.answer.status, 403);
-    assert.match(denied.answer.json.errors[0].message, /^CreateImageStreamMapping: denied creating ImageStream team\/brand-new/);
+    const pushed = await pushImage(h, 'team/app', 'ci', 'ci', ci);
+    assert.equal(pushed.answer.status, 201);
+    // Refused at the first upload, before any bytes are stored for a repository no stream owns.
+    const denied = await registryRequest(h, 'POST', `/v2/team/brand-new/blobs/uploads/?digest=${sha256('x')}`, { token: ci, body: 'x' });
+    assert.equal(denied.status, 403);
+    assert.match(denied.json.errors[0].message, /^CreateImageStreamMapping: denied creating ImageStream team\/brand-new/);
+    assert.equal((await registryRequest(h, 'POST', '/v2/team/brand-new/blobs/uploads/', { token: ci })).status, 403);
+    assert.equal((await registryRequest(h, 'POST', `/v2/team/brand-new/blobs/uploads/?mount=${pushed.layerDigest}&from=team/app`, { token: ci })).status, 403);
     assert.equal((await h.request('GET', '/apis/image.openshift.io/v1/namespaces/team/imagestreams/brand-new')).status, 404);
+  });
+
+  it('does not let system:image-pusher push by digest into a repository that has no stream', async () => {
+    const ci = await h.serviceAccountToken('team', 'ci');
+    const source = await pushImage(h, 'team/app', 'digest-source', 'digest', owner);
+    const headers = { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' };
+    const byDigest = await registryRequest(h, 'PUT', `/v2/team/no-stream/manifests/${source.digest}`, { token: ci, body: source.manifest, headers });
+    assert.equal(byDigest.status, 403);
+    assert.equal(byDigest.json.errors[0].code, 'DENIED');
+    assert.equal((await registryRequest(h, 'GET', `/v2/team/no-stream/manifests/${source.digest}`)).status, 404);
+    // Into a stream that exists, by digest, the pusher may.
+    assert.equal((await registryRequest(h, 'PUT', `/v2/team/app/manifests/${source.digest}`, { token: ci, body: source.manifest, headers })).status, 201);
   });
 
   it('asks anonymous callers to log in and denies other projects, until a cross-project pull grant', async () => {

@@ -1,10 +1,15 @@
-// image.openshift.io/v1 images: cluster-scoped, named by manifest digest (SPEC §1.2).
+// image.openshift.io/v1 images: cluster-scoped, named by manifest digest (SPEC §1.2). Images are
+// made only by the server, from manifest and config bytes whose digests it checked (a push or an
+// import); clients may read, label, annotate and delete them, never create one or change its content.
 import type { FieldCause } from '../../errors.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
-import { allVerbs } from '../resource-definition.ts';
 import { isDigest } from '../../image/digest.ts';
+import { isDeepStrictEqual } from 'node:util';
 
 export const imageGroup = 'image.openshift.io';
+
+/** What the manifest and config bytes determine; signatures and metadata may change. */
+const contentFields = ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'] as const;
 
 export const images: ResourceDefinition = {
   group: imageGroup,
@@ -13,14 +18,20 @@ export const images: ResourceDefinition = {
   resource: 'images',
   singular: 'image',
   namespaced: false,
-  verbs: allVerbs,
+  verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'path-segment',
   fields: ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'signatures', 'dockerImageSignatures', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'],
   defaults(object) {
     object.dockerImageMetadataVersion ??= '1.0';
   },
-  validate(object) {
+  validate(object, old) {
     const causes: FieldCause[] = [];
+    if (old) {
+      for (const field of contentFields) {
+        if (!isDeepStrictEqual(object[field], old[field])) causes.push({ reason: 'FieldValueInvalid', field, message: 'field is immutable: an image is what its verified manifest says' });
+      }
+      return causes;
+    }
     const name = object.metadata?.name ?? '';
     if (!isDigest(name)) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must be a manifest digest like sha256:<64 hex>` });
     if (typeof object.dockerImageReference !== 'string' || object.dockerImageReference === '') causes.push({ reason: 'FieldValueRequired', field: 'dockerImageReference', message: '' });

@@ -1,12 +1,16 @@
 // What a spec tag change does at once (SPEC §2.6 "tagsChanged"): ImageStreamTag and
 // ImageStreamImage sources are resolved synchronously into the tag's history, `reference` tags of
 // kind DockerImage record their pull spec, and a source in another namespace needs pull rights there.
+// The registry serves a copied image in this stream's repository because the source repository's
+// links to its content are copied here, after those rights were checked.
 import type { HookContext } from '../resource-definition.ts';
 import type { ImageStream, TagEvent, TagReference } from '../../image/image-stream.ts';
 import { AppError, isAppError, invalid } from '../../errors.ts';
 import { recordTagEvent, latestTagEvent } from '../../image/image-stream.ts';
 import { formatTimestamp, objectKey } from '../../kube/object.ts';
 import { imageGroup } from './images.ts';
+import { RepositoryLinks, repositoryOf } from '../../streams/repository-links.ts';
+import { copyImageLinks } from '../../streams/image-links.ts';
 
 export async function resolveChangedTags(stream: ImageStream, old: ImageStream | undefined, context: HookContext): Promise<void> {
   const oldTags = new Map((old?.spec.tags ?? []).map((t) => [t.name, t]));
@@ -24,6 +28,9 @@ export async function resolveChangedTags(stream: ImageStream, old: ImageStream |
     }
     const event = await sourceEvent(tag, stream, namespace, index, context);
     if (!event) continue;
+    if (event.image) {
+      await copyImageLinks({ store: context.store, links: new RepositoryLinks(context.store) }, event.image, repositoryOf(namespace, sourceStreamName(tag, stream)), repositoryOf(stream.metadata.namespace!, stream.metadata.name));
+    }
     const reference = rewriteForThisStream(event, namespace, sourceStreamName(tag, stream), stream, tag);
     recordTagEvent(stream, tag.name, { created: now, dockerImageReference: reference, image: event.image, generation: tag.generation ?? generation });
   }

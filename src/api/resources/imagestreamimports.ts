@@ -16,6 +16,8 @@ import { Importer, upstreamOf } from '../../importer/importer.ts';
 import { parseImageReference, exactReference } from '../../image/reference.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
+import { RepositoryLinks, repositoryOf } from '../../streams/repository-links.ts';
+import { copyImageLinks } from '../../streams/image-links.ts';
 
 interface ImageSpec {
   from: { kind: string; name: string };
@@ -104,15 +106,9 @@ function importStorage(deps: StorageDeps): RestStorage {
         const keyring = await namespaceKeyring(deps, context.namespace, selfToken ? { host: self!.host, token: selfToken.token } : undefined);
         if (!deps.services.createRegistryClient) throw new AppError('Unavailable', 'importing images is not configured on this server');
         const client = deps.services.createRegistryClient(keyring);
-        const imageStorage = deps.resources.storageFor(images);
-        const knownImage = async (digest: string) => {
-          try {
-            return stripManifest(await imageStorage.get!({ ...context, namespace: undefined }, digest), false);
-          } catch (error) {
-            if (isAppError(error, 'NotFound')) return undefined;
-            throw error;
-          }
-        };
+        // Only images this stream already holds are reused unfetched: an upstream can name any
+        // digest, and reusing another project's Image for it would hand over its metadata.
+        const knownImage = heldImageLookup(deps, context, stream);
         const importer = new Importer({ client, platform: deps.services.platform ?? { architecture: 'amd64', os: 'linux' }, knownImage });
         const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
         const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
@@ -161,7 +157,7 @@ function importStorage(deps: StorageDeps): RestStorage {
           persisted = await applyImport(deps, context, name, stream, [
             ...imageResults.filter((r) => r.spec.to?.name).map((r) => ({ tag: r.spec.to!.name, from: r.spec.from.name, policy: r.spec.importPolicy, referencePolicy: r.spec.referencePolicy?.type, outcome: r.outcome })),
             ...repositoryResults.map((r) => ({ tag: r.tag, from: r.from, policy: spec.repository!.importPolicy, referencePolicy: spec.repository!.referencePolicy?.type, outcome: r.outcome })),
-          ], client.usedCredentials);
+          ], client.usedCredentials, self?.host);
         }
         return {
           apiVersion: `${imageGroup}/v1`,
@@ -183,7 +179,34 @@ function importStorage(deps: StorageDeps): RestStorage {
   };
 }
 
-async function applyImport(deps: StorageDeps, context: RequestContext, name: string, existing: ImageStream | undefined, results: { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: { result?: ImportedImage; failure?: ImportStatus } }[], usedCredentials: ReadonlySet<string>): Promise<ImageStream> {
+/**
+ * An Image by digest when this stream's history names it, or names a manifest list holding it;
+ * undefined otherwise. Lists are read only when a digest is not named directly.
+ */
+function heldImageLookup(deps: StorageDeps, context: RequestContext, stream: ImageStream | undefined): (digest: string) => Promise<KubeObject | undefined> {
+  const imageStorage = deps.resources.storageFor(images);
+  const named = new Set((stream?.status?.tags ?? []).flatMap((tag) => (tag.items ?? []).map((item) => item.image).filter(Boolean)));
+  const read = async (digest: string): Promise<KubeObject | undefined> => {
+    try {
+      return stripManifest(await imageStorage.get!({ ...context, namespace: undefined }, digest), false);
+    } catch (error) {
+      if (isAppError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+  };
+  let children: Promise<Set<string>> | undefined;
+  const childrenOfLists = async () => {
+    const found = new Set<string>();
+    for (const digest of named) for (const child of ((await read(digest))?.dockerImageManifests ?? []) as { digest: string }[]) found.add(child.digest);
+    return found;
+  };
+  return async (digest) => {
+    if (named.has(digest)) return read(digest);
+    return (await (children ??= childrenOfLists())).has(digest) ? read(digest) : undefined;
+  };
+}
+
+async function applyImport(deps: StorageDeps, context: RequestContext, name: string, existing: ImageStream | undefined, results: { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: { result?: ImportedImage; failure?: ImportStatus } }[], usedCredentials: ReadonlySet<string>, selfHost: string | undefined): Promise<ImageStream> {
   const streams = imageStreamStorage(deps.resources);
   const imageStorage = deps.resources.storageFor(images);
   const system = { ...context, namespace: undefined, can: async () => true };
@@ -193,6 +216,15 @@ async function applyImport(deps: StorageDeps, context: RequestContext, name: str
         if (!isAppError(error, 'AlreadyExists')) throw error;
       });
     }
+  }
+  // An import from this server's own registry read the source repository as the namespace's
+  // service accounts; what that repository holds of the image is now held here too.
+  const links = new RepositoryLinks(deps.store);
+  for (const { from, outcome } of results) {
+    if (!selfHost || !outcome.result || !from.startsWith(`${selfHost}/`)) continue;
+    const source = parseImageReference(from);
+    if (!source.namespace) continue;
+    await copyImageLinks({ store: deps.store, links }, outcome.result.image.metadata!.name!, repositoryOf(source.namespace, source.name), repositoryOf(context.namespace!, name));
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = formatTimestamp(deps.clock.now());

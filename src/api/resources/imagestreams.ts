@@ -36,6 +36,7 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),
     validate: validateImageStream,
+    validateClientStatus: (object, old) => onlyRemovesHistory(object as unknown as ImageStream, old as unknown as ImageStream),
     subresources: {
       layers: { kind: 'ImageStreamLayers', verbs: ['get'], storage: layersStorage },
       secrets: { kind: 'SecretList', verbs: ['get'], storage: secretsStorage },
@@ -107,6 +108,34 @@ function validateImageStream(object: KubeObject): FieldCause[] {
     }
     if (tag.referencePolicy?.type && !['Source', 'Local'].includes(tag.referencePolicy.type)) {
       causes.push({ reason: 'FieldValueNotSupported', field: `${field}.referencePolicy.type`, message: 'valid values are "Source", "Local"' });
+    }
+  });
+  return causes;
+}
+
+/**
+ * What a client may do to a stream's status (`oc adm prune` does it): drop tag events and
+ * conditions. Adding or changing one would let a client point the stream at content it never
+ * pushed or imported, which the registry would then serve from this stream's repository.
+ */
+function onlyRemovesHistory(stream: ImageStream, old: ImageStream): FieldCause[] {
+  const forbidden = (field: string): FieldCause => ({ reason: 'FieldValueForbidden', field, message: 'the server records tag history; a client may only remove entries from it' });
+  const status: unknown = stream.status;
+  if (status !== undefined && status !== null && !isPlainObject(status)) return [{ reason: 'FieldValueInvalid', field: 'status', message: 'must be an object' }];
+  const tags: unknown = stream.status?.tags ?? [];
+  if (!Array.isArray(tags)) return [{ reason: 'FieldValueInvalid', field: 'status.tags', message: 'must be a list' }];
+  const before = new Map((old.status?.tags ?? []).map((t) => [t.tag, t]));
+  const causes: FieldCause[] = [];
+  tags.forEach((tag: unknown, i) => {
+    const was = isPlainObject(tag) ? before.get(tag.tag as string) : undefined;
+    if (!isPlainObject(tag) || !was) return void causes.push(forbidden(`status.tags[${i}]`));
+    for (const part of ['items', 'conditions'] as const) {
+      const entries: unknown = tag[part] ?? [];
+      if (!Array.isArray(entries)) return void causes.push({ reason: 'FieldValueInvalid', field: `status.tags[${i}].${part}`, message: 'must be a list' });
+      const known = new Set((was[part] ?? []).map((entry) => JSON.stringify(entry)));
+      entries.forEach((entry, j) => {
+        if (!known.has(JSON.stringify(entry))) causes.push(forbidden(`status.tags[${i}].${part}[${j}]`));
+      });
     }
   });
   return causes;

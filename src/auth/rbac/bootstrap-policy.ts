@@ -14,7 +14,9 @@ const workloads: PolicyRule[] = [
 
 const imageStreamsEdit: PolicyRule[] = [
   { apiGroups: image, resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamimports'], verbs: [...read, ...write] },
-  { apiGroups: image, resources: ['imagestreams/status', 'imagestreams/secrets', 'imagestreams/layers'], verbs: ['get', 'update'] },
+  { apiGroups: image, resources: ['imagestreams/secrets', 'imagestreams/layers'], verbs: ['get', 'update'] },
+  // Status is the server's record of what a stream holds: users read it, as in OpenShift, never write it.
+  { apiGroups: image, resources: ['imagestreams/status'], verbs: ['get'] },
 ];
 
 const editRules: PolicyRule[] = [

@@ -1,13 +1,26 @@
 // Which blobs and manifests each repository may serve, and which upload session belongs to which
 // repository. Kept in the ResourceStore so every replica sees the same links. A digest known in
-// one repository gives nothing in another unless it is linked there too.
+// one repository gives nothing in another unless it is linked there too: a link is made only when
+// the bytes were pushed or pulled through into the repository, or copied from a repository the
+// caller was allowed to read. This is the one fact the registry's access to content rests on.
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Descriptor } from '../image/manifest.ts';
-import type { Repository } from './repository-name.ts';
 import { isAppError } from '../errors.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 
 const group = 'registry.imagestream.io';
+
+/** A repository of the integrated registry: an image stream's `namespace/name`. */
+export interface Repository {
+  readonly namespace: string;
+  readonly name: string;
+  /** `namespace/name`. */
+  readonly path: string;
+}
+
+export function repositoryOf(namespace: string, name: string): Repository {
+  return { namespace, name, path: `${namespace}/${name}` };
+}
 
 export interface ManifestLink {
   readonly digest: string;
