@@ -105,7 +105,8 @@ export class Authenticator {
  * in Kubernetes, whose tokens carry the account's uid. Tokens stored before tokens were bound carry
  * no uid: those stay valid only while the account is at least as old as the token, since a token
  * issued before the account was created cannot be its own (timestamps have whole seconds, so an
- * account re-created within the second of the token's issue is the one case this cannot tell).
+ * account re-created within the second of the token's issue is the one case this cannot tell; an
+ * account or token with no time at all is judged by the account's existence alone).
  */
 function isSameAccount(account: ObjectMeta, uid: string | undefined, tokenCreatedAt: number): boolean {
   if (uid !== undefined) return account.uid === uid;
