@@ -1,14 +1,14 @@
 // Finds who a request comes from: a bearer token (a user's or a service account's), Basic
 // credentials whose password is a token (as the registry accepts), or nobody (anonymous).
 import type { ResourceStore } from '../store/resource-store.ts';
-import type { TokenService, TokenSubject } from './tokens.ts';
+import type { FoundToken, TokenService } from './tokens.ts';
 import { hashOf } from './tokens.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 import type { UserInfo } from './user.ts';
 import { anonymousUser, loggedInUser, serviceAccountUser } from './user.ts';
 import { isAppError } from '../errors.ts';
-import { objectKey, resourcePrefix } from '../kube/object.ts';
+import { objectKey, resourcePrefix, type ObjectMeta } from '../kube/object.ts';
 
 export type Authentication =
   | { readonly kind: 'user'; readonly user: UserInfo; readonly token: string }
@@ -60,15 +60,14 @@ export class Authenticator {
   private async resolve(token: string): Promise<{ user: UserInfo; expiresAt?: number } | null> {
     const found = await this.deps.tokens.find(token);
     if (!found) return null;
-    const user = await this.userOf(found.subject);
+    const user = await this.userOf(found);
     return user ? { user, expiresAt: found.expiresAt } : null;
   }
 
-  private async userOf(subject: TokenSubject): Promise<UserInfo | undefined> {
+  private async userOf({ subject, createdAt }: FoundToken): Promise<UserInfo | undefined> {
     if (subject.kind === 'serviceaccount') {
-      // A deleted service account's tokens stop working at once, as in Kubernetes.
-      if (!(await this.exists(objectKey('', 'serviceaccounts', subject.namespace, subject.name)))) return undefined;
-      return serviceAccountUser(subject.namespace, subject.name);
+      const account = await this.serviceAccount(subject.namespace, subject.name);
+      return account && isSameAccount(account, subject.uid, createdAt) ? serviceAccountUser(subject.namespace, subject.name) : undefined;
     }
     const groups = await this.groupsOf(subject.userName);
     return groups === undefined ? undefined : loggedInUser(subject.userName, groups);
@@ -89,15 +88,30 @@ export class Authenticator {
     return [...new Set([...own, ...names])];
   }
 
-  private async exists(key: string): Promise<boolean> {
+  private async serviceAccount(namespace: string, name: string): Promise<ObjectMeta | undefined> {
     try {
-      await this.deps.store.get(key);
-      return true;
+      const account = (await this.deps.store.get(objectKey('', 'serviceaccounts', namespace, name))).value as { metadata?: ObjectMeta };
+      return account.metadata ?? {};
     } catch (error) {
-      if (isAppError(error, 'NotFound')) return false;
+      if (isAppError(error, 'NotFound')) return undefined;
       throw error;
     }
   }
+}
+
+/**
+ * Whether the service account that exists now is the one a token was issued to. A deleted account's
+ * tokens stop working at once, and one created later under the same name does not revive them, as
+ * in Kubernetes, whose tokens carry the account's uid. Tokens stored before tokens were bound carry
+ * no uid: those stay valid only while the account is at least as old as the token, since a token
+ * issued before the account was created cannot be its own (timestamps have whole seconds, so an
+ * account re-created within the second of the token's issue is the one case this cannot tell; an
+ * account or token with no time at all is judged by the account's existence alone).
+ */
+function isSameAccount(account: ObjectMeta, uid: string | undefined, tokenCreatedAt: number): boolean {
+  if (uid !== undefined) return account.uid === uid;
+  const accountCreatedAt = account.creationTimestamp ? Date.parse(account.creationTimestamp) : Number.NaN;
+  return Number.isNaN(accountCreatedAt) || Number.isNaN(tokenCreatedAt) || accountCreatedAt <= tokenCreatedAt;
 }
 
 /** The token in `Bearer T` or `Basic base64(user:T)`; '' when Basic has no password; undefined for other schemes. */

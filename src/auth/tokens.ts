@@ -3,20 +3,33 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Clock } from '../lib/clock.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, notFound } from '../errors.ts';
 import { objectKey } from '../kube/object.ts';
 
 export const tokenPrefix = 'sha256~';
 
 export type TokenSubject =
   | { readonly kind: 'user'; readonly userName: string }
-  | { readonly kind: 'serviceaccount'; readonly namespace: string; readonly name: string };
+  | {
+      readonly kind: 'serviceaccount';
+      readonly namespace: string;
+      readonly name: string;
+      /** The uid of the account the token was issued to; `issue` records it. Absent only in tokens issued before tokens were bound. */
+      readonly uid?: string;
+    };
 
 interface StoredToken {
   readonly subject: TokenSubject;
   readonly hash: string;
   readonly createdAt: string;
   readonly expiresAt?: string;
+}
+
+/** What `find` knows of a stored token; times in ms since the epoch. */
+export interface FoundToken {
+  readonly subject: TokenSubject;
+  readonly createdAt: number;
+  readonly expiresAt?: number;
 }
 
 export interface TokenServiceDeps {
@@ -31,12 +44,17 @@ export class TokenService {
     this.deps = deps;
   }
 
-  /** Makes a new token for `subject`; the only time the token's text exists is in the return value. */
+  /**
+   * Makes a new token for `subject`; the only time the token's text exists is in the return value.
+   * A service account's token is bound to the uid the account has now, as Kubernetes binds them, so
+   * it dies with the account and an account created later under the same name does not revive it.
+   */
   async issue(subject: TokenSubject, ttlSeconds?: number): Promise<string> {
+    const bound = subject.kind === 'serviceaccount' ? { ...subject, uid: await this.serviceAccountUid(subject.namespace, subject.name) } : subject;
     const token = tokenPrefix + randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
     const record: StoredToken = {
-      subject,
+      subject: bound,
       hash: hashOf(token),
       createdAt: now.toISOString(),
       expiresAt: ttlSeconds === undefined ? undefined : new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
@@ -52,8 +70,8 @@ export class TokenService {
     return found.subject;
   }
 
-  /** The subject and expiry (ms since the epoch) of a stored token, expired or not. */
-  async find(token: string): Promise<{ subject: TokenSubject; expiresAt?: number } | undefined> {
+  /** The subject, issue time and expiry of a stored token, expired or not. */
+  async find(token: string): Promise<FoundToken | undefined> {
     if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
     let record: StoredToken;
     try {
@@ -65,7 +83,7 @@ export class TokenService {
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { subject: record.subject, expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined };
+    return { subject: record.subject, createdAt: Date.parse(record.createdAt), expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined };
   }
 
   /** Deletes every expired token; returns how many. */
@@ -76,6 +94,17 @@ export class TokenService {
     });
     for (const item of expired.items) await this.deps.store.delete(item.key).catch(() => {});
     return expired.items.length;
+  }
+
+  private async serviceAccountUid(namespace: string, name: string): Promise<string> {
+    try {
+      const account = (await this.deps.store.get(objectKey('', 'serviceaccounts', namespace, name))).value as { metadata?: { uid?: unknown } };
+      if (typeof account.metadata?.uid === 'string' && account.metadata.uid !== '') return account.metadata.uid;
+    } catch (error) {
+      if (!isAppError(error, 'NotFound')) throw error;
+    }
+    // No account (or one without a uid) has nothing to bind to: a token for it could never be told apart from a later one.
+    throw notFound('serviceaccounts', name);
   }
 
   /** Forgets a token (logout). Unknown tokens are ignored. */

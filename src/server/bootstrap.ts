@@ -1,7 +1,7 @@
 // First-start and every-start setup: the built-in cluster roles as shipped, the bootstrap
 // bindings, the `default` namespace, the `admin` user and its token in <data-dir>/admin.token.
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceStore } from '../store/resource-store.ts';
@@ -55,7 +55,9 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
   const tokenFile = join(deps.dataDir, 'admin.token');
   if (existsSync(tokenFile)) return undefined;
   const token = await deps.tokens.issue({ kind: 'user', userName: 'admin' });
-  writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
+  // 'wx' never writes through a file or link that appeared meanwhile; chmod makes it 0600 whatever the umask.
+  writeFileSync(tokenFile, token + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(tokenFile, 0o600);
   return tokenFile;
 }
 

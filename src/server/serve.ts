@@ -1,6 +1,5 @@
 // `ims serve`: starts the composed server on its listener, bootstraps the store, and drains on
 // SIGTERM/SIGINT before exiting 0.
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -8,10 +7,11 @@ import { systemClock } from '../lib/clock.ts';
 import { composeServer } from './compose.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
+import { prepareDataDir } from './data-dir.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.dataDir, logger);
   const composed = await composeServer(config, { logger, clock: systemClock });
   const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
   const shutdown = new AbortController();

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenService } from '../../src/auth/tokens.ts';
 import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
+import { objectKey } from '../../src/kube/object.ts';
 
 describe('tokens', () => {
   it('stores only a hash, expires, and sweeps expired ones away', async () => {
@@ -18,5 +19,14 @@ describe('tokens', () => {
     assert.equal(await tokens.sweepExpired(), 1);
     assert.equal((await store.list('oauth.openshift.io/')).items.length, 1);
     assert.deepEqual(await tokens.lookup(forever), { kind: 'user', userName: 'b' });
+  });
+
+  it('binds a service account token to the uid of the account, and issues none for a missing account', async () => {
+    const store = new MemoryResourceStore();
+    const tokens = new TokenService({ store, clock: { now: () => new Date() } });
+    await store.create(objectKey('', 'serviceaccounts', 'team', 'ci'), { metadata: { name: 'ci', namespace: 'team', uid: 'uid-1' } });
+    const token = await tokens.issue({ kind: 'serviceaccount', namespace: 'team', name: 'ci' }, 600);
+    assert.deepEqual(await tokens.lookup(token), { kind: 'serviceaccount', namespace: 'team', name: 'ci', uid: 'uid-1' });
+    await assert.rejects(tokens.issue({ kind: 'serviceaccount', namespace: 'team', name: 'ghost' }, 600), { kind: 'NotFound', message: 'serviceaccounts "ghost" not found' });
   });
 });

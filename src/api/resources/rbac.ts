@@ -3,16 +3,14 @@
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext, ResourceDefinition } from '../resource-definition.ts';
-import type { PolicyRule } from '../../auth/rbac/rbac-types.ts';
+import type { PolicyRule, RoleRef } from '../../auth/rbac/rbac-types.ts';
 import { allVerbs } from '../resource-definition.ts';
-import { AppError } from '../../errors.ts';
-import { isPlainObject } from '../../kube/object.ts';
+import { AppError, isAppError, notFound } from '../../errors.ts';
+import { isPlainObject, objectKey } from '../../kube/object.ts';
+import { describeRulesNotHeld, rulesNotHeld } from '../../auth/rbac/rules-not-held.ts';
 
 const group = 'rbac.authorization.k8s.io';
 const bindableKinds = ['User', 'Group', 'ServiceAccount'];
-
-/** Roles a project admin may hand out in their own project, as OpenShift allows. */
-const projectGrantableRoles = new Set(['admin', 'edit', 'view', 'system:image-puller', 'system:image-pusher', 'system:image-builder', 'system:image-signer', 'system:deployer']);
 
 function rulesCauses(object: KubeObject): FieldCause[] {
   const rules = object.rules;
@@ -50,42 +48,44 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
   return causes;
 }
 
-/** Refuses a role whose rules the caller does not hold (wildcards need the `escalate` verb). */
-async function admitRole(object: KubeObject, context: HookContext): Promise<void> {
+/** Refuses a role with permissions the caller does not hold, unless the caller may `escalate` roles, as Kubernetes does. */
+async function admitRole(object: KubeObject, context: HookContext, resource: 'roles' | 'clusterroles'): Promise<void> {
   const namespace = object.metadata?.namespace;
-  const resource = namespace ? 'roles' : 'clusterroles';
   if (await context.can({ kind: 'resource', verb: 'escalate', apiGroup: group, resource, namespace, name: object.metadata?.name })) return;
-  for (const rule of (object.rules ?? []) as PolicyRule[]) {
-    for (const verb of rule.verbs) {
-      for (const apiGroup of rule.apiGroups ?? []) {
-        for (const combined of rule.resources ?? []) {
-          const [resourceName, subresource] = combined.split('/');
-          const names = rule.resourceNames?.length ? rule.resourceNames : [undefined];
-          for (const name of names) {
-            const held = !combined.includes('*') && verb !== '*' && apiGroup !== '*' && (await context.can({ kind: 'resource', verb, apiGroup, resource: resourceName, subresource, namespace, name }));
-            if (!held) throw escalation(object, `the rule to ${verb} ${combined} in API group "${apiGroup}" is not held by ${context.user.name}`);
-          }
-        }
-      }
-      for (const path of rule.nonResourceURLs ?? []) {
-        if (!(await context.can({ kind: 'nonResource', verb, path }))) throw escalation(object, `the rule to ${verb} ${path} is not held by ${context.user.name}`);
-      }
-    }
+  const missing = await rulesNotHeld((object.rules ?? []) as PolicyRule[], namespace, context.can);
+  if (missing.length > 0) throw forbidden(resource, object, describeRulesNotHeld(context.user, missing));
+}
+
+/**
+ * Kubernetes' escalation check for bindings, on create and on every update: the caller may `bind`
+ * the role, or holds every permission of it where the binding applies (a RoleBinding to a
+ * ClusterRole grants its rules only in the binding's namespace, so only there need they be held).
+ * A role that does not exist is refused unless the caller may `bind` it: there is nothing to compare.
+ */
+async function admitBinding(object: KubeObject, context: HookContext, resource: 'rolebindings' | 'clusterrolebindings'): Promise<void> {
+  const ref = object.roleRef as RoleRef;
+  const namespace = object.metadata?.namespace;
+  const roleResource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
+  if (await context.can({ kind: 'resource', verb: 'bind', apiGroup: group, resource: roleResource, name: ref.name, namespace })) return;
+  const missing = await rulesNotHeld(await referencedRules(context, ref, namespace), namespace, context.can);
+  if (missing.length > 0) throw forbidden(resource, object, describeRulesNotHeld(context.user, missing));
+}
+
+/** The rules of the role a binding names; NotFound as Kubernetes words it when there is no such role. */
+async function referencedRules(context: HookContext, ref: RoleRef, namespace: string | undefined): Promise<PolicyRule[]> {
+  const roleResource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
+  try {
+    const role = (await context.store.get(objectKey(group, roleResource, ref.kind === 'Role' ? (namespace ?? '') : '', ref.name))).value as { rules?: PolicyRule[] };
+    return role.rules ?? [];
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) throw notFound(roleResource, ref.name, group);
+    throw error;
   }
 }
 
-/** A binding needs the `bind` verb on its role, except a project admin granting OpenShift's project roles. */
-async function admitBinding(object: KubeObject, context: HookContext): Promise<void> {
-  const ref = object.roleRef as { kind: string; name: string };
-  const namespace = object.metadata?.namespace;
-  const resource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
-  if (await context.can({ kind: 'resource', verb: 'bind', apiGroup: group, resource, name: ref.name, namespace })) return;
-  if (namespace && (ref.kind === 'Role' || projectGrantableRoles.has(ref.name))) return;
-  throw escalation(object, `user "${context.user.name}" may not bind ${ref.kind} "${ref.name}"`);
-}
-
-function escalation(object: KubeObject, reason: string): AppError {
-  return new AppError('Forbidden', `${String(object.kind ?? 'object').toLowerCase()}s.rbac.authorization.k8s.io "${object.metadata?.name}" is forbidden: ${reason}`);
+function forbidden(resource: string, object: KubeObject, reason: string): AppError {
+  const name = object.metadata?.name ?? '';
+  return new AppError('Forbidden', `${resource}.${group} ${JSON.stringify(name)} is forbidden: ${reason}`, { subject: { name, group, kind: resource } });
 }
 
 const common = { group, version: 'v1', verbs: allVerbs, nameRule: 'path-segment' } as const;
@@ -93,14 +93,14 @@ const common = { group, version: 'v1', verbs: allVerbs, nameRule: 'path-segment'
 export const roles: ResourceDefinition = {
   ...common, kind: 'Role', resource: 'roles', singular: 'role', namespaced: true, fields: ['rules'],
   validate: rulesCauses,
-  admit: (object, _old, context) => admitRole(object, context),
+  admit: (object, _old, context) => admitRole(object, context, 'roles'),
   table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
 };
 
 export const clusterroles: ResourceDefinition = {
   ...common, kind: 'ClusterRole', resource: 'clusterroles', singular: 'clusterrole', namespaced: false, fields: ['rules', 'aggregationRule'],
   validate: rulesCauses,
-  admit: (object, _old, context) => admitRole(object, context),
+  admit: (object, _old, context) => admitRole(object, context, 'clusterroles'),
   table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
 };
 
@@ -122,13 +122,13 @@ const bindingTable = {
 export const rolebindings: ResourceDefinition = {
   ...common, kind: 'RoleBinding', resource: 'rolebindings', singular: 'rolebinding', namespaced: true, fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, true),
-  admit: (object, _old, context) => admitBinding(object, context),
+  admit: (object, _old, context) => admitBinding(object, context, 'rolebindings'),
   table: bindingTable,
 };
 
 export const clusterrolebindings: ResourceDefinition = {
   ...common, kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, false),
-  admit: (object, _old, context) => admitBinding(object, context),
+  admit: (object, _old, context) => admitBinding(object, context, 'clusterrolebindings'),
   table: bindingTable,
 };

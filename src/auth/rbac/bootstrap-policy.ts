@@ -32,7 +32,9 @@ const viewRules: PolicyRule[] = [
   { apiGroups: [''], resources: ['pods', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/status', 'configmaps', 'services', 'endpoints', 'persistentvolumeclaims', 'events', 'serviceaccounts'], verbs: read },
   { apiGroups: ['apps'], resources: ['deployments', 'deployments/status', 'statefulsets', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'replicasets', 'replicasets/status'], verbs: read },
   { apiGroups: ['batch'], resources: ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'], verbs: read },
-  { apiGroups: image, resources: ['imagestreams', 'imagestreams/status', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags'], verbs: read },
+  { apiGroups: image, resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags'], verbs: read },
+  // A subresource is read one object at a time; `get` alone also keeps view within edit, so a project admin may hand it out.
+  { apiGroups: image, resources: ['imagestreams/status'], verbs: ['get'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
   { apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['get'] },
 ];

@@ -43,8 +43,9 @@ export class FsBlobStore implements BlobStore {
   }
 
   async init(): Promise<this> {
-    await fs.mkdir(join(this.root, 'uploads'), { recursive: true });
-    await fs.mkdir(join(this.root, 'tmp'), { recursive: true });
+    // Owner-only, like the data dir around it: private images' layers are as private as their streams.
+    await fs.mkdir(join(this.root, 'uploads'), { recursive: true, mode: 0o700 });
+    await fs.mkdir(join(this.root, 'tmp'), { recursive: true, mode: 0o700 });
     // Whatever was half-written by a crashed put was never visible; drop it.
     for (const name of await fs.readdir(join(this.root, 'tmp'))) await fs.rm(join(this.root, 'tmp', name), { force: true });
     return this;

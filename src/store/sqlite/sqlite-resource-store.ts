@@ -1,6 +1,8 @@
 // ResourceStore on an embedded SQLite file (node:sqlite): WAL journal, one transaction per change,
 // a store-wide revision counter committed in the same transaction as the change and its history row,
-// so an acknowledged write survives a crash and no reader ever sees half a change.
+// so an acknowledged write survives a crash and no reader ever sees half a change. The file holds
+// secrets, so it and SQLite's files beside it are never readable by anyone but their owner.
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ListOptions, ListResult, ResourceStore, StoredObject, StoredValue, WatchEvent, WatchEventType } from '../resource-store.ts';
 import { ChangeFeed } from '../change-feed.ts';
@@ -28,10 +30,14 @@ export class SqliteResourceStore implements ResourceStore {
 
   constructor(path: string, options: SqliteResourceStoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 10_000;
+    // Created owner-only before SQLite opens it, so it is never readable by others, not even for a moment.
+    closeSync(openSync(path, 'a', 0o600));
+    keepOwnerOnly(path);
     this.db = new DatabaseSync(path);
     // FULL: an acknowledged write is on disk before we answer, so a crash or power cut loses nothing.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
     this.db.exec(schema);
+    keepOwnerOnly(path);
     const prepare = (sql: string) => this.db.prepare(sql);
     this.statements = {
       get: prepare('SELECT value, rv FROM objects WHERE key = ?'),
@@ -179,4 +185,19 @@ export class SqliteResourceStore implements ResourceStore {
 /** The smallest string greater than every string that starts with `prefix`. */
 function prefixEnd(prefix: string): string {
   return prefix + '\u{10FFFF}';
+}
+
+/**
+ * Makes the database and its -wal and -shm files owner-only (0600) whatever the umask; chmod, unlike
+ * a create mode, is not narrowed by it. SQLite gives the -wal and -shm files it creates later the
+ * database file's mode, so they stay owner-only too; existing ones are tightened here.
+ */
+function keepOwnerOnly(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteResourceStore } from '../../../src/store/sqlite/sqlite-resource-store.ts';
 import { describeResourceStoreContract } from '../../contracts/resource-store.contract.ts';
@@ -52,5 +53,25 @@ describe('SqliteResourceStore durability', () => {
     for (const item of all.items) assert.equal((item.value as { payload: string }).payload.length, 4096);
     assert.ok(((await store.get('crash/counter')).value as { n: number }).n >= acknowledged);
     await store.close();
+  });
+
+  it('keeps the database and its -wal and -shm files owner-only under a permissive umask, tightening ones left open', async () => {
+    const modeOf = (file: string) => statSync(file).mode & 0o777;
+    const previous = process.umask(0);
+    try {
+      const path = join(makeTempDir('ims-sqlite-modes'), 'store.db');
+      const store = new SqliteResourceStore(path);
+      await store.create('k/secret', { data: 'hunter2' });
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.equal(modeOf(file).toString(8), '600', file);
+      await store.close();
+
+      const open = join(makeTempDir('ims-sqlite-modes'), 'store.db');
+      writeFileSync(open, '', { mode: 0o644 });
+      const reopened = new SqliteResourceStore(open);
+      assert.equal(modeOf(open).toString(8), '600', 'a store file readable by others is made owner-only');
+      await reopened.close();
+    } finally {
+      process.umask(previous);
+    }
   });
 });
