@@ -38,9 +38,9 @@ describe('two tenants on one server', () => {
   const call = async (method: string, path: string, options: { token?: string; body?: unknown; contentType?: string } = {}) => {
     const headers: Record<string, string> = { accept: `application/json, ${dockerManifest}` };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | Buffer | undefined;
+    let body: string | undefined;
     if (options.body !== undefined) {
-      body = Buffer.isBuffer(options.body) || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
     const response = await fetch(`${server.url}${path}`, { method, headers, body });

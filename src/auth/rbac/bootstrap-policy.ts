@@ -22,6 +22,9 @@ const imageStreamsEdit: PolicyRule[] = [
 const editRules: PolicyRule[] = [
   ...workloads,
   ...imageStreamsEdit,
+  // system:image-builder aggregates to admin and edit (SPEC §8.3), so a project admin may hand it out.
+  { apiGroups: ['build.openshift.io', ''], resources: ['builds'], verbs: read },
+  { apiGroups: ['build.openshift.io', ''], resources: ['builds/details'], verbs: ['update'] },
   { apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: [...read, ...write] },
   { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },

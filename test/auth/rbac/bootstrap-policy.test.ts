@@ -8,9 +8,9 @@ import type { RequestAttributes } from '../../../src/auth/rbac/rbac-types.ts';
 const rulesOf = (name: string) => bootstrapClusterRoles.find((role) => role.name === name)!.rules;
 
 describe('bootstrap policy', () => {
-  it('gives admin every permission of edit and view, so a project admin may bind them without `bind`', async () => {
+  it('gives admin every permission of edit, view and the image roles, so a project admin may bind them without `bind`', async () => {
     const admin = async (request: RequestAttributes) => rulesOf('admin').some((rule) => ruleAllows(rule, request));
-    for (const role of ['admin', 'edit', 'view', 'system:image-puller', 'system:image-pusher', 'system:deployer']) {
+    for (const role of ['admin', 'edit', 'view', 'system:image-puller', 'system:image-pusher', 'system:image-builder', 'system:deployer']) {
       assert.deepEqual(await rulesNotHeld(rulesOf(role), 'project', admin), [], role);
     }
   });
