@@ -1,5 +1,6 @@
 // The contract of blob backends (memory, filesystem, S3): content addressed by digest, visible only
-// after the digest is verified; uploads are sessions that survive restarts and can be resumed.
+// after the digest is verified; uploads are sessions that survive restarts and can be resumed. Both
+// can be listed, so that sweeps above the interface can give back the space nothing uses.
 import type { Readable } from 'node:stream';
 
 export interface BlobInfo {
@@ -21,6 +22,8 @@ export interface UploadInfo {
   /** Bytes received so far. */
   readonly size: number;
   readonly startedAt: string;
+  /** When the last byte arrived (when it started, before any): idle sessions expire from here. */
+  readonly updatedAt: string;
 }
 
 export interface BlobStore {
@@ -42,4 +45,8 @@ export interface BlobStore {
   /** Verifies the upload against `digest`, makes it a blob and ends the session. */
   commitUpload(id: string, digest: string): Promise<BlobInfo>;
   cancelUpload(id: string): Promise<void>;
+  /** Every stored blob in digest order, from just after `after` when given, so a listing can go on in pages. */
+  listBlobs(after?: string): AsyncIterable<BlobInfo>;
+  /** Every upload session not yet committed or cancelled, those from before a restart too. */
+  listUploads(): AsyncIterable<UploadInfo>;
 }

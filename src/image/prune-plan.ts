@@ -1,6 +1,7 @@
 // What `adm prune images` removes (SPEC §9), worked out without I/O: old revisions of tags that no
 // workload uses, then Images nothing references any more (a kept manifest list keeps its
-// children; a pruned list takes its unreferenced children along), then blobs only they used.
+// children; a pruned list takes its unreferenced children along), then blobs only they used, and
+// stored blobs no Image references at all.
 import type { ImageStream, NamedTagEventList } from './image-stream.ts';
 
 export interface PruneImage {
@@ -77,6 +78,27 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
     blobs.add(image.name);
   }
   return { streams: plannedStreams, images: doomed, blobs: [...blobs] };
+}
+
+export interface StoredBlob {
+  readonly digest: string;
+  readonly size: number;
+  /** When the registry wrote it (RFC 3339), where it knows. */
+  readonly modifiedAt?: string;
+}
+
+/**
+ * Stored blobs no Image references (left by killed pushes, by pull-through of Images since deleted,
+ * by a prune that died between its Images and their blobs) and written at least keep-younger-than
+ * ago: a younger one may belong to a push whose manifest has not come yet. `planned` are the
+ * blobs the plan already deletes.
+ */
+export function planOrphanBlobs(stored: readonly StoredBlob[], images: ReadonlyMap<string, PruneImage>, planned: readonly string[], options: Pick<PruneOptions, 'keepYoungerThanMs' | 'now'>): StoredBlob[] {
+  const referenced = new Set(planned);
+  for (const image of images.values()) {
+    for (const digest of [image.name, ...image.layers, ...(image.config ? [image.config] : []), ...image.children]) referenced.add(digest);
+  }
+  return stored.filter((blob) => !referenced.has(blob.digest) && blob.modifiedAt !== undefined && options.now - Date.parse(blob.modifiedAt) >= options.keepYoungerThanMs);
 }
 
 /** Where a pull spec points, for the used-images index: `ns/stream:tag` or `ns/stream@digest`. */

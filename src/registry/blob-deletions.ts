@@ -27,7 +27,7 @@ export async function announceBlobDeletion(deps: BlobDeletionDeps, digest: strin
   } catch (error) {
     if (!isAppError(error, 'AlreadyExists')) throw error;
     const existing = await deps.store.get(key);
-    if (!isStale(existing.value, deps.clock)) throw new AppError('Conflict', `blob ${digest} is being deleted by another prune`, { ociCode: 'DENIED' });
+    if (!isStale(existing.value, deps.clock)) throw new AppError('Conflict', `blob ${digest} is being deleted by another prune`);
     await deps.store.update(key, record, existing.resourceVersion);
   }
   return async () => {

@@ -10,7 +10,7 @@ import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } fr
 import { cachedManifest, deleteManifest, getManifest, putManifest } from './manifests.ts';
 import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
-import { deleteBlobForPrune } from './admin-blobs.ts';
+import { deleteBlobForPrune, listBlobsForPrune } from './admin-blobs.ts';
 
 const registryUser = { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] };
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
@@ -35,8 +35,10 @@ export class RegistryFace {
       const system: RequestContext = { user: registryUser, signal: request.signal, requestId, can: async () => true };
       const context: RegistryContext = { ...this.deps, caller, requestId, system };
       if (url.pathname.startsWith('/admin/blobs/')) {
-        if (request.method !== 'DELETE') throw new AppError('MethodNotAllowed', 'only DELETE is supported here', { ociCode: 'UNSUPPORTED' });
-        return await deleteBlobForPrune(context, url, decodeURIComponent(url.pathname.slice('/admin/blobs/'.length)));
+        const digest = decodeURIComponent(url.pathname.slice('/admin/blobs/'.length));
+        if (digest === '' && request.method === 'GET') return await listBlobsForPrune(context, url);
+        if (digest === '' || request.method !== 'DELETE') throw new AppError('MethodNotAllowed', `${request.method} is not supported here`, { ociCode: 'UNSUPPORTED' });
+        return await deleteBlobForPrune(context, url, digest);
       }
       route = parseRegistryPath(url.pathname);
       const response = await this.dispatch(context, request, url, route);

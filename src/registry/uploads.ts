@@ -1,9 +1,10 @@
 // Blob uploads: monolithic (POST ?digest=, or POST then PUT), streamed and chunked PATCH with
 // Content-Range, status, cancel, and cross-repository mount when the caller may pull the source.
+// Bytes that can never become a blob are deleted at once, not left for the idle-session expiry.
 import { Readable } from 'node:stream';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { parseDigest } from '../image/digest.ts';
 import { parseRepository } from './repository-name.ts';
 import { requireRepositoryMatch } from './blobs.ts';
@@ -42,8 +43,8 @@ export async function startUpload(context: RegistryContext, request: Request, ur
   if (digest) {
     parseDigest(digest);
     const session = await context.blobs.startUpload();
-    await context.blobs.appendUpload(session.id, 0, bodyStream(request));
-    const info = await context.blobs.commitUpload(session.id, digest).catch(async (error: unknown) => {
+    // The client never learns this session's id, so a body cut short can never be resumed.
+    const info = await context.blobs.appendUpload(session.id, 0, bodyStream(request)).then(() => context.blobs.commitUpload(session.id, digest)).catch(async (error: unknown) => {
       await context.blobs.cancelUpload(session.id).catch(() => {});
       throw error;
     });
@@ -102,7 +103,12 @@ export async function finishUpload(context: RegistryContext, request: Request, u
     const current = await context.blobs.uploadStatus(id);
     await context.blobs.appendUpload(id, current.size, bodyStream(request));
   }
-  const info = await context.blobs.commitUpload(id, digest);
+  const info = await context.blobs.commitUpload(id, digest).catch(async (error: unknown) => {
+    // Content that does not match its digest never will: the client starts over, as with the
+    // distribution registry, so the session and its bytes go now.
+    if (isAppError(error) && error.ociCode === 'DIGEST_INVALID') await endSession(context, id).catch(() => {});
+    throw error;
+  });
   await context.links.linkBlob(repository, digest, info.size);
   await context.links.forgetUpload(id);
   return new Response(null, { status: 201, headers: committedHeaders(repository, digest) });
@@ -116,7 +122,12 @@ export async function uploadStatus(context: RegistryContext, repository: Reposit
 
 export async function cancelUpload(context: RegistryContext, repository: Repository, id: string): Promise<Response> {
   await session(context, repository, id);
-  await context.blobs.cancelUpload(id);
-  await context.links.forgetUpload(id);
+  await endSession(context, id);
   return new Response(null, { status: 204 });
+}
+
+/** The repository's record first, so a crash in between leaves a session the expiry still finds. */
+async function endSession(context: RegistryContext, id: string): Promise<void> {
+  await context.links.forgetUpload(id);
+  await context.blobs.cancelUpload(id);
 }

@@ -24,6 +24,7 @@ import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { RegistryFace } from '../registry/registry-face.ts';
 import { RegistryAccess } from '../registry/registry-access.ts';
 import { RepositoryLinks } from '../streams/repository-links.ts';
+import { expireUploadsPeriodically } from '../registry/upload-expiry.ts';
 import { ManifestCache } from '../registry/manifest-cache.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
 import { RegistryClient } from '../importer/upstream/registry-client.ts';
@@ -67,15 +68,15 @@ export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir' | 'etcd
   return new SqliteResourceStore(join(config.dataDir, 'store.db'));
 }
 
-export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>): Promise<BlobStore> {
+export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>, clock: Clock): Promise<BlobStore> {
   if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
-  if (config.store === 'memory') return new MemoryBlobStore();
-  return new FsBlobStore(join(config.dataDir, 'blobs')).init();
+  if (config.store === 'memory') return new MemoryBlobStore({ clock });
+  return new FsBlobStore(join(config.dataDir, 'blobs'), { clock }).init();
 }
 
 export async function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore }): Promise<ComposedServer> {
   const { logger, clock } = deps;
-  const blobs = deps.blobs ?? (await openBlobs(config));
+  const blobs = deps.blobs ?? (await openBlobs(config, clock));
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const store = deps.store ?? openStore(config);
   const lifetime = new AbortController();
@@ -197,6 +198,17 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
 
   const links = new RepositoryLinks(store, linkCache);
+  // On every replica, not only the leader: an fs blob store belongs to its replica alone.
+  expireUploadsPeriodically({
+    blobs,
+    links,
+    clock,
+    logger,
+    metrics: {
+      sessions: metrics.counter('ims_upload_sessions_expired_total', 'Upload sessions ended for having no byte within --upload-expiry.'),
+      bytes: metrics.counter('ims_upload_bytes_expired_total', 'Bytes of upload sessions ended for having no byte within --upload-expiry.'),
+    },
+  }, config.uploadExpiryMs, lifetime.signal);
   const pullThrough = new PullThrough({
     blobs,
     links,

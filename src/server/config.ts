@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly maxImagesBulkImported: number;
   /** Scheduled imports per minute at most; 0 or less for no limit. */
   readonly maxScheduledImportsPerMinute: number;
+  /** How long an upload session may go without a byte before it and its bytes are deleted. */
+  readonly uploadExpiryMs: number;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -53,6 +55,7 @@ Flags:
       --blobs fs|s3               blob backend (default fs)
       --s3-endpoint URL           S3 endpoint, with --blobs s3
       --s3-bucket NAME            S3 bucket, with --blobs s3
+      --upload-expiry DURATION    delete an unfinished blob upload after this long without a byte (default 24h)
       --tls-cert FILE             serve HTTPS with this certificate (needs --tls-key)
       --tls-key FILE              private key of --tls-cert
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
@@ -94,6 +97,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   for (const endpoint of (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean)) {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
   }
+  const expiryText = values.get('upload-expiry') ?? '24h';
+  const uploadExpiryMs = parseDuration(expiryText);
+  if (uploadExpiryMs === undefined || uploadExpiryMs < 1000) throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
   if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
   return {
     listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
@@ -115,6 +121,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     tokenTtlSeconds: 24 * 3600,
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
+    uploadExpiryMs,
   };
 }
 
@@ -130,4 +137,4 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);
+const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../../src/blobs/blob-store.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 import { isAppError } from '../../src/errors.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 
 export const sha256 = (data: Uint8Array) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 export const sha512 = (data: Uint8Array) => `sha512:${createHash('sha512').update(data).digest('hex')}`;
@@ -16,9 +18,15 @@ export async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 export interface BlobStoreFactory {
-  open(): Promise<BlobStore>;
+  open(options?: { clock?: Clock }): Promise<BlobStore>;
   /** The same storage opened again, as after a restart (durable backends only). */
-  reopen?: (store: BlobStore) => Promise<BlobStore>;
+  reopen?: (store: BlobStore, options?: { clock?: Clock }) => Promise<BlobStore>;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 const code = (expected: string) => (error: unknown) => isAppError(error) && error.ociCode === expected;
@@ -116,7 +124,71 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
       assert.ok((await readAll(await store.read(sha256(content)))).equals(content));
     });
 
+    it('lists every blob in digest order with its size and time, and goes on from after any digest', async () => {
+      const clock = fakeClock();
+      const store = await factory.open({ clock });
+      const contents = ['one', 'two', 'three', 'four', 'five'].map((text) => Buffer.from(text));
+      for (const content of contents) await store.put(sha256(content), content);
+      await store.put(sha512(contents[0]), contents[0]);
+      const putAt = clock.now().getTime();
+      clock.advance(60_000);
+      const committed = Buffer.from('committed later');
+      const upload = await store.startUpload();
+      await store.appendUpload(upload.id, 0, committed);
+      await store.commitUpload(upload.id, sha256(committed));
+      await store.delete(sha256(contents[4]));
+      await store.appendUpload((await store.startUpload()).id, 0, Buffer.from('an open upload is no blob'));
+
+      const listed = await collect(store.listBlobs());
+      const expected = [...contents.slice(0, 4).map(sha256), sha512(contents[0]), sha256(committed)].sort();
+      assert.deepEqual(listed.map((b) => b.digest), expected);
+      for (const blob of listed) {
+        assert.equal(blob.size, blob.digest === sha256(committed) ? committed.length : (await store.stat(blob.digest)).size);
+        const writtenAt = blob.digest === sha256(committed) ? putAt + 60_000 : putAt;
+        assert.ok(blob.modifiedAt === undefined || blob.modifiedAt === writtenAt, `modifiedAt, where known, is when ${blob.digest} was written`);
+      }
+      const absent = ['missing', 'absent', 'nowhere'].map((text) => sha256(Buffer.from(text)));
+      for (const after of [...expected, ...absent, sha512(Buffer.from('absent'))]) {
+        assert.deepEqual((await collect(store.listBlobs(after))).map((b) => b.digest), expected.filter((d) => d > after), `after ${after}`);
+      }
+    });
+
+    it('lists open upload sessions with when their last byte came, and not committed or cancelled ones', async () => {
+      const clock = fakeClock();
+      const startedAt = clock.now().toISOString();
+      const store = await factory.open({ clock });
+      const idle = await store.startUpload();
+      await store.appendUpload(idle.id, 0, Buffer.from('idle'));
+      const active = await store.startUpload();
+      const committed = await store.startUpload();
+      await store.appendUpload(committed.id, 0, Buffer.from('done'));
+      await store.commitUpload(committed.id, sha256(Buffer.from('done')));
+      const cancelled = await store.startUpload();
+      await store.cancelUpload(cancelled.id);
+      clock.advance(3_600_000);
+      const later = clock.now().toISOString();
+      assert.equal((await store.appendUpload(active.id, 0, Buffer.from('active bytes'))).updatedAt, later);
+
+      const listed = (await collect(store.listUploads())).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+      assert.deepEqual(listed, [
+        { id: idle.id, size: 4, startedAt, updatedAt: startedAt },
+        { id: active.id, size: 12, startedAt, updatedAt: later },
+      ]);
+      assert.deepEqual(await store.uploadStatus(active.id), listed[1]);
+    });
+
     if (factory.reopen) {
+      it('keeps when an upload got its last byte across a restart', async () => {
+        const clock = fakeClock();
+        const store = await factory.open({ clock });
+        const upload = await store.startUpload();
+        await store.appendUpload(upload.id, 0, Buffer.from('before the restart'));
+        const lastByte = clock.now().toISOString();
+        clock.advance(5 * 3_600_000);
+        const again = await factory.reopen!(store, { clock });
+        assert.deepEqual((await collect(again.listUploads())).map((u) => [u.id, u.updatedAt]), [[upload.id, lastByte]]);
+      });
+
       it('resumes an upload after a restart', async () => {
         const store = await factory.open();
         const upload = await store.startUpload();

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planPrune, useOf, type PruneImage } from '../../src/image/prune-plan.ts';
+import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../src/image/prune-plan.ts';
 import type { ImageStream } from '../../src/image/image-stream.ts';
 
 const old = '2020-01-01T00:00:00Z';
@@ -31,6 +31,16 @@ describe('prune plan', () => {
     assert.deepEqual(plan.images.map((i) => i.name), [], 'c is not managed, young is young, b is used, a is current');
     const everything = planPrune([stream(['a', 'b', 'c'])], images, used, options);
     assert.deepEqual(everything.images.map((i) => i.name).sort(), ['c', 'young']);
+  });
+
+  it('finds stored blobs no Image references, once they are older than keep-younger-than', () => {
+    const images = new Map([['index', image('index', { layers: [], children: ['child'] })], ['child', image('child', { config: 'config-child' })]]);
+    const at = (ago: number) => new Date(options.now - ago).toISOString();
+    const stored: StoredBlob[] = ['index', 'child', 'layer-child', 'config-child', 'planned', 'killed-push', 'pruned-image-layer'].map((digest) => ({ digest, size: 5, modifiedAt: at(2 * 3_600_000) }));
+    stored.push({ digest: 'young', size: 5, modifiedAt: at(60_000) }, { digest: 'time-unknown', size: 5 });
+    const orphans = planOrphanBlobs(stored, images, ['planned'], { keepYoungerThanMs: 3_600_000, now: options.now });
+    assert.deepEqual(orphans.map((b) => b.digest), ['killed-push', 'pruned-image-layer']);
+    assert.deepEqual(planOrphanBlobs(stored, images, [], { keepYoungerThanMs: 0, now: options.now }).map((b) => b.digest), ['planned', 'killed-push', 'pruned-image-layer', 'young']);
   });
 
   it('reads workload pull specs as OpenShift does', () => {

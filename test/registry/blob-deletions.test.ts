@@ -62,7 +62,7 @@ describe('pruning a blob while a push uses it', () => {
     const layerDigest = await pushBlob(h, 'default/kept', layer);
     assert.equal((await putManifest(h, 'default/kept', 'v1', manifestFor(configDigest, layerDigest))).status, 201);
     const prune = await registryRequest(h, 'DELETE', `/admin/blobs/${layerDigest}?keepYoungerThanSeconds=0`);
-    assert.equal(prune.status, 403);
+    assert.equal(prune.status, 409);
     assert.equal(prune.json.errors[0].code, 'DENIED');
     assert.match(prune.json.errors[0].message, /still used by image/);
     assert.ok((await registryRequest(h, 'GET', `/v2/default/kept/blobs/${layerDigest}`)).bytes.equals(layer));
@@ -87,7 +87,7 @@ describe('pruning a blob while a push uses it', () => {
     })));
     assert.equal(blocked.json.errors[0].code, 'MANIFEST_BLOB_UNKNOWN');
     const second = await registryRequest(h, 'DELETE', `/admin/blobs/${otherDigest}?keepYoungerThanSeconds=0`);
-    assert.equal(second.status, 403);
+    assert.equal(second.status, 409);
     assert.match(second.json.errors[0].message, /being deleted by another prune/);
   });
 });

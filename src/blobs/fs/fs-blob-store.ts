@@ -1,5 +1,6 @@
 // BlobStore on a local filesystem. A blob becomes visible only by rename after its digest was
-// verified and its bytes fsynced; upload sessions are plain files, so they survive a restart.
+// verified and its bytes fsynced; upload sessions are plain files, so they survive a restart. File
+// times are set from the injected clock: they are what `modifiedAt` and `updatedAt` report.
 import { createReadStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +8,8 @@ import { randomUUID, createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from '../blob-store.ts';
 import { blobUnknown, checkUploadId, digestMismatch, rangeInvalid, uploadTooLarge, uploadUnknown } from '../blob-errors.ts';
-import { parseDigest, type DigestAlgorithm } from '../../image/digest.ts';
+import { isDigest, parseDigest, type DigestAlgorithm } from '../../image/digest.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import { FileRangeStream } from './file-range-stream.ts';
 
 const syncEveryBytes = 16 * 1024 * 1024;
@@ -34,12 +36,29 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
   }
 }
 
+/** The value, or undefined where the file is not there. */
+async function unlessMissing<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Entry names in the order digests sort in; none for a directory not made yet. */
+async function sortedEntries(dir: string): Promise<string[]> {
+  return ((await unlessMissing(fs.readdir(dir))) ?? []).sort();
+}
+
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
+  private readonly clock: Clock;
   private readonly live = new Map<string, LiveUpload>();
 
-  constructor(root: string) {
+  constructor(root: string, deps: { clock?: Clock } = {}) {
     this.root = root;
+    this.clock = deps.clock ?? systemClock;
   }
 
   async init(): Promise<this> {
@@ -80,14 +99,21 @@ export class FsBlobStore implements BlobStore {
     const actual = `${algorithm}:${createHash(algorithm).update(content).digest('hex')}`;
     if (actual !== digest) throw digestMismatch(digest, actual);
     const temp = join(this.root, 'tmp', randomUUID());
-    const handle = await fs.open(temp, 'w');
     try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await fs.open(temp, 'w');
+      try {
+        await handle.writeFile(content);
+        await this.touch(handle);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.publish(temp, digest);
+    } catch (error) {
+      // A write that failed (a full disk, say) must not keep its bytes until the next restart.
+      await fs.rm(temp, { force: true });
+      throw error;
     }
-    await this.publish(temp, digest);
     return { digest, size: content.byteLength };
   }
 
@@ -101,11 +127,13 @@ export class FsBlobStore implements BlobStore {
     const id = randomUUID();
     const dir = this.uploadDir(id);
     await fs.mkdir(dir);
-    const startedAt = new Date().toISOString();
+    const now = this.clock.now();
+    const startedAt = now.toISOString();
     await fs.writeFile(join(dir, 'startedat'), startedAt);
     await fs.writeFile(join(dir, 'data'), '');
+    await fs.utimes(join(dir, 'data'), now, now);
     this.live.set(id, { hashes: new Map([['sha256', createHash('sha256')]]), size: 0, queue: Promise.resolve() });
-    return { id, size: 0, startedAt };
+    return { id, size: 0, startedAt, updatedAt: startedAt };
   }
 
   async appendUpload(id: string, offset: number, data: Readable | Uint8Array, limit = Infinity): Promise<UploadInfo> {
@@ -114,6 +142,7 @@ export class FsBlobStore implements BlobStore {
       if (offset !== current.size) throw rangeInvalid(current.size, offset);
       const hashes = live.size === current.size ? live.hashes : undefined;
       let size = current.size;
+      let updatedAt = current.updatedAt;
       const source = data instanceof Uint8Array ? [Buffer.from(data)] : data;
       const handle = await fs.open(join(this.uploadDir(id), 'data'), 'a');
       try {
@@ -147,6 +176,7 @@ export class FsBlobStore implements BlobStore {
         }
         await flush();
         await syncing;
+        updatedAt = (await this.touch(handle)).toISOString();
       } catch (error) {
         // A failed append leaves a file the running hash no longer describes: hash again at commit.
         live.size = -1;
@@ -155,7 +185,7 @@ export class FsBlobStore implements BlobStore {
         await handle.close();
       }
       if (hashes) live.size = size;
-      return { id, size, startedAt: current.startedAt };
+      return { id, size, startedAt: current.startedAt, updatedAt };
     });
   }
 
@@ -164,7 +194,7 @@ export class FsBlobStore implements BlobStore {
     const dir = this.uploadDir(id);
     try {
       const [stat, startedAt] = await Promise.all([fs.stat(join(dir, 'data')), fs.readFile(join(dir, 'startedat'), 'utf8')]);
-      return { id, size: stat.size, startedAt };
+      return { id, size: stat.size, startedAt, updatedAt: new Date(stat.mtimeMs).toISOString() };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw uploadUnknown(id);
       throw error;
@@ -181,6 +211,8 @@ export class FsBlobStore implements BlobStore {
       if (actual !== digest) throw digestMismatch(digest, actual);
       const handle = await fs.open(data, 'r+');
       try {
+        // The blob was written now, whenever its last byte came: a prune keeps it as young.
+        await this.touch(handle);
         await handle.sync();
       } finally {
         await handle.close();
@@ -193,9 +225,44 @@ export class FsBlobStore implements BlobStore {
   }
 
   async cancelUpload(id: string): Promise<void> {
-    await this.uploadStatus(id);
+    checkUploadId(id);
+    // Only the directory need be there: one a crash left half made or half committed goes too.
+    if (!(await unlessMissing(fs.stat(this.uploadDir(id))))) throw uploadUnknown(id);
     this.live.delete(id);
     await fs.rm(this.uploadDir(id), { recursive: true, force: true });
+  }
+
+  async *listBlobs(after?: string): AsyncIterable<BlobInfo> {
+    const from = after === undefined ? undefined : parseDigest(after);
+    const top = join(this.root, 'blobs');
+    for (const algorithm of await sortedEntries(top)) {
+      if (from && algorithm < from.algorithm) continue;
+      for (const prefix of await sortedEntries(join(top, algorithm))) {
+        if (from && algorithm === from.algorithm && prefix < from.hex.slice(0, 2)) continue;
+        for (const hex of await sortedEntries(join(top, algorithm, prefix))) {
+          const digest = `${algorithm}:${hex}`;
+          if (!isDigest(digest) || (after !== undefined && digest <= after)) continue;
+          const stat = await unlessMissing(fs.stat(join(top, algorithm, prefix, hex)));
+          if (stat) yield { digest, size: stat.size, modifiedAt: stat.mtimeMs };
+        }
+      }
+    }
+  }
+
+  async *listUploads(): AsyncIterable<UploadInfo> {
+    for (const id of await sortedEntries(join(this.root, 'uploads'))) {
+      try {
+        checkUploadId(id);
+      } catch {
+        continue;
+      }
+      const dir = this.uploadDir(id);
+      const [made, data, startedAt] = await Promise.all([unlessMissing(fs.stat(dir)), unlessMissing(fs.stat(join(dir, 'data'))), unlessMissing(fs.readFile(join(dir, 'startedat'), 'utf8'))]);
+      if (!made) continue;
+      // A session a crash left without its files is listed by its directory's time, so it expires too.
+      const updatedAt = new Date(data?.mtimeMs ?? made.mtimeMs).toISOString();
+      yield { id, size: data?.size ?? 0, startedAt: startedAt ?? updatedAt, updatedAt };
+    }
   }
 
   /** Moves a verified, synced file into place; the same content already there is fine. */
@@ -210,6 +277,13 @@ export class FsBlobStore implements BlobStore {
     } finally {
       await handle.close();
     }
+  }
+
+  /** Sets the file's times to the clock's now, which is what listings and stats report. */
+  private async touch(handle: FileHandle): Promise<Date> {
+    const now = this.clock.now();
+    await handle.utimes(now, now);
+    return now;
   }
 
   private async serialised<T>(id: string, work: (live: LiveUpload) => Promise<T>): Promise<T> {

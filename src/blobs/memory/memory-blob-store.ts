@@ -5,11 +5,24 @@ import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from '../blob-store.t
 import { blobUnknown, checkUploadId, digestMismatch, rangeInvalid, uploadTooLarge, uploadUnknown } from '../blob-errors.ts';
 import { digestOf } from '../digester.ts';
 import { parseDigest } from '../../image/digest.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
+
+interface Upload {
+  chunks: Buffer[];
+  size: number;
+  readonly startedAt: string;
+  updatedAt: string;
+}
 
 export class MemoryBlobStore implements BlobStore {
+  private readonly clock: Clock;
   private readonly blobs = new Map<string, Buffer>();
   private readonly written = new Map<string, number>();
-  private readonly uploads = new Map<string, { chunks: Buffer[]; size: number; startedAt: string }>();
+  private readonly uploads = new Map<string, Upload>();
+
+  constructor(deps: { clock?: Clock } = {}) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   async stat(digest: string): Promise<BlobInfo> {
     const blob = this.blobs.get(digest);
@@ -28,19 +41,20 @@ export class MemoryBlobStore implements BlobStore {
     const actual = digestOf(content, algorithm);
     if (actual !== digest) throw digestMismatch(digest, actual);
     this.blobs.set(digest, Buffer.from(content));
-    this.written.set(digest, Date.now());
+    this.written.set(digest, this.clock.now().getTime());
     return { digest, size: content.byteLength };
   }
 
   async delete(digest: string): Promise<void> {
     if (!this.blobs.delete(digest)) throw blobUnknown(digest);
+    this.written.delete(digest);
   }
 
   async startUpload(): Promise<UploadInfo> {
     const id = randomUUID();
-    const startedAt = new Date().toISOString();
-    this.uploads.set(id, { chunks: [], size: 0, startedAt });
-    return { id, size: 0, startedAt };
+    const startedAt = this.clock.now().toISOString();
+    this.uploads.set(id, { chunks: [], size: 0, startedAt, updatedAt: startedAt });
+    return { id, size: 0, startedAt, updatedAt: startedAt };
   }
 
   async appendUpload(id: string, offset: number, data: Readable | Uint8Array, limit = Infinity): Promise<UploadInfo> {
@@ -56,12 +70,12 @@ export class MemoryBlobStore implements BlobStore {
     }
     upload.chunks.push(...received);
     upload.size = size;
-    return { id, size, startedAt: upload.startedAt };
+    upload.updatedAt = this.clock.now().toISOString();
+    return this.info(id, upload);
   }
 
   async uploadStatus(id: string): Promise<UploadInfo> {
-    const upload = this.upload(id);
-    return { id, size: upload.size, startedAt: upload.startedAt };
+    return this.info(id, this.upload(id));
   }
 
   async commitUpload(id: string, digest: string): Promise<BlobInfo> {
@@ -76,7 +90,22 @@ export class MemoryBlobStore implements BlobStore {
     this.uploads.delete(id);
   }
 
-  private upload(id: string) {
+  async *listBlobs(after?: string): AsyncIterable<BlobInfo> {
+    for (const digest of [...this.blobs.keys()].sort()) {
+      if (after !== undefined && digest <= after) continue;
+      if (this.blobs.has(digest)) yield await this.stat(digest);
+    }
+  }
+
+  async *listUploads(): AsyncIterable<UploadInfo> {
+    for (const [id, upload] of [...this.uploads]) if (this.uploads.has(id)) yield this.info(id, upload);
+  }
+
+  private info(id: string, upload: Upload): UploadInfo {
+    return { id, size: upload.size, startedAt: upload.startedAt, updatedAt: upload.updatedAt };
+  }
+
+  private upload(id: string): Upload {
     checkUploadId(id);
     const upload = this.uploads.get(id);
     if (!upload) throw uploadUnknown(id);

@@ -1,10 +1,12 @@
 // `ims adm prune images` (SPEC §9): a dry run by default that lists what would go, with sizes;
-// with --confirm it trims tag histories, deletes Images, then the blobs only they used.
+// with --confirm it trims tag histories, deletes Images, then the blobs only they used and the
+// stored blobs no Image references. The registry re-checks every blob before deleting it.
 import type { Command, CommandContext } from '../command.ts';
+import type { ApiClient } from '../api-client.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-import { planPrune, useOf, type PruneImage } from '../../image/prune-plan.ts';
+import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
 import { podSpecOf } from '../../image/pod-spec.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { humanSize } from '../output/human.ts';
@@ -44,7 +46,9 @@ export const pruneImages: Command = {
     const confirm = Boolean(context.args.bools.get('confirm'));
     const client = context.client();
     const progress = (line: string) => context.err(`${line}\n`);
-    progress('Reading image streams, images and workloads ...');
+    progress('Reading stored blobs, image streams, images and workloads ...');
+    // Blobs before Images: a push that completes in between counts as referenced, not as an orphan.
+    const stored = await listStoredBlobs(client);
     const streams = (await client.json<{ items: ImageStream[] }>('GET', '/apis/image.openshift.io/v1/imagestreams')).items;
     const images = new Map<string, PruneImage>();
     for (const image of (await client.json<{ items: Record<string, unknown>[] }>('GET', '/apis/image.openshift.io/v1/images')).items) {
@@ -71,7 +75,9 @@ export const pruneImages: Command = {
         }
       }
     }
-    const plan = planPrune(streams, images, uses, { keepTagRevisions, keepYoungerThanMs, all: context.args.bools.get('all') ?? true, now: Date.now() });
+    const now = Date.now();
+    const plan = planPrune(streams, images, uses, { keepTagRevisions, keepYoungerThanMs, all: context.args.bools.get('all') ?? true, now });
+    const orphans = planOrphanBlobs(stored, images, plan.blobs, { keepYoungerThanMs, now });
     if (!confirm) context.out('Dry run enabled - no modifications will be made. Add --confirm to remove images\n\n');
     if (plan.streams.length > 0) {
       context.out('Deleting references from image streams to images ...\n');
@@ -83,13 +89,30 @@ export const pruneImages: Command = {
       context.out('Deleting images from server ...\n');
       context.out(formatTable([{ columnDefinitions: [{ name: 'Image', priority: 0 }, { name: 'Size', priority: 0 }], rows: plan.images.map((i) => ({ cells: [i.name, humanSize(i.size)] })) }], { wide: false }) + '\n');
     }
-    context.out(`Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length} blobs (${humanSize(total)} of images)\n`);
+    if (orphans.length > 0) {
+      context.out('Deleting blobs no image references ...\n');
+      context.out(formatTable([{ columnDefinitions: [{ name: 'Blob', priority: 0 }, { name: 'Size', priority: 0 }], rows: orphans.map((b) => ({ cells: [b.digest, humanSize(b.size)] })) }], { wide: false }) + '\n');
+    }
+    const orphanBytes = orphans.reduce((sum, blob) => sum + blob.size, 0);
+    context.out(`Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length + orphans.length} blobs (${humanSize(total)} of images, ${humanSize(orphanBytes)} of blobs no image references)\n`);
     if (!confirm) return;
-    await apply(context, plan, keepYoungerThanMs, progress);
+    await apply(context, plan, [...plan.blobs, ...orphans.map((b) => b.digest)], keepYoungerThanMs, progress);
   },
 };
 
-async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, keepYoungerThanMs: number, progress: (line: string) => void): Promise<void> {
+/** Every blob the registry holds, page by page. */
+async function listStoredBlobs(client: ApiClient): Promise<StoredBlob[]> {
+  const all: StoredBlob[] = [];
+  for (let path: string | undefined = '/admin/blobs/?n=1000'; path !== undefined; ) {
+    const response = await client.raw('GET', path);
+    if (response.status !== 200) throw new CliError(`could not list the registry's blobs: it answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+    all.push(...(JSON.parse(response.body.toString('utf8')) as { blobs: StoredBlob[] }).blobs);
+    path = /^<([^>]+)>;\s*rel="next"$/.exec(String(response.headers.link ?? ''))?.[1];
+  }
+  return all;
+}
+
+async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, blobs: readonly string[], keepYoungerThanMs: number, progress: (line: string) => void): Promise<void> {
   const client = context.client();
   for (const stream of plan.streams) {
     for (let attempt = 0; ; attempt++) {
@@ -114,10 +137,12 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
     if (++done % 50 === 0) progress(`deleted ${done} of ${plan.images.length} images`);
   }
   let skipped = 0;
-  for (const blob of plan.blobs) {
+  done = 0;
+  for (const blob of blobs) {
     const response = await client.raw('DELETE', `/admin/blobs/${blob}?keepYoungerThanSeconds=${Math.floor(keepYoungerThanMs / 1000)}`);
     if (response.status === 409) skipped += 1;
     else if (response.status >= 300) throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+    if (++done % 100 === 0) progress(`went through ${done} of ${blobs.length} blobs`);
   }
   if (skipped) progress(`kept ${skipped} blobs still in use or written recently`);
 }
