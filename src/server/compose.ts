@@ -80,7 +80,9 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const store = deps.store ?? openStore(config);
   const lifetime = new AbortController();
   const metrics = new MetricsRegistry();
-  const transport = createUndiciTransport({ extraCaFile: config.extraCa });
+  // Imports and pull-through reach private addresses only with --allow-private-registries; this
+  // server's own registry is always allowed, as OpenShift's is.
+  const transport = createUndiciTransport({ extraCaFile: config.extraCa, addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] } });
   const tokens = new TokenService({ store, clock });
   const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'user.openshift.io/groups/', 'core/serviceaccounts/']);
   const decisionCache = new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']);

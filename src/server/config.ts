@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly maxImagesBulkImported: number;
   /** Scheduled imports per minute at most; 0 or less for no limit. */
   readonly maxScheduledImportsPerMinute: number;
+  /** Whether imports may connect to loopback, private, link-local and the server's own addresses. */
+  readonly allowPrivateRegistries: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -59,6 +61,9 @@ Flags:
       --max-scheduled-imports-per-minute N
                                   most scheduled imports a minute (default 60; 0: no limit)
       --extra-ca FILE             more CA certificates to trust for upstream registries
+      --allow-private-registries  let imports connect to loopback, private and link-local addresses and
+                                  this server's own; off by default, so that nobody who may import can
+                                  make the server reach into its own network
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
@@ -72,7 +77,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (!arg.startsWith('--')) throw new AppError('BadRequest', `unexpected argument "${arg}"; see 'ims serve --help'`);
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    // A switch takes no value unless written --switch=true|false.
+    const value = eq >= 0 ? arg.slice(eq + 1) : switches.has(name) ? 'true' : args[++i];
     if (!knownFlags.has(name)) throw new AppError('BadRequest', `unknown flag --${name}; see 'ims serve --help'`);
     if (value === undefined) throw new AppError('BadRequest', `flag --${name} needs a value`);
     values.set(name, value);
@@ -95,6 +101,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
   }
   if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const allowPrivate = values.get('allow-private-registries') ?? 'false';
+  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
   return {
     listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
     listenPort: Number(match[2]),
@@ -115,6 +123,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     tokenTtlSeconds: 24 * 3600,
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
+    allowPrivateRegistries: allowPrivate === 'true',
   };
 }
 
@@ -130,4 +139,6 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);
+const switches = new Set(['allow-private-registries']);
+
+const knownFlags = new Set([...switches, 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);

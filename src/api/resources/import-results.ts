@@ -70,6 +70,8 @@ export function importFailureStatus(error: AppError, from: string): ImportStatus
       return error.subject?.kind === 'refused'
         ? { status: 'Failure', reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
         : { status: 'Failure', reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 };
+    case 'Forbidden':
+      return { status: 'Failure', reason: 'Forbidden', message: error.message, code: 403 };
     case 'BadRequest':
       return { status: 'Failure', reason: 'BadRequest', message: error.message, code: 400 };
     case 'Unavailable':

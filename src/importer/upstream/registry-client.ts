@@ -112,7 +112,7 @@ export class RegistryClient {
     let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(repository.registry, repository.path);
     for (let attempt = 0; ; attempt++) {
       const auth = this.tokens.get(scopeKey);
-      const response = await this.send(`${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, repository.insecure, signal);
+      const response = await this.send(repository, `${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, signal);
       if (response.status === 401 && attempt < 3) {
         await response.body?.cancel();
         const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -171,7 +171,7 @@ export class RegistryClient {
     const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(realmHost) ?? credential) : credential;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (realmCredential) headers.authorization = `Basic ${Buffer.from(`${realmCredential.username}:${realmCredential.password}`).toString('base64')}`;
-    const response = await this.send(url.toString(), 'GET', headers, repository.insecure, signal);
+    const response = await this.send(repository, url.toString(), 'GET', headers, signal);
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw this.unauthorized(repository);
@@ -188,32 +188,33 @@ export class RegistryClient {
     const known = this.schemes.get(repository.registry);
     if (known) return `${known}://${repository.registry}`;
     try {
-      const response = await this.send(`https://${repository.registry}/v2/`, 'GET', {}, repository.insecure, signal);
+      const response = await this.send(repository, `https://${repository.registry}/v2/`, 'GET', {}, signal);
       await response.body?.cancel();
       this.schemes.set(repository.registry, 'https');
     } catch (error) {
+      if (isAppError(error, 'Forbidden')) throw error;
       const message = (error as Error).message;
       const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
       if (!repository.insecure) {
         if (speaksHttp) throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
         throw error;
       }
-      const response = await this.send(`http://${repository.registry}/v2/`, 'GET', {}, true, signal);
+      const response = await this.send(repository, `http://${repository.registry}/v2/`, 'GET', {}, signal);
       await response.body?.cancel();
       this.schemes.set(repository.registry, 'http');
     }
     return `${this.schemes.get(repository.registry)}://${repository.registry}`;
   }
 
-  private async send(url: string, method: string, headers: Record<string, string>, insecure: boolean, signal?: AbortSignal): Promise<Response> {
+  private async send(repository: UpstreamRepository, url: string, method: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     const retries = this.deps.retries ?? 3;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await this.deps.transport.fetch(url, { method, headers, insecure, signal });
+        response = await this.deps.transport.fetch(url, { method, headers, insecure: repository.insecure, signal });
       } catch (error) {
-        throw transportError(url, error);
+        throw transportError(repository, url, error);
       }
       if ((response.status === 429 || response.status >= 500) && attempt < retries) {
         await response.body?.cancel();
@@ -230,9 +231,15 @@ export class RegistryClient {
   }
 }
 
-function transportError(url: string, error: unknown): AppError {
+function forbidden(repository: UpstreamRepository, why: string): AppError {
+  return new AppError('Forbidden', `importing images from registry "${repository.registry}" is forbidden: ${why}`, { subject: { name: repository.registry, kind: 'registry' } });
+}
+
+function transportError(repository: UpstreamRepository, url: string, error: unknown): AppError {
   if (isAppError(error)) return error;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  // The address guard refused a connection: to the registry, a redirect target or a token realm.
+  if (isAppError(cause, 'Forbidden')) return forbidden(repository, cause.message);
   const code = cause?.code ?? '';
   const host = new URL(url).host;
   const detail = cause?.message ?? (error as Error).message;

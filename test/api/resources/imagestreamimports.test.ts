@@ -145,3 +145,34 @@ describe('imagestreamimports', () => {
     assert.equal(event.image, digest);
   });
 });
+
+describe('imagestreamimports on a server that keeps imports out of its own network', () => {
+  let upstream: FakeUpstream;
+  before(async () => {
+    upstream = await startFakeUpstream();
+    putImage(upstream, 'org/app', '1.0', 'internal');
+  });
+  after(async () => {
+    await upstream.stop();
+  });
+  const port = () => upstream.host.split(':')[1];
+
+  it('refuses loopback registries, by address or by name, and says so on the tag', async () => {
+    const h = await startHarness([], { allowPrivateRegistries: false });
+    try {
+      const before = upstream.requests.length;
+      for (const [name, from] of [['by-address', `${upstream.host}/org/app:1.0`], ['by-name', `localhost:${port()}/org/app:1.0`]]) {
+        const answer = await h.request('POST', isi, { body: importOf(name, from) });
+        const status = answer.json.status.images[0].status;
+        assert.equal(status.reason, 'Forbidden', answer.text);
+        assert.match(status.message, /^importing images from registry "(127\.0\.0\.1|localhost):\d+" is forbidden: .*a loopback address.*--allow-private-registries/);
+        const condition = (await h.request('GET', streamPath(name))).json.status.tags[0].conditions[0];
+        assert.deepEqual([condition.type, condition.status, condition.reason], ['ImportSuccess', 'False', 'Forbidden']);
+      }
+      assert.equal(upstream.requests.length, before, 'the upstream was never asked');
+    } finally {
+      await h.server.close();
+    }
+  });
+});
+

@@ -1,0 +1,19 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseServeFlags, serveHelp } from '../../src/server/config.ts';
+import { isAppError } from '../../src/errors.ts';
+
+describe('ims serve flags', () => {
+  it('refuses private registries unless --allow-private-registries is given, which takes no value', () => {
+    assert.equal(parseServeFlags([]).allowPrivateRegistries, false);
+    const config = parseServeFlags(['--allow-private-registries', '--store', 'memory']);
+    assert.equal(config.allowPrivateRegistries, true);
+    assert.equal(config.store, 'memory', 'the next flag is not taken as its value');
+    assert.equal(parseServeFlags(['--allow-private-registries=false']).allowPrivateRegistries, false);
+    assert.throws(() => parseServeFlags(['--allow-private-registries=maybe']), (e) => isAppError(e, 'BadRequest') && /--allow-private-registries takes no value/.test(e.message));
+  });
+
+  it('teaches the flag in --help', () => {
+    assert.match(serveHelp, /--allow-private-registries +let imports connect to loopback, private and link-local/);
+  });
+});
