@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 import { parseDuration } from '../lib/duration.ts';
 import type { LogLevel } from '../lib/logger.ts';
+import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 
 export interface ServerConfig {
   readonly listenHost: string;
@@ -27,6 +28,8 @@ export interface ServerConfig {
   readonly maxImagesBulkImported: number;
   /** Scheduled imports per minute at most; 0 or less for no limit. */
   readonly maxScheduledImportsPerMinute: number;
+  /** Registries imports and pull-through may name (host or host:port globs); undefined for any. */
+  readonly allowedRegistries?: readonly string[];
   /** Whether imports may connect to loopback, private, link-local and the server's own addresses. */
   readonly allowPrivateRegistries: boolean;
 }
@@ -61,6 +64,10 @@ Flags:
       --max-scheduled-imports-per-minute N
                                   most scheduled imports a minute (default 60; 0: no limit)
       --extra-ca FILE             more CA certificates to trust for upstream registries
+      --allowed-registries PATTERN,...
+                                  the only registries imports and pull-through may use: host or
+                                  host:port globs like quay.io,*.example.com,reg.local:5000; no port
+                                  means 443 or 80 (default: any registry; this server's is always allowed)
       --allow-private-registries  let imports connect to loopback, private and link-local addresses and
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
@@ -101,6 +108,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
   }
   if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const allowedRegistries = values.has('allowed-registries') ? values.get('allowed-registries')!.split(',').map((p) => p.trim()) : undefined;
+  const badPattern = allowedRegistries?.find((p) => !isRegistryPattern(p));
+  if (badPattern !== undefined) throw new AppError('BadRequest', `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`);
   const allowPrivate = values.get('allow-private-registries') ?? 'false';
   if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
   return {
@@ -123,6 +133,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     tokenTtlSeconds: 24 * 3600,
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
+    allowedRegistries,
     allowPrivateRegistries: allowPrivate === 'true',
   };
 }
@@ -141,4 +152,4 @@ function bulkLimit(text: string): number {
 
 const switches = new Set(['allow-private-registries']);
 
-const knownFlags = new Set([...switches, 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);
+const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level']);

@@ -13,7 +13,14 @@ describe('ims serve flags', () => {
     assert.throws(() => parseServeFlags(['--allow-private-registries=maybe']), (e) => isAppError(e, 'BadRequest') && /--allow-private-registries takes no value/.test(e.message));
   });
 
-  it('teaches the flag in --help', () => {
+  it('reads --allowed-registries as a list of host or host:port patterns, any registry without it', () => {
+    assert.equal(parseServeFlags([]).allowedRegistries, undefined);
+    assert.deepEqual(parseServeFlags(['--allowed-registries', 'quay.io, *.example.com,registry.local:5000']).allowedRegistries, ['quay.io', '*.example.com', 'registry.local:5000']);
+    assert.throws(() => parseServeFlags(['--allowed-registries', 'quay.io,https://evil.example']), (e) => isAppError(e) && e.message.includes('--allowed-registries takes host or host:port patterns') && e.message.includes('"https://evil.example"'));
+  });
+
+  it('teaches both flags in --help', () => {
+    assert.match(serveHelp, /--allowed-registries PATTERN,\.\.\./);
     assert.match(serveHelp, /--allow-private-registries +let imports connect to loopback, private and link-local/);
   });
 });

@@ -1,10 +1,12 @@
 // A client for other registries' v2 API: finds the scheme (HTTPS, or HTTP for insecure ones), answers
 // Bearer and Basic challenges with the keyring's credentials (anonymous when none, or when they are
 // refused), retries 5xx and 429 honouring Retry-After, and verifies every manifest and blob it
-// returns against its digest. It never stores anything.
+// returns against its digest. It never stores anything, and reaches only registries the
+// allow-list admits.
 import { createHash } from 'node:crypto';
 import type { CredentialKeyring, Credential } from './credentials.ts';
 import type { AuthChallenge } from './auth-challenge.ts';
+import type { RegistryAllowList } from './registry-allow-list.ts';
 import { parseChallenge } from './auth-challenge.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { manifestMediaTypes } from '../../image/media-types.ts';
@@ -36,6 +38,8 @@ export interface RegistryClientDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly maxManifestBytes?: number;
   readonly retries?: number;
+  /** `ims serve --allowed-registries`; every registry when absent. */
+  readonly allowList?: RegistryAllowList;
 }
 
 const manifestAccept = manifestMediaTypes.join(', ');
@@ -107,6 +111,8 @@ export class RegistryClient {
   }
 
   private async request(repository: UpstreamRepository, method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const refused = this.deps.allowList?.refusal(repository.registry, repository.insecure);
+    if (refused) throw forbidden(repository, refused);
     const base = await this.base(repository, signal);
     const scopeKey = `${repository.registry}/${repository.path}`;
     let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(repository.registry, repository.path);

@@ -174,5 +174,21 @@ describe('imagestreamimports on a server that keeps imports out of its own netwo
       await h.server.close();
     }
   });
+
+  it('imports only from --allowed-registries, matched before anything is sent', async () => {
+    const h = await startHarness(['--allowed-registries', `quay.io,127.0.0.1:${port()}`]);
+    const other = await startFakeUpstream();
+    try {
+      putImage(other, 'org/app', '1.0', 'other');
+      assert.equal((await h.request('POST', isi, { body: importOf('listed', `${upstream.host}/org/app:1.0`) })).json.status.images[0].status.status, 'Success');
+      const refused = (await h.request('POST', isi, { body: importOf('unlisted', `${other.host}/org/app:1.0`) })).json.status.images[0].status;
+      assert.equal(refused.reason, 'Forbidden');
+      assert.equal(refused.message, `importing images from registry "${other.host}" is forbidden: registry "${other.host}" not allowed by whitelist: "quay.io:443", "127.0.0.1:${port()}"`);
+      assert.deepEqual(other.requests, []);
+    } finally {
+      await other.stop();
+      await h.server.close();
+    }
+  });
 });
 
