@@ -1,9 +1,11 @@
 // A client for other registries' v2 API: finds the scheme (HTTPS, or HTTP for insecure ones), answers
 // Bearer and Basic challenges with the keyring's credentials (anonymous when none, or when they are
 // refused), retries 5xx and 429 honouring Retry-After, and verifies every manifest and blob it
-// returns against its digest. It never stores anything, and reaches only registries the
-// allow-list admits.
+// returns against its digest. It never stores anything, reaches only registries the allow-list
+// admits, and never copies a registry's words (bodies, headers) into its errors: those end up in
+// stream status that every viewer of a project reads.
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { CredentialKeyring, Credential } from './credentials.ts';
 import type { AuthChallenge } from './auth-challenge.ts';
 import type { RegistryAllowList } from './registry-allow-list.ts';
@@ -60,14 +62,14 @@ export class RegistryClient {
     const response = await this.request(repository, 'GET', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
     const limit = this.deps.maxManifestBytes ?? 4 * 1024 * 1024;
     const bytes = await readLimited(response, limit, `the manifest of ${repository.registry}/${repository.path}:${reference}`);
-    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim() || mediaTypeFromBody(bytes);
+    const mediaType = mediaTypeOf(response.headers.get('content-type')) || mediaTypeFromBody(bytes);
     const algorithm = isDigest(reference) ? reference.split(':')[0] : 'sha256';
     const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
     if (isDigest(reference) && digest !== reference) {
       throw new AppError('Internal', `content integrity error: the manifest retrieved (media type: ${mediaType}) with digest ${reference} does not match the digest calculated from the content ${digest}`);
     }
     const claimed = response.headers.get('docker-content-digest');
-    if (!isDigest(reference) && claimed && claimed.startsWith('sha256:') && claimed !== digest) {
+    if (!isDigest(reference) && claimed && isDigest(claimed) && claimed.startsWith('sha256:') && claimed !== digest) {
       throw new AppError('Internal', `content integrity error: the registry says the manifest is ${claimed} but its content is ${digest}`);
     }
     return { bytes, mediaType, digest };
@@ -102,7 +104,7 @@ export class RegistryClient {
     let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;
     for (let page = 0; path && page < 100; page++) {
       const response = await this.request(repository, 'GET', path, { accept: 'application/json' }, signal);
-      const body = JSON.parse((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8')) as { tags?: string[] | null };
+      const body = parseJson((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8'), `the tag list of ${repository.registry}/${repository.path}`) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
       const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
       path = link ? new URL(link, 'http://x').pathname + new URL(link, 'http://x').search : undefined;
@@ -148,8 +150,10 @@ export class RegistryClient {
         throw new AppError('NotFound', `${repository.registry}/${repository.path}: not found`);
       }
       if (response.status >= 300) {
-        const text = (await response.text().catch(() => '')).slice(0, 300);
-        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]} answered ${response.status}${text ? `: ${text}` : ''}`);
+        // The status and the registry's error code classify the failure; the body's prose is the
+        // registry's own and may echo anything it was sent, credentials included.
+        const code = await registryErrorCode(response);
+        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`);
       }
       if (credential && auth) this.usedCredentials.add(credential.source);
       return response;
@@ -168,8 +172,13 @@ export class RegistryClient {
       return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
     }
     const realm = challenge.params.realm;
-    if (!realm) throw new AppError('Internal', `${repository.registry} sent a Bearer challenge without a realm`);
-    const url = new URL(realm);
+    if (!realm) throw new AppError('Internal', `${repository.registry} asked for a token but named no token service (realm)`);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new AppError('Internal', `${repository.registry} named a token service (realm) that is not a URL`);
+    }
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', `repository:${repository.path}:pull`);
     // Delegated authentication: a realm on another host gets the credentials stored for that host.
@@ -252,7 +261,7 @@ function transportError(repository: UpstreamRepository, url: string, error: unkn
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
   if (code === 'ECONNREFUSED') return new AppError('Internal', `dial tcp ${host}: connect: connection refused`);
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Internal', `tls: failed to verify certificate of ${host}: ${detail}`);
-  if (/timeout|aborted/i.test(code + detail)) return new AppError('Internal', `${host}: the registry did not answer in time (${detail})`);
+  if (/timeout|aborted/i.test(code + detail)) return new AppError('Timeout', `${host}: the registry did not answer in time (${detail})`);
   return new AppError('Internal', `${host}: ${detail}`, { cause: error });
 }
 
@@ -271,6 +280,33 @@ async function readLimited(response: Response, limit: number, what: string): Pro
   if (!bytes) throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
   if (Number.isFinite(declared) && bytes.length !== declared) throw new AppError('Internal', `${what} was cut short: got ${bytes.length} of ${declared} bytes`);
   return bytes;
+}
+
+/** The Content-Type's media type when it looks like one; registries are not trusted to send one. */
+function mediaTypeOf(contentType: string | null): string {
+  const type = (contentType ?? '').split(';')[0].trim();
+  return /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/.test(type) ? type : '';
+}
+
+/** The first `errors[].code` of a registry's error body (distribution's vocabulary, like MANIFEST_UNKNOWN), if any. */
+async function registryErrorCode(response: Response): Promise<string | undefined> {
+  const bytes = await readAtMost(response.body, 16 * 1024).catch(() => undefined);
+  if (!bytes) return undefined;
+  try {
+    const code = (JSON.parse(bytes.toString('utf8')) as { errors?: { code?: unknown }[] }).errors?.[0]?.code;
+    return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,39}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text.
+    throw new AppError('Internal', `${what} is not valid JSON`);
+  }
 }
 
 function mediaTypeFromBody(bytes: Buffer): string {

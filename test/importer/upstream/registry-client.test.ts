@@ -78,6 +78,17 @@ describe('registry client against a hostile registry', () => {
     await assert.rejects(client().fetchBlob(repo(upstream), blob, 1024), (e) => isAppError(e) && /content integrity error/.test(e.message));
   });
 
+  it('reports a registry that does not answer in time as a Timeout', async () => {
+    const impatient = createUndiciTransport({ requestTimeoutMs: 300, addresses: { allowPrivate: true } });
+    try {
+      upstream.fault(/manifests\/1\.0$/, 1, () => {});
+      const slow = new RegistryClient({ transport: impatient, keyring: CredentialKeyring.empty(), sleep: noSleep });
+      await assert.rejects(slow.fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Timeout') && e.message.startsWith(`${upstream.host}: the registry did not answer in time`));
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('reports an unreachable registry clearly', async () => {
     const port = await freePort();
     await assert.rejects(client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e) && /connection refused/.test(e.message));
