@@ -17,6 +17,8 @@ export interface AddressGuardOptions {
   readonly lookup?: (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
   /** The server's own addresses; by default those of its network interfaces. */
   readonly ownAddresses?: () => readonly string[];
+  /** Why an address is refused; by default `addressRefusal`. Tests, with only loopback to use, stand in for the internet with it. */
+  readonly refusal?: (address: string) => string | undefined;
 }
 
 /** Why connecting to `address` is refused, or undefined when it is allowed. */
@@ -33,12 +35,13 @@ export function guardedConnector(options: buildConnector.BuildOptions, guard: Ad
   if (guard.allowPrivate) return plain;
   const resolve = guard.lookup ?? dnsLookup;
   const own = guard.ownAddresses ?? interfaceAddresses;
+  const refused = guard.refusal ?? ((address: string) => addressRefusal(address, own()));
   const always = (guard.alwaysAllowed ?? []).map((entry) => entry.toLowerCase());
   const checkedLookup = (hostname: string, lookupOptions: { family?: number | string; all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
     resolve(hostname, { family: lookupOptions.family as LookupAllOptions['family'], all: true }, (error, addresses) => {
       if (error || addresses.length === 0) return callback(error ?? Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-      const refused = addresses.map((a) => ({ address: a.address, why: addressRefusal(a.address, own()) })).find((a) => a.why);
-      if (refused) return callback(refusal(hostname, `resolves to ${refused.address}, ${refused.why}`), []);
+      const bad = addresses.map((a) => ({ address: a.address, why: refused(a.address) })).find((a) => a.why);
+      if (bad) return callback(refusal(hostname, `resolves to ${bad.address}, ${bad.why}`), []);
       if (lookupOptions.all) return callback(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });
@@ -52,7 +55,7 @@ export function guardedConnector(options: buildConnector.BuildOptions, guard: Ad
     if (always.includes(`${named}:${port}`) || ((port === '443' || port === '80') && always.includes(named))) return plain(connectOptions, callback);
     if (isIP(hostname)) {
       // A literal address is never looked up, so it is judged here.
-      const why = addressRefusal(hostname, own());
+      const why = refused(hostname);
       if (why) {
         queueMicrotask(() => callback(refusal(`${named}:${port}`, `is ${why}`), null));
         return;

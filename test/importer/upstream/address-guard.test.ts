@@ -71,6 +71,27 @@ describe('the address guard on import connections', () => {
     }
   });
 
+  it('connects a name to the address it checked, and checks again on every new connection', async () => {
+    // 127.0.0.1 plays a public address here; later answers rebind the name to a private one.
+    let rebound = false;
+    const guard: AddressGuardOptions = {
+      allowPrivate: false,
+      refusal: (address) => (address === '127.0.0.1' ? undefined : 'a private address'),
+      lookup: (_name, _options, callback) => callback(null, [{ address: rebound ? '10.0.0.9' : '127.0.0.1', family: 4 }]),
+    };
+    const repository = { registry: `registry.rebind.example:${portOf(internal)}`, path: 'org/app', insecure: true };
+    const first = clientWith(guard);
+    const second = clientWith(guard);
+    try {
+      assert.ok((await first.client.fetchManifest(repository, 'v1')).digest, 'the first answer is allowed, and used');
+      rebound = true;
+      await assert.rejects(second.client.fetchManifest(repository, 'v1'), forbidden(/resolves to 10\.0\.0\.9, a private address/));
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it("refuses the server's own addresses even when they are public", async () => {
     const { client, close } = clientWith({ allowPrivate: false, ownAddresses: () => ['8.8.8.8'] });
     try {
