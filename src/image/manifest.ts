@@ -53,8 +53,9 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw invalid(`manifest is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the content, which for an import is another registry's.
+    throw invalid('manifest is not valid JSON');
   }
   if (!isObject(body)) throw invalid('manifest must be a JSON object');
   const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;

@@ -4,8 +4,8 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { RegistryClient, UpstreamRepository } from './upstream/registry-client.ts';
 import type { Descriptor } from '../image/manifest.ts';
-import { AppError } from '../errors.ts';
-import { parseManifest } from '../image/manifest.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { parseManifest, type Manifest } from '../image/manifest.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { parseImageReference, registryApiHost, repositoryOf, withDockerDefaults, type ImageReference } from '../image/reference.ts';
@@ -58,7 +58,7 @@ export class Importer {
     const upstream = upstreamOf(reference, request.insecure);
     const repository = repositoryOf(reference);
     const top = await this.deps.client.fetchManifest(upstream, reference.id || reference.tag || 'latest', signal);
-    const manifest = parseManifest(top.bytes, top.mediaType || null);
+    const manifest = upstreamManifest(top.bytes, top.mediaType);
     if (manifest.kind === 'index') {
       if (manifest.manifests.length === 0) throw new AppError('Internal', 'no manifests in manifest list');
       if (request.importMode === 'PreserveOriginal') {
@@ -86,10 +86,20 @@ export class Importer {
     // Content-addressed: an Image we hold for this digest has the same manifest and config.
     const known = await this.deps.knownImage?.(digest);
     if (known && !known.dockerImageManifests) return { ...known, dockerImageReference: `${repository}@${digest}` };
-    const manifest = parseManifest(bytes, mediaType || null);
+    const manifest = upstreamManifest(bytes, mediaType);
     if (manifest.kind === 'index') throw new AppError('Internal', `${repository}@${digest} is a manifest list inside a manifest list`);
     const configBytes = manifest.config.size <= (this.deps.maxConfigBytes ?? 8 * 1024 * 1024) ? await this.deps.client.fetchBlob(upstream, manifest.config.digest, this.deps.maxConfigBytes ?? 8 * 1024 * 1024, signal) : undefined;
     return buildImage({ digest, manifest, manifestBytes: bytes, configBytes, config: configBytes ? summariseImageConfig(configBytes) : undefined, dockerImageReference: `${repository}@${digest}`, managed: false });
+  }
+}
+
+/** A manifest another registry sent: one it cannot parse is its fault, not the importing user's request. */
+function upstreamManifest(bytes: Buffer, mediaType: string): Manifest {
+  try {
+    return parseManifest(bytes, mediaType || null);
+  } catch (error) {
+    if (isAppError(error, 'BadRequest')) throw new AppError('Internal', `the registry sent a manifest that cannot be imported: ${error.message}`);
+    throw error;
   }
 }
 

@@ -29,6 +29,8 @@ import { ManifestCache } from '../registry/manifest-cache.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
 import { RegistryClient } from '../importer/upstream/registry-client.ts';
 import { createUndiciTransport } from '../importer/upstream/undici-transport.ts';
+import { createRegistryAllowList } from '../importer/upstream/registry-allow-list.ts';
+import type { CredentialKeyring } from '../importer/upstream/credentials.ts';
 import { serverPlatform } from '../importer/importer.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
@@ -81,7 +83,11 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const store = deps.store ?? openStore(config);
   const lifetime = new AbortController();
   const metrics = new MetricsRegistry();
-  const transport = createUndiciTransport({ extraCaFile: config.extraCa });
+  // Imports and pull-through reach other registries only as --allowed-registries and
+  // --allow-private-registries say; this server's own registry is always allowed, as OpenShift's is.
+  const transport = createUndiciTransport({ extraCaFile: config.extraCa, addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] } });
+  const allowList = createRegistryAllowList(config.allowedRegistries, [publicHost]);
+  const registryClient = (keyring: CredentialKeyring) => new RegistryClient({ transport, keyring, allowList });
   const tokens = new TokenService({ store, clock });
   const tokenCache = new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'user.openshift.io/groups/', 'core/serviceaccounts/']);
   const decisionCache = new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']);
@@ -91,7 +97,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const authenticator = new Authenticator({ tokens, store, clock, cache: tokenCache });
   const authorizer = new RbacAuthorizer({ store, decisions: decisionCache });
   const catalogueServices: ApiServices = {
-      createRegistryClient: (keyring) => new RegistryClient({ transport, keyring }),
+      createRegistryClient: registryClient,
       platform: serverPlatform(),
       maxImagesBulkImported: config.maxImagesBulkImported,
       namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
@@ -213,7 +219,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     blobs,
     links,
     logger,
-    clientFor: async (namespace) => new RegistryClient({ transport, keyring: await namespaceKeyring({ store }, namespace) }),
+    clientFor: async (namespace) => registryClient(await namespaceKeyring({ store }, namespace)),
   });
   const registry = new RegistryFace({
     blobs,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 import { parseDuration } from '../lib/duration.ts';
 import type { LogLevel } from '../lib/logger.ts';
+import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 
 export interface ServerConfig {
   readonly listenHost: string;
@@ -29,6 +30,10 @@ export interface ServerConfig {
   readonly maxScheduledImportsPerMinute: number;
   /** How long an upload session may go without a byte before it and its bytes are deleted. */
   readonly uploadExpiryMs: number;
+  /** Registries imports and pull-through may name (host or host:port globs); undefined for any. */
+  readonly allowedRegistries?: readonly string[];
+  /** Whether imports may connect to loopback, private, link-local and the server's own addresses. */
+  readonly allowPrivateRegistries: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -62,6 +67,13 @@ Flags:
       --max-scheduled-imports-per-minute N
                                   most scheduled imports a minute (default 60; 0: no limit)
       --extra-ca FILE             more CA certificates to trust for upstream registries
+      --allowed-registries PATTERN,...
+                                  the only registries imports and pull-through may use: host or
+                                  host:port globs like quay.io,*.example.com,reg.local:5000; no port
+                                  means 443 or 80 (default: any registry; this server's is always allowed)
+      --allow-private-registries  let imports connect to loopback, private and link-local addresses and
+                                  this server's own; off by default, so that nobody who may import can
+                                  make the server reach into its own network
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
@@ -75,7 +87,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (!arg.startsWith('--')) throw new AppError('BadRequest', `unexpected argument "${arg}"; see 'ims serve --help'`);
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    // A switch takes no value unless written --switch=true|false.
+    const value = eq >= 0 ? arg.slice(eq + 1) : switches.has(name) ? 'true' : args[++i];
     if (!knownFlags.has(name)) throw new AppError('BadRequest', `unknown flag --${name}; see 'ims serve --help'`);
     if (value === undefined) throw new AppError('BadRequest', `flag --${name} needs a value`);
     values.set(name, value);
@@ -101,6 +114,11 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const uploadExpiryMs = parseDuration(expiryText);
   if (uploadExpiryMs === undefined || uploadExpiryMs < 1000) throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
   if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const allowedRegistries = values.has('allowed-registries') ? values.get('allowed-registries')!.split(',').map((p) => p.trim()) : undefined;
+  const badPattern = allowedRegistries?.find((p) => !isRegistryPattern(p));
+  if (badPattern !== undefined) throw new AppError('BadRequest', `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`);
+  const allowPrivate = values.get('allow-private-registries') ?? 'false';
+  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
   return {
     listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
     listenPort: Number(match[2]),
@@ -122,6 +140,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
     uploadExpiryMs,
+    allowedRegistries,
+    allowPrivateRegistries: allowPrivate === 'true',
   };
 }
 
@@ -137,4 +157,6 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const knownFlags = new Set(['max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);
+const switches = new Set(['allow-private-registries']);
+
+const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);

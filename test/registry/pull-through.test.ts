@@ -55,4 +55,32 @@ describe('pull-through', () => {
       await h.server.close();
     }
   });
+
+  it('obeys the same rules as imports: no private addresses without the flag, only allowed registries', async () => {
+    const upstream = await startFakeUpstream();
+    const importing = await startHarness();
+    const servers = [importing];
+    try {
+      const digest = putImage(upstream, 'org/app', 'v1', 'pulled');
+      await importing.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports', {
+        body: { metadata: { name: 'pt' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` }, to: { name: 'v1' }, importPolicy: { insecure: true }, referencePolicy: { type: 'Local' } }] } },
+      });
+      // The same data served by servers started with other flags, holding no blobs yet.
+      const privateRefused = await startHarness([], { store: importing.store, allowPrivateRegistries: false });
+      servers.push(privateRefused);
+      const notListed = await startHarness(['--allowed-registries', 'quay.io'], { store: importing.store });
+      servers.push(notListed);
+      const before = upstream.requests.length;
+      for (const h of [privateRefused, notListed]) {
+        const answer = await registryRequest(h, 'GET', `/v2/default/pt/manifests/${digest}`);
+        assert.equal(answer.status, 404);
+        assert.equal(answer.json.errors[0].code, 'MANIFEST_UNKNOWN');
+      }
+      assert.equal(upstream.requests.length, before, 'neither server asked the upstream');
+      assert.equal((await registryRequest(importing, 'GET', `/v2/default/pt/manifests/${digest}`)).status, 200, 'the server that may reach it still pulls through');
+    } finally {
+      await upstream.stop();
+      for (const h of servers) await h.server.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseServeFlags, serveHelp } from '../../src/server/config.ts';
+import { isAppError } from '../../src/errors.ts';
 
 describe('ims serve flags', () => {
   it('ends idle uploads after 24h unless --upload-expiry says otherwise, and refuses less than a second', () => {
@@ -10,5 +11,25 @@ describe('ims serve flags', () => {
       assert.throws(() => parseServeFlags([`--upload-expiry=${value}`]), new RegExp(`--upload-expiry must be a duration of at least 1s \\(like 24h or 90m\\), not "${value}"`));
     }
     assert.match(serveHelp, /--upload-expiry DURATION +delete an unfinished blob upload after this long without a byte \(default 24h\)/);
+  });
+
+  it('refuses private registries unless --allow-private-registries is given, which takes no value', () => {
+    assert.equal(parseServeFlags([]).allowPrivateRegistries, false);
+    const config = parseServeFlags(['--allow-private-registries', '--store', 'memory']);
+    assert.equal(config.allowPrivateRegistries, true);
+    assert.equal(config.store, 'memory', 'the next flag is not taken as its value');
+    assert.equal(parseServeFlags(['--allow-private-registries=false']).allowPrivateRegistries, false);
+    assert.throws(() => parseServeFlags(['--allow-private-registries=maybe']), (e) => isAppError(e, 'BadRequest') && /--allow-private-registries takes no value/.test(e.message));
+  });
+
+  it('reads --allowed-registries as a list of host or host:port patterns, any registry without it', () => {
+    assert.equal(parseServeFlags([]).allowedRegistries, undefined);
+    assert.deepEqual(parseServeFlags(['--allowed-registries', 'quay.io, *.example.com,registry.local:5000']).allowedRegistries, ['quay.io', '*.example.com', 'registry.local:5000']);
+    assert.throws(() => parseServeFlags(['--allowed-registries', 'quay.io,https://evil.example']), (e) => isAppError(e) && e.message.includes('--allowed-registries takes host or host:port patterns') && e.message.includes('"https://evil.example"'));
+  });
+
+  it('teaches both flags in --help', () => {
+    assert.match(serveHelp, /--allowed-registries PATTERN,\.\.\./);
+    assert.match(serveHelp, /--allow-private-registries +let imports connect to loopback, private and link-local/);
   });
 });

@@ -1,5 +1,6 @@
 // The whole server in-process over its handle(Request) → Response, on a memory store, bootstrapped
-// like a first start. Tests talk HTTP semantics without a socket.
+// like a first start. Tests talk HTTP semantics without a socket. Fake upstreams listen on loopback,
+// so the harness allows private registries unless a test asks for the production default.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServer, type ComposedServer } from '../../src/server/compose.ts';
@@ -22,6 +23,7 @@ export interface ApiAnswer {
 
 export interface Harness {
   readonly server: ComposedServer;
+  readonly store: MemoryResourceStore;
   readonly adminToken: string;
   request(method: string, path: string, options?: { token?: string | null; body?: unknown; contentType?: string; accept?: string; headers?: Record<string, string> }): Promise<ApiAnswer>;
   /** A logged-in user (as after `ims login -u`) with no special rights, and its token. */
@@ -29,17 +31,26 @@ export interface Harness {
   serviceAccountToken(namespace: string, name: string): Promise<string>;
 }
 
-export async function startHarness(flags: string[] = [], options: { blobs?: BlobStore } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly blobs?: BlobStore;
+  /** Another harness's store, to serve the same data with other flags; a fresh one by default. */
+  readonly store?: MemoryResourceStore;
+  /** Pass --allow-private-registries (default true: the fake upstreams are on 127.0.0.1). */
+  readonly allowPrivateRegistries?: boolean;
+}
+
+export async function startHarness(flags: string[] = [], options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = makeTempDir('ims-harness');
   mkdirSync(dataDir, { recursive: true });
-  const config = parseServeFlags(['--data-dir', dataDir, '--store', 'memory', ...flags]);
-  const store = new MemoryResourceStore();
+  const config = parseServeFlags(['--data-dir', dataDir, '--store', 'memory', ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']), ...flags]);
+  const store = options.store ?? new MemoryResourceStore();
   const server = await composeServer(config, { logger: silentLogger, clock: systemClock, store, blobs: options.blobs });
   await bootstrap({ store, tokens: server.tokens, clock: systemClock, dataDir });
   const adminToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   let counter = 0;
   return {
     server,
+    store,
     adminToken,
     async request(method, path, options = {}) {
       const headers = new Headers(options.headers);

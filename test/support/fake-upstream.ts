@@ -11,7 +11,7 @@ export interface FakeUpstream {
   putBlob(content: Buffer | string): string;
   putManifest(repository: string, tag: string | undefined, content: Buffer | string, mediaType: string): string;
   /** Answers the next `count` requests matching `pattern` with this instead. */
-  fault(pattern: RegExp, count: number, answer: (res: ServerResponse) => void): void;
+  fault(pattern: RegExp, count: number, answer: (res: ServerResponse, req: IncomingMessage) => void): void;
   /** Size of a stored manifest. */
   sizeOf(digest: string): number;
   stop(): Promise<void>;
@@ -28,7 +28,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const blobs = new Map<string, Buffer>();
   const manifests = new Map<string, { content: Buffer; mediaType: string }>();
   const tags = new Map<string, string>();
-  const faults: { pattern: RegExp; count: number; answer: (res: ServerResponse) => void }[] = [];
+  const faults: { pattern: RegExp; count: number; answer: (res: ServerResponse, req: IncomingMessage) => void }[] = [];
   const requests: string[] = [];
   let host = '';
   const validBasic = (header: string | undefined, creds: { user: string; password: string }) => header === `Basic ${Buffer.from(`${creds.user}:${creds.password}`).toString('base64')}`;
@@ -38,7 +38,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const fault = faults.find((f) => f.count > 0 && f.pattern.test(`${req.method} ${url.pathname}`));
     if (fault) {
       fault.count -= 1;
-      return fault.answer(res);
+      return fault.answer(res, req);
     }
     if (url.pathname === '/token') {
       if (!options.bearer) return res.writeHead(404).end();

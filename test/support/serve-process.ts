@@ -1,5 +1,6 @@
 // Starts a real `ims serve` (bin/ims) on a free loopback port with a fresh data dir, for
-// integration and interop tests; stops it with SIGTERM.
+// integration and interop tests; stops it with SIGTERM. The fake upstreams and distribution
+// registries of those tests listen on loopback, so it allows private registries unless told not to.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,10 +32,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(extraArgs: readonly string[] = [], options: { dataDir?: string; tls?: { cert: string; key: string }; umask?: string } = {}): Promise<RunningServer> {
+export async function startServer(extraArgs: readonly string[] = [], options: { dataDir?: string; tls?: { cert: string; key: string }; umask?: string; allowPrivateRegistries?: boolean } = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? makeTempDir('ims-serve');
   const port = await freePort();
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : []), ...extraArgs];
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : []), ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']), ...extraArgs];
   // A umask is set the way a user's shell sets it, so the server sees exactly what it would at a prompt.
   const child = options.umask === undefined
     ? spawn(imsBin, args, { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -5,6 +5,7 @@ import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { AppError } from '../../errors.ts';
 import { recordTagEvent } from '../../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../../image/reference.ts';
+import { safeMessage } from '../../lib/safe-message.ts';
 
 export interface TagImportPolicy {
   readonly insecure?: boolean;
@@ -55,8 +56,17 @@ export interface ImportStatus {
   readonly code: number;
 }
 
-/** The Status an import failure reports, worded as OpenShift words it (SPEC §2.5). */
+/**
+ * The Status an import failure reports, worded as OpenShift words it (SPEC §2.5): a reason that
+ * classifies the failure and a bounded message with nothing credential-like in it, because every
+ * viewer of the project reads it in the stream's conditions.
+ */
 export function importFailureStatus(error: AppError, from: string): ImportStatus {
+  const status = classifyFailure(error, from);
+  return { ...status, message: safeMessage(status.message) };
+}
+
+function classifyFailure(error: AppError, from: string): ImportStatus {
   let ref = from;
   try {
     ref = exactReference(withDockerDefaults(parseImageReference(from)));
@@ -70,10 +80,16 @@ export function importFailureStatus(error: AppError, from: string): ImportStatus
       return error.subject?.kind === 'refused'
         ? { status: 'Failure', reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
         : { status: 'Failure', reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 };
+    case 'Forbidden':
+      return { status: 'Failure', reason: 'Forbidden', message: error.message, code: 403 };
     case 'BadRequest':
       return { status: 'Failure', reason: 'BadRequest', message: error.message, code: 400 };
+    case 'Timeout':
+      return { status: 'Failure', reason: 'Timeout', message: `${ref}: ${error.message}`, code: 504 };
     case 'Unavailable':
-      return { status: 'Failure', reason: 'TooManyRequests', message: `${ref}: ${error.message}`, code: 429 };
+      return error.ociCode === 'TOOMANYREQUESTS'
+        ? { status: 'Failure', reason: 'TooManyRequests', message: `${ref}: ${error.message}`, code: 429 }
+        : { status: 'Failure', reason: 'ServiceUnavailable', message: `${ref}: ${error.message}`, code: 503 };
     default:
       return { status: 'Failure', reason: 'InternalError', message: `Internal error occurred: ${ref}: ${error.message}`, code: 500 };
   }

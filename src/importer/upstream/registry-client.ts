@@ -1,10 +1,14 @@
 // A client for other registries' v2 API: finds the scheme (HTTPS, or HTTP for insecure ones), answers
 // Bearer and Basic challenges with the keyring's credentials (anonymous when none, or when they are
 // refused), retries 5xx and 429 honouring Retry-After, and verifies every manifest and blob it
-// returns against its digest. It never stores anything.
+// returns against its digest. It never stores anything, reaches only registries the allow-list
+// admits, and never copies a registry's words (bodies, headers) into its errors: those end up in
+// stream status that every viewer of a project reads.
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { CredentialKeyring, Credential } from './credentials.ts';
 import type { AuthChallenge } from './auth-challenge.ts';
+import type { RegistryAllowList } from './registry-allow-list.ts';
 import { parseChallenge } from './auth-challenge.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { manifestMediaTypes } from '../../image/media-types.ts';
@@ -36,6 +40,8 @@ export interface RegistryClientDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly maxManifestBytes?: number;
   readonly retries?: number;
+  /** `ims serve --allowed-registries`; every registry when absent. */
+  readonly allowList?: RegistryAllowList;
 }
 
 const manifestAccept = manifestMediaTypes.join(', ');
@@ -56,14 +62,14 @@ export class RegistryClient {
     const response = await this.request(repository, 'GET', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
     const limit = this.deps.maxManifestBytes ?? 4 * 1024 * 1024;
     const bytes = await readLimited(response, limit, `the manifest of ${repository.registry}/${repository.path}:${reference}`);
-    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim() || mediaTypeFromBody(bytes);
+    const mediaType = mediaTypeOf(response.headers.get('content-type')) || mediaTypeFromBody(bytes);
     const algorithm = isDigest(reference) ? reference.split(':')[0] : 'sha256';
     const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
     if (isDigest(reference) && digest !== reference) {
       throw new AppError('Internal', `content integrity error: the manifest retrieved (media type: ${mediaType}) with digest ${reference} does not match the digest calculated from the content ${digest}`);
     }
     const claimed = response.headers.get('docker-content-digest');
-    if (!isDigest(reference) && claimed && claimed.startsWith('sha256:') && claimed !== digest) {
+    if (!isDigest(reference) && claimed && isDigest(claimed) && claimed.startsWith('sha256:') && claimed !== digest) {
       throw new AppError('Internal', `content integrity error: the registry says the manifest is ${claimed} but its content is ${digest}`);
     }
     return { bytes, mediaType, digest };
@@ -98,7 +104,7 @@ export class RegistryClient {
     let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;
     for (let page = 0; path && page < 100; page++) {
       const response = await this.request(repository, 'GET', path, { accept: 'application/json' }, signal);
-      const body = JSON.parse((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8')) as { tags?: string[] | null };
+      const body = parseJson((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8'), `the tag list of ${repository.registry}/${repository.path}`) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
       const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
       path = link ? new URL(link, 'http://x').pathname + new URL(link, 'http://x').search : undefined;
@@ -107,12 +113,14 @@ export class RegistryClient {
   }
 
   private async request(repository: UpstreamRepository, method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const refused = this.deps.allowList?.refusal(repository.registry, repository.insecure);
+    if (refused) throw forbidden(repository, refused);
     const base = await this.base(repository, signal);
     const scopeKey = `${repository.registry}/${repository.path}`;
     let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(repository.registry, repository.path);
     for (let attempt = 0; ; attempt++) {
       const auth = this.tokens.get(scopeKey);
-      const response = await this.send(`${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, repository.insecure, signal);
+      const response = await this.send(repository, `${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, signal);
       if (response.status === 401 && attempt < 3) {
         await response.body?.cancel();
         const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -142,8 +150,10 @@ export class RegistryClient {
         throw new AppError('NotFound', `${repository.registry}/${repository.path}: not found`);
       }
       if (response.status >= 300) {
-        const text = (await response.text().catch(() => '')).slice(0, 300);
-        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]} answered ${response.status}${text ? `: ${text}` : ''}`);
+        // The status and the registry's error code classify the failure; the body's prose is the
+        // registry's own and may echo anything it was sent, credentials included.
+        const code = await registryErrorCode(response);
+        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`);
       }
       if (credential && auth) this.usedCredentials.add(credential.source);
       return response;
@@ -162,8 +172,13 @@ export class RegistryClient {
       return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
     }
     const realm = challenge.params.realm;
-    if (!realm) throw new AppError('Internal', `${repository.registry} sent a Bearer challenge without a realm`);
-    const url = new URL(realm);
+    if (!realm) throw new AppError('Internal', `${repository.registry} asked for a token but named no token service (realm)`);
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new AppError('Internal', `${repository.registry} named a token service (realm) that is not a URL`);
+    }
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     url.searchParams.set('scope', `repository:${repository.path}:pull`);
     // Delegated authentication: a realm on another host gets the credentials stored for that host.
@@ -171,7 +186,7 @@ export class RegistryClient {
     const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(realmHost) ?? credential) : credential;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (realmCredential) headers.authorization = `Basic ${Buffer.from(`${realmCredential.username}:${realmCredential.password}`).toString('base64')}`;
-    const response = await this.send(url.toString(), 'GET', headers, repository.insecure, signal);
+    const response = await this.send(repository, url.toString(), 'GET', headers, signal);
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw this.unauthorized(repository);
@@ -188,32 +203,33 @@ export class RegistryClient {
     const known = this.schemes.get(repository.registry);
     if (known) return `${known}://${repository.registry}`;
     try {
-      const response = await this.send(`https://${repository.registry}/v2/`, 'GET', {}, repository.insecure, signal);
+      const response = await this.send(repository, `https://${repository.registry}/v2/`, 'GET', {}, signal);
       await response.body?.cancel();
       this.schemes.set(repository.registry, 'https');
     } catch (error) {
+      if (isAppError(error, 'Forbidden')) throw error;
       const message = (error as Error).message;
       const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
       if (!repository.insecure) {
         if (speaksHttp) throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
         throw error;
       }
-      const response = await this.send(`http://${repository.registry}/v2/`, 'GET', {}, true, signal);
+      const response = await this.send(repository, `http://${repository.registry}/v2/`, 'GET', {}, signal);
       await response.body?.cancel();
       this.schemes.set(repository.registry, 'http');
     }
     return `${this.schemes.get(repository.registry)}://${repository.registry}`;
   }
 
-  private async send(url: string, method: string, headers: Record<string, string>, insecure: boolean, signal?: AbortSignal): Promise<Response> {
+  private async send(repository: UpstreamRepository, url: string, method: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     const retries = this.deps.retries ?? 3;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await this.deps.transport.fetch(url, { method, headers, insecure, signal });
+        response = await this.deps.transport.fetch(url, { method, headers, insecure: repository.insecure, signal });
       } catch (error) {
-        throw transportError(url, error);
+        throw transportError(repository, url, error);
       }
       if ((response.status === 429 || response.status >= 500) && attempt < retries) {
         await response.body?.cancel();
@@ -230,16 +246,22 @@ export class RegistryClient {
   }
 }
 
-function transportError(url: string, error: unknown): AppError {
+function forbidden(repository: UpstreamRepository, why: string): AppError {
+  return new AppError('Forbidden', `importing images from registry "${repository.registry}" is forbidden: ${why}`, { subject: { name: repository.registry, kind: 'registry' } });
+}
+
+function transportError(repository: UpstreamRepository, url: string, error: unknown): AppError {
   if (isAppError(error)) return error;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  // The address guard refused a connection: to the registry, a redirect target or a token realm.
+  if (isAppError(cause, 'Forbidden')) return forbidden(repository, cause.message);
   const code = cause?.code ?? '';
   const host = new URL(url).host;
   const detail = cause?.message ?? (error as Error).message;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
   if (code === 'ECONNREFUSED') return new AppError('Internal', `dial tcp ${host}: connect: connection refused`);
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Internal', `tls: failed to verify certificate of ${host}: ${detail}`);
-  if (/timeout|aborted/i.test(code + detail)) return new AppError('Internal', `${host}: the registry did not answer in time (${detail})`);
+  if (/timeout|aborted/i.test(code + detail)) return new AppError('Timeout', `${host}: the registry did not answer in time (${detail})`);
   return new AppError('Internal', `${host}: ${detail}`, { cause: error });
 }
 
@@ -258,6 +280,33 @@ async function readLimited(response: Response, limit: number, what: string): Pro
   if (!bytes) throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
   if (Number.isFinite(declared) && bytes.length !== declared) throw new AppError('Internal', `${what} was cut short: got ${bytes.length} of ${declared} bytes`);
   return bytes;
+}
+
+/** The Content-Type's media type when it looks like one; registries are not trusted to send one. */
+function mediaTypeOf(contentType: string | null): string {
+  const type = (contentType ?? '').split(';')[0].trim();
+  return /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/.test(type) ? type : '';
+}
+
+/** The first `errors[].code` of a registry's error body (distribution's vocabulary, like MANIFEST_UNKNOWN), if any. */
+async function registryErrorCode(response: Response): Promise<string | undefined> {
+  const bytes = await readAtMost(response.body, 16 * 1024).catch(() => undefined);
+  if (!bytes) return undefined;
+  try {
+    const code = (JSON.parse(bytes.toString('utf8')) as { errors?: { code?: unknown }[] }).errors?.[0]?.code;
+    return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,39}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text.
+    throw new AppError('Internal', `${what} is not valid JSON`);
+  }
 }
 
 function mediaTypeFromBody(bytes: Buffer): string {

@@ -1,5 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHarness, type Harness } from '../../support/api-harness.ts';
 import { putImage, putManifestList, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
 
@@ -143,5 +144,90 @@ describe('imagestreamimports', () => {
     assert.equal(set.status, 200, set.text);
     const event = await eventually(async () => (await h.request('GET', streamPath('auto'))).json.status?.tags?.find((t: { tag: string }) => t.tag === 'prod')?.items?.[0], 'the import');
     assert.equal(event.image, digest);
+  });
+});
+
+describe('imagestreamimports on a server that keeps imports out of its own network', () => {
+  let upstream: FakeUpstream;
+  before(async () => {
+    upstream = await startFakeUpstream();
+    putImage(upstream, 'org/app', '1.0', 'internal');
+  });
+  after(async () => {
+    await upstream.stop();
+  });
+  const port = () => upstream.host.split(':')[1];
+
+  it('refuses loopback registries, by address or by name, and says so on the tag', async () => {
+    const h = await startHarness([], { allowPrivateRegistries: false });
+    try {
+      const before = upstream.requests.length;
+      for (const [name, from] of [['by-address', `${upstream.host}/org/app:1.0`], ['by-name', `localhost:${port()}/org/app:1.0`]]) {
+        const answer = await h.request('POST', isi, { body: importOf(name, from) });
+        const status = answer.json.status.images[0].status;
+        assert.equal(status.reason, 'Forbidden', answer.text);
+        assert.match(status.message, /^importing images from registry "(127\.0\.0\.1|localhost):\d+" is forbidden: .*a loopback address.*--allow-private-registries/);
+        const condition = (await h.request('GET', streamPath(name))).json.status.tags[0].conditions[0];
+        assert.deepEqual([condition.type, condition.status, condition.reason], ['ImportSuccess', 'False', 'Forbidden']);
+      }
+      assert.equal(upstream.requests.length, before, 'the upstream was never asked');
+    } finally {
+      await h.server.close();
+    }
+  });
+
+  it('imports only from --allowed-registries, matched before anything is sent', async () => {
+    const h = await startHarness(['--allowed-registries', `quay.io,127.0.0.1:${port()}`]);
+    const other = await startFakeUpstream();
+    try {
+      putImage(other, 'org/app', '1.0', 'other');
+      assert.equal((await h.request('POST', isi, { body: importOf('listed', `${upstream.host}/org/app:1.0`) })).json.status.images[0].status.status, 'Success');
+      const refused = (await h.request('POST', isi, { body: importOf('unlisted', `${other.host}/org/app:1.0`) })).json.status.images[0].status;
+      assert.equal(refused.reason, 'Forbidden');
+      assert.equal(refused.message, `importing images from registry "${other.host}" is forbidden: registry "${other.host}" not allowed by whitelist: "quay.io:443", "127.0.0.1:${port()}"`);
+      assert.deepEqual(other.requests, []);
+    } finally {
+      await other.stop();
+      await h.server.close();
+    }
+  });
+});
+
+describe('import failures in stream status', () => {
+  let h: Harness;
+  let upstream: FakeUpstream;
+  const credentials = Buffer.from('bot:s3cret').toString('base64');
+  before(async () => {
+    h = await startHarness();
+    upstream = await startFakeUpstream({ basic: { user: 'bot', password: 's3cret' } });
+    putImage(upstream, 'org/app', '1.0', 'echo');
+    const config = Buffer.from(JSON.stringify({ auths: { [upstream.host]: { username: 'bot', password: 's3cret' } } })).toString('base64');
+    await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } } });
+  });
+  after(async () => {
+    await upstream.stop();
+    await h.server.close();
+  });
+
+  it('never shows what a registry echoes back, such as the Authorization header of a pull secret', async () => {
+    // A registry that puts the request's headers in its error body, as some debugging proxies do.
+    const echo = (res: ServerResponse, req: IncomingMessage) => {
+      const body = JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: `request had Authorization: ${req.headers.authorization}`, detail: { headers: req.headers } }], padding: 'x'.repeat(10_000) });
+      res.writeHead(400, { 'content-type': 'application/json' }).end(body);
+    };
+    upstream.fault(/manifests\/1\.0$/, 1, echo);
+    await h.request('POST', isi, { body: importOf('echoed', `${upstream.host}/org/app:1.0`) });
+    upstream.fault(/manifests\/1\.0$/, 1, (res, req) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end(`${req.headers.authorization} is what you sent`));
+    await h.request('POST', isi, { body: importOf('echoed-as-manifest', `${upstream.host}/org/app:1.0`) });
+    for (const name of ['echoed', 'echoed-as-manifest']) {
+      const stream = (await h.request('GET', streamPath(name))).text;
+      for (const secret of [credentials, credentials.slice(0, 4), 's3cret']) assert.ok(!stream.includes(secret), `${name}: the stream shows ${secret}`);
+      const condition = JSON.parse(stream).status.tags[0].conditions[0];
+      assert.ok(condition.message.length <= 512, `${name}: ${condition.message.length} characters`);
+      assert.ok(condition.message.includes(upstream.host), condition.message);
+    }
+    const classified = JSON.parse((await h.request('GET', streamPath('echoed'))).text).status.tags[0].conditions[0];
+    assert.equal(classified.reason, 'InternalError');
+    assert.match(classified.message, /the registry answered 400 Bad Request \(MANIFEST_INVALID\)$/);
   });
 });

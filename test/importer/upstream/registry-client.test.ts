@@ -7,7 +7,8 @@ import { isAppError } from '../../../src/errors.ts';
 import { putImage, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
 import { freePort } from '../../support/serve-process.ts';
 
-const transport = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000 });
+// The fake upstreams listen on loopback.
+const transport = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000, addresses: { allowPrivate: true } });
 const keyringFor = (host: string, user: string, password: string) => CredentialKeyring.fromDockerConfigs([{ source: 'pull-secret', content: { auths: { [host]: { username: user, password } } } }]);
 const repo = (upstream: FakeUpstream, path = 'org/app'): UpstreamRepository => ({ registry: upstream.host, path, insecure: true });
 const noSleep = async () => {};
@@ -75,6 +76,17 @@ describe('registry client against a hostile registry', () => {
     const blob = upstream.putBlob('real content');
     upstream.fault(new RegExp(`blobs/${blob}$`), 1, (res) => res.writeHead(200).end('forged content'));
     await assert.rejects(client().fetchBlob(repo(upstream), blob, 1024), (e) => isAppError(e) && /content integrity error/.test(e.message));
+  });
+
+  it('reports a registry that does not answer in time as a Timeout', async () => {
+    const impatient = createUndiciTransport({ requestTimeoutMs: 300, addresses: { allowPrivate: true } });
+    try {
+      upstream.fault(/manifests\/1\.0$/, 1, () => {});
+      const slow = new RegistryClient({ transport: impatient, keyring: CredentialKeyring.empty(), sleep: noSleep });
+      await assert.rejects(slow.fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Timeout') && e.message.startsWith(`${upstream.host}: the registry did not answer in time`));
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('reports an unreachable registry clearly', async () => {
@@ -147,7 +159,7 @@ describe('registry client over TLS', () => {
       const client = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
       await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e) && /certificate/i.test(e.message));
       await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e, 'NotFound'), 'insecure skips verification and gets to the 404');
-      const trusting = createUndiciTransport({ extraCaFile: tls.cert });
+      const trusting = createUndiciTransport({ extraCaFile: tls.cert, addresses: { allowPrivate: true } });
       const verified = new RegistryClient({ transport: trusting, keyring: CredentialKeyring.empty(), sleep: noSleep });
       await assert.rejects(verified.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e, 'NotFound'), '--extra-ca makes it trusted');
       await trusting.close();

@@ -1,0 +1,38 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { importFailureStatus } from '../../../src/api/resources/import-results.ts';
+import { AppError } from '../../../src/errors.ts';
+
+describe('import failure status', () => {
+  const from = 'registry.example.com/org/app:1.0';
+
+  it('gives every failure a reason that classifies it and a message that names the registry', () => {
+    const cases: [AppError, string, number][] = [
+      [new AppError('NotFound', 'x'), 'NotFound', 404],
+      [new AppError('Unauthorized', 'x', { subject: { kind: 'refused' } }), 'Unauthorized', 401],
+      [new AppError('Forbidden', 'importing images from registry "registry.example.com" is forbidden: registry "registry.example.com:443" not allowed by whitelist: "quay.io:443"'), 'Forbidden', 403],
+      [new AppError('Timeout', 'registry.example.com: the registry did not answer in time'), 'Timeout', 504],
+      [new AppError('Unavailable', 'registry.example.com is rate limiting requests', { ociCode: 'TOOMANYREQUESTS' }), 'TooManyRequests', 429],
+      [new AppError('Unavailable', 'the store does not answer'), 'ServiceUnavailable', 503],
+      [new AppError('Internal', 'GET registry.example.com/v2/org/app/manifests/1.0: the registry answered 500 Internal Server Error'), 'InternalError', 500],
+    ];
+    for (const [error, reason, code] of cases) {
+      const status = importFailureStatus(error, from);
+      assert.deepEqual([status.status, status.reason, status.code], ['Failure', reason, code], error.message);
+      assert.match(status.message, /registry\.example\.com/, reason);
+    }
+  });
+
+  it('keeps messages to one bounded line with nothing that looks like a credential, and digests readable', () => {
+    const leaky = new AppError('Internal', `the registry said:\n Authorization: Basic Ym90OnMzY3JldA==, {"token":"opaque-value"}, password=hunter2 ${'x'.repeat(5000)}`);
+    const status = importFailureStatus(leaky, from);
+    assert.ok(status.message.length <= 512, `${status.message.length} characters`);
+    assert.ok(!status.message.includes('\n'));
+    for (const secret of ['Ym90OnMzY3JldA==', 'opaque-value', 'hunter2']) assert.ok(!status.message.includes(secret), status.message);
+    assert.match(status.message, /^Internal error occurred: registry\.example\.com\/org\/app:1\.0: the registry said: Authorization: Basic \[redacted\]/);
+    // …while what the user needs to read stays: references and digests.
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const integrity = importFailureStatus(new AppError('Internal', `content integrity error: blob ${digest} has the digest ${digest}`), from);
+    assert.equal(integrity.message, `Internal error occurred: ${from}: content integrity error: blob ${digest} has the digest ${digest}`);
+  });
+});
