@@ -1,7 +1,6 @@
 // The registry face: OCI distribution 1.1 / Docker Registry v2 under /v2/, and the token endpoint
 // at /openshift/token. One catch turns anything unexpected into a logged OCI UNKNOWN error.
 import type { RegistryContext, RegistryDeps } from './registry-context.ts';
-import type { RequestContext } from '../api/rest-storage.ts';
 import { AppError, asAppError } from '../errors.ts';
 import { parseRegistryPath, parseRepository, type RegistryRoute } from './repository-name.ts';
 import { ociErrorResponse } from './to-oci-error.ts';
@@ -12,7 +11,6 @@ import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
 import { deleteBlobForPrune, listBlobsForPrune } from './admin-blobs.ts';
 
-const registryUser = { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] };
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
 
 export class RegistryFace {
@@ -32,8 +30,7 @@ export class RegistryFace {
     try {
       if (url.pathname === '/openshift/token') return await this.token(request, url);
       const caller = await this.deps.access.identify(request.headers.get('authorization'));
-      const system: RequestContext = { user: registryUser, signal: request.signal, requestId, can: async () => true };
-      const context: RegistryContext = { ...this.deps, caller, requestId, system };
+      const context: RegistryContext = { ...this.deps, caller, requestId };
       if (url.pathname.startsWith('/admin/blobs/')) {
         const digest = decodeURIComponent(url.pathname.slice('/admin/blobs/'.length));
         if (digest === '' && request.method === 'GET') return await listBlobsForPrune(context, url);
@@ -83,8 +80,7 @@ export class RegistryFace {
     if (route.kind !== 'manifest') return undefined;
     const caller = await this.deps.access.identify(authorization ?? null).catch(() => undefined);
     if (!caller) return undefined;
-    const system: RequestContext = { user: registryUser, signal: new AbortController().signal, requestId, can: async () => true };
-    const answer = await cachedManifest({ ...this.deps, caller, requestId, system }, route.repository, route.reference);
+    const answer = await cachedManifest({ ...this.deps, caller, requestId }, route.repository, route.reference);
     return answer && { status: 200, headers: answer.headers, body: answer.bytes };
   }
 

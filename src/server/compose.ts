@@ -24,6 +24,8 @@ import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { RegistryFace } from '../registry/registry-face.ts';
 import { RegistryAccess } from '../registry/registry-access.ts';
 import { RepositoryLinks } from '../streams/repository-links.ts';
+import { ImageStreams } from '../streams/image-streams.ts';
+import { storedStreams } from '../api/stored-streams.ts';
 import { expireUploadsPeriodically } from '../registry/upload-expiry.ts';
 import { ManifestCache } from '../registry/manifest-cache.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
@@ -203,6 +205,8 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     triggerController.run(leading);
   });
 
+  /** The registry writes streams and Images as its own service account, for callers it checked. */
+  const registryContext = { user: { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] }, signal: lifetime.signal, requestId: 'registry', can: async () => true };
   const links = new RepositoryLinks(store, linkCache);
   // On every replica, not only the leader: an fs blob store belongs to its replica alone.
   expireUploadsPeriodically({
@@ -225,7 +229,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     blobs,
     store,
     pullThrough,
-    resources: catalogue,
+    streams: new ImageStreams({ store: storedStreams(catalogue, registryContext), clock }),
     links,
     tags: tagCache,
     cacheStamp: () => {
