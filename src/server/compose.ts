@@ -1,6 +1,5 @@
 // The composition root: the only file that picks concrete backends, wires the faces together and
 // routes a request to the face that serves its path.
-import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import { join } from 'node:path';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { ServerConfig } from './config.ts';
@@ -40,17 +39,14 @@ import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
 import { EtcdResourceStore } from '../store/etcd/etcd-resource-store.ts';
 import { hostname } from 'node:os';
-import { changedUpstreamTags, namespaceKeyring } from '../api/resources/imagestreamimports.ts';
+import { StreamImports, namespaceKeyring } from '../streams/stream-imports.ts';
+import type { TagReference } from '../image/image-stream.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import type { ApiServices } from '../api/resource-definition.ts';
-import type { ImageStream, TagReference } from '../image/image-stream.ts';
-import type { KubeObject } from '../kube/object.ts';
-import { withRetryNote } from '../api/resources/import-results.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
 import { podSpecPaths } from '../image/pod-spec.ts';
 import { resourcePrefix } from '../kube/object.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { imagestreamimports } from '../api/resources/imagestreamimports.ts';
 import type { UserInfo } from '../auth/user.ts';
 import { serviceAccountUser } from '../auth/user.ts';
 
@@ -129,13 +125,11 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     requestId: controller,
     can: async () => true,
   });
+  const importerContext = controllerContext('image-import-controller', undefined);
+  const imports = new StreamImports({ streams: storedStreams(catalogue, importerContext), store, clock, services: catalogueServices });
+  const importerStreams = new ImageStreams({ store: storedStreams(catalogue, importerContext), clock });
   const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => {
-    const context = controllerContext('image-import-controller', namespace, signal);
-    await catalogue.storageFor(imagestreamimports).create!(
-      context,
-      { metadata: { name }, spec: { import: true, images: tags.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy })) } },
-      { dryRun: false },
-    );
+    await imports.importTags(namespace, name, tags, signal);
   };
   const importController = new ImportController({ store, logger, importTags });
   const importScheduler = new ImportScheduler({
@@ -143,18 +137,10 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     logger,
     intervalMs: config.importIntervalMs,
     maxPerMinute: config.maxScheduledImportsPerMinute,
-    changedTags: (stream, tags, signal) =>
-      changedUpstreamTags({ store, services: catalogueServices }, stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
+    changedTags: (stream, tags, signal) => imports.changedUpstreamTags(stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
     importTags,
     noteRetry: async (namespace, name, tags, delayMs) => {
-      const streams = imageStreamStorage(catalogue);
-      const context = controllerContext('image-import-controller', namespace);
-      const stream = (await streams.get(context, name)) as unknown as ImageStream;
-      for (const tag of stream.status?.tags ?? []) {
-        if (!tags.includes(tag.tag)) continue;
-        for (const condition of tag.conditions ?? []) if (condition.status === 'False') condition.message = withRetryNote(condition.message, delayMs);
-      }
-      await streams.updateStatus(context, name, stream as unknown as KubeObject, { dryRun: false });
+      await importerStreams.noteRetry(namespace, name, tags, delayMs);
     },
     metrics: {
       checks: metrics.counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'),
@@ -223,7 +209,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     blobs,
     links,
     logger,
-    clientFor: async (namespace) => registryClient(await namespaceKeyring({ store }, namespace)),
+    clientFor: async (namespace) => registryClient(await namespaceKeyring(store, namespace)),
   });
   const registry = new RegistryFace({
     blobs,

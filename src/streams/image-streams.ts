@@ -8,6 +8,7 @@ import type { StreamStore } from './stream-store.ts';
 import { conflict, isAppError, retryOnConflict, unlessNotFound } from '../errors.ts';
 import { latestTagEvent, recordTagEvent } from '../image/image-stream.ts';
 import { formatTimestamp } from '../kube/object.ts';
+import { withRetryNote } from './import-results.ts';
 
 const imageGroup = 'image.openshift.io';
 
@@ -65,6 +66,22 @@ export class ImageStreams {
       if (!stream || !change(stream)) return false;
       await this.store.updateStreamStatus(namespace, name, stream);
       return true;
+    });
+  }
+
+  /** Says on the failed import conditions of `tags` when the scheduler tries again (SPEC §2.9). */
+  noteRetry(namespace: string, name: string, tags: readonly string[], delayMs: number): Promise<boolean> {
+    return this.updateStatus(namespace, name, (stream) => {
+      let changed = false;
+      for (const tag of stream.status?.tags ?? []) {
+        if (!tags.includes(tag.tag)) continue;
+        for (const condition of tag.conditions ?? []) {
+          if (condition.status !== 'False') continue;
+          condition.message = withRetryNote(condition.message, delayMs);
+          changed = true;
+        }
+      }
+      return changed;
     });
   }
 
