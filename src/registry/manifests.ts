@@ -22,7 +22,7 @@ function checkReference(reference: string): void {
 }
 
 /** The digest a tag or digest reference names in this repository. */
-async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
+export async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
   if (isDigest(reference)) return reference;
   const load = async () => {
     const stream = await repositoryStream(context, repository);
@@ -62,21 +62,6 @@ export async function getManifest(context: RegistryContext, request: Request, re
     context.manifests?.set(digest, bytes);
   }
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
-}
-
-/**
- * The manifest answer when everything it needs is already cached and allowed; undefined otherwise,
- * and the full path (which also reports errors) answers instead. The registry's hot path.
- */
-export async function cachedManifest(context: RegistryContext, repository: Repository, reference: string): Promise<{ headers: Record<string, string>; bytes: Buffer } | undefined> {
-  if (!isDigest(reference) && !isTag(reference)) return undefined;
-  if (!(await context.access.allowed(context.caller, 'pull', repository))) return undefined;
-  const digest = isDigest(reference) ? reference : await resolve(context, repository, reference).catch(() => undefined);
-  if (!digest) return undefined;
-  const bytes = context.manifests?.get(digest);
-  const link = bytes && (await context.links.manifestLink(repository, digest));
-  if (!bytes || !link) return undefined;
-  return { headers: { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"`, 'docker-distribution-api-version': 'registry/2.0' }, bytes };
 }
 
 export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {

@@ -6,7 +6,7 @@ import { parseRegistryPath, parseRepository, type RegistryRoute } from './reposi
 import { ociErrorResponse } from './to-oci-error.ts';
 import { deleteBlob, getBlob } from './blobs.ts';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './uploads.ts';
-import { cachedManifest, deleteManifest, getManifest, putManifest } from './manifests.ts';
+import { deleteManifest, getManifest, putManifest } from './manifests.ts';
 import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
 import { deleteBlobForPrune, listBlobsForPrune } from './admin-blobs.ts';
@@ -49,39 +49,6 @@ export class RegistryFace {
       const response = ociErrorResponse(appError, headers);
       return request.method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
     }
-  }
-
-  /** The cached manifest answer for a GET/HEAD, or undefined to take the full path (see cachedManifest). */
-  async fastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
-    // The same caller asking for the same manifest while no cache behind the answer changed, within a
-    // second (so an expiring token stops working promptly): the answer it got last time.
-    const stamp = this.deps.cacheStamp?.();
-    const memoKey = `${authorization ?? ''}\u0000${pathname}`;
-    const memo = stamp !== undefined ? this.answers.get(memoKey) : undefined;
-    const now = Date.now();
-    if (memo && memo.stamp === stamp && memo.until > now) return memo.answer;
-    const answer = await this.computeFastManifest(pathname, authorization, requestId);
-    if (answer && stamp !== undefined) {
-      if (this.answers.size > 10_000) this.answers.clear();
-      this.answers.set(memoKey, { answer, stamp, until: now + 1000 });
-    }
-    return answer;
-  }
-
-  private readonly answers = new Map<string, { answer: { status: number; headers: Record<string, string>; body: Buffer }; stamp: string; until: number }>();
-
-  private async computeFastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
-    let route: RegistryRoute;
-    try {
-      route = parseRegistryPath(pathname);
-    } catch {
-      return undefined;
-    }
-    if (route.kind !== 'manifest') return undefined;
-    const caller = await this.deps.access.identify(authorization ?? null).catch(() => undefined);
-    if (!caller) return undefined;
-    const answer = await cachedManifest({ ...this.deps, caller, requestId }, route.repository, route.reference);
-    return answer && { status: 200, headers: answer.headers, body: answer.bytes };
   }
 
   private async dispatch(context: RegistryContext, request: Request, url: URL, route: RegistryRoute): Promise<Response> {
