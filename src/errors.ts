@@ -118,3 +118,27 @@ function describeCause(cause: FieldCause): string {
 function qualified(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
 }
+
+/** What `read` finds, or undefined when it answers NotFound: the one way to read something optional. */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isAppError(error, 'NotFound')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Runs a read-modify-write until it does not meet a Conflict (someone wrote in between), at most
+ * `attempts` times; then the last Conflict is thrown. `write` re-reads what it changes each time.
+ */
+export async function retryOnConflict<T>(attempts: number, write: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write(attempt);
+    } catch (error) {
+      if (!isAppError(error, 'Conflict') || attempt >= attempts) throw error;
+    }
+  }
+}

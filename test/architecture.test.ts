@@ -32,7 +32,7 @@ const allowed: Record<string, string[]> = {
   streams: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer'],
   controllers: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   api: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
-  registry: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'api'],
+  registry: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   server: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'controllers', 'api', 'registry'],
   cli: ['lib', 'errors', 'kube', 'image'],
   main: ['server', 'cli'],

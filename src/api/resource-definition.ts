@@ -8,8 +8,7 @@ import type { UserInfo } from '../auth/user.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
-import type { CredentialKeyring } from '../importer/upstream/credentials.ts';
-import type { RegistryClient } from '../importer/upstream/registry-client.ts';
+import type { ImportServices } from '../streams/stream-imports.ts';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -86,25 +85,11 @@ export interface StorageDeps {
   readonly services: ApiServices;
 }
 
-/** Services of other parts that some kinds need (token issuing, for one). */
-export interface ApiServices {
+/** Services of other parts that some kinds need (token issuing, imports). */
+export interface ApiServices extends ImportServices {
   readonly issueServiceAccountToken?: (namespace: string, name: string, ttlSeconds: number) => Promise<{ token: string; expiresAt: Date }>;
-  /** A client for other registries that answers with these credentials. */
-  readonly createRegistryClient?: (keyring: CredentialKeyring) => RegistryClient;
-  /** The server's own platform, the default choice from manifest lists. */
-  readonly platform?: { readonly architecture: string; readonly os: string };
-  /** Most tags a repository import takes (-1: all). */
-  readonly maxImagesBulkImported?: number;
   /** Key prefixes of other parts' data that belongs to a namespace (registry links), removed with it. */
   readonly namespacedData?: (namespace: string) => string[];
-  /** This server's own registry, which imports read as the importing namespace's service accounts. */
-  readonly selfRegistry?: {
-    readonly host: string;
-    /** Whether the service accounts of `namespace` may pull from the stream. */
-    mayPull(namespace: string, sourceNamespace: string, sourceName: string): Promise<boolean>;
-    /** A short-lived token of the `default` service account of `namespace`, and a way to revoke it. */
-    pullToken(namespace: string): Promise<{ token: string; release: () => Promise<void> }>;
-  };
 }
 
 export interface ResourceCatalogue {

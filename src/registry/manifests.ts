@@ -1,16 +1,14 @@
 // Manifests by tag or digest: exact bytes in, exact bytes out. A push is checked against what the
 // repository holds, stored by digest, linked, and recorded as an Image and a stream tag.
-import { imageStreamStorage } from '../api/resources/imagestreams.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import type { KubeObject } from '../kube/object.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { parseDigest, isDigest } from '../image/digest.ts';
 import { maxManifestBytes, parseManifest, referencedBlobs } from '../image/manifest.ts';
 import { isNonDistributable } from '../image/media-types.ts';
 import { latestTagEvent } from '../image/image-stream.ts';
 import { digestOf } from '../blobs/digester.ts';
-import { readBodyWithLimit } from '../api/read-body.ts';
+import { readAtMost } from '../lib/read-limited.ts';
 import { isTag } from './repository-name.ts';
 import { checkCanPushInto, recordPush, repositoryStream } from './push-image.ts';
 import { streamReferences } from './stream-references.ts';
@@ -24,7 +22,7 @@ function checkReference(reference: string): void {
 }
 
 /** The digest a tag or digest reference names in this repository. */
-async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
+export async function resolve(context: RegistryContext, repository: Repository, reference: string): Promise<string> {
   if (isDigest(reference)) return reference;
   const load = async () => {
     const stream = await repositoryStream(context, repository);
@@ -66,27 +64,13 @@ export async function getManifest(context: RegistryContext, request: Request, re
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
-/**
- * The manifest answer when everything it needs is already cached and allowed; undefined otherwise,
- * and the full path (which also reports errors) answers instead. The registry's hot path.
- */
-export async function cachedManifest(context: RegistryContext, repository: Repository, reference: string): Promise<{ headers: Record<string, string>; bytes: Buffer } | undefined> {
-  if (!isDigest(reference) && !isTag(reference)) return undefined;
-  if (!(await context.access.allowed(context.caller, 'pull', repository))) return undefined;
-  const digest = isDigest(reference) ? reference : await resolve(context, repository, reference).catch(() => undefined);
-  if (!digest) return undefined;
-  const bytes = context.manifests?.get(digest);
-  const link = bytes && (await context.links.manifestLink(repository, digest));
-  if (!bytes || !link) return undefined;
-  return { headers: { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"`, 'docker-distribution-api-version': 'registry/2.0' }, bytes };
-}
-
 export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {
   checkReference(reference);
   await context.access.require(context.caller, 'push', repository);
   const tag = isDigest(reference) ? undefined : reference;
   await checkCanPushInto(context, repository);
-  const bytes = await readBodyWithLimit(request, maxManifestBytes);
+  const bytes = await readAtMost(request.body, maxManifestBytes);
+  if (!bytes) throw new AppError('TooLarge', `the manifest is larger than the limit of ${maxManifestBytes} bytes`, { ociCode: 'SIZE_INVALID' });
   const manifest = parseManifest(bytes, request.headers.get('content-type'));
   const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';
   const digest = digestOf(bytes, algorithm);
@@ -123,27 +107,8 @@ export async function deleteManifest(context: RegistryContext, repository: Repos
   if (!isDigest(reference)) throw new AppError('MethodNotAllowed', 'manifests can be deleted by digest only', { ociCode: 'UNSUPPORTED' });
   await context.access.require(context.caller, 'delete', repository);
   const unlinked = await context.links.unlinkManifest(repository, reference);
-  const untagged = await forgetInStream(context, repository, reference);
+  // Deleting a manifest drops its tags too, as in a registry.
+  const untagged = await context.streams.forgetImage(repository.namespace, repository.name, reference);
   if (!unlinked && !untagged) throw manifestUnknown(reference);
   return new Response(null, { status: 202, headers: { 'content-length': '0' } });
-}
-
-/** Drops the digest from the stream's tag history, as deleting a manifest drops its tags in a registry. */
-async function forgetInStream(context: RegistryContext, repository: Repository, digest: string): Promise<boolean> {
-  const streams = imageStreamStorage(context.resources);
-  const system = { ...context.system, namespace: repository.namespace };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const stream = await repositoryStream(context, repository);
-    if (!stream) return false;
-    const tags = stream.status?.tags ?? [];
-    if (!tags.some((t) => t.items?.some((i) => i.image === digest))) return false;
-    stream.status!.tags = tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);
-    try {
-      await streams.updateStatus(system, repository.name, stream as unknown as KubeObject, { dryRun: false });
-      return true;
-    } catch (error) {
-      if (!isAppError(error, 'Conflict')) throw error;
-    }
-  }
-  throw new AppError('Conflict', `the image stream ${repository.path} kept changing; try the delete again`);
 }

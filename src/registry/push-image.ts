@@ -1,6 +1,5 @@
-// What a manifest push does to the API (SPEC §8.4): creates the Image and, for a tag, records it on
-// the image stream — creating the stream first if the pusher may create streams.
-import { findImageStream, imageStreamStorage } from '../api/resources/imagestreams.ts';
+// What a manifest push does to the image streams (SPEC §8.4): creates the Image and, for a tag,
+// records it on the image stream — creating the stream first if the pusher may create streams.
 import type { ImageStream } from '../image/image-stream.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Manifest } from '../image/manifest.ts';
@@ -9,15 +8,13 @@ import type { Repository } from './repository-name.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
-import { tagImage } from '../api/resources/imagestreammappings.ts';
-import { images } from '../api/resources/images.ts';
 import { firstPrunedBlob } from './blob-deletions.ts';
 
 const maxConfigBytes = 8 * 1024 * 1024;
 
 /** The image stream behind a repository, read as the registry; undefined when there is none. */
 export function repositoryStream(context: RegistryContext, repository: Repository): Promise<ImageStream | undefined> {
-  return findImageStream(context.resources, { ...context.system, namespace: repository.namespace }, repository.name);
+  return context.streams.find(repository.namespace, repository.name);
 }
 
 export async function streamExists(context: RegistryContext, repository: Repository): Promise<boolean> {
@@ -54,29 +51,16 @@ export async function recordPush(context: RegistryContext, repository: Repositor
     dockerImageReference: `${context.publicHost()}/${repository.path}@${digest}`,
     managed: true,
   });
-  const system = { ...context.system, namespace: repository.namespace };
-  const imageStorage = context.resources.storageFor(images);
-  const created = await imageStorage.create!({ ...system, namespace: undefined }, image, { dryRun: false }).then(
-    () => true,
-    (error: unknown) => {
-      if (!isAppError(error, 'AlreadyExists')) throw error;
-      return false;
-    },
-  );
+  const created = await context.streams.createImage(image);
   const pruned = await firstPrunedBlob(context, blobs);
   if (pruned) {
-    if (created) await imageStorage.delete!({ ...system, namespace: undefined }, digest, { dryRun: false }).catch(() => undefined);
+    if (created) await context.streams.deleteImage(digest).catch(() => undefined);
     throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
   }
   if (!tag) return;
-  if (!(await streamExists(context, repository))) {
-    const streams = imageStreamStorage(context.resources);
-    await streams.create!(system, { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: repository.name }, spec: {} }, { dryRun: false }).catch((error: unknown) => {
-      if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
-    });
-  }
+  await context.streams.ensure(repository.namespace, repository.name);
   // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
-  await tagImage({ resources: context.resources, clock: context.clock }, system, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` });
+  await context.streams.recordTag(repository.namespace, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` });
 }
 
 async function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {

@@ -1,8 +1,7 @@
 // What every registry handler works with.
 import type { BlobStore } from '../blobs/blob-store.ts';
 import type { ResourceStore } from '../store/resource-store.ts';
-import type { ResourceCatalogue } from '../api/resource-definition.ts';
-import type { RequestContext } from '../api/rest-storage.ts';
+import type { ImageStreams } from '../streams/image-streams.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { RepositoryLinks } from '../streams/repository-links.ts';
@@ -14,7 +13,8 @@ import type { PullThrough } from './pull-through.ts';
 export interface RegistryDeps {
   readonly blobs: BlobStore;
   readonly store: ResourceStore;
-  readonly resources: ResourceCatalogue;
+  /** Image streams and Images, read and written as the registry itself. */
+  readonly streams: ImageStreams;
   readonly links: RepositoryLinks;
   readonly access: RegistryAccess;
   readonly clock: Clock;
@@ -33,6 +33,4 @@ export interface RegistryDeps {
 export interface RegistryContext extends RegistryDeps {
   readonly caller: Caller;
   readonly requestId: string;
-  /** Acting as the registry itself (its own service account), for writes the caller was checked for. */
-  readonly system: RequestContext;
 }

@@ -1,18 +1,16 @@
 // The registry face: OCI distribution 1.1 / Docker Registry v2 under /v2/, and the token endpoint
 // at /openshift/token. One catch turns anything unexpected into a logged OCI UNKNOWN error.
 import type { RegistryContext, RegistryDeps } from './registry-context.ts';
-import type { RequestContext } from '../api/rest-storage.ts';
 import { AppError, asAppError } from '../errors.ts';
 import { parseRegistryPath, parseRepository, type RegistryRoute } from './repository-name.ts';
 import { ociErrorResponse } from './to-oci-error.ts';
 import { deleteBlob, getBlob } from './blobs.ts';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './uploads.ts';
-import { cachedManifest, deleteManifest, getManifest, putManifest } from './manifests.ts';
+import { deleteManifest, getManifest, putManifest } from './manifests.ts';
 import { listCatalog, listReferrers, listTags } from './listings.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
 import { deleteBlobForPrune, listBlobsForPrune } from './admin-blobs.ts';
 
-const registryUser = { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] };
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
 
 export class RegistryFace {
@@ -32,8 +30,7 @@ export class RegistryFace {
     try {
       if (url.pathname === '/openshift/token') return await this.token(request, url);
       const caller = await this.deps.access.identify(request.headers.get('authorization'));
-      const system: RequestContext = { user: registryUser, signal: request.signal, requestId, can: async () => true };
-      const context: RegistryContext = { ...this.deps, caller, requestId, system };
+      const context: RegistryContext = { ...this.deps, caller, requestId };
       if (url.pathname.startsWith('/admin/blobs/')) {
         const digest = decodeURIComponent(url.pathname.slice('/admin/blobs/'.length));
         if (digest === '' && request.method === 'GET') return await listBlobsForPrune(context, url);
@@ -52,40 +49,6 @@ export class RegistryFace {
       const response = ociErrorResponse(appError, headers);
       return request.method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response;
     }
-  }
-
-  /** The cached manifest answer for a GET/HEAD, or undefined to take the full path (see cachedManifest). */
-  async fastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
-    // The same caller asking for the same manifest while no cache behind the answer changed, within a
-    // second (so an expiring token stops working promptly): the answer it got last time.
-    const stamp = this.deps.cacheStamp?.();
-    const memoKey = `${authorization ?? ''}\u0000${pathname}`;
-    const memo = stamp !== undefined ? this.answers.get(memoKey) : undefined;
-    const now = Date.now();
-    if (memo && memo.stamp === stamp && memo.until > now) return memo.answer;
-    const answer = await this.computeFastManifest(pathname, authorization, requestId);
-    if (answer && stamp !== undefined) {
-      if (this.answers.size > 10_000) this.answers.clear();
-      this.answers.set(memoKey, { answer, stamp, until: now + 1000 });
-    }
-    return answer;
-  }
-
-  private readonly answers = new Map<string, { answer: { status: number; headers: Record<string, string>; body: Buffer }; stamp: string; until: number }>();
-
-  private async computeFastManifest(pathname: string, authorization: string | undefined, requestId: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
-    let route: RegistryRoute;
-    try {
-      route = parseRegistryPath(pathname);
-    } catch {
-      return undefined;
-    }
-    if (route.kind !== 'manifest') return undefined;
-    const caller = await this.deps.access.identify(authorization ?? null).catch(() => undefined);
-    if (!caller) return undefined;
-    const system: RequestContext = { user: registryUser, signal: new AbortController().signal, requestId, can: async () => true };
-    const answer = await cachedManifest({ ...this.deps, caller, requestId, system }, route.repository, route.reference);
-    return answer && { status: 200, headers: answer.headers, body: answer.bytes };
   }
 
   private async dispatch(context: RegistryContext, request: Request, url: URL, route: RegistryRoute): Promise<Response> {

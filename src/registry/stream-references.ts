@@ -2,11 +2,8 @@
 // tag history, the children of manifest lists among them, and their config and layer blobs. The
 // registry serves these in the stream's repository even when they were pushed elsewhere.
 import { repositoryStream } from './push-image.ts';
-import type { KubeObject } from '../kube/object.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import { isAppError } from '../errors.ts';
-import { images } from '../api/resources/images.ts';
 
 export interface UpstreamSource {
   /** `registry/namespace/name` the image came from. */
@@ -26,7 +23,6 @@ export async function streamReferences(context: RegistryContext, repository: Rep
   const references: StreamReferences = { manifests: new Map(), blobs: new Set(), sources: new Map() };
   const stream = await repositoryStream(context, repository);
   if (!stream) return references;
-  const imageStorage = context.resources.storageFor(images);
   const seen = new Set<string>();
   const streamInsecure = stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
   let source: UpstreamSource | undefined;
@@ -40,13 +36,8 @@ export async function streamReferences(context: RegistryContext, repository: Rep
     addSource(digest);
     if (seen.has(digest) || depth > 1) return;
     seen.add(digest);
-    let image: KubeObject;
-    try {
-      image = await imageStorage.get!({ ...context.system, namespace: undefined }, digest);
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return;
-      throw error;
-    }
+    const image = await context.streams.findImage(digest);
+    if (!image) return;
     const mediaType = String(image.dockerImageManifestMediaType ?? 'application/vnd.docker.distribution.manifest.v2+json');
     if (!references.manifests.has(digest)) references.manifests.set(digest, { mediaType });
     for (const layer of (image.dockerImageLayers ?? []) as { name: string }[]) {

@@ -1,11 +1,11 @@
 // How an import's outcome is written into a stream (SPEC §2.6): a success becomes a tag event and
 // (re)writes the spec tag; a failure becomes one ImportSuccess=False condition and leaves the
 // history, so the last good image stays current.
-import type { ImageStream, TagReference } from '../../image/image-stream.ts';
-import type { AppError } from '../../errors.ts';
-import { recordTagEvent } from '../../image/image-stream.ts';
-import { exactReference, parseImageReference, withDockerDefaults } from '../../image/reference.ts';
-import { safeMessage } from '../../lib/safe-message.ts';
+import type { ImageStream, TagReference } from '../image/image-stream.ts';
+import type { AppError } from '../errors.ts';
+import { recordTagEvent } from '../image/image-stream.ts';
+import { exactReference, parseImageReference, withDockerDefaults } from '../image/reference.ts';
+import { safeMessage } from '../lib/safe-message.ts';
 
 export interface TagImportPolicy {
   readonly insecure?: boolean;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { importFailureStatus } from '../../../src/api/resources/import-results.ts';
-import { AppError } from '../../../src/errors.ts';
+import { importFailureStatus } from '../../src/streams/import-results.ts';
+import { AppError } from '../../src/errors.ts';
 
 describe('import failure status', () => {
   const from = 'registry.example.com/org/app:1.0';

@@ -1,0 +1,39 @@
+// The backend table: which ResourceStore, BlobStore and leader election a configuration means.
+// The only place that names concrete backends.
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { ResourceStore } from '../store/resource-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { LeaderElection } from '../controllers/runtime/leader-election.ts';
+import type { ServerConfig } from './config.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { SqliteResourceStore } from '../store/sqlite/sqlite-resource-store.ts';
+import { MemoryResourceStore } from '../store/memory/memory-resource-store.ts';
+import { EtcdResourceStore } from '../store/etcd/etcd-resource-store.ts';
+import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
+import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
+import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
+import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
+import { AppError } from '../errors.ts';
+
+const stores: Record<ServerConfig['store'], (config: Pick<ServerConfig, 'dataDir' | 'etcdEndpoints'>) => ResourceStore> = {
+  memory: () => new MemoryResourceStore(),
+  sqlite: (config) => new SqliteResourceStore(join(config.dataDir, 'store.db')),
+  etcd: (config) => new EtcdResourceStore({ endpoints: config.etcdEndpoints }),
+};
+
+export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir' | 'etcdEndpoints'>): ResourceStore {
+  return stores[config.store](config);
+}
+
+export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>, clock: Clock): Promise<BlobStore> {
+  if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
+  if (config.store === 'memory') return new MemoryBlobStore({ clock });
+  return new FsBlobStore(join(config.dataDir, 'blobs'), { clock }).init();
+}
+
+/** A single process always leads; replicas sharing etcd elect one through a lease. */
+export function openElection(config: Pick<ServerConfig, 'store' | 'etcdEndpoints'>, logger: Logger): LeaderElection {
+  return config.store === 'etcd' ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger }) : new LocalLeaderElection();
+}

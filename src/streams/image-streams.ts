@@ -1,0 +1,116 @@
+// The image-stream service: how the server reads a stream and records what happened to it (a tag
+// pointed at an image, an image forgotten, a retry noted), each write with one retry-on-conflict.
+// Faces and controllers call it; it knows no request, face or HTTP.
+import type { Clock } from '../lib/clock.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { ImageStream, TagEvent } from '../image/image-stream.ts';
+import type { StreamStore } from './stream-store.ts';
+import { conflict, isAppError, retryOnConflict, unlessNotFound } from '../errors.ts';
+import { latestTagEvent, recordTagEvent } from '../image/image-stream.ts';
+import { formatTimestamp } from '../kube/object.ts';
+import { withRetryNote } from './import-results.ts';
+
+const imageGroup = 'image.openshift.io';
+
+export interface ImageStreamsDeps {
+  readonly store: StreamStore;
+  readonly clock: Clock;
+}
+
+export class ImageStreams {
+  private readonly store: StreamStore;
+  private readonly clock: Clock;
+
+  constructor(deps: ImageStreamsDeps) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+  }
+
+  /** The stream, or undefined when there is none. */
+  find(namespace: string, name: string): Promise<ImageStream | undefined> {
+    return unlessNotFound(this.store.getStream(namespace, name));
+  }
+
+  /** Creates an empty stream unless one exists (a push by tag provisions its stream, SPEC §8.4). */
+  async ensure(namespace: string, name: string): Promise<void> {
+    if (await this.find(namespace, name)) return;
+    await this.store.createStream(namespace, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name }, spec: {} }).catch((error: unknown) => {
+      if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
+    });
+  }
+
+  /**
+   * Adds `image` to the history of `tag` (SPEC §1.6). On a conflict it tries again only while
+   * nobody else moved that tag meanwhile; otherwise the conflict is the caller's answer.
+   * NotFound when the stream does not exist.
+   */
+  async recordTag(namespace: string, name: string, tag: string, image: { readonly digest: string; readonly reference: string }): Promise<void> {
+    let first: { seen: TagEvent | undefined } | undefined;
+    await retryOnConflict(10, async () => {
+      const stream = await this.store.getStream(namespace, name);
+      const before = latestTagEvent(stream, tag);
+      if (!first) first = { seen: before };
+      else if (before?.image !== first.seen?.image || before?.dockerImageReference !== first.seen?.dockerImageReference) throw conflict('imagestreams', name, imageGroup);
+      const event = { created: formatTimestamp(this.clock.now()), dockerImageReference: image.reference, image: image.digest, generation: stream.metadata.generation ?? 1 };
+      if (recordTagEvent(stream, tag, event)) await this.store.updateStreamStatus(namespace, name, stream);
+    });
+  }
+
+  /**
+   * Changes the stream's status with `change`, re-read and retried on conflicts; `change` returns
+   * false when there is nothing to write. False when the stream is gone or nothing changed.
+   */
+  async updateStatus(namespace: string, name: string, change: (stream: ImageStream) => boolean): Promise<boolean> {
+    return retryOnConflict(5, async () => {
+      const stream = await this.find(namespace, name);
+      if (!stream || !change(stream)) return false;
+      await this.store.updateStreamStatus(namespace, name, stream);
+      return true;
+    });
+  }
+
+  /** Says on the failed import conditions of `tags` when the scheduler tries again (SPEC §2.9). */
+  noteRetry(namespace: string, name: string, tags: readonly string[], delayMs: number): Promise<boolean> {
+    return this.updateStatus(namespace, name, (stream) => {
+      let changed = false;
+      for (const tag of stream.status?.tags ?? []) {
+        if (!tags.includes(tag.tag)) continue;
+        for (const condition of tag.conditions ?? []) {
+          if (condition.status !== 'False') continue;
+          condition.message = withRetryNote(condition.message, delayMs);
+          changed = true;
+        }
+      }
+      return changed;
+    });
+  }
+
+  /** Drops `digest` from every tag's history, as deleting a manifest drops its tags in a registry. */
+  forgetImage(namespace: string, name: string, digest: string): Promise<boolean> {
+    return this.updateStatus(namespace, name, (stream) => {
+      const tags = stream.status?.tags ?? [];
+      if (!tags.some((t) => t.items?.some((i) => i.image === digest))) return false;
+      stream.status!.tags = tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);
+      return true;
+    });
+  }
+
+  findImage(digest: string): Promise<KubeObject | undefined> {
+    return unlessNotFound(this.store.getImage(digest));
+  }
+
+  /** Stores a server-made Image; false when one of this digest exists (it has the same content). */
+  async createImage(image: KubeObject): Promise<boolean> {
+    return this.store.createImage(image).then(
+      () => true,
+      (error: unknown) => {
+        if (isAppError(error, 'AlreadyExists')) return false;
+        throw error;
+      },
+    );
+  }
+
+  deleteImage(digest: string): Promise<void> {
+    return this.store.deleteImage(digest);
+  }
+}
