@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/object.ts';
 import type { Manifest } from '../image/manifest.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError, unlessNotFound } from '../errors.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { firstPrunedBlob } from './blob-deletions.ts';
@@ -63,13 +63,12 @@ export async function recordPush(context: RegistryContext, repository: Repositor
   await context.streams.recordTag(repository.namespace, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` });
 }
 
-async function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
+  return unlessNotFound(
+    (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    })(),
+  );
 }
