@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 import type { UserInfo } from './user.ts';
 import { anonymousUser, loggedInUser, serviceAccountUser } from './user.ts';
-import { isAppError } from '../errors.ts';
+import { unlessNotFound } from '../errors.ts';
 import { objectKey, resourcePrefix, type ObjectMeta } from '../kube/object.ts';
 
 export type Authentication =
@@ -75,27 +75,18 @@ export class Authenticator {
 
   /** The groups on the user's own object and every Group that lists the user; undefined: no such user. */
   private async groupsOf(userName: string): Promise<string[] | undefined> {
-    let own: string[];
-    try {
-      const user = (await this.deps.store.get(objectKey('user.openshift.io', 'users', '', userName))).value as { groups?: unknown };
-      own = Array.isArray(user.groups) ? user.groups.filter((g): g is string => typeof g === 'string') : [];
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    const stored = await unlessNotFound(this.deps.store.get(objectKey('user.openshift.io', 'users', '', userName)));
+    if (!stored) return undefined;
+    const groups = (stored.value as { groups?: unknown }).groups;
+    const own = Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
     const listed = await this.deps.store.list(resourcePrefix('user.openshift.io', 'groups'), { filter: (group) => Array.isArray(group.users) && group.users.includes(userName) });
     const names = listed.items.map((item) => (item.value as { metadata?: { name?: string } }).metadata?.name).filter((name): name is string => Boolean(name));
     return [...new Set([...own, ...names])];
   }
 
   private async serviceAccount(namespace: string, name: string): Promise<ObjectMeta | undefined> {
-    try {
-      const account = (await this.deps.store.get(objectKey('', 'serviceaccounts', namespace, name))).value as { metadata?: ObjectMeta };
-      return account.metadata ?? {};
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    const stored = await unlessNotFound(this.deps.store.get(objectKey('', 'serviceaccounts', namespace, name)));
+    return stored && ((stored.value as { metadata?: ObjectMeta }).metadata ?? {});
   }
 }
 

@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Clock } from '../lib/clock.ts';
-import { isAppError, notFound } from '../errors.ts';
+import { isAppError, notFound, unlessNotFound } from '../errors.ts';
 import { objectKey } from '../kube/object.ts';
 
 export const tokenPrefix = 'sha256~';
@@ -73,13 +73,9 @@ export class TokenService {
   /** The subject, issue time and expiry of a stored token, expired or not. */
   async find(token: string): Promise<FoundToken | undefined> {
     if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
-    let record: StoredToken;
-    try {
-      record = (await this.deps.store.get(tokenKey(token))).value as unknown as StoredToken;
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    const stored = await unlessNotFound(this.deps.store.get(tokenKey(token)));
+    if (!stored) return undefined;
+    const record = stored.value as unknown as StoredToken;
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;

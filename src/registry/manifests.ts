@@ -68,7 +68,7 @@ export async function putManifest(context: RegistryContext, request: Request, re
   checkReference(reference);
   await context.access.require(context.caller, 'push', repository);
   const tag = isDigest(reference) ? undefined : reference;
-  await checkCanPushInto(context, repository);
+  const stream = await checkCanPushInto(context, repository);
   const bytes = await readAtMost(request.body, maxManifestBytes);
   if (!bytes) throw new AppError('TooLarge', `the manifest is larger than the limit of ${maxManifestBytes} bytes`, { ociCode: 'SIZE_INVALID' });
   const manifest = parseManifest(bytes, request.headers.get('content-type'));
@@ -97,7 +97,7 @@ export async function putManifest(context: RegistryContext, request: Request, re
     artifactType: manifest.artifactType ?? (manifest.kind === 'image' ? manifest.config.mediaType : undefined),
     annotations: manifest.annotations as Record<string, string> | undefined,
   });
-  await recordPush(context, repository, digest, manifest, bytes, tag, needed);
+  await recordPush(context, repository, stream, digest, manifest, bytes, tag, needed);
   const headers: Record<string, string> = { location: `/v2/${repository.path}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': '0' };
   if (manifest.subject) headers['oci-subject'] = manifest.subject.digest;
   return new Response(null, { status: 201, headers });

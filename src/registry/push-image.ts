@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/object.ts';
 import type { Manifest } from '../image/manifest.ts';
 import type { RegistryContext } from './registry-context.ts';
 import type { Repository } from './repository-name.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError, unlessNotFound } from '../errors.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { firstPrunedBlob } from './blob-deletions.ts';
@@ -17,29 +17,28 @@ export function repositoryStream(context: RegistryContext, repository: Repositor
   return context.streams.find(repository.namespace, repository.name);
 }
 
-export async function streamExists(context: RegistryContext, repository: Repository): Promise<boolean> {
-  return (await repositoryStream(context, repository)) !== undefined;
-}
-
 /**
  * Checks, before anything is stored, that the caller may push into this repository at all: its
  * image stream exists, or the caller may create one (a push by tag creates it). Without this a
  * `system:image-pusher` could fill repositories no stream owns with blobs and untagged manifests.
  */
-export async function checkCanPushInto(context: RegistryContext, repository: Repository): Promise<void> {
-  if (await streamExists(context, repository)) return;
+export async function checkCanPushInto(context: RegistryContext, repository: Repository): Promise<ImageStream | undefined> {
+  const stream = await repositoryStream(context, repository);
+  if (stream) return stream;
   if (!(await context.access.allowed(context.caller, 'create-stream', repository))) {
     throw new AppError('Forbidden', `CreateImageStreamMapping: denied creating ImageStream ${repository.path}: ${context.caller.user.name} may not create image streams in ${repository.namespace}`, { ociCode: 'DENIED' });
   }
+  return undefined;
 }
 
 /**
- * Stores the Image of a pushed manifest and, for a tag, records it on the stream. `blobs` are the
- * digests the Image needs (its manifest, config and layers, or an index's children): if a prune
- * took one of them while the manifest was being accepted, the push fails before anything points at
- * the Image, and the client pushes the blob again.
+ * Stores the Image of a pushed manifest and, for a tag, records it on the stream (`stream`, as
+ * read before the push; created here when there was none). `blobs` are the digests the Image needs
+ * (its manifest, config and layers, or an index's children): if a prune took one of them while the
+ * manifest was being accepted, the push fails before anything points at the Image, and the client
+ * pushes the blob again. One Image write and, for a tag, one stream write when nothing races it.
  */
-export async function recordPush(context: RegistryContext, repository: Repository, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined, blobs: readonly string[]): Promise<void> {
+export async function recordPush(context: RegistryContext, repository: Repository, stream: ImageStream | undefined, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined, blobs: readonly string[]): Promise<void> {
   let configBytes: Uint8Array | undefined;
   if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes) configBytes = await readAll(context, manifest.config.digest);
   const image: KubeObject = buildImage({
@@ -58,18 +57,17 @@ export async function recordPush(context: RegistryContext, repository: Repositor
     throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
   }
   if (!tag) return;
-  await context.streams.ensure(repository.namespace, repository.name);
+  const current = stream ?? (await context.streams.ensure(repository.namespace, repository.name));
   // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
-  await context.streams.recordTag(repository.namespace, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` });
+  await context.streams.recordTag(repository.namespace, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` }, current);
 }
 
-async function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
+  return unlessNotFound(
+    (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    })(),
+  );
 }

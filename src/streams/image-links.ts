@@ -3,7 +3,7 @@
 // read. Only links the source really has are copied: nothing becomes readable that was not already.
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Repository, RepositoryLinks } from './repository-links.ts';
-import { isAppError } from '../errors.ts';
+import { unlessNotFound } from '../errors.ts';
 import { objectKey } from '../kube/object.ts';
 
 interface StoredImage {
@@ -47,10 +47,5 @@ async function copyManifest(deps: ImageLinkDeps, digest: string, from: Repositor
 }
 
 async function readImage(store: Pick<ResourceStore, 'get'>, digest: string): Promise<StoredImage | undefined> {
-  try {
-    return (await store.get(objectKey('image.openshift.io', 'images', '', digest))).value as StoredImage;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(store.get(objectKey('image.openshift.io', 'images', '', digest))))?.value as StoredImage | undefined;
 }

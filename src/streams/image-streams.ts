@@ -31,24 +31,29 @@ export class ImageStreams {
     return unlessNotFound(this.store.getStream(namespace, name));
   }
 
-  /** Creates an empty stream unless one exists (a push by tag provisions its stream, SPEC §8.4). */
-  async ensure(namespace: string, name: string): Promise<void> {
-    if (await this.find(namespace, name)) return;
-    await this.store.createStream(namespace, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name }, spec: {} }).catch((error: unknown) => {
-      if (!isAppError(error, 'AlreadyExists') && !isAppError(error, 'Conflict')) throw error;
+  /** The stream, created empty if there is none (a push by tag provisions its stream, SPEC §8.4). */
+  async ensure(namespace: string, name: string): Promise<ImageStream> {
+    const created = await this.store.createStream(namespace, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name }, spec: {} }).catch((error: unknown) => {
+      if (isAppError(error, 'AlreadyExists')) return undefined;
+      throw error;
     });
+    return created ?? this.store.getStream(namespace, name);
   }
 
   /**
    * Adds `image` to the history of `tag` (SPEC §1.6). On a conflict it tries again only while
    * nobody else moved that tag meanwhile; otherwise the conflict is the caller's answer.
-   * NotFound when the stream does not exist.
+   * NotFound when the stream does not exist. `current`, a stream the caller just read, saves the
+   * first read.
    */
-  async recordTag(namespace: string, name: string, tag: string, image: { readonly digest: string; readonly reference: string }): Promise<void> {
+  async recordTag(namespace: string, name: string, tag: string, image: { readonly digest: string; readonly reference: string }, current?: ImageStream): Promise<void> {
     let first: { seen: TagEvent | undefined } | undefined;
-    await retryOnConflict(10, async () => {
-      const stream = await this.store.getStream(namespace, name);
+    await retryOnConflict(10, async (attempt) => {
+      const stream = attempt === 1 && current ? structuredClone(current) : await this.store.getStream(namespace, name);
       const before = latestTagEvent(stream, tag);
+      // A write from the caller's earlier read that met a conflict only tells us the stream moved:
+      // the first read of our own is what "nobody moved this tag meanwhile" is measured against.
+      if (attempt === 2 && current) first = undefined;
       if (!first) first = { seen: before };
       else if (before?.image !== first.seen?.image || before?.dockerImageReference !== first.seen?.dockerImageReference) throw conflict('imagestreams', name, imageGroup);
       const event = { created: formatTimestamp(this.clock.now()), dockerImageReference: image.reference, image: image.digest, generation: stream.metadata.generation ?? 1 };

@@ -5,7 +5,7 @@
 // caller was allowed to read. This is the one fact the registry's access to content rests on.
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Descriptor } from '../image/manifest.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, unlessNotFound } from '../errors.ts';
 import type { WatchedCache } from '../store/watched-cache.ts';
 
 const group = 'registry.imagestream.io';
@@ -111,14 +111,7 @@ export class RepositoryLinks {
   }
 
   private async read(key: string): Promise<Record<string, unknown> | undefined> {
-    const load = async () => {
-      try {
-        return (await this.store.get(key)).value;
-      } catch (error) {
-        if (isAppError(error, 'NotFound')) return null;
-        throw error;
-      }
-    };
+    const load = async () => (await unlessNotFound(this.store.get(key)))?.value ?? null;
     return (this.cache ? await this.cache.get(key, load) : await load()) ?? undefined;
   }
 

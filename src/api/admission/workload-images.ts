@@ -5,7 +5,7 @@ import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext } from '../resource-definition.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
-import { isAppError } from '../../errors.ts';
+import { unlessNotFound } from '../../errors.ts';
 import { objectKey } from '../../kube/object.ts';
 import { applyTriggers, readTriggers } from '../../image/triggers.ts';
 import { defaultPullPolicies, resolveImageNames, resolveNamesAnnotation, type StreamView } from '../../image/image-lookup.ts';
@@ -21,12 +21,8 @@ export function triggerCauses(object: KubeObject, kind: string): FieldCause[] {
 }
 
 async function readStream(context: Pick<HookContext, 'store'>, namespace: string, name: string): Promise<ImageStream | undefined> {
-  try {
-    return (await context.store.get(objectKey('image.openshift.io', 'imagestreams', namespace, name))).value as unknown as ImageStream;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+  const stored = await unlessNotFound(context.store.get(objectKey('image.openshift.io', 'imagestreams', namespace, name)));
+  return stored?.value as ImageStream | undefined;
 }
 
 /** Current images of stream tags, read once per admission. */

@@ -7,7 +7,7 @@ import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts'
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import { images, imageGroup } from './images.ts';
-import { AppError, isAppError, notFound } from '../../errors.ts';
+import { AppError, isAppError, notFound, unlessNotFound } from '../../errors.ts';
 import { resourcePrefix } from '../../kube/object.ts';
 
 export const imagestreamimages: ResourceDefinition = {
@@ -29,13 +29,8 @@ async function readStream(deps: StorageDeps, context: RequestContext, name: stri
   return (await streams.get!(context, name)) as unknown as ImageStream;
 }
 
-async function readImage(deps: StorageDeps, context: RequestContext, digest: string): Promise<KubeObject | undefined> {
-  try {
-    return await deps.resources.storageFor(images).get!({ ...context, namespace: undefined }, digest);
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+function readImage(deps: StorageDeps, context: RequestContext, digest: string): Promise<KubeObject | undefined> {
+  return unlessNotFound(deps.resources.storageFor(images).get!({ ...context, namespace: undefined }, digest));
 }
 
 /** Every image the stream references: its history, and the children of manifest lists in it. */

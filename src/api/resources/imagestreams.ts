@@ -5,7 +5,7 @@ import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceCatalogue, ResourceDefinition } from '../resource-definition.ts';
 import { StoredResource } from '../stored-resource.ts';
 import type { RequestContext } from '../rest-storage.ts';
-import { isAppError } from '../../errors.ts';
+import { unlessNotFound } from '../../errors.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
 import { imageGroup } from './images.ts';
@@ -143,12 +143,7 @@ function onlyRemovesHistory(stream: ImageStream, old: ImageStream): FieldCause[]
 
 /** The stream `name` in the context's namespace, or undefined when there is none. */
 export async function findImageStream(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, context: RequestContext, name: string): Promise<ImageStream | undefined> {
-  try {
-    return (await imageStreamStorage(resources).get(context, name)) as unknown as ImageStream;
-  } catch (error) {
-    if (isAppError(error, 'NotFound')) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(imageStreamStorage(resources).get(context, name))) as ImageStream | undefined;
 }
 
 /** The stored image streams of a catalogue, for the kinds and faces built on them. */

@@ -7,7 +7,7 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
 import { images, imageGroup } from './images.ts';
-import { AppError, isAppError, notFound } from '../../errors.ts';
+import { AppError, conflict, isAppError, notFound, retryOnConflict, unlessNotFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
 import { ageOf } from '../../kube/human-duration.ts';
 
@@ -46,13 +46,8 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
   const view = async (context: RequestContext, stream: ImageStream, tag: string): Promise<KubeObject | undefined> => {
     const event = latestTagEvent(stream, tag);
     if (!event?.image) return undefined;
-    let image: KubeObject;
-    try {
-      image = await imageStorage().get!({ ...context, namespace: undefined }, event.image);
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    const image = await unlessNotFound(imageStorage().get!({ ...context, namespace: undefined }, event.image));
+    if (!image) return undefined;
     const { dockerImageManifest: _manifest, dockerImageConfig: _config, ...stripped } = image;
     const spec = stream.spec.tags?.find((t) => t.name === tag) ?? null;
     return {
@@ -78,32 +73,27 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
     const { stream: streamName, tag } = splitStreamTag(name);
     const given = (body.tag ?? null) as TagReference | null;
     if (given && given.name && given.name !== tag) throw new AppError('BadRequest', `tag name "${given.name}" does not match the ImageStreamTag name "${name}"`);
-    for (let attempt = 0; attempt < 10; attempt++) {
+    // AlreadyExists: someone created the stream meanwhile; read it and write again.
+    const written = await retryOnConflict(10, async () => {
       const stream = await readStream(context, streamName);
       const existing = stream?.spec.tags?.find((t) => t.name === tag);
       if (mode === 'create' && existing) throw new AppError('AlreadyExists', `imagestreamtags.image.openshift.io "${name}" already exists`, { subject: { name, group: imageGroup, kind: 'imagestreamtags' } });
-      if (!given) {
-        if (!existing) throw new AppError('BadRequest', `imagestreamtag ${tag} is not a spec tag in imagestream ${context.namespace}/${streamName}, cannot be updated`);
-      }
+      if (!given && !existing) throw new AppError('BadRequest', `imagestreamtag ${tag} is not a spec tag in imagestream ${context.namespace}/${streamName}, cannot be updated`);
       const annotations = (body.metadata?.annotations as Record<string, string> | undefined) ?? given?.annotations ?? existing?.annotations;
       const next: TagReference | undefined = given ? { ...given, name: tag, ...(annotations ? { annotations } : {}) } : existing ? { ...existing, ...(annotations ? { annotations } : {}) } : undefined;
-      try {
-        if (!stream) {
-          await streams().create(context, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name: streamName }, spec: { tags: next ? [next] : [] } }, { dryRun: false });
-        } else {
-          const tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
-          if (next) tags.push(next);
-          tags.sort((a, b) => a.name.localeCompare(b.name));
-          await streams().update(context, streamName, { ...(stream as unknown as KubeObject), spec: { ...stream.spec, tags } }, { dryRun: false });
-        }
-      } catch (error) {
-        if (isAppError(error, 'Conflict') || isAppError(error, 'AlreadyExists')) continue;
-        throw error;
+      if (!stream) {
+        const fresh = { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name: streamName }, spec: { tags: next ? [next] : [] } };
+        return streams().create(context, fresh, { dryRun: false }).catch((error: unknown) => {
+          throw isAppError(error, 'AlreadyExists') ? conflict('imagestreams', streamName, imageGroup) : error;
+        });
       }
-      const after = (await readStream(context, streamName))!;
-      return (await view(context, after, tag)) ?? { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTag', metadata: { name, namespace: context.namespace }, tag: after.spec.tags?.find((t) => t.name === tag) ?? null, image: null };
-    }
-    throw new AppError('Timeout', `too many conflicts writing ${name}; try again`);
+      const tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
+      if (next) tags.push(next);
+      tags.sort((a, b) => a.name.localeCompare(b.name));
+      return streams().update(context, streamName, { ...(stream as unknown as KubeObject), spec: { ...stream.spec, tags } }, { dryRun: false });
+    });
+    const after = written as unknown as ImageStream;
+    return (await view(context, after, tag)) ?? { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTag', metadata: { name, namespace: context.namespace }, tag: after.spec.tags?.find((t) => t.name === tag) ?? null, image: null };
   };
   return {
     async get(context, name) {
@@ -129,24 +119,19 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
     update: (context, name, body) => write(context, name, body, 'update'),
     async delete(context, name) {
       const { stream: streamName, tag } = splitStreamTag(name);
-      for (let attempt = 0; attempt < 10; attempt++) {
+      return retryOnConflict(10, async () => {
         const stream = await readStream(context, streamName);
         const inSpec = stream?.spec.tags?.some((t) => t.name === tag);
         const inStatus = stream?.status?.tags?.some((t) => t.tag === tag);
         if (!stream || (!inSpec && !inStatus)) throw notFound('imagestreamtags', name, imageGroup);
         const updated = { ...stream, spec: { ...stream.spec, tags: (stream.spec.tags ?? []).filter((t) => t.name !== tag) }, status: { ...stream.status, tags: (stream.status?.tags ?? []).filter((t) => t.tag !== tag) } };
-        try {
-          if (inSpec) {
-            const written = (await streams().update(context, streamName, updated as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
-            updated.metadata.resourceVersion = written.metadata.resourceVersion;
-          }
-          if (inStatus) await streams().updateStatus(context, streamName, updated as unknown as KubeObject, { dryRun: false });
-          return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
-        } catch (error) {
-          if (!isAppError(error, 'Conflict')) throw error;
+        if (inSpec) {
+          const written = (await streams().update(context, streamName, updated as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
+          updated.metadata.resourceVersion = written.metadata.resourceVersion;
         }
-      }
-      throw new AppError('Timeout', `too many conflicts deleting ${name}; try again`);
+        if (inStatus) await streams().updateStatus(context, streamName, updated as unknown as KubeObject, { dryRun: false });
+        return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
+      });
     },
   };
 }

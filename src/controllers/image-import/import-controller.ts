@@ -9,7 +9,7 @@ import { pendingImports } from './pending-imports.ts';
 import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
-import { isAppError } from '../../errors.ts';
+import { unlessNotFound } from '../../errors.ts';
 
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -35,13 +35,9 @@ export class ImportController implements Reconciler {
   }
 
   async reconcile(key: string, signal: AbortSignal): Promise<void> {
-    let stream: ImageStream;
-    try {
-      stream = (await this.deps.store.get(key)).value as unknown as ImageStream;
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return;
-      throw error;
-    }
+    const stored = await unlessNotFound(this.deps.store.get(key));
+    if (!stored) return;
+    const stream = stored.value as unknown as ImageStream;
     const pending = pendingImports(stream);
     if (pending.length === 0) return;
     this.deps.logger.info('importing pending tags', { namespace: stream.metadata.namespace, stream: stream.metadata.name, tags: pending.map((t) => t.name) });
