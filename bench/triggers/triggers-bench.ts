@@ -48,11 +48,26 @@ void (async () => {
   }
 })();
 const latencies: number[] = [];
+// A mapping tags only what the repository holds, so each change first pushes a new image by digest (untimed).
+const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const pushByDigest = async (): Promise<string> => {
+  const layer = randomBytes(64);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  for (const blob of [config, layer]) {
+    const uploaded = await fetch(`${server.url}/v2/default/app/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers: { authorization: auth.authorization } });
+    if (uploaded.status !== 201) throw new Error(`blob upload failed: ${uploaded.status}`);
+  }
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }] }));
+  const digest = sha256(manifest);
+  const pushed = await fetch(`${server.url}/v2/default/app/manifests/${digest}`, { method: 'PUT', body: manifest, headers: { authorization: auth.authorization, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+  if (pushed.status !== 201) throw new Error(`manifest push failed: ${pushed.status}`);
+  return digest;
+};
 for (let i = 0; i < changes; i++) {
-  const digest = `sha256:${createHash('sha256').update(randomBytes(16)).digest('hex')}`;
+  const digest = await pushByDigest();
   const seen = new Promise<number>((resolve) => waiting.set(digest, resolve));
   const started = performance.now();
-  const answer = await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', { metadata: { name: 'app' }, tag: 'prod', image: { metadata: { name: digest }, dockerImageReference: `example.com/bench/app@${digest}` } });
+  const answer = await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', { metadata: { name: 'app' }, tag: 'prod', image: { metadata: { name: digest } } });
   if (answer.status >= 300) throw new Error(`mapping failed: ${answer.status} ${await answer.text()}`);
   latencies.push((await seen) - started);
   waiting.delete(digest);
