@@ -34,13 +34,18 @@ export function readTriggers(annotations: Readonly<Record<string, string>> | und
     if (seen.has(e.fieldPath)) return fail('duplicate triggers are not allowed');
     seen.add(e.fieldPath);
     if (e.from.kind === 'ImageStreamTag' && !/^[^:@/]+:[^:@/]+$/.test(e.from.name)) return fail(`trigger ${i}: from.name must be <stream>:<tag>, not "${e.from.name}"`);
+    // OpenShift's documented schema shows `"paused": "false"`: the strings mean what they say.
+    const paused: unknown = (entry as { paused?: unknown }).paused;
+    if (paused !== undefined && paused !== null && typeof paused !== 'boolean' && paused !== 'true' && paused !== 'false') {
+      return fail(`trigger ${i}: paused must be true or false (a boolean, or the string "true" or "false"), not ${JSON.stringify(paused)}`);
+    }
     const prefix = `${(podSpecPaths[kind] ?? []).join('.')}.`;
     if (e.fieldPath.startsWith(prefix)) {
       const target = resolveFieldPath(object, kind, e.fieldPath);
       if (target === 'invalid') return fail(`field path is not valid: ${e.fieldPath}`);
       if (target === 'missing') return fail(`no such container: ${e.fieldPath}`);
     }
-    triggers.push(e as ImageTrigger);
+    triggers.push({ ...(e as ImageTrigger), paused: paused === true || paused === 'true' });
   }
   return { triggers, causes: [] };
 }

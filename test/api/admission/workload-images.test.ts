@@ -32,6 +32,19 @@ describe('workload image admission', () => {
     assert.equal(created.json.spec.template.spec.containers[0].imagePullPolicy, 'Always', 'defaulted from what the user wrote (no tag), before the rewrite');
   });
 
+  it('reads paused given as the strings "true" and "false", as the documented schema writes it, and refuses anything else', async () => {
+    const notPaused = await h.request('POST', deployments, { body: deployment('paused-string-false', [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: 'false' }) }) });
+    assert.equal(notPaused.status, 201, notPaused.text);
+    assert.equal(notPaused.json.spec.template.spec.containers[0].image, `127.0.0.1:8080/default/python@${digest}`);
+    const paused = await h.request('POST', deployments, { body: deployment('paused-string-true', [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: 'true' }) }) });
+    assert.equal(paused.json.spec.template.spec.containers[0].image, 'placeholder');
+    for (const value of ['yes', 1, 'False']) {
+      const refused = await h.request('POST', deployments, { body: deployment(`paused-bad-${String(value)}`, [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: value }) }) });
+      assert.equal(refused.status, 422, refused.text);
+      assert.match(refused.json.message, /paused must be true or false/);
+    }
+  });
+
   it('leaves paused triggers and tags without images alone', async () => {
     const paused = await h.request('POST', deployments, { body: deployment('paused', [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: true }) }) });
     assert.equal(paused.json.spec.template.spec.containers[0].image, 'placeholder');
