@@ -38,8 +38,8 @@ describe('workload image admission', () => {
     assert.equal(notPaused.json.spec.template.spec.containers[0].image, `127.0.0.1:8080/default/python@${digest}`);
     const paused = await h.request('POST', deployments, { body: deployment('paused-string-true', [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: 'true' }) }) });
     assert.equal(paused.json.spec.template.spec.containers[0].image, 'placeholder');
-    for (const value of ['yes', 1, 'False']) {
-      const refused = await h.request('POST', deployments, { body: deployment(`paused-bad-${String(value)}`, [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: value }) }) });
+    for (const [i, value] of (["yes", 1, "False"] as unknown[]).entries()) {
+      const refused = await h.request('POST', deployments, { body: deployment(`paused-bad-${i}`, [{ name: 'web', image: 'placeholder' }], { 'image.openshift.io/triggers': trigger('python:prod', 'web', { paused: value }) }) });
       assert.equal(refused.status, 422, refused.text);
       assert.match(refused.json.message, /paused must be true or false/);
     }
