@@ -46,6 +46,17 @@ export interface RegistryClientDeps {
 
 const manifestAccept = manifestMediaTypes.join(', ');
 
+/**
+ * The registry as its credentials are looked up. A plain-HTTP registry named without a port is
+ * looked up as `host:80`, so only a secret stored for `host:80` serves it and a port-less secret is
+ * kept for HTTPS — OpenShift's rule, which its documentation states as "the registry URL in the
+ * secret must include the :80 port suffix" for insecure registries (SPEC §2.10).
+ */
+export function credentialHost(schemeOrBase: string, registry: string): string {
+  const plainHttp = /^http:/i.test(schemeOrBase);
+  return plainHttp && !/:\d+$/.test(registry) ? `${registry}:80` : registry;
+}
+
 export class RegistryClient {
   private readonly deps: RegistryClientDeps;
   private readonly schemes = new Map<string, 'https' | 'http'>();
@@ -117,7 +128,7 @@ export class RegistryClient {
     if (refused) throw forbidden(repository, refused);
     const base = await this.base(repository, signal);
     const scopeKey = `${repository.registry}/${repository.path}`;
-    let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(repository.registry, repository.path);
+    let credential = this.anonymous.has(scopeKey) ? undefined : this.deps.keyring.lookup(credentialHost(base, repository.registry), repository.path);
     for (let attempt = 0; ; attempt++) {
       const auth = this.tokens.get(scopeKey);
       const response = await this.send(repository, `${base}${path}`, method, { ...headers, ...(auth ? { authorization: auth } : {}) }, signal);
@@ -162,7 +173,8 @@ export class RegistryClient {
 
   /** Unauthorized, worded by whether the keyring had credentials for the repository. */
   private unauthorized(repository: UpstreamRepository): AppError {
-    const hadCredentials = Boolean(this.deps.keyring.lookup(repository.registry, repository.path));
+    const scheme = this.schemes.get(repository.registry) ?? 'https';
+    const hadCredentials = Boolean(this.deps.keyring.lookup(credentialHost(`${scheme}://`, repository.registry), repository.path));
     return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', { subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' } });
   }
 
@@ -183,7 +195,7 @@ export class RegistryClient {
     url.searchParams.set('scope', `repository:${repository.path}:pull`);
     // Delegated authentication: a realm on another host gets the credentials stored for that host.
     const realmHost = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-    const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(realmHost) ?? credential) : credential;
+    const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(credentialHost(url.protocol, realmHost)) ?? credential) : credential;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (realmCredential) headers.authorization = `Basic ${Buffer.from(`${realmCredential.username}:${realmCredential.password}`).toString('base64')}`;
     const response = await this.send(repository, url.toString(), 'GET', headers, signal);

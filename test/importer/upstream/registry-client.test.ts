@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryClient, type UpstreamRepository } from '../../../src/importer/upstream/registry-client.ts';
+import { RegistryClient, credentialHost, type UpstreamRepository } from '../../../src/importer/upstream/registry-client.ts';
 import { CredentialKeyring } from '../../../src/importer/upstream/credentials.ts';
 import { createUndiciTransport } from '../../../src/importer/upstream/undici-transport.ts';
 import { isAppError } from '../../../src/errors.ts';
@@ -167,5 +167,40 @@ describe('registry client over TLS', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('credentials for a plain-HTTP registry named without a port (SPEC §2.10)', () => {
+  let upstream: FakeUpstream;
+  const real = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000, addresses: { allowPrivate: true } });
+  // `plain.registry.test` (no port) is the fake upstream; over HTTPS it answers with plain HTTP, as such a registry does.
+  const routed = { fetch: (url: string, init: Parameters<typeof real.fetch>[1]) => real.fetch(url.replace(/^(https?):\/\/plain\.registry\.test/, (_, scheme: string) => `${scheme}://${upstream.host}`), init) };
+  const secret = (key: string) => ({ source: `for-${key}`, content: { auths: { [key]: { username: 'bot', password: 'pw' } } } });
+  before(async () => {
+    upstream = await startFakeUpstream({ basic: { user: 'bot', password: 'pw' } });
+    putImage(upstream, 'team/app', 'v1', 'plain');
+  });
+  after(async () => {
+    await upstream.stop();
+    await real.close();
+  });
+
+  const fetchWith = (key: string) =>
+    new RegistryClient({ transport: routed, keyring: CredentialKeyring.fromDockerConfigs([secret(key)]), sleep: noSleep }).fetchManifest({ registry: 'plain.registry.test', path: 'team/app', insecure: true }, 'v1');
+
+  it('uses a secret stored for host:80', async () => {
+    assert.equal((await fetchWith('plain.registry.test:80')).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  });
+
+  it('does not use a port-less secret, which is for HTTPS', async () => {
+    await assert.rejects(fetchWith('plain.registry.test'), (error: unknown) => isAppError(error, 'Unauthorized') && error.subject?.kind === 'anonymous');
+  });
+
+  it('keeps a port-less secret for the same host over HTTPS, and no :80 one', () => {
+    const keyring = CredentialKeyring.fromDockerConfigs([secret('plain.registry.test'), secret('other.test:80')]);
+    assert.equal(keyring.lookup(credentialHost('https://', 'plain.registry.test'), 'team/app')?.source, 'for-plain.registry.test');
+    assert.equal(keyring.lookup(credentialHost('https://', 'other.test'), 'team/app'), undefined);
+    assert.equal(keyring.lookup(credentialHost('http://', 'other.test'), 'team/app')?.source, 'for-other.test:80');
+    assert.equal(credentialHost('http://', 'registry.local:5000'), 'registry.local:5000', 'an explicit port is kept');
   });
 });
