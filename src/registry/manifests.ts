@@ -104,11 +104,19 @@ export async function putManifest(context: RegistryContext, request: Request, re
 }
 
 export async function deleteManifest(context: RegistryContext, repository: Repository, reference: string): Promise<Response> {
-  if (!isDigest(reference)) throw new AppError('MethodNotAllowed', 'manifests can be deleted by digest only', { ociCode: 'UNSUPPORTED' });
+  checkReference(reference);
+  if (!isDigest(reference)) return deleteTag(context, repository, reference);
   await context.access.require(context.caller, 'delete', repository);
   const unlinked = await context.links.unlinkManifest(repository, reference);
   // Deleting a manifest drops its tags too, as in a registry.
   const untagged = await context.streams.forgetImage(repository.namespace, repository.name, reference);
   if (!unlinked && !untagged) throw manifestUnknown(reference);
+  return new Response(null, { status: 202, headers: { 'content-length': '0' } });
+}
+
+/** `DELETE /v2/<name>/manifests/<tag>` (distribution spec 1.1): the tag goes, its manifest stays. */
+async function deleteTag(context: RegistryContext, repository: Repository, tag: string): Promise<Response> {
+  await context.access.require(context.caller, 'delete-tag', repository);
+  if (!(await context.streams.removeTag(repository.namespace, repository.name, tag))) throw manifestUnknown(tag);
   return new Response(null, { status: 202, headers: { 'content-length': '0' } });
 }

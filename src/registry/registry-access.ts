@@ -8,7 +8,7 @@ import type { Repository } from './repository-name.ts';
 import { AppError } from '../errors.ts';
 import { describeDenial } from '../auth/rbac/authorizer.ts';
 
-export type RegistryAction = 'pull' | 'push' | 'delete' | 'catalog' | 'create-stream';
+export type RegistryAction = 'pull' | 'push' | 'delete' | 'delete-tag' | 'catalog' | 'create-stream';
 
 export interface Caller {
   readonly user: UserInfo;
@@ -55,6 +55,9 @@ function attributes(action: RegistryAction, repository?: Repository) {
       return { kind: 'resource' as const, verb: 'create', apiGroup: imageGroup, resource: 'imagestreams', namespace: repository?.namespace };
     case 'delete':
       return { kind: 'resource' as const, verb: 'delete', apiGroup: imageGroup, resource: 'images' };
+    // Deleting a tag is what `ims tag -d` does: delete the image stream tag.
+    case 'delete-tag':
+      return { kind: 'resource' as const, verb: 'delete', apiGroup: imageGroup, resource: 'imagestreamtags', namespace: repository?.namespace };
     case 'catalog':
       return { kind: 'resource' as const, verb: 'list', apiGroup: imageGroup, resource: 'imagestreams' };
   }

@@ -90,6 +90,23 @@ export class ImageStreams {
     });
   }
 
+  /**
+   * Removes `tag` from the stream's spec and history, as `ims tag -d` does; false when the stream
+   * has no such tag. Spec and status are written together: the tag disappears at once.
+   */
+  removeTag(namespace: string, name: string, tag: string): Promise<boolean> {
+    return retryOnConflict(10, async () => {
+      const stream = await this.find(namespace, name);
+      const inSpec = stream?.spec.tags?.some((t) => t.name === tag);
+      const inStatus = stream?.status?.tags?.some((t) => t.tag === tag);
+      if (!stream || (!inSpec && !inStatus)) return false;
+      stream.spec.tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
+      if (stream.status) stream.status.tags = (stream.status.tags ?? []).filter((t) => t.tag !== tag);
+      await this.store.updateStream(namespace, name, stream, { withStatus: true });
+      return true;
+    });
+  }
+
   /** Drops `digest` from every tag's history, as deleting a manifest drops its tags in a registry. */
   forgetImage(namespace: string, name: string, digest: string): Promise<boolean> {
     return this.updateStatus(namespace, name, (stream) => {

@@ -144,9 +144,24 @@ describe('manifests and image streams', () => {
     assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
   });
 
-  it('deletes a manifest by digest only, and only for those who may delete images', async () => {
+  it('deletes a tag as `ims tag -d` does, keeping its manifest, for those who may delete image stream tags', async () => {
+    const pushed = await pushImage(h, 'default/untagging', 'v1', 'untag');
+    const viewer = await h.userToken('tag-viewer');
+    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { metadata: { name: 'tag-viewer-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'tag-viewer' }] } });
+    assert.equal((await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/v1', { token: viewer })).status, 403);
+    assert.equal((await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/v1')).status, 202);
+    assert.equal((await registryRequest(h, 'GET', '/v2/default/untagging/manifests/v1')).json.errors[0].code, 'MANIFEST_UNKNOWN');
+    assert.equal((await registryRequest(h, 'GET', `/v2/default/untagging/manifests/${pushed.digest}`)).status, 200);
+    assert.deepEqual((await registryRequest(h, 'GET', '/v2/default/untagging/tags/list')).json.tags, []);
+    assert.equal((await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/untagging:v1')).status, 404);
+    const again = await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/v1');
+    assert.equal(again.status, 404);
+    assert.equal(again.json.errors[0].code, 'MANIFEST_UNKNOWN');
+    assert.equal((await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/-bad')).json.errors[0].code, 'TAG_INVALID');
+  });
+
+  it('deletes a manifest by digest, only for those who may delete images', async () => {
     const pushed = await pushImage(h, 'default/deleting', 'v1', 'del');
-    assert.equal((await registryRequest(h, 'DELETE', '/v2/default/deleting/manifests/v1')).status, 405);
     const user = await h.userToken('deleter');
     await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { metadata: { name: 'deleter-edit' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'User', name: 'deleter' }] } });
     const denied = await registryRequest(h, 'DELETE', `/v2/default/deleting/manifests/${pushed.digest}`, { token: user });
