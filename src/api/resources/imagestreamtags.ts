@@ -6,6 +6,8 @@ import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts'
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
+import { ImageStreams } from '../../streams/image-streams.ts';
+import { storedStreams } from '../stored-streams.ts';
 import { images, imageGroup } from './images.ts';
 import { AppError, conflict, isAppError, notFound, retryOnConflict, unlessNotFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
@@ -119,19 +121,9 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
     update: (context, name, body) => write(context, name, body, 'update'),
     async delete(context, name) {
       const { stream: streamName, tag } = splitStreamTag(name);
-      return retryOnConflict(10, async () => {
-        const stream = await readStream(context, streamName);
-        const inSpec = stream?.spec.tags?.some((t) => t.name === tag);
-        const inStatus = stream?.status?.tags?.some((t) => t.tag === tag);
-        if (!stream || (!inSpec && !inStatus)) throw notFound('imagestreamtags', name, imageGroup);
-        const updated = { ...stream, spec: { ...stream.spec, tags: (stream.spec.tags ?? []).filter((t) => t.name !== tag) }, status: { ...stream.status, tags: (stream.status?.tags ?? []).filter((t) => t.tag !== tag) } };
-        if (inSpec) {
-          const written = (await streams().update(context, streamName, updated as unknown as KubeObject, { dryRun: false })) as unknown as ImageStream;
-          updated.metadata.resourceVersion = written.metadata.resourceVersion;
-        }
-        if (inStatus) await streams().updateStatus(context, streamName, updated as unknown as KubeObject, { dryRun: false });
-        return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
-      });
+      const removed = await new ImageStreams({ store: storedStreams(deps.resources, context), clock: deps.clock }).removeTag(context.namespace!, streamName, tag);
+      if (!removed) throw notFound('imagestreamtags', name, imageGroup);
+      return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
     },
   };
 }
