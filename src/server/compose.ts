@@ -133,7 +133,7 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
 
   const importer = systemContext('system:serviceaccount:openshift-infra:image-import-controller', lifetime.signal)();
   const imports = new StreamImports({ streams: storedStreams(catalogue, importer), store, clock, services: importServices });
-  const importTags = async (namespace: string, name: string, tags: Parameters<StreamImports['importTags']>[2], signal: AbortSignal) => void (await imports.importTags(namespace, name, tags, signal));
+  const importTags = async (namespace: string, name: string, tags: Parameters<StreamImports['importTags']>[2], signal: AbortSignal, repository?: string) => void (await imports.importTags(namespace, name, tags, signal, repository));
   const importerStreams = new ImageStreams({ store: storedStreams(catalogue, importer), clock });
   const refresh = workloadRefresh(catalogue, systemContext('system:serviceaccount:openshift-infra:image-trigger-controller', lifetime.signal));
   const controllers = new ControllerManager({

@@ -192,10 +192,15 @@ export class StreamImports {
     });
   }
 
-  /** Imports spec tags of kind DockerImage and records them, as the import controllers do. */
-  async importTags(namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal): Promise<ImportReport> {
+  /**
+   * Imports spec tags of kind DockerImage and records them, as the import controllers do; with
+   * `repository` (the stream's spec.dockerImageRepository), its tags too (SPEC §2.8, §2.11).
+   */
+  async importTags(namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string): Promise<ImportReport> {
     const images = tags.filter((t) => t.from?.kind === 'DockerImage').map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy }));
-    return this.importImages({ namespace, name, images, record: true }, signal);
+    // Insecure comes from the stream's openshift.io/image.insecureRepository, which every import reads.
+    const whole = repository ? { from: { kind: 'DockerImage', name: repository } } : undefined;
+    return this.importImages({ namespace, name, images, repository: whole, record: true }, signal);
   }
 
   /**

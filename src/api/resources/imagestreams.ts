@@ -10,6 +10,7 @@ import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
 import { imageGroup } from './images.ts';
 import { isPlainObject } from '../../kube/object.ts';
+import { parseImageReference } from '../../image/reference.ts';
 import { ageOf } from '../../kube/human-duration.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
@@ -75,6 +76,9 @@ function applyDefaults(object: KubeObject, old: KubeObject | undefined, publicHo
     if (changed || requested === 0 || requested === null || requested === undefined || !before?.generation) tag.generation = generation;
     else tag.generation = before.generation;
   }
+  // A new repository has not been checked yet: the import controller imports it (SPEC §2.8).
+  const before = (old as unknown as ImageStream | undefined)?.spec?.dockerImageRepository;
+  if (old && before !== stream.spec.dockerImageRepository && stream.metadata.annotations) delete stream.metadata.annotations['openshift.io/image.dockerRepositoryCheck'];
   const status = (stream.status ??= {});
   if (!old) status.tags = (status.tags ?? []).filter((t) => (t.items?.length ?? 0) > 0 || (t.conditions?.length ?? 0) > 0);
   status.dockerImageRepository = `${publicHost}/${stream.metadata.namespace}/${stream.metadata.name}`;
@@ -87,6 +91,19 @@ function validateImageStream(object: KubeObject): FieldCause[] {
   const name = stream.metadata.name;
   if (!repositoryComponent.test(name) || name.length > 253) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must match "${repositoryComponent.source}"` });
   if (`${stream.metadata.namespace}/${name}`.length > 255) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: "'namespace/name' cannot be longer than 255 characters" });
+  const repository: unknown = stream.spec.dockerImageRepository;
+  if (repository !== undefined && repository !== '' && repository !== null) {
+    let problem = typeof repository === 'string' ? '' : 'must be a string';
+    if (!problem) {
+      try {
+        const ref = parseImageReference(repository as string);
+        if (ref.tag || ref.id) problem = 'must be an image repository, without a tag or digest';
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+    }
+    if (problem) causes.push({ reason: 'FieldValueInvalid', field: 'spec.dockerImageRepository', message: `${JSON.stringify(String(repository).slice(0, 200))}: ${problem}` });
+  }
   const tags = stream.spec.tags ?? [];
   if (!Array.isArray(tags)) return [...causes, { reason: 'FieldValueInvalid', field: 'spec.tags', message: 'must be a list' }];
   const seen = new Set<string>();

@@ -5,7 +5,7 @@ import type { ResourceStore } from '../../store/resource-store.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
-import { pendingImports } from './pending-imports.ts';
+import { importableTags, pendingImports, pendingRepository } from './pending-imports.ts';
 import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
@@ -14,7 +14,7 @@ import { unlessNotFound } from '../../errors.ts';
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
   /** Imports `tags` of the stream and records the results on it. */
-  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal) => Promise<void>;
+  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) => Promise<void>;
   readonly logger: Logger;
 }
 
@@ -38,9 +38,11 @@ export class ImportController implements Reconciler {
     const stored = await unlessNotFound(this.deps.store.get(key));
     if (!stored) return;
     const stream = stored.value as unknown as ImageStream;
-    const pending = pendingImports(stream);
-    if (pending.length === 0) return;
-    this.deps.logger.info('importing pending tags', { namespace: stream.metadata.namespace, stream: stream.metadata.name, tags: pending.map((t) => t.name) });
-    await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, pending, signal);
+    // A whole-repository import refreshes every importable tag too, as OpenShift's full import does.
+    const repository = pendingRepository(stream);
+    const pending = repository ? importableTags(stream) : pendingImports(stream);
+    if (pending.length === 0 && !repository) return;
+    this.deps.logger.info('importing pending tags', { namespace: stream.metadata.namespace, stream: stream.metadata.name, tags: pending.map((t) => t.name), ...(repository ? { repository } : {}) });
+    await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, pending, signal, repository);
   }
 }

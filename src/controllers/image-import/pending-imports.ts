@@ -5,8 +5,22 @@ import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 
 export function pendingImports(stream: ImageStream): TagReference[] {
-  return (stream.spec.tags ?? []).filter((tag) => {
-    if (tag.from?.kind !== 'DockerImage' || tag.reference) return false;
-    return (tag.generation ?? 0) > observedGeneration(stream, tag.name);
-  });
+  return importableTags(stream).filter((tag) => (tag.generation ?? 0) > observedGeneration(stream, tag.name));
+}
+
+/** Tags an import can refresh: DockerImage sources that are not mere references. */
+export function importableTags(stream: ImageStream): TagReference[] {
+  return (stream.spec.tags ?? []).filter((tag) => tag.from?.kind === 'DockerImage' && !tag.reference);
+}
+
+/** The annotation an import of `spec.dockerImageRepository` leaves, so it is not repeated. */
+export const repositoryCheckAnnotation = 'openshift.io/image.dockerRepositoryCheck';
+
+/**
+ * The repository to import whole (SPEC §2.8 (a)): `spec.dockerImageRepository`, when the stream was
+ * never checked against it (a new stream, or one whose repository changed).
+ */
+export function pendingRepository(stream: ImageStream): string | undefined {
+  const repository = stream.spec.dockerImageRepository;
+  return repository && !stream.metadata.annotations?.[repositoryCheckAnnotation] ? repository : undefined;
 }
