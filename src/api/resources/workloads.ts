@@ -7,6 +7,7 @@ import { allVerbs } from '../resource-definition.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
 import { admitWorkloadImages, triggerCauses, workloadDefaults } from '../admission/workload-images.ts';
+import { admitPodServiceAccount } from '../admission/service-account.ts';
 import { containersOf as allContainersOf } from '../../image/pod-spec.ts';
 
 type Spec = Record<string, unknown>;
@@ -94,7 +95,11 @@ const workload = (kind: string, resource: string, group: string, extra: Partial<
     workloadDefaults(object, kind);
   },
   validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...triggerCauses(object, kind)],
-  admit: (object, old, context) => admitWorkloadImages(object, old, kind, context),
+  admit: async (object, old, context) => {
+    // Only a new pod: a pod's service account and pull secrets cannot change once it exists.
+    if (kind === 'Pod' && !old) await admitPodServiceAccount(object, context);
+    await admitWorkloadImages(object, old, kind, context);
+  },
 });
 
 export const pods = workload('Pod', 'pods', '', {
