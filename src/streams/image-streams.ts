@@ -9,6 +9,7 @@ import { conflict, isAppError, retryOnConflict, unlessNotFound } from '../errors
 import { latestTagEvent, recordTagEvent } from '../image/image-stream.ts';
 import { formatTimestamp } from '../kube/object.ts';
 import { withRetryNote } from './import-results.ts';
+import { forgetTagSource } from './import-bookkeeping.ts';
 
 const imageGroup = 'image.openshift.io';
 
@@ -102,6 +103,7 @@ export class ImageStreams {
       if (!stream || (!inSpec && !inStatus)) return false;
       stream.spec.tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
       if (stream.status) stream.status.tags = (stream.status.tags ?? []).filter((t) => t.tag !== tag);
+      forgetTagSource(stream, tag);
       await this.store.updateStream(namespace, name, stream, { withStatus: true });
       return true;
     });

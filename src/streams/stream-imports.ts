@@ -18,6 +18,7 @@ import { prioritizedTags } from '../image/tag-priority.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
 import { RepositoryLinks, repositoryOf } from './repository-links.ts';
 import { copyImageLinks } from './image-links.ts';
+import { importSecretsAnnotation, readSourceDigests, sourceDigestsAnnotation } from './import-bookkeeping.ts';
 
 const imageGroup = 'image.openshift.io';
 
@@ -231,10 +232,16 @@ function withResults(existing: ImageStream | undefined, namespace: string, name:
   for (const r of results) ensureSpecTag(stream, r.tag, r.from, r.policy ?? {}, r.referencePolicy, Boolean(r.outcome.result));
   const annotations = (stream.metadata.annotations ??= {});
   annotations['openshift.io/image.dockerRepositoryCheck'] = now;
-  if (usedCredentials.size > 0) annotations['imagestream.io/import-secrets'] = [...usedCredentials].sort().join(',');
+  // Bookkeeping that stays true: the secrets the latest import used (none: no annotation), and the
+  // upstream digests of tags the stream still has.
+  if (usedCredentials.size > 0) annotations[importSecretsAnnotation] = [...usedCredentials].sort().join(',');
+  else delete annotations[importSecretsAnnotation];
   const sources = readSourceDigests(stream);
   for (const r of results) if (r.outcome.result) sources[r.tag] = r.outcome.result.sourceDigest;
+  const tags = new Set((stream.spec.tags ?? []).map((t) => t.name));
+  for (const tag of Object.keys(sources)) if (!tags.has(tag)) delete sources[tag];
   if (Object.keys(sources).length > 0) annotations[sourceDigestsAnnotation] = JSON.stringify(sources);
+  else delete annotations[sourceDigestsAnnotation];
   const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(stream.spec);
   const generation = existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
   for (const tag of stream.spec.tags ?? []) if (results.some((r) => r.tag === tag.name) && !tag.generation) tag.generation = generation;
@@ -271,17 +278,6 @@ function heldImageLookup(streams: Pick<StreamStore, 'getImage'>, stream: ImageSt
 export function withoutManifest(image: KubeObject): KubeObject {
   const { dockerImageManifest: _m, dockerImageConfig: _c, ...rest } = image;
   return rest;
-}
-
-/** Where the importer remembers which upstream digest each tag was imported from. */
-export const sourceDigestsAnnotation = 'imagestream.io/source-digests';
-
-export function readSourceDigests(stream: ImageStream): Record<string, string> {
-  try {
-    return JSON.parse(stream.metadata.annotations?.[sourceDigestsAnnotation] ?? '{}') as Record<string, string>;
-  } catch {
-    return {};
-  }
 }
 
 async function selfPullRefusal(self: NonNullable<ImportServices['selfRegistry']>, namespace: string, from: string): Promise<ImportStatus | undefined> {

@@ -121,6 +121,17 @@ describe('imagestreamimports', () => {
       const stream = (await h.request('GET', streamPath('private'))).json;
       assert.equal(stream.metadata.annotations['imagestream.io/import-secrets'], 'pull-creds');
       assert.ok(!JSON.stringify(stream).includes(config('pw')), 'no secret content on the stream');
+      // The bookkeeping stays true: once the secret is gone, the next import says no secret served,
+      // and a deleted tag's upstream digest is forgotten.
+      await h.request('DELETE', '/api/v1/namespaces/default/secrets/pull-creds');
+      await privateUpstream.stop();
+      putImage(upstream, 'org/public', 'v1', 'public');
+      await h.request('POST', isi, { body: importOf('private', `${upstream.host}/org/public:v1`) });
+      const after = (await h.request('GET', streamPath('private'))).json;
+      assert.equal(after.metadata.annotations['imagestream.io/import-secrets'], undefined);
+      assert.equal((await h.request('DELETE', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/private:v1')).status, 200);
+      const untagged = (await h.request('GET', streamPath('private'))).json;
+      assert.equal(untagged.metadata.annotations?.['imagestream.io/source-digests'], undefined);
     } finally {
       await privateUpstream.stop();
     }
