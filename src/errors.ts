@@ -15,6 +15,9 @@ export const ErrorKinds = [
   'UnsupportedMediaType',
   'NotAcceptable',
   'Timeout',
+  // Another registry failed us: refused or reset the connection, failed TLS, or answered 5xx.
+  // Not Internal (nothing is wrong here) and not Unavailable (this server itself is fine).
+  'Upstream',
   'Unavailable',
   'Internal',
 ] as const;

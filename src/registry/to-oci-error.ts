@@ -49,6 +49,7 @@ const byKind: Record<ErrorKind, { code: OciCode; status: number }> = {
   UnsupportedMediaType: { code: 'MANIFEST_INVALID', status: 415 },
   NotAcceptable: { code: 'UNSUPPORTED', status: 406 },
   Timeout: { code: 'UNAVAILABLE', status: 503 },
+  Upstream: { code: 'UNAVAILABLE', status: 503 },
   Unavailable: { code: 'UNAVAILABLE', status: 503 },
   Internal: { code: 'UNKNOWN', status: 500 },
 };

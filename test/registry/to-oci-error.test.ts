@@ -41,6 +41,7 @@ describe('OCI error rendering', () => {
       [new AppError('Conflict', 'x'), 'DENIED', 409],
       [new AppError('Unauthorized', 'x'), 'UNAUTHORIZED', 401],
       [new AppError('Unavailable', 'x'), 'UNAVAILABLE', 503],
+      [new AppError('Upstream', 'x'), 'UNAVAILABLE', 503],
       [new AppError('Internal', 'x'), 'UNKNOWN', 500],
     ];
     for (const [error, code, status] of cases) {
