@@ -15,10 +15,40 @@ export const ErrorKinds = [
   'UnsupportedMediaType',
   'NotAcceptable',
   'Timeout',
+  // Another registry failed us: refused or reset the connection, failed TLS, or answered 5xx.
+  // Not Internal (nothing is wrong here) and not Unavailable (this server itself is fine).
+  'Upstream',
   'Unavailable',
   'Internal',
 ] as const;
 export type ErrorKind = (typeof ErrorKinds)[number];
+
+/**
+ * The error codes of the OCI distribution spec (and Docker Registry v2) that the registry face
+ * answers with. Only the vocabulary lives here, so that any layer can name a code; what each code
+ * means on the wire (status, default message) is registry/to-oci-error.ts's table.
+ */
+export const OciCodes = [
+  'BLOB_UNKNOWN',
+  'BLOB_UPLOAD_INVALID',
+  'BLOB_UPLOAD_UNKNOWN',
+  'DIGEST_INVALID',
+  'MANIFEST_BLOB_UNKNOWN',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNKNOWN',
+  'NAME_INVALID',
+  'NAME_UNKNOWN',
+  'SIZE_INVALID',
+  'TAG_INVALID',
+  'UNAUTHORIZED',
+  'DENIED',
+  'UNSUPPORTED',
+  'TOOMANYREQUESTS',
+  'RANGE_INVALID',
+  'UNKNOWN',
+  'UNAVAILABLE',
+] as const;
+export type OciCode = (typeof OciCodes)[number];
 
 /** One field problem of an Invalid error, as Kubernetes reports it in `details.causes`. */
 export interface FieldCause {
@@ -37,7 +67,7 @@ export interface ErrorSubject {
 export interface AppErrorOptions {
   readonly subject?: ErrorSubject;
   readonly causes?: readonly FieldCause[];
-  readonly ociCode?: string;
+  readonly ociCode?: OciCode;
   readonly retryAfterSeconds?: number;
   readonly cause?: unknown;
 }
@@ -46,7 +76,7 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly subject?: ErrorSubject;
   readonly causes?: readonly FieldCause[];
-  readonly ociCode?: string;
+  readonly ociCode?: OciCode;
   readonly retryAfterSeconds?: number;
 
   constructor(kind: ErrorKind, message: string, options: AppErrorOptions = {}) {

@@ -1,5 +1,6 @@
 // The OAuth endpoints `ims login -u -p` (and `oc login`) use: discovery metadata, and the
-// challenging client's implicit grant, which trades Basic credentials for a bearer token.
+// challenging client's implicit grant, which trades Basic credentials for a bearer token. Its own
+// catch answers anything thrown from its table, logged with the request id, never echoing internals.
 import { randomUUID } from 'node:crypto';
 import type { PasswordChecker } from '../auth/htpasswd.ts';
 import type { TokenService } from '../auth/tokens.ts';
@@ -7,8 +8,9 @@ import type { ResourceStore } from '../store/resource-store.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { formatTimestamp, objectKey } from '../kube/object.ts';
-import { isAppError } from '../errors.ts';
+import { AppError, asAppError, isAppError, type ErrorKind } from '../errors.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
+import { statusResponse } from './http-responses.ts';
 
 export interface OAuthFaceDeps {
   readonly tokens: Pick<TokenService, 'issue' | 'revoke'>;
@@ -22,6 +24,49 @@ export interface OAuthFaceDeps {
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
+/** The OAuth 2 error codes this face answers with (RFC 6749 §4.2.2.1), and `unauthorized`, which oc's challenging client expects. */
+type OAuthErrorCode = 'invalid_request' | 'unsupported_response_type' | 'unauthorized' | 'access_denied' | 'not_found' | 'server_error' | 'temporarily_unavailable';
+
+/**
+ * Each code's status, and what it says when the error's own words must stay inside: a 5xx is
+ * about this server's insides (a store, a file), and this face answers callers not yet logged in.
+ */
+const oauthErrors: Record<OAuthErrorCode, { status: number; description: string }> = {
+  invalid_request: { status: 400, description: 'the request is not valid' },
+  unsupported_response_type: { status: 400, description: 'the response type is not supported' },
+  // OpenShift's challenging client answers refused credentials with 401 and a challenge, not a redirect.
+  unauthorized: { status: 401, description: 'credentials required' },
+  access_denied: { status: 401, description: 'access denied' },
+  not_found: { status: 404, description: 'not found' },
+  server_error: { status: 500, description: 'an internal error occurred' },
+  temporarily_unavailable: { status: 503, description: 'logging in is not possible right now; try again later' },
+};
+
+/** The code a thrown error answers with on an OAuth endpoint; the compiler demands a row for every kind. */
+const oauthCodeOf: Record<ErrorKind, OAuthErrorCode> = {
+  NotFound: 'not_found',
+  AlreadyExists: 'server_error',
+  Conflict: 'temporarily_unavailable',
+  Invalid: 'invalid_request',
+  BadRequest: 'invalid_request',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'access_denied',
+  Gone: 'not_found',
+  TooLarge: 'invalid_request',
+  MethodNotAllowed: 'invalid_request',
+  UnsupportedMediaType: 'invalid_request',
+  NotAcceptable: 'invalid_request',
+  Timeout: 'temporarily_unavailable',
+  Upstream: 'temporarily_unavailable',
+  Unavailable: 'temporarily_unavailable',
+  Internal: 'server_error',
+};
+
+/** An OAuth 2 error response; the status is the code's. */
+function oauthError(code: OAuthErrorCode, description?: string, headers: Record<string, string> = {}): Response {
+  return json({ error: code, ...(description !== undefined ? { error_description: description } : {}) }, oauthErrors[code].status, headers);
+}
+
 export class OAuthFace {
   private readonly deps: OAuthFaceDeps;
 
@@ -34,6 +79,28 @@ export class OAuthFace {
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {
+    try {
+      return await this.route(request, requestId);
+    } catch (error) {
+      return this.failure(request, requestId, error);
+    }
+  }
+
+  /**
+   * The one catch: on the OAuth endpoints (/oauth/…) an OAuth 2 error, which oc and `ims login`
+   * read; elsewhere (the discovery document, served by the API server in OpenShift) a Status.
+   */
+  private failure(request: Request, requestId: string, error: unknown): Response {
+    const appError = asAppError(error);
+    if (appError.kind === 'Internal') this.deps.logger.error('oauth request failed', { requestId, error });
+    else this.deps.logger.warn('oauth request failed', { requestId, kind: appError.kind, error: appError.message });
+    const code = oauthCodeOf[appError.kind];
+    const { status, description } = oauthErrors[code];
+    if (new URL(request.url).pathname.startsWith('/oauth/')) return oauthError(code, status >= 500 ? description : appError.message);
+    return statusResponse(appError.kind === 'Internal' ? new AppError('Internal', description) : appError);
+  }
+
+  private async route(request: Request, requestId: string): Promise<Response> {
     const url = new URL(request.url);
     const base = `${url.protocol}//${url.host}`;
     if (url.pathname === '/.well-known/oauth-authorization-server') {
@@ -53,18 +120,18 @@ export class OAuthFace {
       if (token) await this.deps.tokens.revoke(token);
       return new Response(null, { status: 204 });
     }
-    return json({ error: 'not_found' }, 404);
+    return oauthError('not_found');
   }
 
   private async authorize(request: Request, url: URL, base: string, requestId: string): Promise<Response> {
     const challenge = { 'www-authenticate': 'Basic realm="imagestream"' };
-    if (url.searchParams.get('response_type') !== 'token') return json({ error: 'unsupported_response_type', error_description: 'only response_type=token is supported' }, 400);
-    if (!this.deps.passwords) return json({ error: 'access_denied', error_description: 'password login is not enabled on this server (start it with --htpasswd FILE)' }, 401, challenge);
+    if (url.searchParams.get('response_type') !== 'token') return oauthError('unsupported_response_type', 'only response_type=token is supported');
+    if (!this.deps.passwords) return oauthError('access_denied', 'password login is not enabled on this server (start it with --htpasswd FILE)', challenge);
     const credentials = basicCredentials(request.headers.get('authorization'));
-    if (!credentials) return json({ error: 'unauthorized', error_description: 'credentials required' }, 401, challenge);
+    if (!credentials) return oauthError('unauthorized', 'credentials required', challenge);
     if (!(await this.deps.passwords.check(credentials.user, credentials.password))) {
       this.deps.logger.info('login refused', { requestId, user: credentials.user });
-      return json({ error: 'access_denied', error_description: 'Login failed (401 Unauthorized): invalid username or password' }, 401, challenge);
+      return oauthError('access_denied', 'Login failed (401 Unauthorized): invalid username or password', challenge);
     }
     await this.recordUser(credentials.user);
     const token = await this.deps.tokens.issue({ kind: 'user', userName: credentials.user }, this.deps.tokenTtlSeconds);

@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/object.ts';
 import type { StreamStore } from '../streams/stream-store.ts';
 import type { ResourceCatalogue } from './resource-definition.ts';
 import type { RequestContext } from './rest-storage.ts';
-import { imageStreamStorage } from './resources/imagestreams.ts';
+import { imageStreamStorage } from './resources/image-stream-storage.ts';
 import { images } from './resources/images.ts';
 
 export function storedStreams(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, context: RequestContext): StreamStore {

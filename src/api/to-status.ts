@@ -26,6 +26,9 @@ const statusOf: Record<ErrorKind, { reason: string; code: number }> = {
   UnsupportedMediaType: { reason: 'UnsupportedMediaType', code: 415 },
   NotAcceptable: { reason: 'NotAcceptable', code: 406 },
   Timeout: { reason: 'Timeout', code: 504 },
+  // As kube-aggregator answers when the API server it proxies to cannot be reached: 503
+  // ServiceUnavailable. Kubernetes has no reason for 502, and clients would read one as InternalError.
+  Upstream: { reason: 'ServiceUnavailable', code: 503 },
   Unavailable: { reason: 'ServiceUnavailable', code: 503 },
   Internal: { reason: 'InternalError', code: 500 },
 };

@@ -7,6 +7,7 @@ import { blobUnknown } from '../blobs/blob-errors.ts';
 import { markStreaming } from '../lib/streaming-response.ts';
 import { lazyWebStream } from '../lib/node-streams.ts';
 import { streamReferences } from './stream-references.ts';
+import { ociErrorResponse } from './to-oci-error.ts';
 
 export async function getBlob(context: RegistryContext, request: Request, repository: Repository, digest: string): Promise<Response> {
   parseDigest(digest);
@@ -27,10 +28,8 @@ export async function getBlob(context: RegistryContext, request: Request, reposi
   };
   const range = parseRange(request.headers.get('range'), size);
   if (range === 'unsatisfiable') {
-    return new Response(JSON.stringify({ errors: [{ code: 'RANGE_INVALID', message: `requested range not satisfiable; the blob has ${size} bytes` }] }), {
-      status: 416,
-      headers: { 'content-type': 'application/json', 'content-range': `bytes */${size}` },
-    });
+    // Answered rather than thrown: RFC 9110 wants the blob's size in Content-Range.
+    return ociErrorResponse(new AppError('BadRequest', `requested range not satisfiable; the blob has ${size} bytes`, { ociCode: 'RANGE_INVALID' }), { 'content-range': `bytes */${size}` });
   }
   const length = range ? range.end - range.start + 1 : size;
   headers['content-length'] = String(length);

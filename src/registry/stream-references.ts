@@ -1,9 +1,14 @@
 // What an image stream references (SPEC §1.8, the imagestreams/layers index): every image in its
 // tag history, the children of manifest lists among them, and their config and layer blobs. The
 // registry serves these in the stream's repository even when they were pushed elsewhere.
-import { repositoryStream } from './push-image.ts';
-import type { RegistryContext } from './registry-context.ts';
+import type { ImageStreams } from '../streams/image-streams.ts';
 import type { Repository } from './repository-name.ts';
+
+/** What reading references needs, and a RegistryContext has: naming RegistryContext here would be a cycle, as it names PullThrough, which names StreamReferences. */
+export interface StreamReferencesDeps {
+  readonly streams: Pick<ImageStreams, 'find' | 'findImage'>;
+  readonly publicHost: () => string;
+}
 
 export interface UpstreamSource {
   /** `registry/namespace/name` the image came from. */
@@ -19,9 +24,9 @@ export interface StreamReferences {
   readonly sources: Map<string, UpstreamSource[]>;
 }
 
-export async function streamReferences(context: RegistryContext, repository: Repository): Promise<StreamReferences> {
+export async function streamReferences(context: StreamReferencesDeps, repository: Repository): Promise<StreamReferences> {
   const references: StreamReferences = { manifests: new Map(), blobs: new Set(), sources: new Map() };
-  const stream = await repositoryStream(context, repository);
+  const stream = await context.streams.find(repository.namespace, repository.name);
   if (!stream) return references;
   const seen = new Set<string>();
   const streamInsecure = stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';

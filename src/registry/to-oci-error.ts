@@ -1,28 +1,41 @@
-// Renders an AppError as an OCI distribution error body; the compiler demands a row for every kind.
-import type { AppError, ErrorKind } from '../errors.ts';
+// Renders an AppError as an OCI distribution error body. Two tables decide everything: each OCI
+// code's descriptor (its status and default message) and each kind's code; the compiler demands a
+// row for every code and every kind, and a handler can only name a code, never a status.
+import type { AppError, ErrorKind, OciCode } from '../errors.ts';
 
-const codeStatus: Record<string, number> = {
-  BLOB_UNKNOWN: 404,
-  BLOB_UPLOAD_INVALID: 400,
-  BLOB_UPLOAD_UNKNOWN: 404,
-  DIGEST_INVALID: 400,
-  MANIFEST_BLOB_UNKNOWN: 400,
-  MANIFEST_INVALID: 400,
-  MANIFEST_UNKNOWN: 404,
-  NAME_INVALID: 400,
-  NAME_UNKNOWN: 404,
-  SIZE_INVALID: 400,
-  TAG_INVALID: 400,
-  UNAUTHORIZED: 401,
-  DENIED: 403,
-  UNSUPPORTED: 405,
-  TOOMANYREQUESTS: 429,
-  RANGE_INVALID: 416,
-  UNKNOWN: 500,
-  UNAVAILABLE: 503,
+interface OciCodeDescriptor {
+  readonly status: number;
+  /** Said when the error carries no message of its own. */
+  readonly message: string;
+}
+
+/** What each code means on the wire, as the distribution spec's error-code table has it. */
+export const ociCodeDescriptors: Record<OciCode, OciCodeDescriptor> = {
+  BLOB_UNKNOWN: { status: 404, message: 'blob unknown to registry' },
+  BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
+  BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
+  DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
+  MANIFEST_BLOB_UNKNOWN: { status: 400, message: 'manifest references a blob unknown to registry' },
+  MANIFEST_INVALID: { status: 400, message: 'manifest invalid' },
+  MANIFEST_UNKNOWN: { status: 404, message: 'manifest unknown' },
+  NAME_INVALID: { status: 400, message: 'invalid repository name' },
+  NAME_UNKNOWN: { status: 404, message: 'repository name not known to registry' },
+  SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
+  TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
+  UNAUTHORIZED: { status: 401, message: 'authentication required' },
+  DENIED: { status: 403, message: 'requested access to the resource is denied' },
+  UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
+  TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
+  RANGE_INVALID: { status: 416, message: 'invalid content range' },
+  UNKNOWN: { status: 500, message: 'unknown error' },
+  UNAVAILABLE: { status: 503, message: 'service unavailable' },
 };
 
-const byKind: Record<ErrorKind, { code: string; status: number }> = {
+/**
+ * The code of an error that names none, and the status it gets then. The status is the kind's
+ * own where the code's would mislead a client: a Conflict is 409 though DENIED is 403.
+ */
+const byKind: Record<ErrorKind, { code: OciCode; status: number }> = {
   NotFound: { code: 'NAME_UNKNOWN', status: 404 },
   AlreadyExists: { code: 'DENIED', status: 409 },
   Conflict: { code: 'DENIED', status: 409 },
@@ -36,16 +49,22 @@ const byKind: Record<ErrorKind, { code: string; status: number }> = {
   UnsupportedMediaType: { code: 'MANIFEST_INVALID', status: 415 },
   NotAcceptable: { code: 'UNSUPPORTED', status: 406 },
   Timeout: { code: 'UNAVAILABLE', status: 503 },
+  Upstream: { code: 'UNAVAILABLE', status: 503 },
   Unavailable: { code: 'UNAVAILABLE', status: 503 },
   Internal: { code: 'UNKNOWN', status: 500 },
 };
 
-export function toOciError(error: AppError): { status: number; body: { errors: { code: string; message: string; detail?: unknown }[] } } {
+export interface OciErrorBody {
+  errors: { code: OciCode; message: string; detail?: unknown }[];
+}
+
+export function toOciError(error: AppError): { status: number; body: OciErrorBody } {
   const fallback = byKind[error.kind];
   const code = error.ociCode ?? fallback.code;
+  const descriptor = ociCodeDescriptors[code];
   // A TooLarge keeps 413 whatever its code; otherwise the code decides, as in the distribution spec.
-  const status = error.kind === 'TooLarge' ? 413 : error.ociCode ? (codeStatus[error.ociCode] ?? fallback.status) : fallback.status;
-  return { status, body: { errors: [{ code, message: error.message }] } };
+  const status = error.kind === 'TooLarge' ? 413 : error.ociCode ? descriptor.status : fallback.status;
+  return { status, body: { errors: [{ code, message: error.message || descriptor.message }] } };
 }
 
 export function ociErrorResponse(error: AppError, headers: Record<string, string> = {}): Response {

@@ -2,7 +2,7 @@
 // (re)writes the spec tag; a failure becomes one ImportSuccess=False condition and leaves the
 // history, so the last good image stays current.
 import type { ImageStream, TagReference } from '../image/image-stream.ts';
-import type { AppError } from '../errors.ts';
+import type { AppError, ErrorKind } from '../errors.ts';
 import { recordTagEvent } from '../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../image/reference.ts';
 import { safeMessage } from '../lib/safe-message.ts';
@@ -73,27 +73,40 @@ function classifyFailure(error: AppError, from: string): ImportStatus {
   } catch {
     return { status: 'Failure', reason: 'Invalid', message: 'the provided repository name is not valid', code: 422 };
   }
-  switch (error.kind) {
-    case 'NotFound':
-      return { status: 'Failure', reason: 'NotFound', message: `dockerimage.image.openshift.io "${ref}" not found`, code: 404 };
-    case 'Unauthorized':
-      return error.subject?.kind === 'refused'
-        ? { status: 'Failure', reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
-        : { status: 'Failure', reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 };
-    case 'Forbidden':
-      return { status: 'Failure', reason: 'Forbidden', message: error.message, code: 403 };
-    case 'BadRequest':
-      return { status: 'Failure', reason: 'BadRequest', message: error.message, code: 400 };
-    case 'Timeout':
-      return { status: 'Failure', reason: 'Timeout', message: `${ref}: ${error.message}`, code: 504 };
-    case 'Unavailable':
-      return error.ociCode === 'TOOMANYREQUESTS'
-        ? { status: 'Failure', reason: 'TooManyRequests', message: `${ref}: ${error.message}`, code: 429 }
-        : { status: 'Failure', reason: 'ServiceUnavailable', message: `${ref}: ${error.message}`, code: 503 };
-    default:
-      return { status: 'Failure', reason: 'InternalError', message: `Internal error occurred: ${ref}: ${error.message}`, code: 500 };
-  }
+  return { status: 'Failure', ...failureOf[error.kind](error, ref) };
 }
+
+type FailureClassifier = (error: AppError, ref: string) => Omit<ImportStatus, 'status'>;
+
+// OpenShift reports everything it does not classify as InternalError (SPEC §2.5).
+const internalError: FailureClassifier = (error, ref) => ({ reason: 'InternalError', message: `Internal error occurred: ${ref}: ${error.message}`, code: 500 });
+
+/** How each kind of failure reads in a stream's condition; the compiler demands a row for every kind. */
+const failureOf: Record<ErrorKind, FailureClassifier> = {
+  NotFound: (_error, ref) => ({ reason: 'NotFound', message: `dockerimage.image.openshift.io "${ref}" not found`, code: 404 }),
+  Unauthorized: (error, ref) =>
+    error.subject?.kind === 'refused'
+      ? { reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
+      : { reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 },
+  Forbidden: (error) => ({ reason: 'Forbidden', message: error.message, code: 403 }),
+  BadRequest: (error) => ({ reason: 'BadRequest', message: error.message, code: 400 }),
+  Timeout: (error, ref) => ({ reason: 'Timeout', message: `${ref}: ${error.message}`, code: 504 }),
+  // The registry we import from is down or failing, as to-status renders an Upstream error.
+  Upstream: (error, ref) => ({ reason: 'ServiceUnavailable', message: `${ref}: ${error.message}`, code: 503 }),
+  Unavailable: (error, ref) =>
+    error.ociCode === 'TOOMANYREQUESTS'
+      ? { reason: 'TooManyRequests', message: `${ref}: ${error.message}`, code: 429 }
+      : { reason: 'ServiceUnavailable', message: `${ref}: ${error.message}`, code: 503 },
+  AlreadyExists: internalError,
+  Conflict: internalError,
+  Invalid: internalError,
+  Gone: internalError,
+  TooLarge: internalError,
+  MethodNotAllowed: internalError,
+  UnsupportedMediaType: internalError,
+  NotAcceptable: internalError,
+  Internal: internalError,
+};
 
 const retryNote = / \(next attempt in \d+s\)$/;
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { importFailureStatus } from '../../src/streams/import-results.ts';
-import { AppError } from '../../src/errors.ts';
+import { AppError, ErrorKinds } from '../../src/errors.ts';
 
 describe('import failure status', () => {
   const from = 'registry.example.com/org/app:1.0';
@@ -34,5 +34,20 @@ describe('import failure status', () => {
     const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
     const integrity = importFailureStatus(new AppError('Internal', `content integrity error: blob ${digest} has the digest ${digest}`), from);
     assert.equal(integrity.message, `Internal error occurred: ${from}: content integrity error: blob ${digest} has the digest ${digest}`);
+  });
+
+  it('reports an Upstream failure (refused, reset, TLS, 5xx) as ServiceUnavailable, not InternalError', () => {
+    const status = importFailureStatus(new AppError('Upstream', 'dial tcp registry.example.com:443: connect: connection refused'), from);
+    assert.deepEqual(status, { status: 'Failure', reason: 'ServiceUnavailable', message: `${from}: dial tcp registry.example.com:443: connect: connection refused`, code: 503 });
+  });
+
+  it('classifies every kind of failure with a Kubernetes reason and an error code', () => {
+    const reasons = ['NotFound', 'Unauthorized', 'Forbidden', 'BadRequest', 'Timeout', 'TooManyRequests', 'ServiceUnavailable', 'InternalError'];
+    for (const kind of ErrorKinds) {
+      const status = importFailureStatus(new AppError(kind, 'x'), from);
+      assert.ok(reasons.includes(status.reason), `${kind}: ${status.reason}`);
+      assert.ok(status.code >= 400 && status.code < 600, `${kind}: ${status.code}`);
+    }
+    assert.equal(importFailureStatus(new AppError('Conflict', 'x'), from).reason, 'InternalError', 'what OpenShift does not classify stays InternalError');
   });
 });

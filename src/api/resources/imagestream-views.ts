@@ -1,7 +1,7 @@
 // Read-only views of a stream: imagestreamimages (`stream@digest-or-prefix`, SPEC §1.5),
 // imagestreams/layers (every image and blob the stream references, §1.8) and imagestreams/secrets
 // (the namespace's pull secrets the importer may use, §1.1).
-import { imageStreamStorage } from './imagestreams.ts';
+import { imageStreamStorage } from './image-stream-storage.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';

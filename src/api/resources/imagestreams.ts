@@ -2,10 +2,7 @@
 // a status whose repository is computed from the registry's public host (SPEC §1.1, §2.6).
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
-import type { ResourceCatalogue, ResourceDefinition } from '../resource-definition.ts';
-import { StoredResource } from '../stored-resource.ts';
-import type { RequestContext } from '../rest-storage.ts';
-import { unlessNotFound } from '../../errors.ts';
+import type { ResourceDefinition } from '../resource-definition.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { allVerbs } from '../resource-definition.ts';
 import { imageGroup } from './images.ts';
@@ -156,16 +153,4 @@ function onlyRemovesHistory(stream: ImageStream, old: ImageStream): FieldCause[]
     }
   });
   return causes;
-}
-
-/** The stream `name` in the context's namespace, or undefined when there is none. */
-export async function findImageStream(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, context: RequestContext, name: string): Promise<ImageStream | undefined> {
-  return (await unlessNotFound(imageStreamStorage(resources).get(context, name))) as ImageStream | undefined;
-}
-
-/** The stored image streams of a catalogue, for the kinds and faces built on them. */
-export function imageStreamStorage(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>): StoredResource {
-  const storage = resources.storageFor(resources.find(imageGroup, 'v1', 'imagestreams')!);
-  if (!(storage instanceof StoredResource)) throw new Error('image streams must be stored');
-  return storage;
 }

@@ -1,6 +1,6 @@
 // image.openshift.io/v1 imagestreamtags (SPEC §1.3): a virtual view of one tag of a stream — its
 // spec tag and its current image, with the pull spec resolved by the tag's reference policy.
-import { findImageStream, imageStreamStorage } from './imagestreams.ts';
+import { findImageStream, imageStreamStorage } from './image-stream-storage.ts';
 import type { KubeList, KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';

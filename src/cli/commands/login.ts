@@ -3,7 +3,7 @@
 import type { Command } from '../command.ts';
 import { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
-import { listProjectNames } from './projects.ts';
+import { describeProjects, listProjectNames } from '../project-list.ts';
 
 export const login: Command = {
   path: 'login',
@@ -46,12 +46,6 @@ export const login: Command = {
     context.out(describeProjects(projects, current));
   },
 };
-
-export function describeProjects(projects: readonly string[], current: string | undefined): string {
-  if (projects.length === 0) return "You don't have any projects. You can try to create a new project, by running\n\n    ims new-project <projectname>\n\n";
-  const listing = projects.length === 1 ? `You have one project on this server: "${projects[0]}"\n\n` : `You have access to the following projects and can switch between them with 'ims project <projectname>':\n\n${projects.map((p) => `  ${p === current ? '*' : ' '} ${p}`).join('\n')}\n\n`;
-  return `${listing}Using project "${current}".\n`;
-}
 
 function normaliseServer(server: string | undefined): string | undefined {
   if (!server) return undefined;

@@ -1,14 +1,8 @@
 // `ims projects`, `ims project [NAME]` and `ims new-project NAME`: the projects you can use, and
 // which one later commands work in.
 import type { Command, CommandContext } from '../command.ts';
-import type { ApiClient } from '../api-client.ts';
-import { describeProjects } from './login.ts';
+import { describeProjects, listProjectNames } from '../project-list.ts';
 import { CliError } from '../cli-error.ts';
-
-export async function listProjectNames(client: ApiClient): Promise<string[]> {
-  const list = await client.json<{ items: { metadata: { name: string } }[] }>('GET', '/apis/project.openshift.io/v1/projects');
-  return list.items.map((p) => p.metadata.name).sort();
-}
 
 function requireServer(context: CommandContext): string {
   const server = context.args.strings.get('server') ?? context.config.server;

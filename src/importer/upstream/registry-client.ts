@@ -162,9 +162,10 @@ export class RegistryClient {
       }
       if (response.status >= 300) {
         // The status and the registry's error code classify the failure; the body's prose is the
-        // registry's own and may echo anything it was sent, credentials included.
+        // registry's own and may echo anything it was sent, credentials included. A 5xx that
+        // outlasted the retries is the registry failing, any other answer one we cannot use.
         const code = await registryErrorCode(response);
-        throw new AppError('Internal', `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`);
+        throw new AppError(response.status >= 500 ? 'Upstream' : 'Internal', `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`);
       }
       if (credential && auth) this.usedCredentials.add(credential.source);
       return response;
@@ -203,7 +204,7 @@ export class RegistryClient {
       await response.body?.cancel();
       throw this.unauthorized(repository);
     }
-    if (!response.ok) throw new AppError('Internal', `the token service at ${url.host} answered ${response.status}`);
+    if (!response.ok) throw new AppError(response.status >= 500 ? 'Upstream' : 'Internal', `the token service at ${url.host} answered ${response.status}`);
     const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
     const token = body.token || body.access_token;
     if (!token) throw new AppError('Internal', `the token service at ${url.host} returned no token`);
@@ -262,6 +263,11 @@ function forbidden(repository: UpstreamRepository, why: string): AppError {
   return new AppError('Forbidden', `importing images from registry "${repository.registry}" is forbidden: ${why}`, { subject: { name: repository.registry, kind: 'registry' } });
 }
 
+/** Node's and undici's codes for a connection the other side reset or closed before answering. */
+const connectionLost = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
+/** A TLS handshake that failed for a reason other than the certificate (protocol, alert, cipher). */
+const tlsFailed = /^(EPROTO|ERR_SSL_|ERR_TLS_)/;
+
 function transportError(repository: UpstreamRepository, url: string, error: unknown): AppError {
   if (isAppError(error)) return error;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -270,10 +276,12 @@ function transportError(repository: UpstreamRepository, url: string, error: unkn
   const code = cause?.code ?? '';
   const host = new URL(url).host;
   const detail = cause?.message ?? (error as Error).message;
+  // A name that does not resolve is most often a mistyped one, so it stays Internal, as in OpenShift.
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
-  if (code === 'ECONNREFUSED') return new AppError('Internal', `dial tcp ${host}: connect: connection refused`);
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Internal', `tls: failed to verify certificate of ${host}: ${detail}`);
+  if (code === 'ECONNREFUSED') return new AppError('Upstream', `dial tcp ${host}: connect: connection refused`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Upstream', `tls: failed to verify certificate of ${host}: ${detail}`);
   if (/timeout|aborted/i.test(code + detail)) return new AppError('Timeout', `${host}: the registry did not answer in time (${detail})`);
+  if (connectionLost.test(code) || tlsFailed.test(code)) return new AppError('Upstream', `${host}: ${detail}`, { cause: error });
   return new AppError('Internal', `${host}: ${detail}`, { cause: error });
 }
 
@@ -287,10 +295,11 @@ async function readLimited(response: Response, limit: number, what: string): Pro
   try {
     bytes = await readAtMost(response.body, limit);
   } catch (error) {
-    throw new AppError('Internal', `${what} was cut short: ${(error as Error).message}`);
+    // The connection ended mid-body: the registry or the network between us failed.
+    throw new AppError('Upstream', `${what} was cut short: ${(error as Error).message}`);
   }
   if (!bytes) throw new AppError('Internal', `${what} is larger than the limit of ${limit} bytes`);
-  if (Number.isFinite(declared) && bytes.length !== declared) throw new AppError('Internal', `${what} was cut short: got ${bytes.length} of ${declared} bytes`);
+  if (Number.isFinite(declared) && bytes.length !== declared) throw new AppError('Upstream', `${what} was cut short: got ${bytes.length} of ${declared} bytes`);
   return bytes;
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHarness, type Harness } from '../../support/api-harness.ts';
 import { putImage, putManifestList, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
+import { freePort } from '../../support/serve-process.ts';
 
 const isi = '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports';
 const streamPath = (name: string) => `/apis/image.openshift.io/v1/namespaces/default/imagestreams/${name}`;
@@ -77,6 +78,18 @@ describe('imagestreamimports', () => {
     assert.equal(tag.items[0].image, digest, 'the last good image stays current');
     assert.equal(tag.conditions.length, 1);
     assert.deepEqual([tag.conditions[0].type, tag.conditions[0].status, tag.conditions[0].reason], ['ImportSuccess', 'False', 'NotFound']);
+  });
+
+  it('reports a registry that refuses the connection as ServiceUnavailable, keeping the last good image', async () => {
+    await h.request('POST', isi, { body: importOf('outage', `${upstream.host}/org/app:1.0`) });
+    const port = await freePort();
+    const failed = await h.request('POST', isi, { body: importOf('outage', `127.0.0.1:${port}/org/app:1.0`) });
+    const status = failed.json.status.images[0].status;
+    assert.deepEqual([status.reason, status.code], ['ServiceUnavailable', 503]);
+    assert.equal(status.message, `127.0.0.1:${port}/org/app:1.0: dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    const tag = (await h.request('GET', streamPath('outage'))).json.status.tags.find((t: { tag: string }) => t.tag === 'v1');
+    assert.equal(tag.items[0].image, digest);
+    assert.deepEqual([tag.conditions[0].type, tag.conditions[0].status, tag.conditions[0].reason], ['ImportSuccess', 'False', 'ServiceUnavailable']);
   });
 
   it('picks one platform of a manifest list in Legacy mode, honouring prefer-arch', async () => {

@@ -204,3 +204,51 @@ describe('credentials for a plain-HTTP registry named without a port (SPEC §2.1
     assert.equal(credentialHost('http://', 'registry.local:5000'), 'registry.local:5000', 'an explicit port is kept');
   });
 });
+
+describe('registry client failure kinds', () => {
+  const client = () => new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
+
+  it('calls a refused connection an Upstream failure, not an internal one', async () => {
+    const port = await freePort();
+    await assert.rejects(client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e, 'Upstream') && e.message === `dial tcp 127.0.0.1:${port}: connect: connection refused`);
+  });
+
+  it('calls a registry that keeps answering 5xx, or resets the connection, an Upstream failure', async () => {
+    const upstream = await startFakeUpstream();
+    try {
+      putImage(upstream, 'org/app', '1.0', 'kinds');
+      upstream.fault(/manifests\/1\.0$/, 4, (res) => res.writeHead(503).end());
+      await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Upstream') && e.message.endsWith('/v2/org/app/manifests/1.0: the registry answered 503 Service Unavailable'));
+      upstream.fault(/manifests\/1\.0$/, 1, (_res, req) => req.socket.destroy());
+      await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Upstream') && e.message.startsWith(`${upstream.host}: `));
+    } finally {
+      await upstream.stop();
+    }
+  });
+
+  it('keeps a 4xx answer it cannot use Internal: the registry is up, and said no', async () => {
+    const upstream = await startFakeUpstream();
+    try {
+      upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(400).end());
+      await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Internal') && /the registry answered 400 Bad Request$/.test(e.message));
+    } finally {
+      await upstream.stop();
+    }
+  });
+
+  it('calls a certificate it cannot verify an Upstream failure', async () => {
+    const { createServer } = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const { makeSelfSignedCertificate } = await import('../../support/tls.ts');
+    const tls = makeSelfSignedCertificate();
+    const server = createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (_req, res) => res.writeHead(200).end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      await assert.rejects(client().fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e, 'Upstream') && e.message.startsWith(`tls: failed to verify certificate of ${host}`));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
