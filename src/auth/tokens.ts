@@ -75,6 +75,7 @@ export class TokenService {
     if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
     let record: StoredToken;
     try {
+      // Stored JSON: a record `issue` wrote, not a kind the API engine validated.
       record = (await this.deps.store.get(tokenKey(token))).value as unknown as StoredToken;
     } catch (error) {
       if (isAppError(error, 'NotFound')) return undefined;

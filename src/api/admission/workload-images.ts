@@ -6,7 +6,8 @@ import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext } from '../resource-definition.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import { isAppError } from '../../errors.ts';
-import { objectKey } from '../../kube/object.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { getKindValue } from '../../store/kind-values.ts';
 import { applyTriggers, readTriggers } from '../../image/triggers.ts';
 import { defaultPullPolicies, resolveImageNames, resolveNamesAnnotation, type StreamView } from '../../image/image-lookup.ts';
 import { resolvePullSpec, latestTagEvent } from '../../image/image-stream.ts';
@@ -22,7 +23,7 @@ export function triggerCauses(object: KubeObject, kind: string): FieldCause[] {
 
 async function readStream(context: Pick<HookContext, 'store'>, namespace: string, name: string): Promise<ImageStream | undefined> {
   try {
-    return (await context.store.get(objectKey('image.openshift.io', 'imagestreams', namespace, name))).value as unknown as ImageStream;
+    return await getKindValue(context.store, kinds.imageStreams, namespace, name);
   } catch (error) {
     if (isAppError(error, 'NotFound')) return undefined;
     throw error;

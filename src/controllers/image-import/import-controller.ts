@@ -10,6 +10,8 @@ import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
 import { isAppError } from '../../errors.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { kindValue } from '../../store/kind-values.ts';
 
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -37,7 +39,7 @@ export class ImportController implements Reconciler {
   async reconcile(key: string, signal: AbortSignal): Promise<void> {
     let stream: ImageStream;
     try {
-      stream = (await this.deps.store.get(key)).value as unknown as ImageStream;
+      stream = kindValue(kinds.imageStreams, (await this.deps.store.get(key)).value);
     } catch (error) {
       if (isAppError(error, 'NotFound')) return;
       throw error;
