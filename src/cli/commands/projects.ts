@@ -4,9 +4,10 @@ import type { Command, CommandContext } from '../command.ts';
 import type { ApiClient } from '../api-client.ts';
 import { describeProjects } from './login.ts';
 import { CliError } from '../cli-error.ts';
+import { kinds } from '../../kube/kinds.ts';
 
 export async function listProjectNames(client: ApiClient): Promise<string[]> {
-  const list = await client.json<{ items: { metadata: { name: string } }[] }>('GET', '/apis/project.openshift.io/v1/projects');
+  const list = await client.resource(kinds.projects).list(undefined);
   return list.items.map((p) => p.metadata.name).sort();
 }
 
@@ -46,7 +47,7 @@ export const project: Command = {
       return;
     }
     try {
-      await context.client().json('GET', `/apis/project.openshift.io/v1/projects/${encodeURIComponent(name)}`);
+      await context.client().resource(kinds.projects).get(undefined, name);
     } catch (error) {
       if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 403) {
         throw new CliError(`You are not a member of project "${name}".\nYour projects are:\n${(await listProjectNames(context.client())).map((p) => `* ${p}`).join('\n')}`);
@@ -72,14 +73,12 @@ export const newProject: Command = {
     const name = context.args.positionals[0];
     if (!name) throw new CliError('must have exactly one argument: the project name');
     const server = requireServer(context);
-    await context.client().json('POST', '/apis/project.openshift.io/v1/projectrequests', {
-      body: {
-        apiVersion: 'project.openshift.io/v1',
-        kind: 'ProjectRequest',
-        metadata: { name },
-        displayName: context.args.strings.get('display-name'),
-        description: context.args.strings.get('description'),
-      },
+    await context.client().resource(kinds.projectRequests).create(undefined, {
+      apiVersion: 'project.openshift.io/v1',
+      kind: 'ProjectRequest',
+      metadata: { name },
+      displayName: context.args.strings.get('display-name'),
+      description: context.args.strings.get('description'),
     });
     if (context.args.bools.get('skip-config-write')) {
       context.out(`Created project "${name}" on server "${server}".\n`);

@@ -117,7 +117,8 @@ export interface ImageStreamTag extends KubeObject {
   generation?: number;
   lookupPolicy?: { local: boolean };
   conditions?: TagEventCondition[];
-  image: Image | null;
+  /** Null when the tag has no image yet; absent in a body sent to write the tag. */
+  image?: Image | null;
 }
 
 /** An image a stream references, named `stream@digest` (SPEC §1.5). */

@@ -24,19 +24,19 @@ export interface RoleRef {
 
 /** A Role, or (cluster-scoped) a ClusterRole. */
 export interface Role extends KubeObject {
-  readonly metadata: ObjectMeta & { readonly name: string };
-  readonly rules?: readonly PolicyRule[];
+  metadata: ObjectMeta & { name: string };
+  rules?: readonly PolicyRule[];
 }
 
 export interface ClusterRole extends Role {
-  readonly aggregationRule?: { readonly clusterRoleSelectors?: readonly unknown[] };
+  aggregationRule?: { readonly clusterRoleSelectors?: readonly unknown[] };
 }
 
 /** A RoleBinding, or (cluster-scoped) a ClusterRoleBinding. */
 export interface RoleBinding extends KubeObject {
-  readonly metadata: ObjectMeta & { readonly name: string };
-  readonly roleRef: RoleRef;
-  readonly subjects?: readonly Subject[];
+  metadata: ObjectMeta & { name: string };
+  roleRef: RoleRef;
+  subjects?: readonly Subject[];
 }
 
 export type ClusterRoleBinding = RoleBinding;
