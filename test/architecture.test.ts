@@ -1,5 +1,5 @@
 // Holds the dependency rule of STYLE.md: inner layers never import outer ones, the CLI never
-// imports server code, and the image domain does no I/O.
+// imports server code nor spells API paths in its commands, and the image domain does no I/O.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -56,6 +56,11 @@ describe('architecture', () => {
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('keeps API paths out of CLI commands, which address kinds through the typed client', () => {
+    const commands = files(join(src, 'cli', 'commands')).filter((file) => /\/apis?\//.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(commands.map((file) => relative(src, file)), []);
   });
 
   it('keeps the image domain free of I/O', () => {
