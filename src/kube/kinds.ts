@@ -31,9 +31,6 @@ export interface Kind<T extends KubeObject = KubeObject, S extends SubresourceTy
   readonly types?: { readonly object: T; readonly subresources: S };
 }
 
-/** The object type of a kind. */
-export type ObjectOf<K> = K extends Kind<infer T, SubresourceTypes> ? T : never;
-
 type Entry<S extends SubresourceTypes> = Omit<KindIdentity, 'singular' | 'shortNames'> & { readonly shortNames?: readonly string[]; readonly subresources?: { readonly [K in keyof S]: string } };
 
 /** A table entry; the singular is the kind in lower case, as for every kind served. */
