@@ -1,6 +1,6 @@
 // Holds the dependency rule of STYLE.md: inner layers never import outer ones, neither the registry
 // face nor the controllers reach into the API face, no files import each other in a cycle, the CLI
-// never imports server code, and the image domain does no I/O.
+// never imports server code nor spells API paths in its commands, and the image domain does no I/O.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -136,6 +136,11 @@ describe('architecture', () => {
       ['d', []],
     ]);
     assert.deepEqual(importCycles(graph), [['a', 'b', 'c']]);
+  });
+
+  it('keeps API paths out of CLI commands, which address kinds through the typed client', () => {
+    const commands = files(join(src, 'cli', 'commands')).filter((file) => /\/apis?\//.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(commands.map((file) => relative(src, file)), []);
   });
 
   it('keeps the image domain free of I/O', () => {

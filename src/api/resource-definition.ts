@@ -3,6 +3,7 @@
 import type { FieldCause } from '../errors.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { NameRule } from '../kube/names.ts';
+import type { KindIdentity } from '../kube/kinds.ts';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { UserInfo } from '../auth/user.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -23,10 +24,10 @@ export interface TableColumn {
   readonly priority: 0 | 1;
 }
 
-export interface TableDefinition {
+export interface TableDefinition<T extends KubeObject = KubeObject> {
   /** Columns after NAME; AGE is added last unless `noAge`. */
   readonly columns: readonly TableColumn[];
-  readonly cells: (object: KubeObject, now: Date) => readonly unknown[];
+  cells(object: T, now: Date): readonly unknown[];
   readonly noAge?: boolean;
 }
 
@@ -41,16 +42,14 @@ export interface HookContext {
   readonly namespacedPrefixes: (namespace: string) => string[];
 }
 
-export interface ResourceDefinition {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  /** Plural, lower case: the URL segment. */
-  readonly resource: string;
-  readonly singular: string;
+/**
+ * One kind as the engine serves it, its objects of type T. Identity comes from the kinds table.
+ * Hooks see the body as sent until `validate` passes, and T after; they are methods so that a
+ * definition of a narrower kind fits the catalogue's list (the engine gives each only its own objects).
+ */
+export interface ResourceDefinition<T extends KubeObject = KubeObject> extends Omit<KindIdentity, 'shortNames'> {
   readonly shortNames?: readonly string[];
   readonly categories?: readonly string[];
-  readonly namespaced: boolean;
   readonly verbs: readonly Verb[];
   readonly nameRule: NameRule;
   /** Top-level fields besides apiVersion, kind and metadata, for `fieldValidation=Strict`. */
@@ -60,17 +59,17 @@ export interface ResourceDefinition {
   /** Has a `/status` subresource: main writes keep the old status, status writes keep the rest. */
   readonly hasStatus?: boolean;
   /** Fills defaults; runs on create and update before validation. */
-  readonly defaults?: (object: KubeObject, old: KubeObject | undefined) => void;
-  readonly validate?: (object: KubeObject, old: KubeObject | undefined) => FieldCause[];
+  defaults?(object: KubeObject, old: T | undefined): void;
+  validate?(object: KubeObject, old: T | undefined): FieldCause[];
   /** Checks a status write an API client sent against the stored object; the server's own status writes skip it. */
-  readonly validateClientStatus?: (object: KubeObject, old: KubeObject) => FieldCause[];
+  validateClientStatus?(object: T, old: T): FieldCause[];
   /** Checks that need the store or the caller's permissions (e.g. RBAC escalation); throws to refuse. */
-  readonly admit?: (object: KubeObject, old: KubeObject | undefined, context: HookContext) => Promise<void>;
+  admit?(object: T, old: T | undefined, context: HookContext): Promise<void>;
   /** Runs after a successful create (e.g. a namespace's default service accounts). */
-  readonly afterCreate?: (object: KubeObject, context: HookContext) => Promise<void>;
+  afterCreate?(object: T, context: HookContext): Promise<void>;
   /** Runs before a delete (e.g. a namespace removes what it holds). */
-  readonly beforeDelete?: (object: KubeObject, context: HookContext) => Promise<void>;
-  readonly table?: TableDefinition;
+  beforeDelete?(object: T, context: HookContext): Promise<void>;
+  readonly table?: TableDefinition<T>;
   /** Virtual kinds answer from their own storage. */
   readonly storage?: (deps: StorageDeps) => RestStorage;
   /** Subresources other than status, handled by their own storage (e.g. serviceaccounts/token). */
@@ -98,6 +97,12 @@ export interface ResourceCatalogue {
   storageFor(definition: ResourceDefinition): RestStorage;
   /** Storage of a subresource other than status, if the kind has it. */
   subresourceStorageFor(definition: ResourceDefinition, subresource: string): RestStorage | undefined;
+}
+
+/** The identity of a kinds-table entry, for a definition to spread: `{ ...identityOf(kinds.secrets), … }`. */
+export function identityOf(entry: KindIdentity): KindIdentity {
+  const { group, version, kind, resource, singular, namespaced, shortNames } = entry;
+  return { group, version, kind, resource, singular, namespaced, shortNames };
 }
 
 export function apiVersionOfDefinition(definition: Pick<ResourceDefinition, 'group' | 'version'>): string {

@@ -1,31 +1,33 @@
 // The generic engine for stored kinds: Kubernetes metadata rules (names, uid, timestamps,
 // generation, resourceVersion preconditions, status subresource) over any ResourceStore.
-// Kind-specific rules come only from the ResourceDefinition's hooks.
+// Kind-specific rules come only from the ResourceDefinition's hooks. Bodies enter untyped and
+// leave as T once validated; what the store holds under the kind's keys was validated before.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeList, KubeObject, ObjectMeta } from '../kube/object.ts';
 import type { StoredObject } from '../store/resource-store.ts';
-import type { HookContext, ResourceDefinition, StorageDeps } from './resource-definition.ts';
+import type { HookContext, ResourceCatalogue, ResourceDefinition, StorageDeps } from './resource-definition.ts';
+import type { Kind, SubresourceTypes } from '../kube/kinds.ts';
 import type { ApiWatchEvent, ListQuery, RequestContext, RestStorage, WatchQuery, WriteOptions } from './rest-storage.ts';
 import { AppError, alreadyExists, conflict, invalid, isAppError, notFound, type FieldCause } from '../errors.ts';
 import { formatTimestamp, isPlainObject, objectKey, resourcePrefix } from '../kube/object.ts';
 import { apiVersionOfDefinition } from './resource-definition.ts';
 import { metadataCauses } from './metadata-validation.ts';
 
-export class StoredResource implements RestStorage {
-  readonly definition: ResourceDefinition;
+export class StoredResource<T extends KubeObject = KubeObject> implements RestStorage {
+  readonly definition: ResourceDefinition<T>;
   private readonly deps: StorageDeps;
 
-  constructor(definition: ResourceDefinition, deps: StorageDeps) {
+  constructor(definition: ResourceDefinition<T>, deps: StorageDeps) {
     this.definition = definition;
     this.deps = deps;
   }
 
-  async get(context: RequestContext, name: string): Promise<KubeObject> {
+  async get(context: RequestContext, name: string): Promise<T> {
     return this.present(await this.read(context.namespace, name));
   }
 
-  async list(context: RequestContext, query: ListQuery): Promise<KubeList> {
+  async list(context: RequestContext, query: ListQuery): Promise<KubeList<T>> {
     const def = this.definition;
     const namespace = def.namespaced ? (context.namespace ?? query.fieldNamespace) : undefined;
     const page = await this.deps.store.list(resourcePrefix(def.group, def.resource, def.namespaced ? namespace : ''), {
@@ -62,7 +64,7 @@ export class StoredResource implements RestStorage {
     })();
   }
 
-  async create(context: RequestContext, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
+  async create(context: RequestContext, body: KubeObject, options: WriteOptions): Promise<T> {
     const def = this.definition;
     const object = structuredClone(body);
     const meta: ObjectMeta = (object.metadata ??= {});
@@ -95,15 +97,15 @@ export class StoredResource implements RestStorage {
     return created;
   }
 
-  async update(context: RequestContext, name: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
+  async update(context: RequestContext, name: string, body: KubeObject, options: WriteOptions): Promise<T> {
     return this.write(context, name, body, options, 'main');
   }
 
-  async updateStatus(context: RequestContext, name: string, body: KubeObject, options: WriteOptions): Promise<KubeObject> {
+  async updateStatus(context: RequestContext, name: string, body: KubeObject, options: WriteOptions): Promise<T> {
     return this.write(context, name, body, options, 'status');
   }
 
-  async delete(context: RequestContext, name: string, options: WriteOptions & { preconditionResourceVersion?: string; preconditionUid?: string }): Promise<KubeObject> {
+  async delete(context: RequestContext, name: string, options: WriteOptions & { preconditionResourceVersion?: string; preconditionUid?: string }): Promise<T> {
     const def = this.definition;
     const current = await this.read(context.namespace, name);
     const object = this.present(current);
@@ -124,12 +126,12 @@ export class StoredResource implements RestStorage {
   }
 
   /** The object as served: apiVersion, kind and resourceVersion filled in. */
-  present(stored: StoredObject): KubeObject {
+  present(stored: StoredObject): T {
     const object = stored.value as KubeObject;
     return this.decorate({ ...object, metadata: { ...object.metadata, resourceVersion: stored.resourceVersion } });
   }
 
-  private async write(context: RequestContext, name: string, body: KubeObject, options: WriteOptions, part: 'main' | 'status'): Promise<KubeObject> {
+  private async write(context: RequestContext, name: string, body: KubeObject, options: WriteOptions, part: 'main' | 'status'): Promise<T> {
     const def = this.definition;
     if (body.metadata?.name !== undefined && body.metadata.name !== name) {
       throw new AppError('BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -173,7 +175,8 @@ export class StoredResource implements RestStorage {
     }
   }
 
-  private check(object: KubeObject, old: KubeObject | undefined): void {
+  /** Metadata rules, then the kind's own: past them, the body is a T. */
+  private check(object: KubeObject, old: T | undefined): asserts object is T {
     const def = this.definition;
     const causes: FieldCause[] = [...metadataCauses(def, object.metadata ?? {}, old?.metadata)];
     if (causes.length === 0) causes.push(...(def.validate?.(object, old) ?? []));
@@ -207,9 +210,10 @@ export class StoredResource implements RestStorage {
     return objectKey(def.group, def.resource, def.namespaced ? (namespace ?? '') : '', name);
   }
 
-  private decorate(object: KubeObject): KubeObject {
+  private decorate(object: KubeObject): T {
     const { apiVersion: _apiVersion, kind: _kind, metadata, ...rest } = object;
-    return { apiVersion: apiVersionOfDefinition(this.definition), kind: this.definition.kind, metadata, ...rest };
+    // Only validated bodies and values read from this kind's keys (validated when written) get here.
+    return { apiVersion: apiVersionOfDefinition(this.definition), kind: this.definition.kind, metadata, ...rest } as T;
   }
 
   private forStorage(object: KubeObject): Record<string, unknown> {
@@ -229,6 +233,15 @@ export class StoredResource implements RestStorage {
       namespacedPrefixes: (namespace) => [...namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)), ...(this.deps.services.namespacedData?.(namespace) ?? [])],
     };
   }
+}
+
+/** The stored resource that serves `kind` in a catalogue, typed as the kinds table says; throws for virtual kinds. */
+export function storedResourceOf<T extends KubeObject>(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, kind: Kind<T, SubresourceTypes>): StoredResource<T> {
+  const definition = resources.find(kind.group, kind.version, kind.resource);
+  const storage = definition && resources.storageFor(definition);
+  if (!(storage instanceof StoredResource) || storage.definition.kind !== kind.kind) throw new Error(`${kind.resource} must be stored`);
+  // The catalogue built this storage from the definition of `kind`, whose objects are T.
+  return storage as StoredResource<T>;
 }
 
 function specChanged(old: KubeObject, next: KubeObject): boolean {

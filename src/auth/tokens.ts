@@ -75,6 +75,7 @@ export class TokenService {
     if (!token.startsWith(tokenPrefix) || token.length > 200) return undefined;
     const stored = await unlessNotFound(this.deps.store.get(tokenKey(token)));
     if (!stored) return undefined;
+    // Stored JSON: a record `issue` wrote, not a kind the API engine validated.
     const record = stored.value as unknown as StoredToken;
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));

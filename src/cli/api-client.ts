@@ -1,8 +1,15 @@
-// The CLI's HTTP client for the Imagestream API: bearer token, TLS trust from the saved session,
-// and server errors (Kubernetes Status) turned into CliErrors carrying the server's message.
+// The CLI's HTTP client for the Imagestream server: bearer token, TLS trust from the saved session,
+// server errors (Kubernetes Status) turned into CliErrors carrying the server's message, the typed
+// verbs of each kind, and a named method for each other endpoint the CLI uses.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
+import type { KubeObject } from '../kube/object.ts';
+import type { SubresourceTypes } from '../kube/kinds.ts';
+import type { User } from '../kube/kinds/tenancy.ts';
+import type { Served, TypedAddress } from './resource-client.ts';
+import { kinds } from '../kube/kinds.ts';
+import { ResourceClient } from './resource-client.ts';
 import { CliError } from './cli-error.ts';
 
 export interface ClientOptions {
@@ -24,6 +31,16 @@ export interface RequestOptions {
   readonly accept?: string;
   readonly headers?: Record<string, string>;
 }
+
+/** Aggregated discovery (apidiscovery.k8s.io/v2) as the resolver reads it. */
+export interface DiscoveryList {
+  items: { metadata: { name?: string }; versions: { version: string; resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[] }[] }[];
+}
+
+const discoveryAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** The first page of the registry's stored blobs; later pages come from the answer's `Link`. */
+const firstBlobsPage = '/admin/blobs/?n=1000';
 
 export class ServerError extends CliError {
   readonly status: number;
@@ -76,6 +93,56 @@ export class ApiClient {
     const response = await this.raw(method, path, options);
     if (response.status >= 200 && response.status < 300) return (response.body.length ? JSON.parse(response.body.toString('utf8')) : {}) as T;
     throw errorFrom(response);
+  }
+
+  /** The verbs of a kinds-table entry (typed by it), or of a resource the server's discovery named. */
+  resource<T extends KubeObject = KubeObject, S extends SubresourceTypes = Record<never, never>>(address: TypedAddress<T, S>): ResourceClient<T, S> {
+    return new ResourceClient<T, S>(this, address);
+  }
+
+  /** Whoever the token belongs to (`users/~`). */
+  currentUser(): Promise<Served<User>> {
+    return this.resource(kinds.users).get(undefined, '~');
+  }
+
+  /** Aggregated discovery of the core group, or of every named group. */
+  discovery(groups: 'core' | 'named'): Promise<DiscoveryList> {
+    return this.json('GET', groups === 'core' ? '/api' : '/apis', { accept: discoveryAccept });
+  }
+
+  /** What the server says about itself, e.g. where its registry is (`/.well-known/imagestream`). */
+  serverInfo(): Promise<{ registryHost?: string }> {
+    return this.json('GET', '/.well-known/imagestream');
+  }
+
+  /**
+   * Asks the OAuth server for a token with a user name and password, as `oc login -u` does: the
+   * challenging client's implicit grant at the endpoint the server's metadata (RFC 8414) names.
+   * A 302 carries the token in its Location; anything else is a refusal.
+   */
+  async authorizeWithPassword(username: string, password: string): Promise<RawResponse> {
+    const metadata = await this.json<{ authorization_endpoint: string }>('GET', '/.well-known/oauth-authorization-server');
+    const authorize = new URL(metadata.authorization_endpoint);
+    authorize.searchParams.set('response_type', 'token');
+    authorize.searchParams.set('client_id', 'openshift-challenging-client');
+    return this.raw('GET', authorize.pathname + authorize.search, {
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'x-csrf-token': '1' },
+    });
+  }
+
+  /** Revokes the token in use. */
+  revokeToken(): Promise<RawResponse> {
+    return this.raw('DELETE', '/oauth/token');
+  }
+
+  /** A page of the registry's stored blobs: the first, or the one a previous page's `Link` names. */
+  storedBlobs(page: string = firstBlobsPage): Promise<RawResponse> {
+    return this.raw('GET', page);
+  }
+
+  /** Deletes a stored blob unless it is in use or younger than `keepYoungerThanSeconds` (409 then). */
+  deleteBlob(digest: string, keepYoungerThanSeconds: number): Promise<RawResponse> {
+    return this.raw('DELETE', `/admin/blobs/${digest}?keepYoungerThanSeconds=${keepYoungerThanSeconds}`);
   }
 }
 

@@ -1,9 +1,10 @@
 // The projects a user can use: listed from the server, and described as `oc login` and
 // `oc projects` describe them. Shared by the login and projects commands.
 import type { ApiClient } from './api-client.ts';
+import { kinds } from '../kube/kinds.ts';
 
 export async function listProjectNames(client: ApiClient): Promise<string[]> {
-  const list = await client.json<{ items: { metadata: { name: string } }[] }>('GET', '/apis/project.openshift.io/v1/projects');
+  const list = await client.resource(kinds.projects).list(undefined);
   return list.items.map((p) => p.metadata.name).sort();
 }
 

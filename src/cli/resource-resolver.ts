@@ -1,24 +1,13 @@
 // Turns what users type (`deploy`, `secrets`, `istag`, `deployments.apps`, or a file's apiVersion
-// and kind) into API paths, from the server's aggregated discovery.
+// and kind) into resources the client can address, from the server's aggregated discovery.
 import type { ApiClient } from './api-client.ts';
+import type { KindIdentity } from '../kube/kinds.ts';
 import { CliError } from './cli-error.ts';
 
-export interface ResourceInfo {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-  readonly kind: string;
-  readonly singular: string;
-  readonly shortNames: readonly string[];
-  readonly namespaced: boolean;
+/** A resource as the server's discovery describes it. */
+export interface ResourceInfo extends KindIdentity {
   readonly verbs: readonly string[];
 }
-
-interface DiscoveryList {
-  items: { metadata: { name?: string }; versions: { version: string; resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[] }[] }[];
-}
-
-const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export class ResourceResolver {
   private readonly resources: readonly ResourceInfo[];
@@ -27,8 +16,8 @@ export class ResourceResolver {
     this.resources = resources;
   }
 
-  static async discover(client: ApiClient): Promise<ResourceResolver> {
-    const lists = await Promise.all([client.json<DiscoveryList>('GET', '/api', { accept }), client.json<DiscoveryList>('GET', '/apis', { accept })]);
+  static async discover(client: Pick<ApiClient, 'discovery'>): Promise<ResourceResolver> {
+    const lists = await Promise.all([client.discovery('core'), client.discovery('named')]);
     const resources: ResourceInfo[] = [];
     for (const list of lists) {
       for (const item of list.items) {
@@ -75,21 +64,12 @@ export class ResourceResolver {
   }
 }
 
-export function collectionPath(info: ResourceInfo, namespace: string | undefined): string {
-  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
-  return info.namespaced && namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.resource}` : `${base}/${info.resource}`;
-}
-
-export function objectPath(info: ResourceInfo, namespace: string | undefined, name: string): string {
-  return `${collectionPath(info, namespace)}/${encodeURIComponent(name)}`;
-}
-
 /** `deployment.apps`, `secret`: how kubectl names a kind in messages. */
-export function kindLabel(info: ResourceInfo): string {
+export function kindLabel(info: Pick<KindIdentity, 'group' | 'kind'>): string {
   return info.group ? `${info.kind.toLowerCase()}.${info.group}` : info.kind.toLowerCase();
 }
 
 /** `deployments.apps`, `secrets`: how kubectl names a resource in messages. */
-export function resourceLabel(info: ResourceInfo): string {
+export function resourceLabel(info: Pick<KindIdentity, 'group' | 'resource'>): string {
   return info.group ? `${info.resource}.${info.group}` : info.resource;
 }

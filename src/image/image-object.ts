@@ -1,6 +1,6 @@
 // Builds the cluster-scoped Image object (SPEC §1.2) for a manifest: metadata from its config,
 // layers base first, total size, and for an index the platforms of its children.
-import type { KubeObject } from '../kube/object.ts';
+import type { Image } from '../kube/kinds/image.ts';
 import type { Manifest } from './manifest.ts';
 import type { ImageConfigSummary } from './image-config.ts';
 
@@ -15,14 +15,14 @@ export interface ImageInput {
   readonly managed: boolean;
 }
 
-export function buildImage(input: ImageInput): KubeObject {
+export function buildImage(input: ImageInput): Image {
   const { manifest } = input;
   const annotations: Record<string, string> = {};
   if (input.managed) {
     annotations['openshift.io/image.managed'] = 'true';
     annotations['image.openshift.io/manifestBlobStored'] = 'true';
   }
-  const image: KubeObject = {
+  const image: Image = {
     apiVersion: 'image.openshift.io/v1',
     kind: 'Image',
     metadata: { name: input.digest, annotations },

@@ -1,45 +1,10 @@
-// Image stream types and the tag history rules (SPEC §2.6, §2.7): how a new tag event joins a
-// tag's history, and how alias tags follow their source.
+// The tag history rules of image streams (SPEC §2.6, §2.7): how a new tag event joins a tag's
+// history, and how alias tags follow their source.
+import type { ImageStream, TagEvent } from '../kube/kinds/image.ts';
 
-export interface TagEvent {
-  created: string;
-  dockerImageReference: string;
-  image: string;
-  generation: number;
-}
-
-export interface TagEventCondition {
-  type: 'ImportSuccess';
-  status: 'True' | 'False' | 'Unknown';
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-  generation: number;
-}
-
-export interface NamedTagEventList {
-  tag: string;
-  items: TagEvent[] | null;
-  conditions?: TagEventCondition[];
-}
-
-export interface TagReference {
-  name: string;
-  annotations?: Record<string, string> | null;
-  from?: { kind: string; name: string; namespace?: string };
-  reference?: boolean;
-  generation?: number | null;
-  importPolicy?: { insecure?: boolean; scheduled?: boolean; importMode?: string };
-  referencePolicy?: { type: 'Source' | 'Local' };
-}
-
-export interface ImageStream {
-  apiVersion?: string;
-  kind?: string;
-  metadata: { name: string; namespace?: string; generation?: number; annotations?: Record<string, string>; [k: string]: unknown };
-  spec: { lookupPolicy?: { local: boolean }; dockerImageRepository?: string; tags?: TagReference[] };
-  status?: { dockerImageRepository?: string; publicDockerImageRepository?: string; tags?: NamedTagEventList[] };
-}
+// The types are the kind's own (kube/kinds/image.ts); they are re-exported for the modules that
+// apply these rules.
+export type { ImageStream, NamedTagEventList, TagEvent, TagEventCondition, TagReference } from '../kube/kinds/image.ts';
 
 /** Adds `event` to the history of `tag`; returns whether anything changed (SPEC §2.7). */
 export function addTagEvent(stream: ImageStream, tag: string, event: TagEvent): boolean {

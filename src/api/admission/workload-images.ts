@@ -6,7 +6,8 @@ import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext } from '../resource-definition.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import { unlessNotFound } from '../../errors.ts';
-import { objectKey } from '../../kube/object.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { getKindValue } from '../../store/kind-values.ts';
 import { applyTriggers, readTriggers } from '../../image/triggers.ts';
 import { defaultPullPolicies, resolveImageNames, resolveNamesAnnotation, type StreamView } from '../../image/image-lookup.ts';
 import { resolvePullSpec, latestTagEvent } from '../../image/image-stream.ts';
@@ -21,8 +22,7 @@ export function triggerCauses(object: KubeObject, kind: string): FieldCause[] {
 }
 
 async function readStream(context: Pick<HookContext, 'store'>, namespace: string, name: string): Promise<ImageStream | undefined> {
-  const stored = await unlessNotFound(context.store.get(objectKey('image.openshift.io', 'imagestreams', namespace, name)));
-  return stored?.value as ImageStream | undefined;
+  return unlessNotFound(getKindValue(context.store, kinds.imageStreams, namespace, name));
 }
 
 /** Current images of stream tags, read once per admission. */

@@ -1,4 +1,5 @@
-// Every kind the API serves, and the storage behind each: the only list to extend when a kind is added.
+// Every kind the API serves, and the storage behind each. A kind added here is added to the kinds
+// table (kube/kinds.ts) too: a test holds the two equal, so the CLI addresses what the server serves.
 import type { ResourceCatalogue, ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
 import { StoredResource } from '../stored-resource.ts';

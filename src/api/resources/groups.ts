@@ -1,15 +1,11 @@
 // user.openshift.io/v1 groups: named sets of users. A user belongs to the groups that list it (and to
 // any named on its User object); RBAC bindings to a group then apply to each member.
-import { allVerbs, type ResourceDefinition } from '../resource-definition.ts';
-import { userGroup } from './users.ts';
+import type { Group } from '../../kube/kinds/tenancy.ts';
+import { allVerbs, identityOf, type ResourceDefinition } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 
-export const groups: ResourceDefinition = {
-  group: userGroup,
-  version: 'v1',
-  kind: 'Group',
-  resource: 'groups',
-  singular: 'group',
-  namespaced: false,
+export const groups: ResourceDefinition<Group> = {
+  ...identityOf(kinds.groups),
   verbs: allVerbs,
   nameRule: 'path-segment',
   fields: ['users'],
@@ -25,6 +21,6 @@ export const groups: ResourceDefinition = {
   },
   table: {
     columns: [{ name: 'Users', type: 'string', description: 'The members of the group.', priority: 0 }],
-    cells: (o) => [((o.users ?? []) as string[]).join(', ')],
+    cells: (o) => [(o.users ?? []).join(', ')],
   },
 };

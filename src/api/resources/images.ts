@@ -3,21 +3,19 @@
 // import); clients may read, label, annotate and delete them, never create one or change its content.
 import type { FieldCause } from '../../errors.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
+import type { Image } from '../../kube/kinds/image.ts';
 import { isDigest } from '../../image/digest.ts';
 import { isDeepStrictEqual } from 'node:util';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 
-export const imageGroup = 'image.openshift.io';
+export const imageGroup = kinds.images.group;
 
 /** What the manifest and config bytes determine; signatures and metadata may change. */
 const contentFields = ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'] as const;
 
-export const images: ResourceDefinition = {
-  group: imageGroup,
-  version: 'v1',
-  kind: 'Image',
-  resource: 'images',
-  singular: 'image',
-  namespaced: false,
+export const images: ResourceDefinition<Image> = {
+  ...identityOf(kinds.images),
   verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'path-segment',
   fields: ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'signatures', 'dockerImageSignatures', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'],

@@ -7,7 +7,9 @@ import type { HookContext } from '../resource-definition.ts';
 import type { ImageStream, TagEvent, TagReference } from '../../image/image-stream.ts';
 import { AppError, isAppError, invalid } from '../../errors.ts';
 import { recordTagEvent, latestTagEvent } from '../../image/image-stream.ts';
-import { formatTimestamp, objectKey } from '../../kube/object.ts';
+import { formatTimestamp } from '../../kube/object.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { getKindValue } from '../../store/kind-values.ts';
 import { imageGroup } from './images.ts';
 import { RepositoryLinks, repositoryOf } from '../../streams/repository-links.ts';
 import { copyImageLinks } from '../../streams/image-links.ts';
@@ -51,7 +53,7 @@ async function sourceEvent(tag: TagReference, stream: ImageStream, namespace: st
   if (sameStream) source = stream;
   else {
     try {
-      source = (await context.store.get(objectKey(imageGroup, 'imagestreams', namespace, sourceName))).value as unknown as ImageStream;
+      source = await getKindValue(context.store, kinds.imageStreams, namespace, sourceName);
     } catch (error) {
       if (isAppError(error, 'NotFound')) throw invalid('ImageStream', stream.metadata.name, [{ reason: 'FieldValueInvalid', field, message: `imagestreams.image.openshift.io "${sourceName}" not found` }], imageGroup);
       throw error;

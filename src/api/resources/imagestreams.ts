@@ -3,9 +3,9 @@
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
-import type { ImageStream, TagReference } from '../../image/image-stream.ts';
-import { allVerbs } from '../resource-definition.ts';
-import { imageGroup } from './images.ts';
+import type { ImageStream, TagReference } from '../../kube/kinds/image.ts';
+import { allVerbs, identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference } from '../../image/reference.ts';
 import { ageOf } from '../../kube/human-duration.ts';
@@ -17,16 +17,10 @@ const tagName = /^[\w][\w.-]{0,127}$/;
 const fromKinds = ['DockerImage', 'ImageStreamImage', 'ImageStreamTag'];
 export const importModes = ['Legacy', 'PreserveOriginal'];
 
-export function imageStreamDefinition(publicHost: () => string): ResourceDefinition {
+export function imageStreamDefinition(publicHost: () => string): ResourceDefinition<ImageStream> {
   return {
-    group: imageGroup,
-    version: 'v1',
-    kind: 'ImageStream',
-    resource: 'imagestreams',
-    singular: 'imagestream',
-    shortNames: ['is'],
+    ...identityOf(kinds.imageStreams),
     categories: ['all'],
-    namespaced: true,
     verbs: allVerbs,
     nameRule: 'path-segment',
     fields: ['spec', 'status'],
@@ -34,20 +28,19 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),
     validate: validateImageStream,
-    validateClientStatus: (object, old) => onlyRemovesHistory(object as unknown as ImageStream, old as unknown as ImageStream),
+    validateClientStatus: onlyRemovesHistory,
     subresources: {
-      layers: { kind: 'ImageStreamLayers', verbs: ['get'], storage: layersStorage },
-      secrets: { kind: 'SecretList', verbs: ['get'], storage: secretsStorage },
+      layers: { kind: kinds.imageStreams.subresources.layers, verbs: ['get'], storage: layersStorage },
+      secrets: { kind: kinds.imageStreams.subresources.secrets, verbs: ['get'], storage: secretsStorage },
     },
-    admit: (object, old, context) => resolveChangedTags(object as unknown as ImageStream, old as unknown as ImageStream | undefined, context),
+    admit: resolveChangedTags,
     table: {
       columns: [
         { name: 'Image Repository', type: 'string', description: 'Where images of this stream are pulled from.', priority: 0 },
         { name: 'Tags', type: 'string', description: 'The most recently updated tags.', priority: 0 },
         { name: 'Updated', type: 'string', description: 'When a tag last changed.', priority: 0 },
       ],
-      cells: (object, now) => {
-        const stream = object as unknown as ImageStream;
+      cells: (stream, now) => {
         const tags = [...(stream.status?.tags ?? [])].filter((t) => t.items?.length).sort((a, b) => Date.parse(b.items![0].created) - Date.parse(a.items![0].created));
         const shown = tags.slice(0, 3).map((t) => t.tag).join(',') + (tags.length > 3 ? ` + ${tags.length - 3} more...` : '');
         return [stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '', shown, tags[0] ? `${ageOf(tags[0].items![0].created, now)} ago` : ''];
@@ -57,11 +50,12 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
   };
 }
 
-function applyDefaults(object: KubeObject, old: KubeObject | undefined, publicHost: string): void {
-  const stream = object as unknown as ImageStream;
+function applyDefaults(object: KubeObject, old: ImageStream | undefined, publicHost: string): void {
+  // The body as sent: every field read here is checked before it is relied on.
+  const stream = object as ImageStream;
   stream.spec = isPlainObject(stream.spec) ? stream.spec : {};
   const generation = stream.metadata.generation ?? 1;
-  const oldTags = new Map(((old as unknown as ImageStream | undefined)?.spec?.tags ?? []).map((t) => [t.name, t]));
+  const oldTags = new Map((old?.spec?.tags ?? []).map((t) => [t.name, t]));
   for (const tag of Array.isArray(stream.spec.tags) ? stream.spec.tags : []) {
     if (!isPlainObject(tag)) continue;
     tag.importPolicy = { ...tag.importPolicy, importMode: tag.importPolicy?.importMode || 'Legacy' };
@@ -74,7 +68,7 @@ function applyDefaults(object: KubeObject, old: KubeObject | undefined, publicHo
     else tag.generation = before.generation;
   }
   // A new repository has not been checked yet: the import controller imports it (SPEC §2.8).
-  const before = (old as unknown as ImageStream | undefined)?.spec?.dockerImageRepository;
+  const before = old?.spec?.dockerImageRepository;
   if (old && before !== stream.spec.dockerImageRepository && stream.metadata.annotations) delete stream.metadata.annotations['openshift.io/image.dockerRepositoryCheck'];
   const status = (stream.status ??= {});
   if (!old) status.tags = (status.tags ?? []).filter((t) => (t.items?.length ?? 0) > 0 || (t.conditions?.length ?? 0) > 0);
@@ -83,7 +77,8 @@ function applyDefaults(object: KubeObject, old: KubeObject | undefined, publicHo
 }
 
 function validateImageStream(object: KubeObject): FieldCause[] {
-  const stream = object as unknown as ImageStream;
+  // The body as sent, which this checks: its metadata already passed the engine's checks.
+  const stream = object as ImageStream;
   const causes: FieldCause[] = [];
   const name = stream.metadata.name;
   if (!repositoryComponent.test(name) || name.length > 253) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must match "${repositoryComponent.source}"` });

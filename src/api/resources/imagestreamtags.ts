@@ -4,23 +4,19 @@ import { findImageStream, imageStreamStorage } from './image-stream-storage.ts';
 import type { KubeList, KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
-import type { ImageStream, TagReference } from '../../image/image-stream.ts';
-import { allVerbs } from '../resource-definition.ts';
+import type { ImageStream, ImageStreamTag, TagReference } from '../../kube/kinds/image.ts';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { storedResourceOf } from '../stored-resource.ts';
 import { ImageStreams } from '../../streams/image-streams.ts';
 import { storedStreams } from '../stored-streams.ts';
-import { images, imageGroup } from './images.ts';
+import { imageGroup } from './images.ts';
 import { AppError, conflict, isAppError, notFound, retryOnConflict, unlessNotFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
 import { ageOf } from '../../kube/human-duration.ts';
 
-export const imagestreamtags: ResourceDefinition = {
-  group: imageGroup,
-  version: 'v1',
-  kind: 'ImageStreamTag',
-  resource: 'imagestreamtags',
-  singular: 'imagestreamtag',
-  shortNames: ['istag'],
-  namespaced: true,
+export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
+  ...identityOf(kinds.imageStreamTags),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   nameRule: 'path-segment',
   fields: ['tag', 'generation', 'lookupPolicy', 'conditions', 'image'],
@@ -30,7 +26,7 @@ export const imagestreamtags: ResourceDefinition = {
       { name: 'Image Reference', type: 'string', description: 'The pull spec of the current image.', priority: 0 },
       { name: 'Updated', type: 'string', description: 'When the tag last changed.', priority: 0 },
     ],
-    cells: (o, now) => [String((o.image as { dockerImageReference?: string } | undefined)?.dockerImageReference ?? ''), `${ageOf(o.metadata?.creationTimestamp, now)} ago`],
+    cells: (o, now) => [String(o.image?.dockerImageReference ?? ''), `${ageOf(o.metadata?.creationTimestamp, now)} ago`],
     noAge: true,
   },
 };
@@ -43,12 +39,12 @@ export function splitStreamTag(name: string): { stream: string; tag: string } {
 
 function imageStreamTagStorage(deps: StorageDeps): RestStorage {
   const streams = () => imageStreamStorage(deps.resources);
-  const imageStorage = () => deps.resources.storageFor(images);
+  const imageStorage = () => storedResourceOf(deps.resources, kinds.images);
   const readStream = (context: RequestContext, name: string) => findImageStream(deps.resources, context, name);
-  const view = async (context: RequestContext, stream: ImageStream, tag: string): Promise<KubeObject | undefined> => {
+  const view = async (context: RequestContext, stream: ImageStream, tag: string): Promise<ImageStreamTag | undefined> => {
     const event = latestTagEvent(stream, tag);
     if (!event?.image) return undefined;
-    const image = await unlessNotFound(imageStorage().get!({ ...context, namespace: undefined }, event.image));
+    const image = await unlessNotFound(imageStorage().get({ ...context, namespace: undefined }, event.image));
     if (!image) return undefined;
     const { dockerImageManifest: _manifest, dockerImageConfig: _config, ...stripped } = image;
     const spec = stream.spec.tags?.find((t) => t.name === tag) ?? null;
@@ -58,10 +54,10 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
       metadata: {
         name: `${stream.metadata.name}:${tag}`,
         namespace: stream.metadata.namespace,
-        uid: stream.metadata.uid as string,
-        resourceVersion: stream.metadata.resourceVersion as string,
+        uid: stream.metadata.uid,
+        resourceVersion: stream.metadata.resourceVersion,
         creationTimestamp: event.created,
-        ...(stream.metadata.labels ? { labels: stream.metadata.labels as Record<string, string> } : {}),
+        ...(stream.metadata.labels ? { labels: stream.metadata.labels } : {}),
         ...(spec?.annotations ? { annotations: spec.annotations } : {}),
       },
       tag: spec,
@@ -71,7 +67,7 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
       image: { ...stripped, dockerImageReference: resolvePullSpec(stream, tag) },
     };
   };
-  const write = async (context: RequestContext, name: string, body: KubeObject, mode: 'create' | 'update'): Promise<KubeObject> => {
+  const write = async (context: RequestContext, name: string, body: KubeObject, mode: 'create' | 'update'): Promise<ImageStreamTag> => {
     const { stream: streamName, tag } = splitStreamTag(name);
     const given = (body.tag ?? null) as TagReference | null;
     if (given && given.name && given.name !== tag) throw new AppError('BadRequest', `tag name "${given.name}" does not match the ImageStreamTag name "${name}"`);
@@ -92,9 +88,9 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
       const tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
       if (next) tags.push(next);
       tags.sort((a, b) => a.name.localeCompare(b.name));
-      return streams().update(context, streamName, { ...(stream as unknown as KubeObject), spec: { ...stream.spec, tags } }, { dryRun: false });
+      return streams().update(context, streamName, { ...stream, spec: { ...stream.spec, tags } }, { dryRun: false });
     });
-    const after = written as unknown as ImageStream;
+    const after: ImageStream = written;
     return (await view(context, after, tag)) ?? { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTag', metadata: { name, namespace: context.namespace }, tag: after.spec.tags?.find((t) => t.name === tag) ?? null, image: null };
   };
   return {
@@ -107,15 +103,14 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
     },
     async list(context, query) {
       const all = await streams().list(context, { labelSelector: query.labelSelector });
-      const items: KubeObject[] = [];
-      for (const object of all.items) {
-        const stream = object as unknown as ImageStream;
+      const items: ImageStreamTag[] = [];
+      for (const stream of all.items) {
         for (const tag of stream.status?.tags ?? []) {
           const found = await view(context, stream, tag.tag);
           if (found && (!query.fieldName || query.fieldName === found.metadata?.name)) items.push(found);
         }
       }
-      return { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTagList', metadata: { resourceVersion: all.metadata.resourceVersion }, items } satisfies KubeList;
+      return { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTagList', metadata: { resourceVersion: all.metadata.resourceVersion }, items } satisfies KubeList<ImageStreamTag>;
     },
     create: (context, body) => write(context, body.metadata?.name ?? '', body, 'create'),
     update: (context, name, body) => write(context, name, body, 'update'),

@@ -1,19 +1,16 @@
 // core/v1 namespaces. Every new namespace gets OpenShift's default service accounts and role
 // bindings (SPEC §8.3); deleting one removes everything it holds first.
 import type { HookContext, ResourceDefinition } from '../resource-definition.ts';
+import type { Namespace } from '../../kube/kinds/core.ts';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { defaultNamespaceBindings, defaultServiceAccounts } from '../../auth/rbac/bootstrap-policy.ts';
 import { formatTimestamp, objectKey } from '../../kube/object.ts';
 import { isAppError } from '../../errors.ts';
 import { randomUUID } from 'node:crypto';
 
-export const namespaces: ResourceDefinition = {
-  group: '',
-  version: 'v1',
-  kind: 'Namespace',
-  resource: 'namespaces',
-  singular: 'namespace',
-  shortNames: ['ns'],
-  namespaced: false,
+export const namespaces: ResourceDefinition<Namespace> = {
+  ...identityOf(kinds.namespaces),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
@@ -26,7 +23,7 @@ export const namespaces: ResourceDefinition = {
   beforeDelete: async (object, context) => emptyNamespace(object.metadata!.name!, context),
   table: {
     columns: [{ name: 'Status', type: 'string', description: 'The phase of the namespace.', priority: 0 }],
-    cells: (object) => [(object.status as { phase?: string } | undefined)?.phase ?? 'Active'],
+    cells: (object) => [object.status?.phase ?? 'Active'],
   },
 };
 

@@ -2,6 +2,9 @@
 // namespace with the requester's annotations and makes the requester its admin.
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
+import type { ProjectRequest } from '../../kube/kinds/tenancy.ts';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { namespaces } from './namespaces.ts';
 import { namespaceToProject, projectGroup } from './projects.ts';
 import { rolebindings } from './rbac.ts';
@@ -10,13 +13,8 @@ import { dns1123LabelProblems } from '../../kube/names.ts';
 
 const reservedPrefixes = ['openshift-', 'kube-'];
 
-export const projectrequests: ResourceDefinition = {
-  group: projectGroup,
-  version: 'v1',
-  kind: 'ProjectRequest',
-  resource: 'projectrequests',
-  singular: 'projectrequest',
-  namespaced: false,
+export const projectrequests: ResourceDefinition<ProjectRequest> = {
+  ...identityOf(kinds.projectRequests),
   verbs: ['create', 'list'],
   nameRule: 'dns1123-label',
   fields: ['displayName', 'description'],

@@ -3,12 +3,16 @@
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
+import type { Namespace } from '../../kube/kinds/core.ts';
+import type { Project } from '../../kube/kinds/tenancy.ts';
 import { namespaces } from './namespaces.ts';
 import { notFound } from '../../errors.ts';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 
-export const projectGroup = 'project.openshift.io';
+export const projectGroup = kinds.projects.group;
 
-export function namespaceToProject(namespace: KubeObject): KubeObject {
+export function namespaceToProject(namespace: Namespace): Project {
   return {
     apiVersion: `${projectGroup}/v1`,
     kind: 'Project',
@@ -18,13 +22,8 @@ export function namespaceToProject(namespace: KubeObject): KubeObject {
   };
 }
 
-export const projects: ResourceDefinition = {
-  group: projectGroup,
-  version: 'v1',
-  kind: 'Project',
-  resource: 'projects',
-  singular: 'project',
-  namespaced: false,
+export const projects: ResourceDefinition<Project> = {
+  ...identityOf(kinds.projects),
   verbs: ['delete', 'get', 'list'],
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
@@ -34,7 +33,7 @@ export const projects: ResourceDefinition = {
       { name: 'Display Name', type: 'string', description: 'The human-friendly name.', priority: 0 },
       { name: 'Status', type: 'string', description: 'The phase of the project.', priority: 0 },
     ],
-    cells: (o) => [o.metadata?.annotations?.['openshift.io/display-name'] ?? '', (o.status as { phase?: string } | undefined)?.phase ?? 'Active'],
+    cells: (o) => [o.metadata?.annotations?.['openshift.io/display-name'] ?? '', o.status?.phase ?? 'Active'],
     noAge: true,
   },
 };

@@ -3,13 +3,15 @@
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext, ResourceDefinition } from '../resource-definition.ts';
-import type { PolicyRule, RoleRef } from '../../auth/rbac/rbac-types.ts';
-import { allVerbs } from '../resource-definition.ts';
+import type { PolicyRule, RoleRef } from '../../kube/kinds/rbac.ts';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../../kube/kinds/rbac.ts';
+import { allVerbs, identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { AppError, isAppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey } from '../../kube/object.ts';
 import { describeRulesNotHeld, rulesNotHeld } from '../../auth/rbac/rules-not-held.ts';
 
-const group = 'rbac.authorization.k8s.io';
+const group = kinds.roles.group;
 const bindableKinds = ['User', 'Group', 'ServiceAccount'];
 
 function rulesCauses(object: KubeObject): FieldCause[] {
@@ -88,17 +90,17 @@ function forbidden(resource: string, object: KubeObject, reason: string): AppErr
   return new AppError('Forbidden', `${resource}.${group} ${JSON.stringify(name)} is forbidden: ${reason}`, { subject: { name, group, kind: resource } });
 }
 
-const common = { group, version: 'v1', verbs: allVerbs, nameRule: 'path-segment' } as const;
+const common = { verbs: allVerbs, nameRule: 'path-segment' } as const;
 
-export const roles: ResourceDefinition = {
-  ...common, kind: 'Role', resource: 'roles', singular: 'role', namespaced: true, fields: ['rules'],
+export const roles: ResourceDefinition<Role> = {
+  ...identityOf(kinds.roles), ...common, fields: ['rules'],
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'roles'),
   table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
 };
 
-export const clusterroles: ResourceDefinition = {
-  ...common, kind: 'ClusterRole', resource: 'clusterroles', singular: 'clusterrole', namespaced: false, fields: ['rules', 'aggregationRule'],
+export const clusterroles: ResourceDefinition<ClusterRole> = {
+  ...identityOf(kinds.clusterRoles), ...common, fields: ['rules', 'aggregationRule'],
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'clusterroles'),
   table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
@@ -119,15 +121,15 @@ const bindingTable = {
   },
 } as const;
 
-export const rolebindings: ResourceDefinition = {
-  ...common, kind: 'RoleBinding', resource: 'rolebindings', singular: 'rolebinding', namespaced: true, fields: ['roleRef', 'subjects'],
+export const rolebindings: ResourceDefinition<RoleBinding> = {
+  ...identityOf(kinds.roleBindings), ...common, fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, true),
   admit: (object, _old, context) => admitBinding(object, context, 'rolebindings'),
   table: bindingTable,
 };
 
-export const clusterrolebindings: ResourceDefinition = {
-  ...common, kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, fields: ['roleRef', 'subjects'],
+export const clusterrolebindings: ResourceDefinition<ClusterRoleBinding> = {
+  ...identityOf(kinds.clusterRoleBindings), ...common, fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, false),
   admit: (object, _old, context) => admitBinding(object, context, 'clusterrolebindings'),
   table: bindingTable,

@@ -3,7 +3,9 @@
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
-import { allVerbs } from '../resource-definition.ts';
+import type { Secret } from '../../kube/kinds/core.ts';
+import { allVerbs, identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 
 const requiredKeys: Record<string, string[]> = {
@@ -16,13 +18,8 @@ const requiredKeys: Record<string, string[]> = {
 
 const dataKey = /^[-._a-zA-Z0-9]+$/;
 
-export const secrets: ResourceDefinition = {
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  resource: 'secrets',
-  singular: 'secret',
-  namespaced: true,
+export const secrets: ResourceDefinition<Secret> = {
+  ...identityOf(kinds.secrets),
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['data', 'stringData', 'type', 'immutable'],

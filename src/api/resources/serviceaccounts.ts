@@ -2,21 +2,17 @@
 // and `kubectl create token` use.
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
-import { allVerbs } from '../resource-definition.ts';
+import type { ServiceAccount } from '../../kube/kinds/core.ts';
+import { allVerbs, identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey, formatTimestamp } from '../../kube/object.ts';
 
 const defaultTokenSeconds = 3600;
 const maxTokenSeconds = 48 * 3600;
 
-export const serviceaccounts: ResourceDefinition = {
-  group: '',
-  version: 'v1',
-  kind: 'ServiceAccount',
-  resource: 'serviceaccounts',
-  singular: 'serviceaccount',
-  shortNames: ['sa'],
-  namespaced: true,
+export const serviceaccounts: ResourceDefinition<ServiceAccount> = {
+  ...identityOf(kinds.serviceAccounts),
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
@@ -40,7 +36,7 @@ export const serviceaccounts: ResourceDefinition = {
     cells: (object) => [Array.isArray(object.secrets) ? object.secrets.length : 0],
   },
   subresources: {
-    token: { kind: 'TokenRequest', verbs: ['create'], storage: tokenRequests },
+    token: { kind: kinds.serviceAccounts.subresources.token, verbs: ['create'], storage: tokenRequests },
   },
 };
 

@@ -1,23 +1,21 @@
 // user.openshift.io/v1 users: `users/~` is whoever is asking; other users are recorded at first login.
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
+import type { User } from '../../kube/kinds/tenancy.ts';
 import { StoredResource } from '../stored-resource.ts';
+import { identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 
-export const userGroup = 'user.openshift.io';
+export const userGroup = kinds.users.group;
 
-const storedUsers: ResourceDefinition = {
-  group: userGroup,
-  version: 'v1',
-  kind: 'User',
-  resource: 'users',
-  singular: 'user',
-  namespaced: false,
+const storedUsers: ResourceDefinition<User> = {
+  ...identityOf(kinds.users),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'path-segment',
   fields: ['fullName', 'identities', 'groups'],
 };
 
-export const users: ResourceDefinition = {
+export const users: ResourceDefinition<User> = {
   ...storedUsers,
   storage: userStorage,
   table: {
@@ -26,7 +24,7 @@ export const users: ResourceDefinition = {
       { name: 'Full Name', type: 'string', description: 'The full name.', priority: 0 },
       { name: 'Identities', type: 'string', description: 'Identities.', priority: 0 },
     ],
-    cells: (o) => [o.metadata?.uid ?? '', String(o.fullName ?? ''), ((o.identities ?? []) as string[]).join(', ')],
+    cells: (o) => [o.metadata?.uid ?? '', String(o.fullName ?? ''), (o.identities ?? []).join(', ')],
     noAge: true,
   },
 };

@@ -1,9 +1,12 @@
 // The workload kinds image streams act on: stored as given (nothing runs them), with their pod
 // specs checked so that image lookup and triggers can rely on containers having a name and an image.
+// Only the pod template is validated, so the engine sees them as plain objects.
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
+import type { KindIdentity } from '../../kube/kinds.ts';
 import type { ResourceDefinition, TableDefinition } from '../resource-definition.ts';
-import { allVerbs } from '../resource-definition.ts';
+import { allVerbs, identityOf } from '../resource-definition.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
 import { admitWorkloadImages, triggerCauses, workloadDefaults } from '../admission/workload-images.ts';
@@ -75,35 +78,29 @@ function selectorCauses(object: KubeObject): FieldCause[] {
   return [];
 }
 
-const workload = (kind: string, resource: string, group: string, extra: Partial<ResourceDefinition>): ResourceDefinition => ({
-  group,
-  version: 'v1',
-  kind,
-  resource,
-  singular: kind.toLowerCase(),
-  namespaced: true,
+const workload = (identity: KindIdentity, extra: Partial<ResourceDefinition>): ResourceDefinition => ({
+  ...identityOf(identity),
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['spec', 'status'],
-  hasGeneration: kind !== 'Pod',
+  hasGeneration: identity.kind !== 'Pod',
   hasStatus: true,
   categories: ['all'],
   ...extra,
   // Pull policies are defaulted before image lookup rewrites a reference, as Kubernetes does (SPEC §10).
   defaults(object, old) {
     extra.defaults?.(object, old);
-    workloadDefaults(object, kind);
+    workloadDefaults(object, identity.kind);
   },
-  validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...triggerCauses(object, kind)],
+  validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...triggerCauses(object, identity.kind)],
   admit: async (object, old, context) => {
     // Only a new pod: a pod's service account and pull secrets cannot change once it exists.
-    if (kind === 'Pod' && !old) await admitPodServiceAccount(object, context);
-    await admitWorkloadImages(object, old, kind, context);
+    if (identity.kind === 'Pod' && !old) await admitPodServiceAccount(object, context);
+    await admitWorkloadImages(object, old, identity.kind, context);
   },
 });
 
-export const pods = workload('Pod', 'pods', '', {
-  shortNames: ['po'],
+export const pods = workload(kinds.pods, {
   validate: (o) => podSpecCauses(o.spec, 'spec'),
   defaults(o) {
     o.status ??= { phase: 'Pending' };
@@ -119,26 +116,22 @@ export const pods = workload('Pod', 'pods', '', {
   },
 });
 
-export const replicationcontrollers = workload('ReplicationController', 'replicationcontrollers', '', {
-  shortNames: ['rc'],
+export const replicationcontrollers = workload(kinds.replicationControllers, {
   validate: templateCauses('spec.template'),
   table: replicaCountTable,
 });
 
-export const deployments = workload('Deployment', 'deployments', 'apps', {
-  shortNames: ['deploy'],
+export const deployments = workload(kinds.deployments, {
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
   table: replicatedTable({ readyOf: readyOfReplicas }),
 });
 
-export const statefulsets = workload('StatefulSet', 'statefulsets', 'apps', {
-  shortNames: ['sts'],
+export const statefulsets = workload(kinds.statefulSets, {
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
   table: { columns: [{ name: 'Ready', type: 'string', description: 'Ready replicas of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [readyOfReplicas(o), ...wideContainerCells(o)] },
 });
 
-export const daemonsets = workload('DaemonSet', 'daemonsets', 'apps', {
-  shortNames: ['ds'],
+export const daemonsets = workload(kinds.daemonSets, {
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
   table: {
     columns: [
@@ -151,20 +144,17 @@ export const daemonsets = workload('DaemonSet', 'daemonsets', 'apps', {
   },
 });
 
-export const replicasets = workload('ReplicaSet', 'replicasets', 'apps', {
-  shortNames: ['rs'],
+export const replicasets = workload(kinds.replicaSets, {
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
   table: replicaCountTable,
 });
 
-export const jobs = workload('Job', 'jobs', 'batch', {
-  shortNames: [],
+export const jobs = workload(kinds.jobs, {
   validate: templateCauses('spec.template'),
   table: { columns: [{ name: 'Completions', type: 'string', description: 'Succeeded of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [`${Number(statusOf(o).succeeded ?? 0)}/${Number(specOf(o).completions ?? 1)}`, ...wideContainerCells(o)] },
 });
 
-export const cronjobs = workload('CronJob', 'cronjobs', 'batch', {
-  shortNames: ['cj'],
+export const cronjobs = workload(kinds.cronJobs, {
   validate: (o) => {
     const causes = templateCauses('spec.jobTemplate.spec.template')(o);
     if (typeof specOf(o).schedule !== 'string' || specOf(o).schedule === '') causes.unshift({ reason: 'FieldValueRequired', field: 'spec.schedule', message: '' });

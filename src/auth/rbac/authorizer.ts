@@ -2,13 +2,13 @@
 // the request's namespace. Decisions may be cached only until the next change to any RBAC object.
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { UserInfo } from '../user.ts';
-import type { RequestAttributes, Role, RoleBinding } from './rbac-types.ts';
+import type { RequestAttributes } from './rbac-types.ts';
+import type { Role, RoleBinding } from '../../kube/kinds/rbac.ts';
 import { ruleAllows, subjectMatches } from './rule-matching.ts';
-import { objectKey, resourcePrefix } from '../../kube/object.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { getKindValue, listKindValues } from '../../store/kind-values.ts';
 import { isAppError } from '../../errors.ts';
 import type { WatchedCache } from '../../store/watched-cache.ts';
-
-const rbacGroup = 'rbac.authorization.k8s.io';
 
 export interface Authorizer {
   authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
@@ -33,7 +33,7 @@ export class RbacAuthorizer implements Authorizer {
   }
 
   private async decide(user: UserInfo, request: RequestAttributes): Promise<boolean> {
-    const clusterBindings = await this.bindings(resourcePrefix(rbacGroup, 'clusterrolebindings', ''));
+    const clusterBindings = await this.bindings(kinds.clusterRoleBindings, undefined);
     for (const binding of clusterBindings) {
       if (!binding.subjects?.some((s) => subjectMatches(s, user, undefined))) continue;
       if (binding.roleRef.kind !== 'ClusterRole') continue;
@@ -41,23 +41,21 @@ export class RbacAuthorizer implements Authorizer {
     }
     const namespace = request.kind === 'resource' ? request.namespace : undefined;
     if (!namespace) return false;
-    for (const binding of await this.bindings(resourcePrefix(rbacGroup, 'rolebindings', namespace))) {
+    for (const binding of await this.bindings(kinds.roleBindings, namespace)) {
       if (!binding.subjects?.some((s) => subjectMatches(s, user, namespace))) continue;
       if (await this.roleAllows(namespace, binding.roleRef.name, binding.roleRef.kind, request)) return true;
     }
     return false;
   }
 
-  private async bindings(prefix: string): Promise<RoleBinding[]> {
-    const page = await this.store.list(prefix);
-    return page.items.map((item) => item.value as unknown as RoleBinding);
+  private async bindings(kind: typeof kinds.roleBindings | typeof kinds.clusterRoleBindings, namespace: string | undefined): Promise<RoleBinding[]> {
+    return (await listKindValues(this.store, kind, namespace)).items;
   }
 
   private async roleAllows(namespace: string, name: string, kind: 'Role' | 'ClusterRole', request: RequestAttributes): Promise<boolean> {
-    const key = kind === 'ClusterRole' ? objectKey(rbacGroup, 'clusterroles', '', name) : objectKey(rbacGroup, 'roles', namespace, name);
     let role: Role;
     try {
-      role = (await this.store.get(key)).value as unknown as Role;
+      role = await getKindValue(this.store, kind === 'ClusterRole' ? kinds.clusterRoles : kinds.roles, namespace, name);
     } catch (error) {
       if (isAppError(error, 'NotFound')) return false;
       throw error;

@@ -1,6 +1,6 @@
 // The built-in cluster roles and bindings (SPEC §8.3), written on every start so they stay as shipped,
 // and the default bindings every namespace gets.
-import type { PolicyRule, RoleBinding, Subject } from './rbac-types.ts';
+import type { PolicyRule, RoleBinding, Subject } from '../../kube/kinds/rbac.ts';
 
 const image = ['image.openshift.io', ''];
 const read = ['get', 'list', 'watch'];

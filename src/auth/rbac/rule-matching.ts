@@ -1,5 +1,6 @@
 // Whether a policy rule covers a request, and whether a binding names a user: Kubernetes RBAC rules.
-import type { PolicyRule, RequestAttributes, Subject } from './rbac-types.ts';
+import type { RequestAttributes } from './rbac-types.ts';
+import type { PolicyRule, Subject } from '../../kube/kinds/rbac.ts';
 import type { UserInfo } from '../user.ts';
 import { serviceAccountUserName } from '../user.ts';
 

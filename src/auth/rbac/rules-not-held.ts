@@ -1,7 +1,8 @@
 // Kubernetes' RBAC escalation check: which permissions of a role its grantor does not hold, asked of
 // the authorizer one (verb, group, resource, name) at a time, and Kubernetes' wording for them.
 // It decides nothing by itself: callers refuse or allow.
-import type { PolicyRule, RequestAttributes } from './rbac-types.ts';
+import type { RequestAttributes } from './rbac-types.ts';
+import type { PolicyRule } from '../../kube/kinds/rbac.ts';
 import type { UserInfo } from '../user.ts';
 
 export type Can = (request: RequestAttributes) => Promise<boolean>;

@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command, CommandContext } from '../command.ts';
+import type { Secret } from '../../kube/kinds/core.ts';
 import { outputFlag } from '../command.ts';
 import { CliError } from '../cli-error.ts';
+import { kinds } from '../../kube/kinds.ts';
 
-async function createSecret(context: CommandContext, secret: Record<string, unknown>): Promise<void> {
-  const name = (secret.metadata as { name: string }).name;
-  await context.client().json('POST', `/api/v1/namespaces/${encodeURIComponent(context.namespace)}/secrets`, { body: secret });
-  context.out(`secret/${name} created\n`);
+async function createSecret(context: CommandContext, secret: Secret & { metadata: { name: string } }): Promise<void> {
+  await context.client().resource(kinds.secrets).create(context.namespace, secret);
+  context.out(`secret/${secret.metadata.name} created\n`);
 }
 
 function secretName(context: CommandContext): string {
@@ -105,9 +106,8 @@ export const createToken: Command = {
     const match = /^(\d+)(s|m|h)$/.exec(duration);
     if (!match) throw new CliError(`invalid duration "${duration}": use a number with s, m or h, like 30m`);
     const seconds = Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
-    const result = await context.client().json<{ status: { token: string } }>('POST', `/api/v1/namespaces/${encodeURIComponent(context.namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`, {
-      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } },
-    });
-    context.out(`${result.status.token}\n`);
+    const tokens = context.client().resource(kinds.serviceAccounts).subresource('token');
+    const result = await tokens.create(context.namespace, name, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } });
+    context.out(`${result.status!.token}\n`);
   },
 };

@@ -3,10 +3,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command, CommandContext } from '../command.ts';
 import type { Manifest } from '../manifests.ts';
+import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import { fileFlag, outputFlag } from '../command.ts';
 import { readManifests } from '../manifests.ts';
-import { collectionPath, objectPath, kindLabel } from '../resource-resolver.ts';
+import { kindLabel } from '../resource-resolver.ts';
 import { ServerError } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 
@@ -48,7 +49,7 @@ export const create: Command = {
   async run(context) {
     await eachManifest(context, async (manifest, info, namespace) => {
       if (namespace) manifest.metadata.namespace = namespace;
-      await context.client().json('POST', collectionPath(info, namespace), { body: manifest });
+      await context.client().resource(info).create(namespace, manifest);
       return 'created';
     });
   },
@@ -70,20 +71,20 @@ export const apply: Command = {
       const name = manifest.metadata.name;
       if (!name) throw new CliError(`error when retrieving current configuration of ${manifest.kind}: a name is required`);
       const modified = withLastApplied(manifest);
-      const client = context.client();
-      let current: Record<string, unknown>;
+      const resource = context.client().resource(info);
+      let current: KubeObject;
       try {
-        current = await client.json('GET', objectPath(info, namespace, name));
+        current = await resource.get(namespace, name);
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 404)) throw error;
-        await client.json('POST', collectionPath(info, namespace), { body: modified });
+        await resource.create(namespace, modified);
         return 'created';
       }
-      const currentAnnotations = (current.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+      const currentAnnotations = current.metadata?.annotations ?? {};
       const original = currentAnnotations[lastApplied] ? (JSON.parse(currentAnnotations[lastApplied]) as Record<string, unknown>) : undefined;
       const patch = threeWayMergePatch(original, modified, current);
       if (Object.keys(patch).length === 0) return 'unchanged';
-      await client.json('PATCH', objectPath(info, namespace, name), { body: patch, contentType: 'application/merge-patch+json' });
+      await resource.patch(namespace, name, patch);
       return 'configured';
     });
   },

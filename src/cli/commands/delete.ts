@@ -1,7 +1,7 @@
 // `ims delete KIND/NAME... | KIND NAME... | -f FILE`.
 import type { Command } from '../command.ts';
 import { fileFlag } from '../command.ts';
-import { objectPath, kindLabel, resourceLabel } from '../resource-resolver.ts';
+import { kindLabel, resourceLabel } from '../resource-resolver.ts';
 import { readManifests } from '../manifests.ts';
 import { parseTargets } from './get.ts';
 import { CliError } from '../cli-error.ts';
@@ -32,7 +32,7 @@ export const deleteCommand: Command = {
     for (const target of targets) {
       const namespace = target.info.namespaced ? (target.namespace ?? context.namespace) : undefined;
       try {
-        await context.client().json('DELETE', objectPath(target.info, namespace, target.name!), { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+        await context.client().resource(target.info).delete(namespace, target.name!, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
         context.out(`${kindLabel(target.info)} "${target.name}" deleted\n`);
       } catch (error) {
         if (ignoreMissing && error instanceof ServerError && error.status === 404) continue;

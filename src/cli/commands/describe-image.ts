@@ -1,5 +1,5 @@
 // `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
-import type { ImageStream, NamedTagEventList, TagReference } from '../../image/image-stream.ts';
+import type { Image, ImageStream, NamedTagEventList, TagReference } from '../../kube/kinds/image.ts';
 import { ago, humanSize, labelled } from '../output/human.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
@@ -11,7 +11,7 @@ const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = [
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
 
-export function describeImageStream(stream: ImageStream & { metadata: { creationTimestamp?: string; labels?: Record<string, string> } }, now: Date): string {
+export function describeImageStream(stream: ImageStream, now: Date): string {
   const annotations = stream.metadata.annotations ?? {};
   const rows: [string, string][] = [['Name:', stream.metadata.name]];
   if (stream.metadata.namespace) rows.push(['Namespace:', stream.metadata.namespace]);
@@ -79,15 +79,7 @@ function describeTag(stream: ImageStream, name: string, spec: TagReference | und
   return lines.join('\n') + '\n';
 }
 
-interface ImageView {
-  metadata?: { name?: string; creationTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  dockerImageReference?: string;
-  dockerImageLayers?: { name: string; size: number }[];
-  dockerImageManifests?: { digest: string; os: string; architecture: string; variant?: string }[];
-  dockerImageMetadata?: { Created?: string; Author?: string; Architecture?: string; Size?: number; Config?: { Entrypoint?: string[]; Cmd?: string[]; WorkingDir?: string; User?: string; ExposedPorts?: Record<string, unknown>; Labels?: Record<string, string>; Env?: string[]; Volumes?: Record<string, unknown> } };
-}
-
-export function describeImage(image: ImageView, name: string, now: Date): string {
+export function describeImage(image: Image, name: string, now: Date): string {
   const meta = image.dockerImageMetadata ?? {};
   const rows: [string, string][] = [['Image Name:', name], ['Docker Image:', image.dockerImageReference ?? ''], ['Name:', image.metadata?.name ?? '']];
   if (image.metadata?.creationTimestamp) rows.push(['Created:', ago(image.metadata.creationTimestamp, now)]);

@@ -1,6 +1,6 @@
 // `ims describe KIND/NAME`: a readable account of one object, laid out like `oc describe`.
 import type { Command } from '../command.ts';
-import { objectPath } from '../resource-resolver.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { parseTargets } from './get.ts';
 import { CliError } from '../cli-error.ts';
 import { describeImage, describeImageStream } from './describe-image.ts';
@@ -70,13 +70,23 @@ export const describe: Command = {
     const targets = await parseTargets(context, context.args.positionals);
     if (targets.some((t) => !t.name)) throw new CliError('describe needs a name: ims describe KIND/NAME');
     const parts: string[] = [];
+    const client = context.client();
     for (const target of targets) {
-      const object = await context.client().json<Obj>('GET', objectPath(target.info, target.info.namespaced ? context.namespace : undefined, target.name!));
-      const now = new Date();
-      if (target.info.kind === 'ImageStream') parts.push(describeImageStream(object as unknown as Parameters<typeof describeImageStream>[0], now));
-      else if (target.info.kind === 'ImageStreamTag' || target.info.kind === 'ImageStreamImage') parts.push(describeImage((object as { image: Parameters<typeof describeImage>[0] }).image, (object as { image: { metadata: { name: string } } }).image.metadata.name, now));
-      else if (target.info.kind === 'Image') parts.push(describeImage(object as Parameters<typeof describeImage>[0], target.name!, now));
-      else parts.push(header(object, target.info.kind) + body(object, target.info.kind));
+      const namespace = target.info.namespaced ? context.namespace : undefined;
+      const name = target.name!;
+      // The kinds describe lays out as oc does are read typed; the rest as plain objects.
+      if (target.info.kind === 'ImageStream') parts.push(describeImageStream(await client.resource(kinds.imageStreams).get(namespace, name), new Date()));
+      else if (target.info.kind === 'ImageStreamTag') {
+        const image = (await client.resource(kinds.imageStreamTags).get(namespace, name)).image!;
+        parts.push(describeImage(image, image.metadata!.name!, new Date()));
+      } else if (target.info.kind === 'ImageStreamImage') {
+        const image = (await client.resource(kinds.imageStreamImages).get(namespace, name)).image;
+        parts.push(describeImage(image, image.metadata!.name!, new Date()));
+      } else if (target.info.kind === 'Image') parts.push(describeImage(await client.resource(kinds.images).get(namespace, name), name, new Date()));
+      else {
+        const object: Obj = await client.resource(target.info).get(namespace, name);
+        parts.push(header(object, target.info.kind) + body(object, target.info.kind));
+      }
     }
     context.out(parts.join('\n\n'));
   },

@@ -4,12 +4,11 @@ import type { Command, CommandContext } from '../command.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import type { Table } from '../output/table-printer.ts';
 import { outputFlag } from '../command.ts';
-import { collectionPath, objectPath, kindLabel } from '../resource-resolver.ts';
+import { kindLabel } from '../resource-resolver.ts';
+import { apiVersionOf } from '../../kube/kinds.ts';
 import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
 import { CliError } from '../cli-error.ts';
-
-const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -59,17 +58,17 @@ export const get: Command = {
     const output = context.args.strings.get('output');
     const format = parseObjectFormat(output);
     const all = context.args.bools.get('all-namespaces') ?? false;
-    const selector = context.args.strings.get('selector');
-    const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : '';
+    const query = { labelSelector: context.args.strings.get('selector') };
     const client = context.client();
     const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
     if (format) {
       const objects: { info: ResourceInfo; object: Record<string, unknown> }[] = [];
       for (const target of targets) {
-        if (target.name) objects.push({ info: target.info, object: await client.json('GET', objectPath(target.info, namespaceOf(target.info), target.name)) });
+        const resource = client.resource(target.info);
+        if (target.name) objects.push({ info: target.info, object: await resource.get(namespaceOf(target.info), target.name) });
         else {
-          const list = await client.json<{ items: Record<string, unknown>[] }>('GET', collectionPath(target.info, namespaceOf(target.info)) + query);
-          const apiVersion = target.info.group ? `${target.info.group}/${target.info.version}` : target.info.version;
+          const list = await resource.list(namespaceOf(target.info), query);
+          const apiVersion = apiVersionOf(target.info);
           objects.push(...list.items.map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
         }
       }
@@ -78,8 +77,7 @@ export const get: Command = {
     }
     const groups = new Map<ResourceInfo, Table[]>();
     for (const target of targets) {
-      const path = target.name ? objectPath(target.info, namespaceOf(target.info), target.name) : collectionPath(target.info, namespaceOf(target.info)) + query;
-      const table = await client.json<Table>('GET', path, { accept: tableAccept });
+      const table = await client.resource(target.info).table(namespaceOf(target.info), target.name, query);
       groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
     }
     const several = groups.size > 1;

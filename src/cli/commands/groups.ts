@@ -3,24 +3,18 @@
 import type { Command, CommandContext } from '../command.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-
-const groupsPath = '/apis/user.openshift.io/v1/groups';
-
-interface Group {
-  metadata: { name: string; resourceVersion?: string };
-  users?: string[];
-}
+import { kinds } from '../../kube/kinds.ts';
 
 /** Reads the group, changes its users and writes it back, again if someone else wrote in between. */
 async function changeMembers(context: CommandContext, change: (users: string[], given: string[]) => string[]): Promise<{ group: string; given: string[] }> {
   const [group, ...given] = context.args.positionals;
   if (!group || given.length === 0) throw new CliError('a group and at least one user are required');
-  const client = context.client();
+  const groups = context.client().resource(kinds.groups);
   for (let attempt = 0; ; attempt++) {
-    const current = await client.json<Group>('GET', `${groupsPath}/${encodeURIComponent(group)}`);
+    const current = await groups.get(undefined, group);
     const users = change(current.users ?? [], given);
     try {
-      await client.json('PUT', `${groupsPath}/${encodeURIComponent(group)}`, { body: { apiVersion: 'user.openshift.io/v1', kind: 'Group', ...current, users } });
+      await groups.update(undefined, group, { apiVersion: 'user.openshift.io/v1', kind: 'Group', ...current, users });
       return { group, given };
     } catch (error) {
       if (!(error instanceof ServerError && error.status === 409) || attempt >= 3) throw error;
@@ -41,7 +35,7 @@ export const newGroup: Command = {
   async run(context) {
     const [group, ...users] = context.args.positionals;
     if (!group) throw new CliError('a group name is required');
-    await context.client().json('POST', groupsPath, { body: { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: group }, users } });
+    await context.client().resource(kinds.groups).create(undefined, { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: group }, users });
     context.out(`group.user.openshift.io/${group} created\n`);
   },
 };

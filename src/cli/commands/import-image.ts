@@ -1,17 +1,11 @@
 // `ims import-image STREAM[:TAG]` (SPEC §3.2): imports tags from another registry now, printing the
 // stream and the imported images as oc does.
 import type { Command } from '../command.ts';
-import type { ImageStream } from '../../image/image-stream.ts';
+import type { ImageStream, ImageStreamImport } from '../../kube/kinds/image.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { describeImage, describeImageStream } from './describe-image.ts';
-
-interface ImportImageStatus {
-  tag?: string;
-  status: { status: string; message?: string };
-  image?: Parameters<typeof describeImage>[0];
-  manifests?: unknown[];
-}
 
 export const importImage: Command = {
   path: 'import-image',
@@ -55,10 +49,9 @@ export const importImage: Command = {
     const policyText = (args.strings.get('reference-policy') ?? '').toLowerCase();
     if (policyText && policyText !== 'source' && policyText !== 'local') throw new CliError('valid reference policy values are source or local');
     const referencePolicy = { type: policyText === 'local' ? 'Local' : 'Source' };
-    const base = `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(context.namespace)}`;
-    let stream: (ImageStream & { metadata: { resourceVersion?: string } }) | undefined;
+    let stream: ImageStream | undefined;
     try {
-      stream = await context.client().json('GET', `${base}/imagestreams/${encodeURIComponent(streamName)}`);
+      stream = await context.client().resource(kinds.imageStreams).get(context.namespace, streamName);
     } catch (error) {
       if (!(error instanceof ServerError && error.status === 404)) throw error;
     }
@@ -69,7 +62,7 @@ export const importImage: Command = {
       scheduled: Boolean(args.bools.get('scheduled') || existing?.scheduled),
       importMode: mode,
     });
-    const spec: Record<string, unknown> = { import: !args.bools.get('dry-run') };
+    const spec: ImageStreamImport['spec'] = { import: !args.bools.get('dry-run') };
     if (!stream) {
       if (!args.bools.get('confirm')) throw new CliError(`no image stream named "${streamName}" exists, pass --confirm to create and import`);
       const source = from ?? target;
@@ -99,27 +92,28 @@ export const importImage: Command = {
       }
       spec.images = [{ from: { kind: 'DockerImage', name: source }, to: { name: tag }, importPolicy: importPolicy(existing?.importPolicy), referencePolicy: existing?.referencePolicy ?? referencePolicy }];
     }
-    const result = await context.client().json<{ status: { import?: ImageStream; images?: ImportImageStatus[]; repository?: { status: { status: string; message?: string }; images?: ImportImageStatus[]; additionalTags?: string[] } } }>('POST', `${base}/imagestreamimports`, {
-      body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec },
+    const answer = await context.client().resource(kinds.imageStreamImports).create(context.namespace, {
+      apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec,
     });
-    const statuses = [...(result.status.images ?? []), ...(result.status.repository?.images ?? [])];
+    const outcome = answer.status!;
+    const statuses = [...(outcome.images ?? []), ...(outcome.repository?.images ?? [])];
     if (all) {
       // One line per tag of a bulk import, on stderr so that stdout stays oc's layout.
       for (const status of statuses) context.err(`${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`);
     }
     const failed = statuses.filter((s) => s.status.status !== 'Success');
-    const repositoryFailed = result.status.repository && result.status.repository.status.status !== 'Success';
+    const repositoryFailed = outcome.repository && outcome.repository.status.status !== 'Success';
     const now = new Date();
     context.out(`${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`);
-    if (result.status.import) context.out(describeImageStream(result.status.import as Parameters<typeof describeImageStream>[0], now) + '\n');
+    if (outcome.import) context.out(describeImageStream(outcome.import, now) + '\n');
     for (const status of statuses) {
       if (!status.image) continue;
       context.out(describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n');
     }
-    for (const status of result.status.images ?? []) if (status.status.status !== 'Success') context.err(`error: tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    for (const status of result.status.repository?.images ?? []) if (status.status.status !== 'Success') context.err(`error: repository tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    if (repositoryFailed && !result.status.repository?.images?.length) context.err(`error: ${result.status.repository!.status.message ?? 'the repository import failed'}\n`);
-    const additional = result.status.repository?.additionalTags ?? [];
+    for (const status of outcome.images ?? []) if (status.status.status !== 'Success') context.err(`error: tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
+    for (const status of outcome.repository?.images ?? []) if (status.status.status !== 'Success') context.err(`error: repository tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
+    if (repositoryFailed && !outcome.repository?.images?.length) context.err(`error: ${outcome.repository!.status.message ?? 'the repository import failed'}\n`);
+    const additional = outcome.repository?.additionalTags ?? [];
     if (additional.length) context.out(`info: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`);
     if (failed.length || repositoryFailed) throw Object.assign(new CliError('imported completed with errors'), {});
   },

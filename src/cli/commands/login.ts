@@ -37,7 +37,7 @@ export const login: Command = {
     }
     if (!token) throw new CliError('a token (--token) or user name and password (-u, -p) are required');
     const client = new ApiClient({ server, token, ...tls });
-    const user = await client.json<{ metadata: { name: string } }>('GET', '/apis/user.openshift.io/v1/users/~');
+    const user = await client.currentUser();
     const name = user.metadata.name;
     const projects = await listProjectNames(client);
     const current = context.config.server === server && context.config.namespace && projects.includes(context.config.namespace) ? context.config.namespace : projects.includes('default') ? 'default' : projects[0];
@@ -54,13 +54,7 @@ function normaliseServer(server: string | undefined): string | undefined {
 }
 
 async function requestToken(client: ApiClient, username: string, password: string): Promise<string> {
-  const metadata = await client.json<{ authorization_endpoint: string }>('GET', '/.well-known/oauth-authorization-server');
-  const authorize = new URL(metadata.authorization_endpoint);
-  authorize.searchParams.set('response_type', 'token');
-  authorize.searchParams.set('client_id', 'openshift-challenging-client');
-  const response = await client.raw('GET', authorize.pathname + authorize.search, {
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'x-csrf-token': '1' },
-  });
+  const response = await client.authorizeWithPassword(username, password);
   const location = response.headers.location;
   if (response.status === 302 && typeof location === 'string') {
     const token = new URLSearchParams(location.slice(location.indexOf('#') + 1)).get('access_token');

@@ -1,21 +1,10 @@
 // `ims policy add-role-to-user|add-role-to-group ROLE SUBJECT...`: grants a role in the current
 // project by adding subjects to the role's binding there (creating it if needed), as `oc policy`.
 import type { Command, CommandContext } from '../command.ts';
+import type { RoleBinding, RoleRef, Subject } from '../../kube/kinds/rbac.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-
-interface Subject {
-  kind: 'User' | 'Group' | 'ServiceAccount';
-  name: string;
-  namespace?: string;
-  apiGroup?: string;
-}
-
-interface Binding {
-  metadata: { name: string; resourceVersion?: string };
-  roleRef: { apiGroup: string; kind: string; name: string };
-  subjects?: Subject[];
-}
+import { kinds } from '../../kube/kinds.ts';
 
 const bindingFlags = [
   { name: 'role-namespace', type: 'string' as const, help: 'grant a Role of this namespace instead of a ClusterRole', placeholder: 'NAMESPACE' },
@@ -26,13 +15,12 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
   const role = context.args.positionals[0];
   if (!role || subjects.length === 0) throw new CliError('a role and at least one subject are required');
   const roleNamespace = context.args.strings.get('role-namespace');
-  const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: roleNamespace ? 'Role' : 'ClusterRole', name: role };
-  const client = context.client();
-  const base = `/apis/rbac.authorization.k8s.io/v1/namespaces/${encodeURIComponent(context.namespace)}/rolebindings`;
+  const roleRef: RoleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: roleNamespace ? 'Role' : 'ClusterRole', name: role };
+  const roleBindings = context.client().resource(kinds.roleBindings);
   const wantedName = context.args.strings.get('rolebinding-name');
   for (let attempt = 0; ; attempt++) {
-    const bindings = (await client.json<{ items: Binding[] }>('GET', base)).items;
-    let binding = wantedName ? bindings.find((b) => b.metadata.name === wantedName) : bindings.find((b) => sameRef(b.roleRef, roleRef));
+    const bindings = (await roleBindings.list(context.namespace)).items;
+    let binding: RoleBinding | undefined = wantedName ? bindings.find((b) => b.metadata.name === wantedName) : bindings.find((b) => sameRef(b.roleRef, roleRef));
     if (binding && !sameRef(binding.roleRef, roleRef)) throw new CliError(`rolebinding ${binding.metadata.name} found for role ${binding.roleRef.name}, not ${role}`);
     const creating = !binding;
     if (!binding) {
@@ -47,8 +35,8 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
       }
     }
     try {
-      if (creating) await client.json('POST', base, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding } });
-      else await client.json('PUT', `${base}/${encodeURIComponent(binding.metadata.name)}`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding } });
+      if (creating) await roleBindings.create(context.namespace, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding });
+      else await roleBindings.update(context.namespace, binding.metadata.name, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding });
       break;
     } catch (error) {
       if (!(error instanceof ServerError && (error.status === 409)) || attempt >= 3) throw error;
@@ -59,7 +47,7 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
   context.out(`${kindLabel}/${role} added: ${quoted.length === 1 ? quoted[0] : `[${quoted.join(' ')}]`}\n`);
 }
 
-function sameRef(a: Binding['roleRef'], b: Binding['roleRef']): boolean {
+function sameRef(a: RoleRef, b: RoleRef): boolean {
   return a.kind === b.kind && a.name === b.name;
 }
 

@@ -3,6 +3,7 @@
 import type { Command, CommandContext } from '../command.ts';
 import { describeProjects, listProjectNames } from '../project-list.ts';
 import { CliError } from '../cli-error.ts';
+import { kinds } from '../../kube/kinds.ts';
 
 function requireServer(context: CommandContext): string {
   const server = context.args.strings.get('server') ?? context.config.server;
@@ -40,7 +41,7 @@ export const project: Command = {
       return;
     }
     try {
-      await context.client().json('GET', `/apis/project.openshift.io/v1/projects/${encodeURIComponent(name)}`);
+      await context.client().resource(kinds.projects).get(undefined, name);
     } catch (error) {
       if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 403) {
         throw new CliError(`You are not a member of project "${name}".\nYour projects are:\n${(await listProjectNames(context.client())).map((p) => `* ${p}`).join('\n')}`);
@@ -66,14 +67,12 @@ export const newProject: Command = {
     const name = context.args.positionals[0];
     if (!name) throw new CliError('must have exactly one argument: the project name');
     const server = requireServer(context);
-    await context.client().json('POST', '/apis/project.openshift.io/v1/projectrequests', {
-      body: {
-        apiVersion: 'project.openshift.io/v1',
-        kind: 'ProjectRequest',
-        metadata: { name },
-        displayName: context.args.strings.get('display-name'),
-        description: context.args.strings.get('description'),
-      },
+    await context.client().resource(kinds.projectRequests).create(undefined, {
+      apiVersion: 'project.openshift.io/v1',
+      kind: 'ProjectRequest',
+      metadata: { name },
+      displayName: context.args.strings.get('display-name'),
+      description: context.args.strings.get('description'),
     });
     if (context.args.bools.get('skip-config-write')) {
       context.out(`Created project "${name}" on server "${server}".\n`);

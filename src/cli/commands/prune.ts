@@ -3,25 +3,19 @@
 // stored blobs no Image references. The registry re-checks every blob before deleting it.
 import type { Command, CommandContext } from '../command.ts';
 import type { ApiClient } from '../api-client.ts';
-import type { ImageStream } from '../../image/image-stream.ts';
+import type { Kind } from '../../kube/kinds.ts';
+import type { Workload } from '../../kube/kinds/workloads.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
 import { podSpecOf } from '../../image/pod-spec.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { humanSize } from '../output/human.ts';
 import { formatTable } from '../output/table-printer.ts';
 
-const workloads: [string, string][] = [
-  ['/api/v1/pods', 'Pod'],
-  ['/api/v1/replicationcontrollers', 'ReplicationController'],
-  ['/apis/apps/v1/deployments', 'Deployment'],
-  ['/apis/apps/v1/statefulsets', 'StatefulSet'],
-  ['/apis/apps/v1/daemonsets', 'DaemonSet'],
-  ['/apis/apps/v1/replicasets', 'ReplicaSet'],
-  ['/apis/batch/v1/jobs', 'Job'],
-  ['/apis/batch/v1/cronjobs', 'CronJob'],
-];
+/** The kinds whose containers keep images in use. */
+const workloads: readonly Kind<Workload>[] = [kinds.pods, kinds.replicationControllers, kinds.deployments, kinds.statefulSets, kinds.daemonSets, kinds.replicaSets, kinds.jobs, kinds.cronJobs];
 
 export const pruneImages: Command = {
   path: 'adm prune images',
@@ -49,24 +43,24 @@ export const pruneImages: Command = {
     progress('Reading stored blobs, image streams, images and workloads ...');
     // Blobs before Images: a push that completes in between counts as referenced, not as an orphan.
     const stored = await listStoredBlobs(client);
-    const streams = (await client.json<{ items: ImageStream[] }>('GET', '/apis/image.openshift.io/v1/imagestreams')).items;
+    const streams = (await client.resource(kinds.imageStreams).list(undefined)).items;
     const images = new Map<string, PruneImage>();
-    for (const image of (await client.json<{ items: Record<string, unknown>[] }>('GET', '/apis/image.openshift.io/v1/images')).items) {
-      const meta = image.metadata as { name: string; creationTimestamp?: string; annotations?: Record<string, string> };
+    for (const image of (await client.resource(kinds.images).list(undefined)).items) {
+      const meta = image.metadata;
       images.set(meta.name, {
         name: meta.name,
         created: meta.creationTimestamp,
         managed: meta.annotations?.['openshift.io/image.managed'] === 'true',
-        size: Number((image.dockerImageMetadata as { Size?: number } | undefined)?.Size ?? 0),
-        layers: ((image.dockerImageLayers ?? []) as { name: string }[]).map((l) => l.name),
-        config: (image.dockerImageMetadata as { Id?: string } | undefined)?.Id?.startsWith('sha') ? (image.dockerImageMetadata as { Id: string }).Id : undefined,
-        children: ((image.dockerImageManifests ?? []) as { digest: string }[]).map((m) => m.digest),
+        size: Number(image.dockerImageMetadata?.Size ?? 0),
+        layers: (image.dockerImageLayers ?? []).map((l) => l.name),
+        config: image.dockerImageMetadata?.Id?.startsWith('sha') ? image.dockerImageMetadata.Id : undefined,
+        children: (image.dockerImageManifests ?? []).map((m) => m.digest),
       });
     }
     const uses = { tags: new Set<string>(), images: new Set<string>() };
-    for (const [path, kind] of workloads) {
-      for (const object of (await client.json<{ items: Record<string, unknown>[] }>('GET', path)).items) {
-        const spec = podSpecOf(object, kind);
+    for (const workload of workloads) {
+      for (const object of (await client.resource(workload).list(undefined)).items) {
+        const spec = podSpecOf(object, workload.kind);
         for (const list of ['initContainers', 'containers']) {
           for (const container of (spec?.[list] ?? []) as { image?: string }[]) {
             const use = typeof container.image === 'string' ? useOf(container.image) : undefined;
@@ -103,26 +97,27 @@ export const pruneImages: Command = {
 /** Every blob the registry holds, page by page. */
 async function listStoredBlobs(client: ApiClient): Promise<StoredBlob[]> {
   const all: StoredBlob[] = [];
-  for (let path: string | undefined = '/admin/blobs/?n=1000'; path !== undefined; ) {
-    const response = await client.raw('GET', path);
+  let page: string | undefined;
+  do {
+    const response = await client.storedBlobs(page);
     if (response.status !== 200) throw new CliError(`could not list the registry's blobs: it answered ${response.status} ${response.body.toString().slice(0, 200)}`);
     all.push(...(JSON.parse(response.body.toString('utf8')) as { blobs: StoredBlob[] }).blobs);
-    path = /^<([^>]+)>;\s*rel="next"$/.exec(String(response.headers.link ?? ''))?.[1];
-  }
+    page = /^<([^>]+)>;\s*rel="next"$/.exec(String(response.headers.link ?? ''))?.[1];
+  } while (page !== undefined);
   return all;
 }
 
 async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, blobs: readonly string[], keepYoungerThanMs: number, progress: (line: string) => void): Promise<void> {
   const client = context.client();
+  const streams = client.resource(kinds.imageStreams);
   for (const stream of plan.streams) {
     for (let attempt = 0; ; attempt++) {
-      const path = `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(stream.namespace)}/imagestreams/${encodeURIComponent(stream.name)}`;
-      const current = await client.json<ImageStream & { status: { tags?: unknown[] } }>('GET', path);
+      const current = await streams.get(stream.namespace, stream.name);
       const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
-      const tags = (current.status?.tags ?? []) as { tag: string; items?: { image: string }[]; conditions?: unknown[] }[];
-      current.status = { ...current.status, tags: tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0) } as never;
+      const tags = current.status?.tags ?? [];
+      current.status = { ...current.status, tags: tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0) };
       try {
-        await client.json('PUT', `${path}/status`, { body: current });
+        await streams.updateStatus(stream.namespace, stream.name, current);
         break;
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 409) || attempt >= 5) throw error;
@@ -131,7 +126,7 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
   }
   let done = 0;
   for (const image of plan.images) {
-    await client.json('DELETE', `/apis/image.openshift.io/v1/images/${image.name}`).catch((error: unknown) => {
+    await client.resource(kinds.images).delete(undefined, image.name).catch((error: unknown) => {
       if (!(error instanceof ServerError && error.status === 404)) throw error;
     });
     if (++done % 50 === 0) progress(`deleted ${done} of ${plan.images.length} images`);
@@ -139,7 +134,7 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
   let skipped = 0;
   done = 0;
   for (const blob of blobs) {
-    const response = await client.raw('DELETE', `/admin/blobs/${blob}?keepYoungerThanSeconds=${Math.floor(keepYoungerThanMs / 1000)}`);
+    const response = await client.deleteBlob(blob, Math.floor(keepYoungerThanMs / 1000));
     if (response.status === 409) skipped += 1;
     else if (response.status >= 300) throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
     if (++done % 100 === 0) progress(`went through ${done} of ${blobs.length} blobs`);

@@ -9,7 +9,7 @@ import { CliError } from '../cli-error.ts';
 async function registryHost(context: CommandContext): Promise<string> {
   const override = context.args.strings.get('registry');
   if (override) return override;
-  const info = await context.client().json<{ registryHost?: string }>('GET', '/.well-known/imagestream');
+  const info = await context.client().serverInfo();
   if (!info.registryHost) throw new CliError('the server did not say where its registry is; pass --registry HOST');
   return info.registryHost;
 }
@@ -42,7 +42,7 @@ export const registryLogin: Command = {
     const token = context.args.strings.get('token') ?? (process.env.IMS_TOKEN || context.config.token);
     if (!token) throw new CliError("you are not logged in: run 'ims login' first");
     const host = await registryHost(context);
-    const user = (await context.client().json<{ metadata: { name: string } }>('GET', '/apis/user.openshift.io/v1/users/~')).metadata.name;
+    const user = (await context.client().currentUser()).metadata.name;
     const file = context.args.strings.get('to') ?? join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
     let config: { auths?: Record<string, unknown> } = {};
     if (existsSync(file)) {

@@ -3,6 +3,7 @@
 import type { Command } from '../command.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
+import { kinds } from '../../kube/kinds.ts';
 
 export const secretsLink: Command = {
   path: 'secrets link',
@@ -20,23 +21,24 @@ export const secretsLink: Command = {
     const uses = context.args.lists.get('for') ?? ['mount'];
     for (const use of uses) if (use !== 'pull' && use !== 'mount') throw new CliError(`valid values for --for are "pull" and "mount", not "${use}"`);
     const client = context.client();
-    const ns = encodeURIComponent(context.namespace);
+    const secrets = client.resource(kinds.secrets);
+    const serviceAccounts = client.resource(kinds.serviceAccounts);
     for (const secret of secretNames) {
       try {
-        await client.json('GET', `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(secret)}`);
+        await secrets.get(context.namespace, secret);
       } catch (error) {
         if (error instanceof ServerError && error.status === 404) throw new CliError(`secrets "${secret}" not found`);
         throw error;
       }
     }
     for (let attempt = 0; ; attempt++) {
-      const sa = await client.json<Record<string, unknown> & { secrets?: { name: string }[]; imagePullSecrets?: { name: string }[] }>('GET', `/api/v1/namespaces/${ns}/serviceaccounts/${encodeURIComponent(account)}`);
+      const sa = await serviceAccounts.get(context.namespace, account);
       for (const secret of secretNames) {
         if (uses.includes('mount') && !sa.secrets?.some((s) => s.name === secret)) sa.secrets = [...(sa.secrets ?? []), { name: secret }];
         if (uses.includes('pull') && !sa.imagePullSecrets?.some((s) => s.name === secret)) sa.imagePullSecrets = [...(sa.imagePullSecrets ?? []), { name: secret }];
       }
       try {
-        await client.json('PUT', `/api/v1/namespaces/${ns}/serviceaccounts/${encodeURIComponent(account)}`, { body: sa });
+        await serviceAccounts.update(context.namespace, account, sa);
         return;
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 409) || attempt >= 3) throw error;

@@ -22,7 +22,7 @@ export const whoami: Command = {
       context.out(`${context.client().options.server}\n`);
       return;
     }
-    const user = await context.client().json<{ metadata: { name: string } }>('GET', '/apis/user.openshift.io/v1/users/~');
+    const user = await context.client().currentUser();
     context.out(`${user.metadata.name}\n`);
   },
 };
@@ -36,7 +36,7 @@ export const logout: Command = {
   async run(context) {
     const { config } = context;
     if (!config.token || !config.server) throw new CliError('You must have a token in order to logout.');
-    await context.client().raw('DELETE', '/oauth/token');
+    await context.client().revokeToken();
     const { token: _token, ...rest } = config;
     context.saveConfig(rest);
     context.out(`Logged "${config.user ?? ''}" out on "${config.server}"\n`);

@@ -2,7 +2,8 @@
 // and let short image names resolve to streams.
 import type { Command, CommandContext } from '../command.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
-import { objectPath, collectionPath, kindLabel } from '../resource-resolver.ts';
+import { kindLabel } from '../resource-resolver.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { CliError } from '../cli-error.ts';
 import { podSpecPaths, podSpecOf, podTemplateMetaOf } from '../../image/pod-spec.ts';
 import { readTriggers, triggersAnnotation, type ImageTrigger } from '../../image/triggers.ts';
@@ -41,8 +42,8 @@ export const setTriggers: Command = {
     if (!word) throw new CliError('a KIND/NAME is required, e.g. deploy/web');
     const { info, name } = await target(context, word);
     if (!['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob'].includes(info.kind)) throw new CliError(`${kindLabel(info)} does not support image triggers (use a Deployment, DaemonSet, StatefulSet or CronJob)`);
-    const path = objectPath(info, context.namespace, name);
-    const object = await context.client().json<Obj>('GET', path);
+    const workloads = context.client().resource<Obj>(info);
+    const object = await workloads.get(context.namespace, name);
     const existing = readTriggers(object.metadata.annotations, info.kind, object).triggers;
     const fromImage = context.args.strings.get('from-image');
     const remove = context.args.bools.get('remove');
@@ -77,7 +78,7 @@ export const setTriggers: Command = {
     const annotations = { ...object.metadata.annotations };
     if (triggers.length) annotations[triggersAnnotation] = JSON.stringify(triggers);
     else delete annotations[triggersAnnotation];
-    await context.client().json('PUT', path, { body: { ...object, metadata: { ...object.metadata, annotations } } });
+    await workloads.update(context.namespace, name, { ...object, metadata: { ...object.metadata, annotations } });
     context.out(`${kindLabel(info)}/${name} triggers updated\n`);
   },
 };
@@ -116,16 +117,16 @@ export const setImageLookup: Command = {
     const resolver = await context.resolver();
     const streams = resolver.resolve('imagestreams');
     if (words.length === 0 || context.args.bools.get('list')) {
-      const list = await context.client().json<{ items: Obj[] }>('GET', collectionPath(streams, context.namespace));
-      const rows = list.items.map((s) => ({ cells: [s.metadata.name, String(Boolean((s.spec?.lookupPolicy as { local?: boolean } | undefined)?.local))] }));
+      const list = await context.client().resource(kinds.imageStreams).list(context.namespace);
+      const rows = list.items.map((s) => ({ cells: [s.metadata.name, String(Boolean(s.spec?.lookupPolicy?.local))] }));
       if (rows.length === 0) return context.err(`No resources found in ${context.namespace} namespace.\n`);
       context.out(formatTable([{ columnDefinitions: [{ name: 'Name', priority: 0 }, { name: 'Local', priority: 0 }], rows }], { wide: false }));
       return;
     }
     for (const word of words) {
       const { info, name } = word.includes('/') ? await target(context, word) : { info: streams, name: word };
-      const path = objectPath(info, context.namespace, name);
-      const object = await context.client().json<Obj>('GET', path);
+      const resource = context.client().resource<Obj>(info);
+      const object = await resource.get(context.namespace, name);
       if (info.kind === 'ImageStream') {
         object.spec = { ...object.spec, lookupPolicy: { local: enabled } };
       } else {
@@ -135,7 +136,7 @@ export const setImageLookup: Command = {
         if (enabled) meta.annotations[resolveNamesAnnotation] = '*';
         else delete meta.annotations[resolveNamesAnnotation];
       }
-      await context.client().json('PUT', path, { body: object });
+      await resource.update(context.namespace, name, object);
       context.out(`${kindLabel(info)}/${name} image lookup updated\n`);
     }
   },

@@ -1,8 +1,10 @@
 // `ims tag SOURCE DEST...` and `ims tag -d DEST...` (SPEC §3.1): point stream tags at images in
 // other tags, at pinned images, or at external registries; aliases follow their source.
 import type { Command, CommandContext } from '../command.ts';
+import type { ImageStream, TagReference } from '../../kube/kinds/image.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
+import { kinds } from '../../kube/kinds.ts';
 import { exactReference, parseImageReference, type ImageReference } from '../../image/reference.ts';
 
 type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
@@ -31,7 +33,6 @@ function parseDestination(text: string, current: string): Destination {
 }
 
 const label = (d: Destination, current: string) => `${d.namespace !== current ? `${d.namespace}/` : ''}${d.stream}:${d.tag}`;
-const istagPath = (d: Destination, suffix = '') => `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(d.namespace)}/imagestreamtags${suffix}`;
 
 export const tag: Command = {
   path: 'tag',
@@ -80,10 +81,10 @@ export const tag: Command = {
     const destinations = destinationTexts.map((d) => parseDestination(d, current));
     const source = await resolveSource(context, sourceText, args.strings.get('source'), Boolean(args.bools.get('alias')), destinations, Boolean(importFlags));
     for (const destination of destinations) {
-      const from: Record<string, string> = { kind: source.kind, name: source.name };
+      const from: NonNullable<TagReference['from']> = { kind: source.kind, name: source.name };
       const fromNamespace = source.namespace || (destination.namespace !== current ? current : '');
       if (fromNamespace && source.kind !== 'DockerImage') from.namespace = fromNamespace;
-      const spec = {
+      const spec: TagReference = {
         name: destination.tag,
         from,
         reference: Boolean(args.bools.get('reference')),
@@ -138,9 +139,9 @@ async function resolveSource(context: CommandContext, text: string, kindFlag: st
     return { kind, name: `${ref.name}:${ref.tag}`, namespace, exact: `${namespace ? `${namespace}/` : ''}${ref.name}:${ref.tag}` };
   }
   // A permanent tag pins the source's current image.
-  let stream: { status?: { tags?: { tag: string; items?: { image: string; dockerImageReference: string }[] }[] } };
+  let stream: ImageStream;
   try {
-    stream = await context.client().json('GET', `/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(sourceNamespace)}/imagestreams/${encodeURIComponent(ref.name)}`);
+    stream = await context.client().resource(kinds.imageStreams).get(sourceNamespace, ref.name);
   } catch (error) {
     if (error instanceof ServerError && error.status === 404) throw new CliError(`"${text}" is not currently pointing to an image, cannot use it as the source of a tag`);
     throw error;
@@ -151,21 +152,22 @@ async function resolveSource(context: CommandContext, text: string, kindFlag: st
   return { kind: 'ImageStreamImage', name: `${ref.name}@${event.image}`, namespace, exact: `${namespace ? `${namespace}/` : ''}${ref.name}@${event.image}` };
 }
 
-async function writeTag(context: CommandContext, destination: Destination, spec: Record<string, unknown>): Promise<void> {
+async function writeTag(context: CommandContext, destination: Destination, spec: TagReference): Promise<void> {
   const name = `${destination.stream}:${destination.tag}`;
   const body = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamTag', metadata: { name, namespace: destination.namespace }, tag: spec };
+  const tags = context.client().resource(kinds.imageStreamTags);
   try {
-    await context.client().json('PUT', istagPath(destination, `/${encodeURIComponent(name)}`), { body });
+    await tags.update(destination.namespace, name, body);
   } catch (error) {
     if (!(error instanceof ServerError && error.status === 404)) throw error;
-    await context.client().json('POST', istagPath(destination), { body });
+    await tags.create(destination.namespace, body);
   }
 }
 
 async function deleteTag(context: CommandContext, destination: Destination): Promise<void> {
   const name = `${destination.stream}:${destination.tag}`;
   try {
-    await context.client().json('DELETE', istagPath(destination, `/${encodeURIComponent(name)}`));
+    await context.client().resource(kinds.imageStreamTags).delete(destination.namespace, name);
   } catch (error) {
     if (error instanceof ServerError && error.status === 404) throw new CliError(`destination tag ${destination.namespace}/${name} does not exist.`);
     throw error;

@@ -10,6 +10,8 @@ import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
 import { unlessNotFound } from '../../errors.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { kindValue } from '../../store/kind-values.ts';
 
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -37,7 +39,7 @@ export class ImportController implements Reconciler {
   async reconcile(key: string, signal: AbortSignal): Promise<void> {
     const stored = await unlessNotFound(this.deps.store.get(key));
     if (!stored) return;
-    const stream = stored.value as unknown as ImageStream;
+    const stream: ImageStream = kindValue(kinds.imageStreams, stored.value);
     // A whole-repository import refreshes every importable tag too, as OpenShift's full import does.
     const repository = pendingRepository(stream);
     const pending = repository ? importableTags(stream) : pendingImports(stream);

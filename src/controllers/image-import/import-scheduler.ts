@@ -7,6 +7,8 @@ import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Counter, Histogram } from '../../lib/metrics.ts';
 import { watchSource } from '../runtime/watch-source.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { kindValue } from '../../store/kind-values.ts';
 
 export interface ImportSchedulerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -60,7 +62,7 @@ export class ImportScheduler {
   }
 
   run(signal: AbortSignal): void {
-    void watchSource(this.deps.store, prefix, (event) => (event.type === 'DELETED' ? this.forget(event.key) : this.consider(event.key, event.value as unknown as ImageStream)), { signal, logger: this.deps.logger });
+    void watchSource(this.deps.store, prefix, (event) => (event.type === 'DELETED' ? this.forget(event.key) : this.consider(event.key, kindValue(kinds.imageStreams, event.value))), { signal, logger: this.deps.logger });
     const tick = async () => {
       if (signal.aborted) return;
       await this.visitDue(signal).catch((error: unknown) => this.deps.logger.error('scheduled import round failed', { error }));
@@ -105,7 +107,7 @@ export class ImportScheduler {
   private async visit(key: string, signal: AbortSignal): Promise<void> {
     let stream: ImageStream;
     try {
-      stream = (await this.deps.store.get(key)).value as unknown as ImageStream;
+      stream = kindValue(kinds.imageStreams, (await this.deps.store.get(key)).value);
     } catch {
       this.forget(key);
       return;
@@ -127,7 +129,7 @@ export class ImportScheduler {
       }
     }
     this.deps.metrics?.duration.observe({}, (performance.now() - started) / 1000);
-    const after = await this.deps.store.get(key).then((s) => s.value as unknown as ImageStream).catch(() => undefined);
+    const after = await this.deps.store.get(key).then((s) => kindValue(kinds.imageStreams, s.value)).catch(() => undefined);
     const failing = after ? failedTags(after) : [];
     if (after && failing.length > 0) {
       const attempts = (this.failures.get(key) ?? 0) + 1;

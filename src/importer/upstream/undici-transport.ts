@@ -25,6 +25,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
   return {
     async fetch(url, init) {
       const response = await fetch(url, { method: init.method, headers: init.headers, signal: init.signal, redirect: 'follow', dispatcher: init.insecure ? unverified : verified });
+      // undici's own Response class: the same WHATWG interface as the global type, declared apart.
       return response as unknown as Response;
     },
     async close() {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeRulesNotHeld, rulesNotHeld } from '../../../src/auth/rbac/rules-not-held.ts';
 import { ruleAllows } from '../../../src/auth/rbac/rule-matching.ts';
-import type { PolicyRule, RequestAttributes } from '../../../src/auth/rbac/rbac-types.ts';
+import type { RequestAttributes } from '../../../src/auth/rbac/rbac-types.ts';
+import type { PolicyRule } from '../../../src/kube/kinds/rbac.ts';
 
 /** A grantor who holds exactly `held`. */
 const holding = (held: PolicyRule[]) => async (request: RequestAttributes) => held.some((rule) => ruleAllows(rule, request));
