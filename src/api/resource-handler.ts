@@ -10,8 +10,10 @@ import { apiVersionOfDefinition } from './resource-definition.ts';
 import { StoredResource } from './stored-resource.ts';
 import { parseLabelSelector } from '../kube/labels.ts';
 import { isPlainObject } from '../kube/object.ts';
-import { parseBody, parseObjectBody, wantsTable } from './negotiation.ts';
+import { parseBody, parseObjectBody, wantsTable, type BodyReading } from './negotiation.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
+import type { BodyLimits } from './body-limits.ts';
+import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { jsonResponse } from './http-responses.ts';
 import { toTable, tableRow } from './table.ts';
 import { watchResponse } from './watch-stream.ts';
@@ -20,7 +22,8 @@ import { readBodyWithLimit } from './read-body.ts';
 export interface ResourceHandlerDeps {
   readonly catalogue: ResourceCatalogue;
   readonly clock: Clock;
-  readonly maxBodyBytes: number;
+  readonly limits: BodyLimits;
+  readonly yaml: Pick<YamlBodyParser, 'parse'>;
   readonly onWatchError?: (error: unknown) => void;
 }
 
@@ -30,6 +33,7 @@ const maxPatchRetries = 5;
 export async function handleResourceRequest(deps: ResourceHandlerDeps, request: Request, url: URL, info: ResourceRequestInfo, definition: ResourceDefinition, context: RequestContext): Promise<Response> {
   const storage = storageFor(deps.catalogue, definition, info.subresource);
   const params = url.searchParams;
+  const reading: BodyReading = { limits: deps.limits, yaml: deps.yaml, signal: request.signal };
   const dryRun = params.getAll('dryRun').includes('All');
   const verb = info.verb;
 
@@ -62,15 +66,15 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
 
   const warnings: string[] = [];
   if (verb === 'delete') {
-    const options = await deleteOptions(request, deps.maxBodyBytes);
+    const options = await deleteOptions(request, deps, reading);
     const deleted = await call(storage, 'delete', 'delete')(context, info.name!, { dryRun: dryRun || options.dryRun, preconditionResourceVersion: options.resourceVersion, preconditionUid: options.uid });
     return jsonResponse(deleted);
   }
 
-  const bytes = await readBodyWithLimit(request, deps.maxBodyBytes);
+  const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (verb === 'patch') {
     const type = patchTypeOf(request.headers.get('content-type'));
-    const patch = parseBody(bytes, 'json');
+    const patch = await parseBody(bytes, 'json', reading);
     const read = call(storage, 'get', 'patch');
     const write = writerFor(storage, info.subresource);
     for (let attempt = 0; ; attempt++) {
@@ -89,7 +93,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     }
   }
 
-  const body = parseObjectBody(bytes, request.headers.get('content-type'));
+  const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);
   if (!info.subresource || info.subresource === 'status') {
     checkTypeMeta(definition, body);
     checkNamespace(body, context.namespace, definition);
@@ -185,10 +189,10 @@ function checkFields(definition: ResourceDefinition, body: KubeObject, mode: str
   warnings.push(...unknown.map((f) => `unknown field "${f}"`));
 }
 
-async function deleteOptions(request: Request, maxBytes: number): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
-  const bytes = await readBodyWithLimit(request, maxBytes);
+async function deleteOptions(request: Request, deps: ResourceHandlerDeps, reading: BodyReading): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
+  const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (bytes.byteLength === 0) return { dryRun: false };
-  const body = parseObjectBody(bytes, request.headers.get('content-type'));
+  const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);
   const preconditions = isPlainObject(body.preconditions) ? body.preconditions : {};
   return {
     dryRun: Array.isArray(body.dryRun) && body.dryRun.includes('All'),
