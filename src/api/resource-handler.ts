@@ -79,7 +79,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     const write = writerFor(storage, info.subresource);
     for (let attempt = 0; ; attempt++) {
       const current = await read(context, info.name!);
-      const patched = applyPatch(current, patch, type);
+      const patched = applyPatch(current, patch, type, deps.limits);
       if (!isPlainObject(patched)) throw new AppError('BadRequest', 'the patch must leave an object');
       const body = patched as KubeObject;
       checkFields(definition, body, params.get('fieldValidation'), warnings);

@@ -35,4 +35,14 @@ describe('body limits through the API', () => {
     assert.equal(answer.status, 400);
     assert.equal(answer.json.message, 'the request body uses more than 100 YAML aliases');
   });
+
+  it('answers a patch whose copies would grow the object past 3 MiB with 413 and stores nothing', async () => {
+    await h.request('POST', secrets, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'copied', annotations: { seed: 'x'.repeat(64) } } } });
+    const copies = Array.from({ length: 17 }, (_, i) => ({ op: 'copy', from: '/metadata/annotations', path: `/metadata/annotations/c${i}` }));
+    const answer = await h.request('PATCH', `${secrets}/copied`, { body: copies, contentType: 'application/json-patch+json' });
+    assert.equal(answer.status, 413);
+    assert.equal(answer.json.message, 'the patched object is larger than the limit of 3145728 bytes');
+    const stored = await h.request('GET', `${secrets}/copied`);
+    assert.deepEqual(stored.json.metadata.annotations, { seed: 'x'.repeat(64) });
+  });
 });
