@@ -12,6 +12,7 @@ import { parseLabelSelector } from '../kube/labels.ts';
 import { isPlainObject } from '../kube/object.ts';
 import { parseBody, parseObjectBody, wantsTable, type BodyReading } from './negotiation.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
+import { checkObjectTypes } from './object-types.ts';
 import type { BodyLimits } from './body-limits.ts';
 import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { jsonResponse } from './http-responses.ts';
@@ -82,6 +83,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
       const patched = applyPatch(current, patch, type, deps.limits);
       if (!isPlainObject(patched)) throw new AppError('BadRequest', 'the patch must leave an object');
       const body = patched as KubeObject;
+      checkObjectTypes(body);
       checkFields(definition, body, params.get('fieldValidation'), warnings);
       const explicitVersion = isPlainObject(patch) && isPlainObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string';
       if (!explicitVersion) body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
@@ -94,6 +96,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   }
 
   const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);
+  checkObjectTypes(body);
   if (!info.subresource || info.subresource === 'status') {
     checkTypeMeta(definition, body);
     checkNamespace(body, context.namespace, definition);
