@@ -12,6 +12,7 @@ import { parseLabelSelector } from '../kube/labels.ts';
 import { isPlainObject } from '../kube/object.ts';
 import { parseBody, parseObjectBody, wantsTable, type BodyReading } from './negotiation.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
+import { dropUnknownFields, fieldValidationOf } from './field-validation.ts';
 import { checkObjectTypes } from './object-types.ts';
 import type { BodyLimits } from './body-limits.ts';
 import type { YamlBodyParser } from './yaml-body-parser.ts';
@@ -72,6 +73,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     return jsonResponse(deleted);
   }
 
+  const fieldValidation = fieldValidationOf(params.get('fieldValidation'));
   const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (verb === 'patch') {
     const type = patchTypeOf(request.headers.get('content-type'));
@@ -84,7 +86,8 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
       if (!isPlainObject(patched)) throw new AppError('BadRequest', 'the patch must leave an object');
       const body = patched as KubeObject;
       checkObjectTypes(body);
-      checkFields(definition, body, params.get('fieldValidation'), warnings);
+      warnings.length = 0;
+      dropUnknownFields(definition, body, fieldValidation, warnings, current);
       const explicitVersion = isPlainObject(patch) && isPlainObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string';
       if (!explicitVersion) body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
       try {
@@ -100,7 +103,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   if (!info.subresource || info.subresource === 'status') {
     checkTypeMeta(definition, body);
     checkNamespace(body, context.namespace, definition);
-    checkFields(definition, body, params.get('fieldValidation'), warnings);
+    dropUnknownFields(definition, body, fieldValidation, warnings);
   }
   if (verb === 'create') {
     const target = info.subresource ? { ...body, metadata: { ...body.metadata, name: info.name } } : body;
@@ -178,18 +181,6 @@ function checkNamespace(body: KubeObject, namespace: string | undefined, definit
   if (definition.namespaced && given && namespace && given !== namespace) {
     throw new AppError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
   }
-}
-
-/** `fieldValidation`: Strict refuses unknown top-level fields, Warn (the default) reports them, Ignore drops the check. */
-function checkFields(definition: ResourceDefinition, body: KubeObject, mode: string | null, warnings: string[]): void {
-  const level = mode ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(level)) throw new AppError('BadRequest', `fieldValidation must be one of Strict, Warn or Ignore, not "${level}"`);
-  if (level === 'Ignore') return;
-  const known = new Set(['apiVersion', 'kind', 'metadata', ...definition.fields]);
-  const unknown = Object.keys(body).filter((key) => !known.has(key));
-  if (unknown.length === 0) return;
-  if (level === 'Strict') throw new AppError('BadRequest', `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  warnings.push(...unknown.map((f) => `unknown field "${f}"`));
 }
 
 async function deleteOptions(request: Request, deps: ResourceHandlerDeps, reading: BodyReading): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
