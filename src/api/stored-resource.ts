@@ -48,7 +48,7 @@ export class StoredResource implements RestStorage {
     const initial: ApiWatchEvent[] = [];
     if (!from || from === '0') {
       const current = await this.list(context, { ...query, limit: undefined, continue: undefined });
-      initial.push(...current.items.map((object) => ({ type: 'ADDED' as const, object })));
+      for (const object of current.items) initial.push({ type: 'ADDED', object });
       from = current.metadata.resourceVersion ?? '0';
     }
     const changes = this.deps.store.watch(prefix, from, context.signal);
@@ -171,8 +171,9 @@ export class StoredResource implements RestStorage {
 
   private check(object: KubeObject, old: KubeObject | undefined): void {
     const def = this.definition;
-    const causes: FieldCause[] = [...metadataCauses(def, object.metadata ?? {}, old?.metadata)];
-    if (causes.length === 0) causes.push(...(def.validate?.(object, old) ?? []));
+    // concat, not push(...): a body can hold more problems than a call takes arguments.
+    let causes: FieldCause[] = metadataCauses(def, object.metadata ?? {}, old?.metadata);
+    if (causes.length === 0) causes = causes.concat(def.validate?.(object, old) ?? []);
     if (causes.length > 0) throw invalid(def.kind, object.metadata?.name ?? '', causes, def.group);
   }
 

@@ -111,6 +111,15 @@ describe('API face', () => {
       assert.match(warned.headers.get('warning') ?? '', /unknown field \\"spec\\"/);
     });
 
+    it('answers an object with 150,000 problems with a short 422 instead of a 500', async () => {
+      const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'broken' }, rules: Array(150_000).fill({}) };
+      const answer = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { body: role });
+      assert.equal(answer.status, 422);
+      assert.equal(answer.json.details.causes.length, 100);
+      assert.match(answer.json.message, /^Role "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
+      assert.ok(answer.text.length < 50_000, `the answer has ${answer.text.length} bytes`);
+    });
+
     it('refuses to create in a namespace that does not exist', async () => {
       const answer = await h.request('POST', '/api/v1/namespaces/nowhere/secrets', { body: secret('x') });
       assert.equal(answer.status, 404);
