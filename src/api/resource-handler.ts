@@ -36,7 +36,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   const storage = storageFor(deps.catalogue, definition, info.subresource);
   const params = url.searchParams;
   const reading: BodyReading = { limits: deps.limits, yaml: deps.yaml, signal: request.signal };
-  const dryRun = params.getAll('dryRun').includes('All');
+  const dryRun = dryRunOf(params.getAll('dryRun'));
   const verb = info.verb;
 
   if (verb === 'get') return answerObject(deps, request, definition, await call(storage, 'get', 'get')(context, info.name!));
@@ -49,11 +49,11 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     const stop = new AbortController();
     const query = { ...listQuery(params), resourceVersion: params.get('resourceVersion') ?? undefined };
     if (info.name) Object.assign(query, { fieldName: info.name });
+    const timeoutSeconds = watchTimeoutSeconds(params.get('timeoutSeconds'));
     const events = await call(storage, 'watch', 'watch')({ ...context, signal: stop.signal }, query);
-    const timeoutSeconds = Number(params.get('timeoutSeconds') ?? 1800);
     const table = wantsTable(request.headers.get('accept'));
     return watchResponse(events, stop, {
-      timeoutMs: Math.min(Math.max(timeoutSeconds, 1), 3600) * 1000,
+      timeoutMs: timeoutSeconds * 1000,
       signal: request.signal,
       onError: deps.onWatchError,
       render: table ? (event, first) => (event.type === 'ERROR' ? event.object : { ...toTable(definition, [], {}, deps.clock.now(), first), rows: [tableRow(definition, event.object, deps.clock.now())] }) : undefined,
@@ -164,6 +164,20 @@ function listQuery(params: URLSearchParams): ListQuery {
     limit: limit ? Number(limit) : undefined,
     continue: params.get('continue') ?? undefined,
   };
+}
+
+/** `dryRun=All` is the one value Kubernetes defines; any other is refused rather than taken for a real write. */
+function dryRunOf(values: readonly string[]): boolean {
+  const unknown = values.find((value) => value !== 'All');
+  if (unknown !== undefined) throw new AppError('BadRequest', `dryRun may only be All, not "${unknown.slice(0, 50)}"`);
+  return values.length > 0;
+}
+
+/** A watch ends after `timeoutSeconds` (30 minutes unless asked), at most an hour, at least a second. */
+function watchTimeoutSeconds(value: string | null): number {
+  if (value === null) return 1800;
+  if (!/^\d{1,10}$/.test(value)) throw new AppError('BadRequest', `invalid timeoutSeconds "${value.slice(0, 50)}": it must be a whole number of seconds`);
+  return Math.min(Math.max(Number(value), 1), 3600);
 }
 
 function checkTypeMeta(definition: ResourceDefinition, body: KubeObject): void {

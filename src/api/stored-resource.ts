@@ -50,7 +50,7 @@ export class StoredResource implements RestStorage {
       const current = await this.list(context, { ...query, limit: undefined, continue: undefined });
       for (const object of current.items) initial.push({ type: 'ADDED', object });
       from = current.metadata.resourceVersion ?? '0';
-    }
+    } else await this.checkWatchVersion(from);
     const changes = this.deps.store.watch(prefix, from, context.signal);
     const present = (event: { value: unknown; resourceVersion: string; key: string }) => this.present({ key: event.key, value: event.value as Record<string, unknown>, resourceVersion: event.resourceVersion });
     return (async function* () {
@@ -166,6 +166,19 @@ export class StoredResource implements RestStorage {
       if (isAppError(error, 'Conflict')) throw conflict(def.resource, name, def.group);
       if (isAppError(error, 'NotFound')) throw notFound(def.resource, name, def.group);
       throw error;
+    }
+  }
+
+  /**
+   * A watch from a version this server never issued is refused before it starts, instead of
+   * waiting forever for it: 400 when it is no version at all, 410 Gone when it is ahead of the
+   * newest (a mistyped number, or a store reset since), which tells clients to list again.
+   */
+  private async checkWatchVersion(version: string): Promise<void> {
+    if (!/^\d+$/.test(version)) throw new AppError('BadRequest', `invalid resource version "${version.slice(0, 50)}": it must be a decimal number`);
+    const newest = await this.deps.store.currentResourceVersion();
+    if (version.length > 20 || BigInt(version) > BigInt(newest)) {
+      throw new AppError('Gone', `too large resource version: ${version.slice(0, 50)}, the newest is ${newest}; list again to watch from a current version`);
     }
   }
 
