@@ -15,6 +15,11 @@ import { deleteBlobForPrune } from './admin-blobs.ts';
 const registryUser = { name: 'system:serviceaccount:openshift-image-registry:registry', groups: ['system:serviceaccounts', 'system:authenticated'] };
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
 
+/** Whether the registry face serves `pathname`, and answers errors there in the OCI format. */
+export function isRegistryPath(pathname: string): boolean {
+  return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token' || pathname.startsWith('/admin/blobs/');
+}
+
 export class RegistryFace {
   private readonly deps: RegistryDeps;
 
@@ -23,7 +28,7 @@ export class RegistryFace {
   }
 
   serves(pathname: string): boolean {
-    return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token' || pathname.startsWith('/admin/blobs/');
+    return isRegistryPath(pathname);
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {
