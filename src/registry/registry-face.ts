@@ -94,6 +94,8 @@ export class RegistryFace {
   private async dispatch(context: RegistryContext, request: Request, url: URL, route: RegistryRoute): Promise<Response> {
     const method = request.method;
     const unsupported = () => new AppError('MethodNotAllowed', `${method} is not supported here`, { ociCode: 'UNSUPPORTED' });
+    // The base, catalog, tags and referrers routes only answer reads.
+    if ((route.kind === 'base' || route.kind === 'catalog' || route.kind === 'tags' || route.kind === 'referrers') && method !== 'GET' && method !== 'HEAD') throw unsupported();
     switch (route.kind) {
       case 'base':
         if (context.caller.anonymous) throw new AppError('Unauthorized', 'authentication required', { ociCode: 'UNAUTHORIZED' });

@@ -11,6 +11,8 @@ const codeStatus: Record<string, number> = {
   MANIFEST_UNKNOWN: 404,
   NAME_INVALID: 400,
   NAME_UNKNOWN: 404,
+  // Not in the OCI spec's table; the distribution registry's code for a bad page size.
+  PAGINATION_NUMBER_INVALID: 400,
   SIZE_INVALID: 400,
   TAG_INVALID: 400,
   UNAUTHORIZED: 401,
