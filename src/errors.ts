@@ -38,6 +38,7 @@ export const OciCodes = [
   'MANIFEST_UNKNOWN',
   'NAME_INVALID',
   'NAME_UNKNOWN',
+  'PAGINATION_NUMBER_INVALID',
   'SIZE_INVALID',
   'TAG_INVALID',
   'UNAUTHORIZED',
@@ -120,11 +121,16 @@ export function conflict(resource: string, name: string, group = ''): AppError {
   );
 }
 
+/** Causes an Invalid error reports: an object with a hundred thousand bad entries gets a short answer. */
+const maxReportedCauses = 100;
+
 export function invalid(kind: string, name: string, causes: readonly FieldCause[], group = ''): AppError {
-  const summary = causes.map((c) => `${c.field}: ${describeCause(c)}`).join(', ');
+  const reported = causes.slice(0, maxReportedCauses);
+  const more = causes.length - reported.length;
+  const summary = reported.map((c) => `${c.field}: ${describeCause(c)}`).join(', ') + (more > 0 ? `, and ${more} more` : '');
   return new AppError('Invalid', `${kind} "${name}" is invalid: ${summary}`, {
     subject: { name, group, kind },
-    causes,
+    causes: reported,
   });
 }
 

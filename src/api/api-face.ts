@@ -16,6 +16,8 @@ import { aggregatedDiscoveryVersion } from './negotiation.ts';
 import { findGroupVersionDocument, openApiRoot } from './openapi.ts';
 import { handleResourceRequest } from './resource-handler.ts';
 import { jsonResponse, statusResponse } from './http-responses.ts';
+import { bodyLimits, type BodyLimits } from './body-limits.ts';
+import { YamlBodyParser } from './yaml-body-parser.ts';
 
 export interface ApiFaceDeps {
   readonly catalogue: ResourceCatalogue;
@@ -30,9 +32,14 @@ export interface ApiFaceDeps {
 
 export class ApiFace {
   private readonly deps: ApiFaceDeps;
+  private readonly limits: BodyLimits;
+  private readonly yaml: YamlBodyParser;
 
   constructor(deps: ApiFaceDeps) {
     this.deps = deps;
+    this.limits = bodyLimits(deps.maxBodyBytes);
+    // Its worker threads start with the first YAML body and keep the process alive only while parsing.
+    this.yaml = new YamlBodyParser(this.limits);
   }
 
   /** Whether this face serves `pathname`. */
@@ -75,7 +82,7 @@ export class ApiFace {
       can: (attributes) => this.deps.authorizer.authorize(user, attributes),
     };
     return handleResourceRequest(
-      { catalogue: this.deps.catalogue, clock: this.deps.clock, maxBodyBytes: this.deps.maxBodyBytes, onWatchError: (error) => this.deps.logger.error('watch failed', { requestId, error }) },
+      { catalogue: this.deps.catalogue, clock: this.deps.clock, limits: this.limits, yaml: this.yaml, onWatchError: (error) => this.deps.logger.error('watch failed', { requestId, error }) },
       request,
       url,
       info,

@@ -1,7 +1,9 @@
-// Request bodies (JSON or YAML) into objects with positioned parse errors, and what the client
-// asked to get back (Table, aggregated discovery).
-import YAML from 'yaml';
+// Request bodies (JSON, YAML or protobuf) into objects within the body limits, with positioned parse
+// errors, and what the client asked to get back (Table, aggregated discovery).
+import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { AppError } from '../errors.ts';
+import { measureJsonText } from '../lib/json-shape.ts';
+import { checkBodyShape, shapeError, type BodyLimits } from './body-limits.ts';
 import { isPlainObject, type KubeObject } from '../kube/object.ts';
 import { decodeKubernetesProtobuf } from './protobuf/decode.ts';
 
@@ -14,31 +16,35 @@ export function bodyFormatOf(contentType: string | null): BodyFormat {
   throw new AppError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
 }
 
-/** Parses a body; BadRequest says where the text stops making sense. */
-export function parseBody(bytes: Uint8Array, format: BodyFormat): unknown {
-  const text = Buffer.from(bytes).toString('utf8');
-  if (text.trim() === '') throw new AppError('BadRequest', 'the request body is empty');
-  if (format === 'json') {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new AppError('BadRequest', `the request body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  const documents = YAML.parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(documents) ? documents : [documents];
-  const problem = list.flatMap((d) => d.errors)[0];
-  if (problem) {
-    const where = problem.linePos?.[0] ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : '';
-    throw new AppError('BadRequest', `the request body is not valid YAML${where}: ${problem.message.split('\n')[0]}`);
-  }
-  if (list.length !== 1) throw new AppError('BadRequest', 'the request body must hold exactly one YAML document');
-  return list[0].toJS();
+/** What parsing a body needs: the limits it must stay within, and the off-thread YAML parser. */
+export interface BodyReading {
+  readonly limits: BodyLimits;
+  readonly yaml: Pick<YamlBodyParser, 'parse'>;
+  readonly signal?: AbortSignal;
 }
 
-export function parseObjectBody(bytes: Uint8Array, contentType: string | null): KubeObject {
-  if ((contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(bytes) as KubeObject;
-  const parsed = parseBody(bytes, bodyFormatOf(contentType));
+/** Parses a body; BadRequest says where the text stops making sense, TooLarge which limit it passes. */
+export async function parseBody(bytes: Uint8Array, format: BodyFormat, reading: BodyReading): Promise<unknown> {
+  const text = Buffer.from(bytes).toString('utf8');
+  if (text.trim() === '') throw new AppError('BadRequest', 'the request body is empty');
+  if (format === 'yaml') return reading.yaml.parse(text, reading.signal);
+  // Measured before parsing: a body of a million tiny values or a thousand levels costs the parse
+  // and every later step far more than its bytes suggest.
+  const shape = measureJsonText(text, reading.limits);
+  if (shape.exceeded) throw shapeError(shape.exceeded, reading.limits, 'the request body');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError('BadRequest', `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function parseObjectBody(bytes: Uint8Array, contentType: string | null, reading: BodyReading): Promise<KubeObject> {
+  let parsed: unknown;
+  if ((contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/vnd.kubernetes.protobuf') {
+    parsed = decodeKubernetesProtobuf(bytes);
+    checkBodyShape(parsed, reading.limits, 'the request body');
+  } else parsed = await parseBody(bytes, bodyFormatOf(contentType), reading);
   if (!isPlainObject(parsed)) throw new AppError('BadRequest', 'the request body must be an object');
   return parsed as KubeObject;
 }

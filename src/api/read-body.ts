@@ -1,12 +1,10 @@
 // Reads a request body into memory, refusing it with TooLarge once it passes the limit, before it
 // is all buffered.
 import { AppError } from '../errors.ts';
-import { readAtMost } from '../lib/read-limited.ts';
+import { readRequestAtMost } from '../lib/read-limited.ts';
 
 export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const body = await readAtMost(request.body, maxBytes);
+  const body = await readRequestAtMost(request, maxBytes);
   if (!body) throw tooLarge(maxBytes);
   return body;
 }

@@ -10,8 +10,12 @@ import { apiVersionOfDefinition } from './resource-definition.ts';
 import { StoredResource } from './stored-resource.ts';
 import { parseLabelSelector } from '../kube/labels.ts';
 import { isPlainObject } from '../kube/object.ts';
-import { parseBody, parseObjectBody, wantsTable } from './negotiation.ts';
+import { parseBody, parseObjectBody, wantsTable, type BodyReading } from './negotiation.ts';
 import { applyPatch, patchTypeOf } from './patch.ts';
+import { dropUnknownFields, fieldValidationOf } from './field-validation.ts';
+import { checkObjectTypes } from './object-types.ts';
+import type { BodyLimits } from './body-limits.ts';
+import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { jsonResponse } from './http-responses.ts';
 import { toTable, tableRow } from './table.ts';
 import { watchResponse } from './watch-stream.ts';
@@ -20,7 +24,8 @@ import { readBodyWithLimit } from './read-body.ts';
 export interface ResourceHandlerDeps {
   readonly catalogue: ResourceCatalogue;
   readonly clock: Clock;
-  readonly maxBodyBytes: number;
+  readonly limits: BodyLimits;
+  readonly yaml: Pick<YamlBodyParser, 'parse'>;
   readonly onWatchError?: (error: unknown) => void;
 }
 
@@ -30,7 +35,8 @@ const maxPatchRetries = 5;
 export async function handleResourceRequest(deps: ResourceHandlerDeps, request: Request, url: URL, info: ResourceRequestInfo, definition: ResourceDefinition, context: RequestContext): Promise<Response> {
   const storage = storageFor(deps.catalogue, definition, info.subresource);
   const params = url.searchParams;
-  const dryRun = params.getAll('dryRun').includes('All');
+  const reading: BodyReading = { limits: deps.limits, yaml: deps.yaml, signal: request.signal };
+  const dryRun = dryRunOf(params.getAll('dryRun'));
   const verb = info.verb;
 
   if (verb === 'get') return answerObject(deps, request, definition, await call(storage, 'get', 'get')(context, info.name!));
@@ -43,11 +49,11 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     const stop = new AbortController();
     const query = { ...listQuery(params), resourceVersion: params.get('resourceVersion') ?? undefined };
     if (info.name) Object.assign(query, { fieldName: info.name });
+    const timeoutSeconds = watchTimeoutSeconds(params.get('timeoutSeconds'));
     const events = await call(storage, 'watch', 'watch')({ ...context, signal: stop.signal }, query);
-    const timeoutSeconds = Number(params.get('timeoutSeconds') ?? 1800);
     const table = wantsTable(request.headers.get('accept'));
     return watchResponse(events, stop, {
-      timeoutMs: Math.min(Math.max(timeoutSeconds, 1), 3600) * 1000,
+      timeoutMs: timeoutSeconds * 1000,
       signal: request.signal,
       onError: deps.onWatchError,
       render: table ? (event, first) => (event.type === 'ERROR' ? event.object : { ...toTable(definition, [], {}, deps.clock.now(), first), rows: [tableRow(definition, event.object, deps.clock.now())] }) : undefined,
@@ -62,23 +68,26 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
 
   const warnings: string[] = [];
   if (verb === 'delete') {
-    const options = await deleteOptions(request, deps.maxBodyBytes);
+    const options = await deleteOptions(request, deps, reading);
     const deleted = await call(storage, 'delete', 'delete')(context, info.name!, { dryRun: dryRun || options.dryRun, preconditionResourceVersion: options.resourceVersion, preconditionUid: options.uid });
     return jsonResponse(deleted);
   }
 
-  const bytes = await readBodyWithLimit(request, deps.maxBodyBytes);
+  const fieldValidation = fieldValidationOf(params.get('fieldValidation'));
+  const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (verb === 'patch') {
     const type = patchTypeOf(request.headers.get('content-type'));
-    const patch = parseBody(bytes, 'json');
+    const patch = await parseBody(bytes, 'json', reading);
     const read = call(storage, 'get', 'patch');
     const write = writerFor(storage, info.subresource);
     for (let attempt = 0; ; attempt++) {
       const current = await read(context, info.name!);
-      const patched = applyPatch(current, patch, type);
+      const patched = applyPatch(current, patch, type, deps.limits);
       if (!isPlainObject(patched)) throw new AppError('BadRequest', 'the patch must leave an object');
       const body = patched as KubeObject;
-      checkFields(definition, body, params.get('fieldValidation'), warnings);
+      checkObjectTypes(body);
+      warnings.length = 0;
+      dropUnknownFields(definition, body, fieldValidation, warnings, current);
       const explicitVersion = isPlainObject(patch) && isPlainObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string';
       if (!explicitVersion) body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
       try {
@@ -89,11 +98,12 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     }
   }
 
-  const body = parseObjectBody(bytes, request.headers.get('content-type'));
+  const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);
+  checkObjectTypes(body);
   if (!info.subresource || info.subresource === 'status') {
     checkTypeMeta(definition, body);
     checkNamespace(body, context.namespace, definition);
-    checkFields(definition, body, params.get('fieldValidation'), warnings);
+    dropUnknownFields(definition, body, fieldValidation, warnings);
   }
   if (verb === 'create') {
     const target = info.subresource ? { ...body, metadata: { ...body.metadata, name: info.name } } : body;
@@ -156,6 +166,20 @@ function listQuery(params: URLSearchParams): ListQuery {
   };
 }
 
+/** `dryRun=All` is the one value Kubernetes defines; any other is refused rather than taken for a real write. */
+function dryRunOf(values: readonly string[]): boolean {
+  const unknown = values.find((value) => value !== 'All');
+  if (unknown !== undefined) throw new AppError('BadRequest', `dryRun may only be All, not "${unknown.slice(0, 50)}"`);
+  return values.length > 0;
+}
+
+/** A watch ends after `timeoutSeconds` (30 minutes unless asked), at most an hour, at least a second. */
+function watchTimeoutSeconds(value: string | null): number {
+  if (value === null) return 1800;
+  if (!/^\d{1,10}$/.test(value)) throw new AppError('BadRequest', `invalid timeoutSeconds "${value.slice(0, 50)}": it must be a whole number of seconds`);
+  return Math.min(Math.max(Number(value), 1), 3600);
+}
+
 function checkTypeMeta(definition: ResourceDefinition, body: KubeObject): void {
   const expected = apiVersionOfDefinition(definition);
   if (body.apiVersion !== undefined && body.apiVersion !== expected) {
@@ -173,22 +197,10 @@ function checkNamespace(body: KubeObject, namespace: string | undefined, definit
   }
 }
 
-/** `fieldValidation`: Strict refuses unknown top-level fields, Warn (the default) reports them, Ignore drops the check. */
-function checkFields(definition: ResourceDefinition, body: KubeObject, mode: string | null, warnings: string[]): void {
-  const level = mode ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(level)) throw new AppError('BadRequest', `fieldValidation must be one of Strict, Warn or Ignore, not "${level}"`);
-  if (level === 'Ignore') return;
-  const known = new Set(['apiVersion', 'kind', 'metadata', ...definition.fields]);
-  const unknown = Object.keys(body).filter((key) => !known.has(key));
-  if (unknown.length === 0) return;
-  if (level === 'Strict') throw new AppError('BadRequest', `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-  warnings.push(...unknown.map((f) => `unknown field "${f}"`));
-}
-
-async function deleteOptions(request: Request, maxBytes: number): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
-  const bytes = await readBodyWithLimit(request, maxBytes);
+async function deleteOptions(request: Request, deps: ResourceHandlerDeps, reading: BodyReading): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
+  const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (bytes.byteLength === 0) return { dryRun: false };
-  const body = parseObjectBody(bytes, request.headers.get('content-type'));
+  const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);
   const preconditions = isPlainObject(body.preconditions) ? body.preconditions : {};
   return {
     dryRun: Array.isArray(body.dryRun) && body.dryRun.includes('All'),

@@ -50,9 +50,9 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
     const initial: ApiWatchEvent[] = [];
     if (!from || from === '0') {
       const current = await this.list(context, { ...query, limit: undefined, continue: undefined });
-      initial.push(...current.items.map((object) => ({ type: 'ADDED' as const, object })));
+      for (const object of current.items) initial.push({ type: 'ADDED', object });
       from = current.metadata.resourceVersion ?? '0';
-    }
+    } else await this.checkWatchVersion(from);
     const changes = this.deps.store.watch(prefix, from, context.signal);
     const present = (event: { value: unknown; resourceVersion: string; key: string }) => this.present({ key: event.key, value: event.value as Record<string, unknown>, resourceVersion: event.resourceVersion });
     return (async function* () {
@@ -175,11 +175,25 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
     }
   }
 
+  /**
+   * A watch from a version this server never issued is refused before it starts, instead of
+   * waiting forever for it: 400 when it is no version at all, 410 Gone when it is ahead of the
+   * newest (a mistyped number, or a store reset since), which tells clients to list again.
+   */
+  private async checkWatchVersion(version: string): Promise<void> {
+    if (!/^\d+$/.test(version)) throw new AppError('BadRequest', `invalid resource version "${version.slice(0, 50)}": it must be a decimal number`);
+    const newest = await this.deps.store.currentResourceVersion();
+    if (version.length > 20 || BigInt(version) > BigInt(newest)) {
+      throw new AppError('Gone', `too large resource version: ${version.slice(0, 50)}, the newest is ${newest}; list again to watch from a current version`);
+    }
+  }
+
   /** Metadata rules, then the kind's own: past them, the body is a T. */
   private check(object: KubeObject, old: T | undefined): asserts object is T {
     const def = this.definition;
-    const causes: FieldCause[] = [...metadataCauses(def, object.metadata ?? {}, old?.metadata)];
-    if (causes.length === 0) causes.push(...(def.validate?.(object, old) ?? []));
+    // concat, not push(...): a body can hold more problems than a call takes arguments.
+    let causes: FieldCause[] = metadataCauses(def, object.metadata ?? {}, old?.metadata);
+    if (causes.length === 0) causes = causes.concat(def.validate?.(object, old) ?? []);
     if (causes.length > 0) throw invalid(def.kind, object.metadata?.name ?? '', causes, def.group);
   }
 

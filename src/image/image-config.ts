@@ -31,8 +31,12 @@ export function summariseImageConfig(bytes: Uint8Array): ImageConfigSummary | un
   const inner = (typeof c.config === 'object' && c.config !== null ? c.config : {}) as Record<string, unknown>;
   const pick = <T>(value: unknown, check: (v: unknown) => boolean): T | undefined => (check(value) ? (value as T) : undefined);
   const isStrings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
-  const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isString = (v: unknown) => typeof v === 'string';
+  // Labels are strings and ports and volumes empty objects in every config a builder writes; anything
+  // else a pushed config holds there (nested a million levels, say) must not reach the Image object.
+  const labels = (v: unknown) => (isMap(v) ? Object.fromEntries(Object.entries(v).filter(([, value]) => typeof value === 'string')) : undefined) as Record<string, string> | undefined;
+  const keys = (v: unknown) => (isMap(v) ? Object.fromEntries(Object.keys(v).map((key) => [key, {}])) : undefined);
   return {
     architecture: pick(c.architecture, isString),
     os: pick(c.os, isString),
@@ -43,11 +47,11 @@ export function summariseImageConfig(bytes: Uint8Array): ImageConfigSummary | un
       Env: pick(inner.Env, isStrings),
       Cmd: pick(inner.Cmd, isStrings),
       Entrypoint: pick(inner.Entrypoint, isStrings),
-      ExposedPorts: pick(inner.ExposedPorts, isMap),
+      ExposedPorts: keys(inner.ExposedPorts),
       User: pick(inner.User, isString),
       WorkingDir: pick(inner.WorkingDir, isString),
-      Labels: pick(inner.Labels, isMap),
-      Volumes: pick(inner.Volumes, isMap),
+      Labels: labels(inner.Labels),
+      Volumes: keys(inner.Volumes),
     },
   };
 }

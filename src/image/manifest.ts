@@ -58,7 +58,11 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
     throw invalid('manifest is not valid JSON');
   }
   if (!isObject(body)) throw invalid('manifest must be a JSON object');
-  const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;
+  // A mediaType of another JSON type is not an absent one: the manifest is malformed.
+  for (const field of ['mediaType', 'artifactType'] as const) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') throw invalid(`manifest ${field} must be a string, not ${jsonType(body[field])}`);
+  }
+  const declared = body.mediaType as string | undefined;
   const sent = contentType?.split(';')[0].trim().toLowerCase();
   if (body.schemaVersion === 1 || declared === MediaTypes.dockerSchema1 || declared === MediaTypes.dockerSchema1Signed || sent === MediaTypes.dockerSchema1 || sent === MediaTypes.dockerSchema1Signed) {
     throw invalid('Docker schema 1 manifests are not supported: push the image as Docker schema 2 or OCI (for example with skopeo copy --format v2s2)');
@@ -71,7 +75,7 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
   const common: Common = {
     mediaType,
     subject: body.subject === undefined ? undefined : descriptor(body.subject, 'subject'),
-    artifactType: typeof body.artifactType === 'string' ? body.artifactType : undefined,
+    artifactType: body.artifactType as string | undefined,
     annotations: stringMap(body.annotations, 'annotations'),
   };
   if (isIndexMediaType(mediaType)) {
@@ -86,7 +90,9 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
 
 function descriptor(value: unknown, where: string): Descriptor {
   if (!isObject(value)) throw invalid(`${where} must be a descriptor object`);
+  if (value.mediaType !== undefined && typeof value.mediaType !== 'string') throw invalid(`${where}.mediaType must be a string, not ${jsonType(value.mediaType)}`);
   if (typeof value.mediaType !== 'string' || value.mediaType === '') throw invalid(`${where}.mediaType is required`);
+  if (value.artifactType !== undefined && typeof value.artifactType !== 'string') throw invalid(`${where}.artifactType must be a string, not ${jsonType(value.artifactType)}`);
   if (typeof value.digest !== 'string') throw invalid(`${where}.digest is required`);
   try {
     parseDigest(value.digest);
@@ -113,6 +119,12 @@ function stringMap(value: unknown, where: string): Record<string, string> | unde
   if (value === undefined) return undefined;
   if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) throw invalid(`${where} must be a map of strings`);
   return value as Record<string, string>;
+}
+
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

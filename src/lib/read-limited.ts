@@ -19,3 +19,13 @@ export async function readAtMost(body: ReadableStream<Uint8Array> | null, limit:
   }
   return Buffer.concat(chunks, total);
 }
+
+/**
+ * A request's body, or undefined when it passes `limit`: refused on its declared Content-Length
+ * before a byte is read (so the answer can go out while the client still sends), else while read.
+ */
+export async function readRequestAtMost(request: Request, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  return readAtMost(request.body, limit);
+}

@@ -8,7 +8,7 @@ import { maxManifestBytes, parseManifest, referencedBlobs } from '../image/manif
 import { isNonDistributable } from '../image/media-types.ts';
 import { latestTagEvent } from '../image/image-stream.ts';
 import { digestOf } from '../blobs/digester.ts';
-import { readAtMost } from '../lib/read-limited.ts';
+import { readRequestAtMost } from '../lib/read-limited.ts';
 import { isTag } from './repository-name.ts';
 import { checkCanPushInto, recordPush, repositoryStream } from './push-image.ts';
 import { streamReferences } from './stream-references.ts';
@@ -69,7 +69,7 @@ export async function putManifest(context: RegistryContext, request: Request, re
   await context.access.require(context.caller, 'push', repository);
   const tag = isDigest(reference) ? undefined : reference;
   const stream = await checkCanPushInto(context, repository);
-  const bytes = await readAtMost(request.body, maxManifestBytes);
+  const bytes = await readRequestAtMost(request, maxManifestBytes);
   if (!bytes) throw new AppError('TooLarge', `the manifest is larger than the limit of ${maxManifestBytes} bytes`, { ociCode: 'SIZE_INVALID' });
   const manifest = parseManifest(bytes, request.headers.get('content-type'));
   const algorithm = isDigest(reference) ? parseDigest(reference).algorithm : 'sha256';

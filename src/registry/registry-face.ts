@@ -13,6 +13,11 @@ import { deleteBlobForPrune, listBlobsForPrune } from './admin-blobs.ts';
 
 const apiVersionHeader = { 'docker-distribution-api-version': 'registry/2.0' };
 
+/** Whether the registry face serves `pathname`, and answers errors there in the OCI format. */
+export function isRegistryPath(pathname: string): boolean {
+  return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token' || pathname.startsWith('/admin/blobs/');
+}
+
 export class RegistryFace {
   private readonly deps: RegistryDeps;
 
@@ -21,7 +26,7 @@ export class RegistryFace {
   }
 
   serves(pathname: string): boolean {
-    return pathname === '/v2' || pathname.startsWith('/v2/') || pathname === '/openshift/token' || pathname.startsWith('/admin/blobs/');
+    return isRegistryPath(pathname);
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {
@@ -54,6 +59,8 @@ export class RegistryFace {
   private async dispatch(context: RegistryContext, request: Request, url: URL, route: RegistryRoute): Promise<Response> {
     const method = request.method;
     const unsupported = () => new AppError('MethodNotAllowed', `${method} is not supported here`, { ociCode: 'UNSUPPORTED' });
+    // The base, catalog, tags and referrers routes only answer reads.
+    if ((route.kind === 'base' || route.kind === 'catalog' || route.kind === 'tags' || route.kind === 'referrers') && method !== 'GET' && method !== 'HEAD') throw unsupported();
     switch (route.kind) {
       case 'base':
         if (context.caller.anonymous) throw new AppError('Unauthorized', 'authentication required', { ociCode: 'UNAUTHORIZED' });

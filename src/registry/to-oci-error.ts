@@ -20,6 +20,8 @@ export const ociCodeDescriptors: Record<OciCode, OciCodeDescriptor> = {
   MANIFEST_UNKNOWN: { status: 404, message: 'manifest unknown' },
   NAME_INVALID: { status: 400, message: 'invalid repository name' },
   NAME_UNKNOWN: { status: 404, message: 'repository name not known to registry' },
+  // Not in the OCI spec's table; the distribution registry's code for a bad page size.
+  PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
   TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },

@@ -83,15 +83,26 @@ export async function patchUpload(context: RegistryContext, request: Request, re
   await session(context, repository, id);
   const current = await context.blobs.uploadStatus(id);
   const contentRange = request.headers.get('content-range');
-  let offset = current.size;
-  if (contentRange) {
-    const match = /^(?:bytes[ =])?(\d+)-(\d+)(?:\/\S+)?$/.exec(contentRange.trim());
-    if (!match) throw new AppError('BadRequest', `invalid Content-Range "${contentRange.slice(0, 64)}"`, { ociCode: 'RANGE_INVALID' });
-    offset = Number(match[1]);
-    if (offset !== current.size) throw rangeInvalid(current.size, offset);
-  }
+  const offset = contentRange ? chunkStart(contentRange, current.size, request.headers.get('content-length')) : current.size;
   const info = await context.blobs.appendUpload(id, offset, bodyStream(request));
   return new Response(null, { status: 202, headers: sessionHeaders(repository, id, info.size) });
+}
+
+/**
+ * Where a chunk starts, from `Content-Range: <start>-<end>` (inclusive on both ends, the next byte
+ * of the upload, as the distribution spec has it): 416 for any other range, and 400 when a
+ * Content-Length says the chunk is of another size, as the distribution registry answers.
+ */
+function chunkStart(contentRange: string, uploaded: number, contentLength: string | null): number {
+  const match = /^(?:bytes[ =])?(\d{1,15})-(\d{1,15})(?:\/\S+)?$/.exec(contentRange.trim());
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || end < start) throw new AppError('BadRequest', `invalid Content-Range "${contentRange.slice(0, 64)}": it must be <start>-<end> with start <= end`, { ociCode: 'RANGE_INVALID' });
+  if (start !== uploaded) throw rangeInvalid(uploaded, start);
+  if (contentLength !== null && Number(contentLength) !== end - start + 1) {
+    throw new AppError('BadRequest', `the chunk is ${Number(contentLength)} bytes long but Content-Range "${contentRange.slice(0, 64)}" covers ${end - start + 1}`, { ociCode: 'SIZE_INVALID' });
+  }
+  return start;
 }
 
 export async function finishUpload(context: RegistryContext, request: Request, url: URL, repository: Repository, id: string): Promise<Response> {

@@ -111,6 +111,32 @@ describe('API face', () => {
       assert.match(warned.headers.get('warning') ?? '', /unknown field \\"spec\\"/);
     });
 
+    it('refuses dryRun values other than All with 400 instead of writing', async () => {
+      for (const value of ['true', 'Some', '']) {
+        const answer = await h.request('POST', `/api/v1/namespaces/default/secrets?dryRun=${value}`, { body: secret(`dry-${value.length}`) });
+        assert.equal(answer.status, 400, value);
+        assert.equal(answer.json.message, `dryRun may only be All, not "${value}"`);
+      }
+      assert.equal((await h.request('GET', '/api/v1/namespaces/default/secrets/dry-4')).status, 404);
+    });
+
+    it('refuses a watch timeoutSeconds that is not a whole number with 400', async () => {
+      for (const value of ['abc', '-5', '1.5']) {
+        const answer = await h.request('GET', `/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=${value}`);
+        assert.equal(answer.status, 400, value);
+        assert.equal(answer.json.message, `invalid timeoutSeconds "${value}": it must be a whole number of seconds`);
+      }
+    });
+
+    it('answers an object with 150,000 problems with a short 422 instead of a 500', async () => {
+      const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'broken' }, rules: Array(150_000).fill({}) };
+      const answer = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { body: role });
+      assert.equal(answer.status, 422);
+      assert.equal(answer.json.details.causes.length, 100);
+      assert.match(answer.json.message, /^Role "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
+      assert.ok(answer.text.length < 50_000, `the answer has ${answer.text.length} bytes`);
+    });
+
     it('refuses to create in a namespace that does not exist', async () => {
       const answer = await h.request('POST', '/api/v1/namespaces/nowhere/secrets', { body: secret('x') });
       assert.equal(answer.status, 404);

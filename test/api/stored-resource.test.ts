@@ -116,6 +116,20 @@ describe('stored resources through the API', () => {
     assert.equal(missing.json.message, 'secrets "gone" not found');
   });
 
+  it('refuses a watch from a resourceVersion it never issued: 410 when ahead of the newest, 400 when no number', async () => {
+    // timeoutSeconds ends the watch should it open, so a server that waits forever fails here instead of hanging.
+    const ahead = await h.request('GET', '/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1&resourceVersion=99999999999999999999999');
+    assert.equal(ahead.status, 410);
+    assert.equal(ahead.json.reason, 'Expired');
+    assert.match(ahead.json.message, /^too large resource version: 99999999999999999999999, the newest is \d+; list again to watch from a current version$/);
+    const current = (await h.request('GET', '/api/v1/namespaces/default/secrets')).json.metadata.resourceVersion;
+    const next = await h.request('GET', `/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1&resourceVersion=${BigInt(current) + 1000n}`);
+    assert.equal(next.status, 410);
+    const word = await h.request('GET', '/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1&resourceVersion=latest');
+    assert.equal(word.status, 400);
+    assert.equal(word.json.message, 'invalid resource version "latest": it must be a decimal number');
+  });
+
   it('streams watch events as JSON lines from a resourceVersion', async () => {
     const start = (await h.request('GET', '/api/v1/namespaces/default/secrets')).json.metadata.resourceVersion;
     const aborter = new AbortController();

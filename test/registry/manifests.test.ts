@@ -37,6 +37,30 @@ describe('manifests and image streams', () => {
     assert.ok((await registryRequest(h, 'GET', '/v2/default/odd/manifests/t')).bytes.equals(manifest));
   });
 
+  it('refuses a manifest whose mediaType or artifactType is not a string with 400 MANIFEST_INVALID', async () => {
+    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+    const configDigest = await pushBlob(h, 'default/typed', config);
+    for (const [extra, message] of [[{ mediaType: 5 }, 'manifest mediaType must be a string, not a number'], [{ mediaType: ['x'] }, 'manifest mediaType must be a string, not a list'], [{ artifactType: {} }, 'manifest artifactType must be a string, not an object']] as const) {
+      const answer = await registryRequest(h, 'PUT', '/v2/default/typed/manifests/t', { body: ociManifest(configDigest, config.length, [], extra), headers: ociType });
+      assert.equal(answer.status, 400, message);
+      assert.deepEqual(answer.json.errors[0], { code: 'MANIFEST_INVALID', message });
+    }
+    assert.equal((await registryRequest(h, 'GET', '/v2/default/typed/manifests/t')).status, 404);
+  });
+
+  it('keeps only string labels and the names of ports and volumes from a pushed image config', async () => {
+    const nested = '['.repeat(100_000) + ']'.repeat(100_000);
+    const config = Buffer.from(`{"architecture":"amd64","os":"linux","config":{"Labels":{"kept":"yes","dropped":${nested}},"ExposedPorts":{"80/tcp":${nested}},"Volumes":{"/data":{"deep":${nested}}}}}`);
+    const configDigest = await pushBlob(h, 'default/labels', config);
+    const manifest = ociManifest(configDigest, config.length, []);
+    assert.equal((await registryRequest(h, 'PUT', '/v2/default/labels/manifests/v1', { body: manifest, headers: ociType })).status, 201);
+    const image = await h.request('GET', `/apis/image.openshift.io/v1/images/${sha256(manifest)}`);
+    assert.equal(image.status, 200);
+    assert.deepEqual(image.json.dockerImageMetadata.Config.Labels, { kept: 'yes' });
+    assert.deepEqual(image.json.dockerImageMetadata.Config.ExposedPorts, { '80/tcp': {} });
+    assert.deepEqual(image.json.dockerImageMetadata.Config.Volumes, { '/data': {} });
+  });
+
   it('records a push by tag as an Image and a stream tag', async () => {
     const pushed = await pushImage(h, 'default/recorded', 'latest', 'rec');
     const stream = await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/recorded');

@@ -64,6 +64,20 @@ describe('registry protocol', () => {
       assert.equal(read.headers.get('content-length'), '11');
     });
 
+    it('refuses a chunk whose Content-Range ends before it starts (416) or names another length (400)', async () => {
+      const start = await registryRequest(h, 'POST', '/v2/default/ranged/blobs/uploads/');
+      const location = start.headers.get('location')!;
+      assert.equal((await registryRequest(h, 'PATCH', location, { body: 'hello ', headers: { 'content-range': '0-5' } })).status, 202);
+      const backwards = await registryRequest(h, 'PATCH', location, { body: 'xx', headers: { 'content-range': '6-5' } });
+      assert.equal(backwards.status, 416);
+      assert.equal(backwards.json.errors[0].code, 'RANGE_INVALID');
+      assert.equal(backwards.json.errors[0].message, 'invalid Content-Range "6-5": it must be <start>-<end> with start <= end');
+      const longer = await registryRequest(h, 'PATCH', location, { body: 'world', headers: { 'content-range': '6-7', 'content-length': '5' } });
+      assert.equal(longer.status, 400);
+      assert.equal(longer.json.errors[0].code, 'SIZE_INVALID');
+      assert.equal((await registryRequest(h, 'GET', location)).headers.get('range'), '0-5', 'neither chunk was taken');
+    });
+
     it('refuses a final PUT whose digest does not match and stores nothing', async () => {
       const start = await registryRequest(h, 'POST', '/v2/default/bad/blobs/uploads/');
       const wrong = sha256('something else');
@@ -131,6 +145,23 @@ describe('registry protocol', () => {
       const refused = await registryRequest(h, 'POST', `/v2/mounters/target/blobs/uploads/?mount=${digest}&from=default/source`, { token: user });
       assert.equal(refused.status, 202, 'no pull right on the source: a plain upload session instead');
       assert.equal((await registryRequest(h, 'GET', `/v2/mounters/target/blobs/${digest}`, { token: user })).status, 404);
+    });
+
+    it('answers writes to the base, catalog, tags and referrers routes with 405', async () => {
+      await pushImage(h, 'default/listed', 'v1');
+      for (const [method, path] of [['PUT', '/v2/'], ['DELETE', '/v2/'], ['POST', '/v2/_catalog'], ['DELETE', '/v2/default/listed/tags/list'], ['PUT', `/v2/default/listed/referrers/${sha256('x')}`]]) {
+        const answer = await registryRequest(h, method, path, { body: method === 'DELETE' ? undefined : '{}' });
+        assert.equal(answer.status, 405, `${method} ${path}`);
+        assert.equal(answer.json.errors[0].code, 'UNSUPPORTED');
+      }
+    });
+
+    it('refuses a page size that is no whole number with 400', async () => {
+      for (const path of ['/v2/_catalog?n=abc', '/v2/default/listed/tags/list?n=-1']) {
+        const answer = await registryRequest(h, 'GET', path);
+        assert.equal(answer.status, 400, path);
+        assert.equal(answer.json.errors[0].code, 'PAGINATION_NUMBER_INVALID');
+      }
     });
 
     it('refuses repository names that are not <project>/<name> or not in the OCI grammar', async () => {

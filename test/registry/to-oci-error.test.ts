@@ -15,6 +15,8 @@ const specStatus: Record<OciCode, number> = {
   MANIFEST_UNKNOWN: 404,
   NAME_INVALID: 400,
   NAME_UNKNOWN: 404,
+  // The distribution registry's code for a bad page size (not in the spec's table).
+  PAGINATION_NUMBER_INVALID: 400,
   SIZE_INVALID: 400,
   TAG_INVALID: 400,
   UNAUTHORIZED: 401,
