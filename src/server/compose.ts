@@ -80,9 +80,9 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
 
   // Other registries are reached only as --allowed-registries and --allow-private-registries say;
   // this server's own registry is always allowed, as OpenShift's is.
-  const transport = createUndiciTransport({ extraCaFile: config.extraCa, addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] } });
+  const transport = createUndiciTransport({ extraCaFile: config.extraCa, connectTimeoutMs: config.upstreamConnectTimeoutMs, requestTimeoutMs: config.upstreamResponseTimeoutMs, addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] } });
   const allowList = createRegistryAllowList(config.allowedRegistries, [publicHost]);
-  const registryClient = (keyring: CredentialKeyring) => new RegistryClient({ transport, keyring, allowList });
+  const registryClient = (keyring: CredentialKeyring) => new RegistryClient({ transport, keyring, allowList, deadlineMs: 4 * config.upstreamResponseTimeoutMs });
   const importServices: ImportServices = {
     createRegistryClient: registryClient,
     platform: serverPlatform(),
@@ -146,10 +146,12 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
         logger,
         intervalMs: config.importIntervalMs,
         maxPerMinute: config.maxScheduledImportsPerMinute,
+        maxConcurrent: config.maxConcurrentImports,
+        maxPerRegistry: config.maxConcurrentImportsPerRegistry,
         changedTags: (stream, tags, signal) => imports.changedUpstreamTags(stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
         importTags,
         noteRetry: async (namespace, name, tags, delayMs) => void (await importerStreams.noteRetry(namespace, name, tags, delayMs)),
-        metrics: { checks: counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'), imports: counter('ims_scheduled_imports_total', 'Imports started by the scheduler, by result.'), duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took.') },
+        metrics: { checks: counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'), imports: counter('ims_scheduled_imports_total', 'Scheduled visits by result: imported, unchanged or failed.'), duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took.') },
       }),
       new TriggerController({ store, logger, kinds: refresh.kinds, refresh: (kind, key) => refresh.refresh(kind, key), metrics: { updates: counter('ims_image_trigger_updates_total', 'Workloads updated because a tag they follow changed, by kind.'), latency: metrics.histogram('ims_image_trigger_latency_seconds', 'Time from a stream change to the updated workload, by kind.') } }),
     ],

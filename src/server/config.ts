@@ -19,6 +19,12 @@ export interface ServerConfig {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly importIntervalMs: number;
+  /** Scheduled imports running at once, over all registries and per registry host. */
+  readonly maxConcurrentImports: number;
+  readonly maxConcurrentImportsPerRegistry: number;
+  /** Deadlines for every upstream registry request: to connect, and for each answer (headers, then every body chunk). */
+  readonly upstreamConnectTimeoutMs: number;
+  readonly upstreamResponseTimeoutMs: number;
   readonly extraCa?: string;
   readonly htpasswd?: string;
   readonly logLevel: LogLevel;
@@ -66,6 +72,15 @@ Flags:
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
       --max-scheduled-imports-per-minute N
                                   most scheduled imports a minute (default 60; 0: no limit)
+      --max-concurrent-imports N  scheduled imports running at once (default 8), so one slow
+                                  registry never holds up the others
+      --max-concurrent-imports-per-registry N
+                                  of those, at most N against one registry host (default 2)
+      --upstream-connect-timeout DURATION
+                                  give up connecting to a registry after this long (default 10s)
+      --upstream-response-timeout DURATION
+                                  give up on a registry that sends no answer, or no more of its body,
+                                  for this long (default 30s)
       --extra-ca FILE             more CA certificates to trust for upstream registries
       --allowed-registries PATTERN,...
                                   the only registries imports and pull-through may use: host or
@@ -139,10 +154,26 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     tokenTtlSeconds: 24 * 3600,
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
+    maxConcurrentImports: positive('max-concurrent-imports', values.get('max-concurrent-imports') ?? '8'),
+    maxConcurrentImportsPerRegistry: positive('max-concurrent-imports-per-registry', values.get('max-concurrent-imports-per-registry') ?? '2'),
+    upstreamConnectTimeoutMs: atLeastOneSecond('upstream-connect-timeout', values.get('upstream-connect-timeout') ?? '10s'),
+    upstreamResponseTimeoutMs: atLeastOneSecond('upstream-response-timeout', values.get('upstream-response-timeout') ?? '30s'),
     uploadExpiryMs,
     allowedRegistries,
     allowPrivateRegistries: allowPrivate === 'true',
   };
+}
+
+function positive(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new AppError('BadRequest', `--${flag} must be a whole number of at least 1, not "${text}"`);
+  return value;
+}
+
+function atLeastOneSecond(flag: string, text: string): number {
+  const value = parseDuration(text);
+  if (value === undefined || value < 1000) throw new AppError('BadRequest', `--${flag} must be a duration of at least 1s (like 10s or 1m), not "${text}"`);
+  return value;
 }
 
 function perMinute(text: string): number {
@@ -159,4 +190,4 @@ function bulkLimit(text: string): number {
 
 const switches = new Set(['allow-private-registries']);
 
-const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);
+const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry', 'max-concurrent-imports', 'max-concurrent-imports-per-registry', 'upstream-connect-timeout', 'upstream-response-timeout']);

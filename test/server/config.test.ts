@@ -33,3 +33,15 @@ describe('ims serve flags', () => {
     assert.match(serveHelp, /--allow-private-registries +let imports connect to loopback, private and link-local/);
   });
 });
+
+describe('ims serve flags for imports that must not stall', () => {
+  it('caps concurrent scheduled imports (8, 2 per registry) and bounds upstream waits (10s to connect, 30s for an answer)', () => {
+    const config = parseServeFlags([]);
+    assert.deepEqual([config.maxConcurrentImports, config.maxConcurrentImportsPerRegistry, config.upstreamConnectTimeoutMs, config.upstreamResponseTimeoutMs], [8, 2, 10_000, 30_000]);
+    const set = parseServeFlags(['--max-concurrent-imports', '3', '--max-concurrent-imports-per-registry=1', '--upstream-connect-timeout', '2s', '--upstream-response-timeout', '1m']);
+    assert.deepEqual([set.maxConcurrentImports, set.maxConcurrentImportsPerRegistry, set.upstreamConnectTimeoutMs, set.upstreamResponseTimeoutMs], [3, 1, 2000, 60_000]);
+    assert.throws(() => parseServeFlags(['--max-concurrent-imports', '0']), /--max-concurrent-imports must be a whole number of at least 1, not "0"/);
+    assert.throws(() => parseServeFlags(['--upstream-response-timeout', '10ms']), /--upstream-response-timeout must be a duration of at least 1s/);
+    assert.match(serveHelp, /--max-concurrent-imports-per-registry N/);
+  });
+});

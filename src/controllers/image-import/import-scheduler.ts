@@ -2,6 +2,8 @@
 // at an offset of its own so visits spread over the interval (also after a restart), within a
 // token bucket of imports per minute. A visit asks upstream with one HEAD per tag and imports only
 // tags that moved. Failed imports of any tag are retried with exponential backoff up to the interval.
+// Visits run concurrently within a global cap and a cap per registry host, so a registry that
+// never answers holds up only its own streams.
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -15,6 +17,9 @@ export interface ImportSchedulerDeps {
   readonly intervalMs: number;
   /** Imports per minute at most; 0 or less for no limit. */
   readonly maxPerMinute: number;
+  /** Visits running at once (default 8), and at most this many against one registry host (default 2). */
+  readonly maxConcurrent?: number;
+  readonly maxPerRegistry?: number;
   readonly now?: () => number;
   /** Which of the tags moved upstream (one HEAD each). */
   readonly changedTags: (stream: ImageStream, tags: readonly TagReference[], signal: AbortSignal) => Promise<string[]>;
@@ -50,6 +55,9 @@ export class ImportScheduler {
   private readonly deps: ImportSchedulerDeps;
   private readonly due = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  /** Streams being visited now, and how many visits each registry host has running. */
+  private readonly visiting = new Set<string>();
+  private readonly perRegistry = new Map<string, number>();
   private tokens: number;
   private lastRefill: number;
   private readonly now: () => number;
@@ -95,23 +103,38 @@ export class ImportScheduler {
     this.failures.delete(key);
   }
 
+  /** Starts the visits that are due and fit the caps, longest due first; does not wait for them. */
   private async visitDue(signal: AbortSignal): Promise<void> {
     const now = this.now();
-    const ready = [...this.due.entries()].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]);
+    const ready = [...this.due.entries()].filter(([key, at]) => at <= now && !this.visiting.has(key)).sort((a, b) => a[1] - b[1]);
     for (const [key] of ready) {
-      if (signal.aborted || !this.take()) return;
-      await this.visit(key, signal);
+      if (signal.aborted || this.visiting.size >= (this.deps.maxConcurrent ?? 8)) return;
+      const stream = await this.deps.store.get(key).then((stored) => kindValue(kinds.imageStreams, stored.value)).catch(() => undefined);
+      if (!stream) {
+        this.forget(key);
+        continue;
+      }
+      const hosts = registriesOf(stream);
+      // A registry at its cap waits; the streams of other registries go on.
+      if (hosts.some((host) => (this.perRegistry.get(host) ?? 0) >= (this.deps.maxPerRegistry ?? 2))) continue;
+      if (!this.take()) return;
+      this.visiting.add(key);
+      for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
+      void this.visit(key, stream, signal)
+        .catch((error: unknown) => this.deps.logger.error('scheduled import visit failed', { key, error }))
+        .finally(() => {
+          this.visiting.delete(key);
+          for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 1) - 1);
+        });
     }
   }
 
-  private async visit(key: string, signal: AbortSignal): Promise<void> {
-    let stream: ImageStream;
-    try {
-      stream = kindValue(kinds.imageStreams, (await this.deps.store.get(key)).value);
-    } catch {
-      this.forget(key);
-      return;
-    }
+  /** Visits running now (for tests and metrics). */
+  get running(): number {
+    return this.visiting.size;
+  }
+
+  private async visit(key: string, stream: ImageStream, signal: AbortSignal): Promise<void> {
     const started = performance.now();
     const retrying = failedTags(stream);
     const scheduled = scheduledTags(stream).filter((t) => !retrying.some((r) => r.name === t.name));
@@ -122,15 +145,23 @@ export class ImportScheduler {
       this.deps.logger.info('scheduled import', { stream: key.slice(prefix.length), tags: toImport.map((t) => t.name) });
       try {
         await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, toImport, signal);
-        this.deps.metrics?.imports.inc({ result: 'done' });
       } catch (error) {
-        this.deps.metrics?.imports.inc({ result: 'error' });
         this.deps.logger.error('scheduled import failed', { key, error });
       }
-    }
+    } else if (scheduled.length > 0) this.deps.metrics?.imports.inc({ result: 'unchanged' });
     this.deps.metrics?.duration.observe({}, (performance.now() - started) / 1000);
     const after = await this.deps.store.get(key).then((s) => kindValue(kinds.imageStreams, s.value)).catch(() => undefined);
     const failing = after ? failedTags(after) : [];
+    if (toImport.length > 0) {
+      // An import that ran but could not get a tag records a failure condition: that is a failed import.
+      const failed = toImport.filter((t) => failing.some((f) => f.name === t.name));
+      if (failed.length > 0) {
+        this.deps.metrics?.imports.inc({ result: 'failed' });
+        const reasons = failed.map((t) => `${t.name}: ${after?.status?.tags?.find((s) => s.tag === t.name)?.conditions?.[0]?.reason ?? 'unknown'}`);
+        this.deps.logger.warn('scheduled import failed', { stream: key.slice(prefix.length), tags: reasons });
+      }
+      if (failed.length < toImport.length) this.deps.metrics?.imports.inc({ result: 'imported' });
+    }
     if (after && failing.length > 0) {
       const attempts = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempts);
@@ -158,6 +189,18 @@ export class ImportScheduler {
     this.tokens -= 1;
     return true;
   }
+}
+
+/** The registry hosts a visit of the stream asks: those of its scheduled and retried tags. */
+function registriesOf(stream: ImageStream): string[] {
+  const hosts = new Set<string>();
+  for (const tag of [...scheduledTags(stream), ...failedTags(stream)]) {
+    const name = tag.from?.name ?? '';
+    const first = name.split('/')[0];
+    // A name without a registry part is Docker Hub's, as references are defaulted.
+    hosts.add(name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io');
+  }
+  return [...hosts];
 }
 
 /** A stable number per key, so each stream keeps its own place in the interval. */

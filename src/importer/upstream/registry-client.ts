@@ -40,6 +40,12 @@ export interface RegistryClientDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly maxManifestBytes?: number;
   readonly retries?: number;
+  /**
+   * The most one bounded request (a manifest, a tag list, a config, a token) may take in all, so a
+   * registry that trickles bytes cannot hold an import forever (default 2 minutes). Blob streams
+   * opened for pull-through are bounded by the transport's idle timeout only.
+   */
+  readonly deadlineMs?: number;
   /** `ims serve --allowed-registries`; every registry when absent. */
   readonly allowList?: RegistryAllowList;
 }
@@ -69,7 +75,40 @@ export class RegistryClient {
     this.deps = deps;
   }
 
-  async fetchManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+  fetchManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    return this.withDeadline(repository, signal, (bounded) => this.fetchManifestWithin(repository, reference, bounded));
+  }
+
+  /** The digest a tag points at, with one HEAD request. */
+  headManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.withDeadline(repository, signal, async (bounded) => {
+      const response = await this.request(repository, 'HEAD', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, bounded);
+      await response.body?.cancel();
+      return response.headers.get('docker-content-digest') ?? undefined;
+    });
+  }
+
+  fetchBlob(repository: UpstreamRepository, digest: string, limit: number, signal?: AbortSignal): Promise<Buffer> {
+    return this.withDeadline(repository, signal, (bounded) => this.fetchBlobWithin(repository, digest, limit, bounded));
+  }
+
+  listTags(repository: UpstreamRepository, signal?: AbortSignal): Promise<string[]> {
+    return this.withDeadline(repository, signal, (bounded) => this.listTagsWithin(repository, bounded));
+  }
+
+  /** Runs `work` with a signal that also ends at the deadline; a deadline passed is a Timeout naming the host. */
+  private async withDeadline<T>(repository: UpstreamRepository, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadlineMs = this.deps.deadlineMs ?? 120_000;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    try {
+      return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
+    } catch (error) {
+      if (deadline.aborted && !signal?.aborted) throw new AppError('Timeout', `${repository.registry}: the registry did not finish answering within ${Math.round(deadlineMs / 1000)}s`);
+      throw error;
+    }
+  }
+
+  private async fetchManifestWithin(repository: UpstreamRepository, reference: string, signal: AbortSignal): Promise<FetchedManifest> {
     const response = await this.request(repository, 'GET', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
     const limit = this.deps.maxManifestBytes ?? 4 * 1024 * 1024;
     const bytes = await readLimited(response, limit, `the manifest of ${repository.registry}/${repository.path}:${reference}`);
@@ -86,14 +125,7 @@ export class RegistryClient {
     return { bytes, mediaType, digest };
   }
 
-  /** The digest a tag points at, with one HEAD request. */
-  async headManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<string | undefined> {
-    const response = await this.request(repository, 'HEAD', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
-    await response.body?.cancel();
-    return response.headers.get('docker-content-digest') ?? undefined;
-  }
-
-  async fetchBlob(repository: UpstreamRepository, digest: string, limit: number, signal?: AbortSignal): Promise<Buffer> {
+  private async fetchBlobWithin(repository: UpstreamRepository, digest: string, limit: number, signal: AbortSignal): Promise<Buffer> {
     const response = await this.request(repository, 'GET', `/v2/${repository.path}/blobs/${digest}`, {}, signal);
     const bytes = await readLimited(response, limit, `blob ${digest}`);
     const algorithm = digest.split(':')[0];
@@ -110,7 +142,7 @@ export class RegistryClient {
     return { body: response.body, size: Number.isFinite(size) ? size : undefined };
   }
 
-  async listTags(repository: UpstreamRepository, signal?: AbortSignal): Promise<string[]> {
+  private async listTagsWithin(repository: UpstreamRepository, signal: AbortSignal): Promise<string[]> {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;
     for (let page = 0; path && page < 100; page++) {
