@@ -87,7 +87,7 @@ const failureOf: Record<ErrorKind, FailureClassifier> = {
   Unauthorized: (error, ref) =>
     error.subject?.kind === 'refused'
       ? { reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
-      : { reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository`, code: 401 },
+      : { reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository${unusableNote(error)}`, code: 401 },
   Forbidden: (error) => ({ reason: 'Forbidden', message: error.message, code: 403 }),
   BadRequest: (error) => ({ reason: 'BadRequest', message: error.message, code: 400 }),
   Timeout: (error, ref) => ({ reason: 'Timeout', message: `${ref}: ${error.message}`, code: 504 }),
@@ -117,4 +117,10 @@ export function withRetryNote(message: string | undefined, delayMs: number): str
 
 export function withoutRetryNote(message: string | undefined): string {
   return (message ?? '').replace(retryNote, '');
+}
+
+/** Names the pull-secret entries for the registry that could not be used, if any. */
+function unusableNote(error: AppError): string {
+  const entries = error.causes ?? [];
+  return entries.length ? ` (${entries.map((c) => `${c.field} cannot be used: ${c.message}`).join('; ')})` : '';
 }

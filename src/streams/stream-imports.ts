@@ -299,13 +299,17 @@ export async function namespaceKeyring(store: Pick<ResourceStore, 'list'>, names
   for (const item of page.items) {
     const secret = item.value as { metadata?: { name?: string; annotations?: Record<string, string> }; type?: string; data?: Record<string, string> };
     if (secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] === 'true') continue;
-    const key = secret.type === 'kubernetes.io/dockerconfigjson' ? '.dockerconfigjson' : secret.type === 'kubernetes.io/dockercfg' ? '.dockercfg' : undefined;
-    const data = key ? secret.data?.[key] : undefined;
-    if (!data) continue;
-    try {
-      configs.push({ source: secret.metadata?.name ?? '', content: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) });
-    } catch {
-      // validated on write; skip anything unreadable
+    // A podman auth.json stored as the podman procedure prints it (`--from-file=auth.json
+    // --type=kubernetes.io/podmanconfigjson`): whatever its key, it is a docker config.
+    const keys = secret.type === 'kubernetes.io/dockerconfigjson' ? ['.dockerconfigjson'] : secret.type === 'kubernetes.io/dockercfg' ? ['.dockercfg'] : secret.type === 'kubernetes.io/podmanconfigjson' ? Object.keys(secret.data ?? {}) : [];
+    for (const key of keys) {
+      const data = secret.data?.[key];
+      if (!data) continue;
+      try {
+        configs.push({ source: secret.metadata?.name ?? '', content: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) });
+      } catch {
+        // validated on write for the docker types; a podman secret's other files are not configs
+      }
     }
   }
   if (self) configs.unshift({ source: `system:serviceaccount:${namespace}:default`, content: { auths: { [self.host]: { username: 'serviceaccount', password: self.token } } } });

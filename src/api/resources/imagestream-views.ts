@@ -100,7 +100,7 @@ export function secretsStorage(deps: StorageDeps): RestStorage {
       await readStream(deps, context, name);
       const page = await listKindValues(deps.store, kinds.secrets, context.namespace);
       const items = page.items
-        .filter((secret) => (secret.type === 'kubernetes.io/dockercfg' || secret.type === 'kubernetes.io/dockerconfigjson') && secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] !== 'true')
+        .filter((secret) => (secret.type === 'kubernetes.io/dockercfg' || secret.type === 'kubernetes.io/dockerconfigjson' || secret.type === 'kubernetes.io/podmanconfigjson') && secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] !== 'true')
         .map((secret): Secret => ({ apiVersion: 'v1', kind: 'Secret', ...secret }));
       return { apiVersion: 'v1', kind: 'SecretList', metadata: { resourceVersion: page.resourceVersion }, items } satisfies SecretList;
     },

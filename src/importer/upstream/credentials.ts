@@ -17,11 +17,27 @@ interface Entry {
   readonly credential: Credential;
 }
 
+/** A registry entry of a secret that holds no usable credentials, and why. */
+export interface UnusableEntry {
+  readonly source: string;
+  readonly registry: string;
+  readonly reason: string;
+}
+
 export class CredentialKeyring {
   private readonly entries: Entry[];
+  private readonly unusable: readonly (UnusableEntry & { readonly match: { host: string; port: string; path: string } })[];
 
-  constructor(entries: readonly Entry[]) {
+  constructor(entries: readonly Entry[], unusable: readonly (UnusableEntry & { readonly match: { host: string; port: string; path: string } })[] = []) {
     this.entries = [...entries].sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    this.unusable = unusable;
+  }
+
+  /** Entries for `registry/path` that could not be used, so a refused import can name them. */
+  unusableFor(registry: string, path = ''): UnusableEntry[] {
+    const target = parseKey(`${registry}/${path}`);
+    if (!target) return [];
+    return this.unusable.filter((e) => e.match.port === target.port && hostMatches(e.match.host, target.host) && target.path.startsWith(e.match.path)).map(({ source, registry: key, reason }) => ({ source, registry: key, reason }));
   }
 
   static empty(): CredentialKeyring {
@@ -31,26 +47,38 @@ export class CredentialKeyring {
   /** Keys and entries from `{"auths": {...}}` or a legacy `.dockercfg` map; malformed entries are skipped. */
   static fromDockerConfigs(configs: readonly { source: string; content: unknown }[]): CredentialKeyring {
     const entries: Entry[] = [];
+    const unusable: (UnusableEntry & { match: { host: string; port: string; path: string } })[] = [];
     for (const { source, content } of configs) {
       const auths = isObject(content) && isObject(content.auths) ? content.auths : isObject(content) && !('auths' in content) ? content : {};
       for (const [key, value] of Object.entries(auths)) {
-        if (!isObject(value)) continue;
+        const parsed = parseKey(key);
+        if (!parsed) continue;
+        const refuse = (reason: string) => void unusable.push({ source, registry: key, reason, match: parsed });
+        if (!isObject(value)) {
+          refuse('the entry is not an object');
+          continue;
+        }
         let username = typeof value.username === 'string' ? value.username : '';
         let password = typeof value.password === 'string' ? value.password : '';
         if ((!username || !password) && typeof value.auth === 'string' && value.auth) {
-          const decoded = Buffer.from(value.auth, 'base64').toString('utf8');
+          const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(value.auth) ? Buffer.from(value.auth, 'base64').toString('utf8') : '';
           const colon = decoded.indexOf(':');
           if (colon > 0) {
             username = decoded.slice(0, colon);
             password = decoded.slice(colon + 1);
+          } else if (!username && !password) {
+            refuse('its "auth" is not base64 of user:password');
+            continue;
           }
         }
-        if (!username && !password) continue;
-        const parsed = parseKey(key);
-        if (parsed) entries.push({ ...parsed, credential: { username, password, source } });
+        if (!username && !password) {
+          refuse('it has no username, password or auth');
+          continue;
+        }
+        entries.push({ ...parsed, credential: { username, password, source } });
       }
     }
-    return new CredentialKeyring(entries);
+    return new CredentialKeyring(entries, unusable);
   }
 
   /** The first credential matching `registry/path` (registry as host[:port]). */

@@ -207,8 +207,11 @@ export class RegistryClient {
   /** Unauthorized, worded by whether the keyring had credentials for the repository. */
   private unauthorized(repository: UpstreamRepository): AppError {
     const scheme = this.schemes.get(repository.registry) ?? 'https';
-    const hadCredentials = Boolean(this.deps.keyring.lookup(credentialHost(`${scheme}://`, repository.registry), repository.path));
-    return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', { subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' } });
+    const host = credentialHost(`${scheme}://`, repository.registry);
+    const hadCredentials = Boolean(this.deps.keyring.lookup(host, repository.path));
+    // Entries of pull secrets that were there for this registry but could not be used: say so.
+    const unusable = this.deps.keyring.unusableFor(host, repository.path).map((e) => ({ reason: 'FieldValueInvalid' as const, field: `secret ${e.source}, entry ${e.registry}`, message: e.reason }));
+    return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', { subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' }, ...(unusable.length ? { causes: unusable } : {}) });
   }
 
   private async authorize(challenge: AuthChallenge, repository: UpstreamRepository, credential: Credential | undefined, signal?: AbortSignal): Promise<string> {
