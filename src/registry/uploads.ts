@@ -110,9 +110,12 @@ export async function finishUpload(context: RegistryContext, request: Request, u
   const digest = url.searchParams.get('digest');
   if (!digest) throw new AppError('BadRequest', 'the digest query parameter is required to complete an upload', { ociCode: 'DIGEST_INVALID' });
   parseDigest(digest);
-  if (request.body) {
+  const contentRange = request.headers.get('content-range');
+  if (request.body || contentRange) {
     const current = await context.blobs.uploadStatus(id);
-    await context.blobs.appendUpload(id, current.size, bodyStream(request));
+    // A closing chunk is held to the same rule as the others: it starts at the next byte (416 if not).
+    const offset = contentRange ? chunkStart(contentRange, current.size, request.headers.get('content-length')) : current.size;
+    if (request.body) await context.blobs.appendUpload(id, offset, bodyStream(request));
   }
   const info = await context.blobs.commitUpload(id, digest).catch(async (error: unknown) => {
     // Content that does not match its digest never will: the client starts over, as with the

@@ -64,6 +64,19 @@ describe('registry protocol', () => {
       assert.equal(read.headers.get('content-length'), '11');
     });
 
+    it('closes an upload with a last chunk only at the next byte: an out-of-order closing PUT gets 416 and the upload goes on', async () => {
+      const location = (await registryRequest(h, 'POST', '/v2/default/closing/blobs/uploads/')).headers.get('location')!;
+      await registryRequest(h, 'PATCH', location, { body: 'hello ', headers: { 'content-range': '0-5' } });
+      const digest = sha256('hello world');
+      const outOfOrder = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, { body: 'world', headers: { 'content-range': '8-12', 'content-length': '5' } });
+      assert.equal(outOfOrder.status, 416);
+      assert.equal(outOfOrder.json.errors[0].code, 'RANGE_INVALID');
+      assert.equal((await registryRequest(h, 'GET', location)).headers.get('range'), '0-5', 'nothing of the refused chunk was kept');
+      const closed = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, { body: 'world', headers: { 'content-range': '6-10', 'content-length': '5' } });
+      assert.equal(closed.status, 201);
+      assert.equal((await registryRequest(h, 'GET', `/v2/default/closing/blobs/${digest}`)).bytes.toString(), 'hello world');
+    });
+
     it('refuses a chunk whose Content-Range ends before it starts (416) or names another length (400)', async () => {
       const start = await registryRequest(h, 'POST', '/v2/default/ranged/blobs/uploads/');
       const location = start.headers.get('location')!;
