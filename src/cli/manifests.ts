@@ -3,6 +3,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { CliError } from './cli-error.ts';
+import { kinds } from '../kube/kinds.ts';
+
+/**
+ * OpenShift 3's documentation writes `apiVersion: v1` for its own kinds (ImageStream, Project…),
+ * from before they had groups; `oc` maps them to their groups, and so does `ims`.
+ */
+const legacyGroupVersions: ReadonlyMap<string, string> = new Map(Object.values(kinds).filter((k) => k.group.endsWith('.openshift.io')).map((k) => [k.kind, `${k.group}/${k.version}`]));
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; [k: string]: unknown } };
 
@@ -57,6 +64,7 @@ function checked(value: unknown, source: string): Manifest {
   const object = value as Manifest;
   if (typeof object?.apiVersion !== 'string' || !object.apiVersion) throw new CliError(`error validating data from ${source}: apiVersion not set`);
   if (typeof object.kind !== 'string' || !object.kind) throw new CliError(`error validating data from ${source}: kind not set`);
+  if (object.apiVersion === 'v1' && legacyGroupVersions.has(object.kind)) object.apiVersion = legacyGroupVersions.get(object.kind)!;
   object.metadata ??= {};
   return object;
 }
