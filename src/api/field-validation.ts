@@ -1,9 +1,9 @@
 // `fieldValidation`, as Kubernetes applies it to built-in kinds: a field the kind does not know is
 // never stored. Strict refuses the body, Warn (the default) drops the field and says so in a
 // Warning header, Ignore drops it silently. Checked at the top level and in metadata, the parts
-// whose fields every kind here declares.
+// whose fields every kind here declares, and below them where a kind declares a schema.
 import type { KubeObject } from '../kube/object.ts';
-import type { ResourceDefinition } from './resource-definition.ts';
+import type { FieldSchema, ResourceDefinition } from './resource-definition.ts';
 import { AppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 
@@ -25,18 +25,14 @@ export function fieldValidationOf(value: string | null): FieldValidation {
  * (the stored object a patch started from) holds fields the client did not send this time: they are
  * dropped too, but neither refused nor reported.
  */
-export function dropUnknownFields(definition: Pick<ResourceDefinition, 'fields'>, body: KubeObject, level: FieldValidation, warnings: string[], previous?: KubeObject): void {
-  const known = new Set(['apiVersion', 'kind', 'metadata', ...definition.fields]);
-  const unknown = unknownFields(body, known);
+export function dropUnknownFields(definition: Pick<ResourceDefinition, 'fields' | 'schema'>, body: KubeObject, level: FieldValidation, warnings: string[], previous?: KubeObject): void {
+  const unknown = unknownFields(definition, body);
   if (unknown.length === 0) return;
-  const inherited = previous ? new Set(unknownFields(previous, known)) : new Set<string>();
-  const sent = unknown.filter((field) => !inherited.has(field));
+  const inherited = previous ? new Set(unknownFields(definition, previous).map((f) => f.path)) : new Set<string>();
+  const sent = unknown.map((f) => f.path).filter((path) => !inherited.has(path));
   if (level === 'Strict' && sent.length > 0) throw new AppError('BadRequest', `strict decoding error: ${describe(sent)}`);
   if (level === 'Warn') warnings.push(...sent.slice(0, maxReported).map((field) => `unknown field "${field}"`));
-  for (const field of unknown) {
-    if (field.startsWith('metadata.')) delete (body.metadata as Record<string, unknown>)[field.slice('metadata.'.length)];
-    else delete body[field];
-  }
+  for (const field of unknown) field.drop();
 }
 
 /** Only so many are named, so a body of a hundred thousand unknown fields gets a short answer. */
@@ -47,8 +43,28 @@ function describe(fields: readonly string[]): string {
   return fields.length > maxReported ? `${named}, and ${fields.length - maxReported} more` : named;
 }
 
-function unknownFields(object: KubeObject, known: ReadonlySet<string>): string[] {
-  const fields = Object.keys(object).filter((key) => !known.has(key));
-  if (!isPlainObject(object.metadata)) return fields;
-  return fields.concat(Object.keys(object.metadata).filter((key) => !objectMetaFields.has(key)).map((key) => `metadata.${key}`));
+/** The fields of `value` its schema does not know, with a way to drop each. */
+function collectUnknown(value: unknown, schema: FieldSchema, path: string, found: { path: string; drop: () => void }[], depth: number): void {
+  if (schema === true || depth > 20 || found.length > 10_000) return;
+  if (Array.isArray(schema)) {
+    if (Array.isArray(value)) value.forEach((element, i) => collectUnknown(element, schema[0], `${path}[${i}]`, found, depth + 1));
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const fields = schema as { readonly [field: string]: FieldSchema };
+  for (const key of Object.keys(value)) {
+    const below = fields[key];
+    if (below === undefined) found.push({ path: `${path}.${key}`, drop: () => delete value[key] });
+    else collectUnknown(value[key], below, `${path}.${key}`, found, depth + 1);
+  }
+}
+
+/** Every field of `object` its kind does not know: top level, metadata, and where the kind has a schema. */
+function unknownFields(definition: Pick<ResourceDefinition, 'fields' | 'schema'>, object: KubeObject): { path: string; drop: () => void }[] {
+  const known = new Set(['apiVersion', 'kind', 'metadata', ...definition.fields]);
+  const found = Object.keys(object).filter((key) => !known.has(key)).map((key) => ({ path: key, drop: () => delete object[key] }));
+  const metadata = object.metadata;
+  if (isPlainObject(metadata)) for (const key of Object.keys(metadata)) if (!objectMetaFields.has(key)) found.push({ path: `metadata.${key}`, drop: () => delete (metadata as Record<string, unknown>)[key] });
+  for (const [field, schema] of Object.entries(definition.schema ?? {})) collectUnknown(object[field], schema, field, found, 0);
+  return found;
 }

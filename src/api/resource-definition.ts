@@ -11,6 +11,8 @@ import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
 
+export type FieldSchema = true | { readonly [field: string]: FieldSchema } | readonly [FieldSchema];
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export const allVerbs: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -54,6 +56,12 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
   readonly nameRule: NameRule;
   /** Top-level fields besides apiVersion, kind and metadata, for `fieldValidation=Strict`. */
   readonly fields: readonly string[];
+  /**
+   * The known fields below the top level, where a kind declares them (image kinds do), so field
+   * validation catches `spec.tagz` too: `true` takes any value, an object names its fields, and a
+   * one-element array describes the elements of a list.
+   */
+  readonly schema?: { readonly [field: string]: FieldSchema };
   /** Keeps `metadata.generation`, bumped when anything but metadata and status changes. */
   readonly hasGeneration?: boolean;
   /** Has a `/status` subresource: main writes keep the old status, status writes keep the rest. */

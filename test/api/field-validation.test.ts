@@ -38,3 +38,30 @@ describe('unknown fields of built-in kinds', () => {
     assert.equal(patched.json.message, 'strict decoding error: unknown field "spec"');
   });
 });
+
+describe('unknown fields below the top level of image streams', () => {
+  let h: Harness;
+  const streams = '/apis/image.openshift.io/v1/namespaces/default/imagestreams';
+  before(async () => {
+    h = await startHarness();
+  });
+
+  it('refuses spec.tagz and a misspelt tag field under Strict, as kubectl apply asks', async () => {
+    const typo = await h.request('POST', `${streams}?fieldValidation=Strict`, { body: { metadata: { name: 'typo' }, spec: { tagz: [{ name: 'v1' }] } } });
+    assert.equal(typo.status, 400, typo.text);
+    assert.equal(typo.json.message, 'strict decoding error: unknown field "spec.tagz"');
+    const nested = await h.request('POST', `${streams}?fieldValidation=Strict`, { body: { metadata: { name: 'nested' }, spec: { tags: [{ name: 'v1', fromm: { kind: 'DockerImage', name: 'x' }, importPolicy: { schedule: true } }] } } });
+    assert.equal(nested.json.message, 'strict decoding error: unknown field "spec.tags[0].fromm", unknown field "spec.tags[0].importPolicy.schedule"');
+    assert.equal((await h.request('GET', `${streams}/typo`)).status, 404);
+  });
+
+  it('drops them with a warning by default, and keeps every field it knows, annotations included', async () => {
+    const created = await h.request('POST', streams, { body: { metadata: { name: 'warned' }, spec: { tagz: [], lookupPolicy: { local: true, global: true }, tags: [{ name: 'v1', annotations: { anything: 'goes' }, from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, reference: true }] } } });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.headers.get('warning'), '299 - "unknown field \\"spec.tagz\\"", 299 - "unknown field \\"spec.lookupPolicy.global\\""');
+    const stored = (await h.request('GET', `${streams}/warned`)).json;
+    assert.equal(stored.spec.tagz, undefined);
+    assert.deepEqual(stored.spec.lookupPolicy, { local: true });
+    assert.deepEqual(stored.spec.tags[0].annotations, { anything: 'goes' });
+  });
+});

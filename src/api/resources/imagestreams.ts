@@ -17,6 +17,14 @@ const tagName = /^[\w][\w.-]{0,127}$/;
 const fromKinds = ['DockerImage', 'ImageStreamImage', 'ImageStreamTag'];
 export const importModes = ['Legacy', 'PreserveOriginal'];
 
+/** ImageStreamSpec's fields (image/v1/types.go), for field validation of `spec.tagz` and the like. */
+const objectReference = { kind: true, namespace: true, name: true, uid: true, apiVersion: true, resourceVersion: true, fieldPath: true } as const;
+const imageStreamSpecSchema = {
+  lookupPolicy: { local: true },
+  dockerImageRepository: true,
+  tags: [{ name: true, annotations: true, from: objectReference, reference: true, generation: true, importPolicy: { insecure: true, scheduled: true, importMode: true }, referencePolicy: { type: true } }],
+} as const;
+
 export function imageStreamDefinition(publicHost: () => string): ResourceDefinition<ImageStream> {
   return {
     ...identityOf(kinds.imageStreams),
@@ -24,6 +32,7 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     verbs: allVerbs,
     nameRule: 'path-segment',
     fields: ['spec', 'status'],
+    schema: { spec: imageStreamSpecSchema },
     hasGeneration: true,
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),
