@@ -1,6 +1,7 @@
 // `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
 import type { Image, ImageStream, NamedTagEventList, TagReference } from '../../kube/kinds/image.ts';
-import { ago, humanSize, labelled } from '../output/human.ts';
+import { humanSize, labelled } from '../output/human.ts';
+import { wordedAgo as ago } from '../../kube/human-duration.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
 
