@@ -31,4 +31,10 @@ describe('ims import-image', () => {
     assert.match(described, /\nAnnotations:\t\topenshift\.io\/image\.dockerRepositoryCheck=\S+\nImage Repository:/);
     for (const output of [imported.stdout, described]) assert.doesNotMatch(output, /imagestream\.io\//);
   });
+
+  it('takes an empty --import-mode= as Legacy, the default', async () => {
+    const imported = await ims.run(['import-image', 'ruby:2.2', '--import-mode=']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((await ims.run(['get', 'is', 'ruby', '-o', 'jsonpath={.spec.tags[0].importPolicy.importMode}'])).stdout, 'Legacy');
+  });
 });

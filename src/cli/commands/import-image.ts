@@ -44,7 +44,8 @@ export const importImage: Command = {
     const all = Boolean(args.bools.get('all'));
     if (givenTag && all) throw new CliError(`cannot specify a tag "${givenTag}" as well as --all`);
     const tag = givenTag || 'latest';
-    const mode = args.strings.get('import-mode')!;
+    // An empty --import-mode= means the documented default.
+    const mode = args.strings.get('import-mode') || 'Legacy';
     if (mode !== 'Legacy' && mode !== 'PreserveOriginal') throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
     const policyText = (args.strings.get('reference-policy') ?? '').toLowerCase();
     if (policyText && policyText !== 'source' && policyText !== 'local') throw new CliError('valid reference policy values are source or local');
