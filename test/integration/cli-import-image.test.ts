@@ -32,9 +32,23 @@ describe('ims import-image', () => {
     for (const output of [imported.stdout, described]) assert.doesNotMatch(output, /imagestream\.io\//);
   });
 
+  it('prints the stream by name, then what it imported', async () => {
+    const imported = await ims.run(['import-image', 'ruby:2.2']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^imagestream\.image\.openshift\.io\/ruby imported\n\nName:\t\t\truby\nNamespace:\t\tdefault\n/);
+    assert.match(imported.stdout, new RegExp(`\\nImage Name:\\truby:2\\.2\\nDocker Image:\\t${upstream.host.replace(/\./g, '\\.')}/org/ruby@${first}\\n`));
+  });
+
   it('takes an empty --import-mode= as Legacy, the default', async () => {
     const imported = await ims.run(['import-image', 'ruby:2.2', '--import-mode=']);
     assert.equal(imported.code, 0, imported.stderr);
     assert.equal((await ims.run(['get', 'is', 'ruby', '-o', 'jsonpath={.spec.tags[0].importPolicy.importMode}'])).stdout, 'Legacy');
+  });
+
+  it('names the tag that failed and why, and exits non-zero', async () => {
+    const failed = await ims.run(['import-image', 'gone:1', `--from=${upstream.host}/org/gone:1`, '--confirm', '--insecure']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /^imagestream\.image\.openshift\.io\/gone imported with errors\n\nName:\t\t\tgone\n/);
+    assert.match(failed.stderr, /^error: tag 1 failed: .*not found.*\n$/);
   });
 });

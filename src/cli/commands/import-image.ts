@@ -6,6 +6,7 @@ import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { describeImage, describeImageStream } from './describe-image.ts';
+import { kindLabel } from '../resource-resolver.ts';
 
 export const importImage: Command = {
   path: 'import-image',
@@ -105,18 +106,21 @@ export const importImage: Command = {
     const failed = statuses.filter((s) => s.status.status !== 'Success');
     const repositoryFailed = outcome.repository && outcome.repository.status.status !== 'Success';
     const now = new Date();
-    context.out(`${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`);
-    if (outcome.import) context.out(describeImageStream(outcome.import, now) + '\n');
-    for (const status of statuses) {
-      if (!status.image) continue;
-      context.out(describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n');
-    }
-    for (const status of outcome.images ?? []) if (status.status.status !== 'Success') context.err(`error: tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    for (const status of outcome.repository?.images ?? []) if (status.status.status !== 'Success') context.err(`error: repository tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    if (repositoryFailed && !outcome.repository?.images?.length) context.err(`error: ${outcome.repository!.status.message ?? 'the repository import failed'}\n`);
+    // oc prints the stream with its name printer, the operation being the whole account.
+    let account = `${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`;
+    if (outcome.import) account += describeImageStream(outcome.import, now) + '\n';
+    for (const status of statuses) if (status.image) account += describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n';
     const additional = outcome.repository?.additionalTags ?? [];
-    if (additional.length) context.out(`info: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`);
-    if (failed.length || repositoryFailed) throw Object.assign(new CliError('imported completed with errors'), {});
+    if (additional.length) account += `\ninfo: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`;
+    context.out(`${kindLabel(kinds.imageStreams)}/${streamName} ${account}\n`);
+    const errors = [
+      ...(outcome.repository?.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `repository tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
+      ...(outcome.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
+    ];
+    if (repositoryFailed && !outcome.repository?.images?.length) errors.push(outcome.repository!.status.message ?? 'the repository import failed');
+    for (const error of errors) context.err(`error: ${error}\n`);
+    // Each failure is told above, with its tag and reason; the exit code says there was one.
+    if (errors.length) throw Object.assign(new CliError(errors[0]), { reported: true });
   },
 };
 
