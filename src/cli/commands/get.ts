@@ -52,6 +52,8 @@ export const get: Command = {
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'list across all projects' },
     { name: 'selector', short: 'l', type: 'string', help: 'label selector, e.g. app=web,tier!=db', placeholder: 'SELECTOR' },
     { name: 'no-headers', type: 'bool', help: "don't print column headers" },
+    // oc took --export until it was removed; scripts from those days still pass it.
+    { name: 'export', type: 'bool', help: 'ignored', deprecated: 'This flag is deprecated and will be removed in future.' },
   ],
   async run(context) {
     const targets = await parseTargets(context, context.args.positionals);
