@@ -20,6 +20,17 @@ describe('ims get', () => {
     await server.stop();
   });
 
+  it('prints the objects it found and an error for each it did not', async () => {
+    const table = await ims.run(['get', 'is', 'a', 'nope', 'b']);
+    assert.equal(table.code, 1);
+    assert.match(table.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\na\s+127\.0\.0\.1:\d+\/default\/a\nb\s+127\.0\.0\.1:\d+\/default\/b\n$/);
+    assert.equal(table.stderr, 'error: imagestreams.image.openshift.io "nope" not found\n');
+    const names = await ims.run(['get', 'is', 'a', 'nope', 'b', '-o', 'name']);
+    assert.equal(names.code, 1);
+    assert.equal(names.stdout, 'imagestream.image.openshift.io/a\nimagestream.image.openshift.io/b\n');
+    assert.equal(names.stderr, 'error: imagestreams.image.openshift.io "nope" not found\n');
+  });
+
   it('takes --export and ignores it, with the deprecation warning oc gave', async () => {
     const exported = await ims.run(['get', 'is', 'a', '-o', 'name', '--export']);
     assert.equal(exported.code, 0);

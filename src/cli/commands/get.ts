@@ -9,6 +9,7 @@ import { apiVersionOf } from '../../kube/kinds.ts';
 import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
 import { CliError } from '../cli-error.ts';
+import { ServerError } from '../api-client.ts';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -63,36 +64,55 @@ export const get: Command = {
     const query = { labelSelector: context.args.strings.get('selector') };
     const client = context.client();
     const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
+    // As kubectl: what was found is printed, and each object that was not is an error after it.
+    const problems: string[] = [];
+    const found = async <R>(read: () => Promise<R>): Promise<R | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof ServerError) || error.status === 401) throw error;
+        problems.push(error.message);
+        return undefined;
+      }
+    };
+    const reportProblems = () => {
+      for (const problem of problems) context.err(`error: ${problem}\n`);
+      if (problems.length) throw Object.assign(new CliError(problems[0]), { reported: true });
+    };
     if (format) {
       const objects: { info: ResourceInfo; object: Record<string, unknown> }[] = [];
       for (const target of targets) {
         const resource = client.resource(target.info);
-        if (target.name) objects.push({ info: target.info, object: await resource.get(namespaceOf(target.info), target.name) });
-        else {
-          const list = await resource.list(namespaceOf(target.info), query);
+        if (target.name) {
+          const object = await found(() => resource.get(namespaceOf(target.info), target.name!));
+          if (object) objects.push({ info: target.info, object });
+        } else {
+          const list = await found(() => resource.list(namespaceOf(target.info), query));
           const apiVersion = apiVersionOf(target.info);
-          objects.push(...list.items.map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
+          objects.push(...(list?.items ?? []).map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
         }
       }
-      context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      if (objects.length || problems.length === 0) context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      reportProblems();
       return;
     }
     const groups = new Map<ResourceInfo, Table[]>();
     for (const target of targets) {
-      const table = await client.resource(target.info).table(namespaceOf(target.info), target.name, query);
-      groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
+      const table = await found(() => client.resource(target.info).table(namespaceOf(target.info), target.name, query));
+      if (table) groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
     }
-    const several = groups.size > 1;
+    const several = new Set(targets.map((t) => t.info)).size > 1;
     const printed: string[] = [];
     for (const [info, tables] of groups) {
       if (tables.every((t) => t.rows.length === 0)) continue;
       printed.push(formatTable(tables, { wide: output === 'wide', namePrefix: several ? kindLabel(info) : undefined, withNamespace: all && info.namespaced, noHeaders: context.args.bools.get('no-headers') }));
     }
-    if (printed.length === 0) {
+    if (printed.length === 0 && problems.length === 0) {
       const info = targets[0].info;
       context.err(info.namespaced && !all ? `No resources found in ${context.namespace} namespace.\n` : 'No resources found\n');
       return;
     }
-    context.out(printed.join('\n'));
+    if (printed.length) context.out(printed.join('\n'));
+    reportProblems();
   },
 };
