@@ -1,5 +1,5 @@
 // `ims get KIND[/NAME]...`: tables as the server renders them, or objects as JSON, YAML, names or
-// JSONPath.
+// JSONPath; with -w, changes as they happen (get-watch.ts).
 import type { Command, CommandContext } from '../command.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import type { Table } from '../output/table-printer.ts';
@@ -10,6 +10,7 @@ import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
+import { watchAndPrint } from './get-watch.ts';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -47,12 +48,17 @@ export const get: Command = {
   ims get sa -A -o name
 
   # A field, with JSONPath
-  ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'`,
+  ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'
+
+  # Image streams, then each change to them as it happens
+  ims get is -w`,
   flags: [
     outputFlag,
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'list across all projects' },
     { name: 'selector', short: 'l', type: 'string', help: 'label selector, e.g. app=web,tier!=db', placeholder: 'SELECTOR' },
     { name: 'no-headers', type: 'bool', help: "don't print column headers" },
+    { name: 'watch', short: 'w', type: 'bool', help: 'after listing, print each change as it happens' },
+    { name: 'watch-only', type: 'bool', help: 'print changes as they happen, without listing first' },
     // oc took --export until it was removed; scripts from those days still pass it.
     { name: 'export', type: 'bool', help: 'ignored', deprecated: 'This flag is deprecated and will be removed in future.' },
   ],
@@ -64,6 +70,14 @@ export const get: Command = {
     const query = { labelSelector: context.args.strings.get('selector') };
     const client = context.client();
     const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
+    if (context.args.bools.get('watch') || context.args.bools.get('watch-only')) {
+      if (new Set(targets.map((t) => t.info)).size > 1) throw new CliError('you may only specify a single resource type');
+      if (targets.length > 1) throw new CliError(`watch is only supported on individual resources and resource collections, but ${targets.length} resources were found`);
+      const [{ info, name }] = targets;
+      const printing = { format, wide: output === 'wide', withNamespace: all && info.namespaced, noHeaders: Boolean(context.args.bools.get('no-headers')), watchOnly: Boolean(context.args.bools.get('watch-only')) };
+      await watchAndPrint(context, { info, name, namespace: namespaceOf(info), query }, printing);
+      return;
+    }
     // As kubectl: what was found is printed, and each object that was not is an error after it.
     const problems: string[] = [];
     const found = async <R>(read: () => Promise<R>): Promise<R | undefined> => {
