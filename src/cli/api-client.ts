@@ -1,7 +1,7 @@
 // The CLI's HTTP client for the Imagestream server: bearer token, TLS trust from the saved session,
 // server errors (Kubernetes Status) turned into CliErrors carrying the server's message, the typed
 // verbs of each kind, and a named method for each other endpoint the CLI uses.
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../kube/object.ts';
@@ -86,6 +86,50 @@ export class ApiClient {
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  /**
+   * The lines of a streamed answer as they arrive (a watch), until the server ends it or `signal`
+   * aborts. A non-2xx answer becomes a ServerError. No idle timeout: a quiet watch is a normal one.
+   */
+  async *lines(method: string, path: string, options: Pick<RequestOptions, 'accept'> & { readonly signal?: AbortSignal } = {}): AsyncGenerator<string> {
+    const url = new URL(path, this.options.server);
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const secure = url.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    const tls = secure
+      ? { ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined, rejectUnauthorized: !this.options.insecureSkipTlsVerify }
+      : {};
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, headers, signal: options.signal, ...tls }, resolve);
+      req.on('error', (error: NodeJS.ErrnoException) => reject(error.name === 'AbortError' ? error : new CliError(connectionProblem(this.options.server, error))));
+      req.end();
+    });
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response) chunks.push(chunk as Buffer);
+      throw errorFrom({ status, headers: response.headers, body: Buffer.concat(chunks) });
+    }
+    let pending = '';
+    try {
+      for await (const chunk of response) {
+        pending += (chunk as Buffer).toString('utf8');
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline);
+          pending = pending.slice(newline + 1);
+          if (line.trim()) yield line;
+        }
+      }
+    } catch (error) {
+      // The server going away mid-stream ends the watch like the server ending it.
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+    } finally {
+      response.destroy();
+    }
+    if (pending.trim()) yield pending;
   }
 
   /** Sends a request and parses the JSON answer; a non-2xx answer becomes a ServerError. */

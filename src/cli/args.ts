@@ -1,5 +1,6 @@
 // Command-line flags the way oc and kubectl take them: `--flag value`, `--flag=value`, `-n value`,
-// booleans as `--flag` or `--flag=false`, repeatable flags, and `--` to end flags.
+// booleans as `--flag` or `--flag=false`, repeatable flags, `--` to end flags, and deprecated flags
+// that are still taken with a warning, as cobra's MarkDeprecated.
 import { CliError } from './cli-error.ts';
 
 export interface FlagSpec {
@@ -9,6 +10,8 @@ export interface FlagSpec {
   readonly help: string;
   readonly placeholder?: string;
   readonly default?: string;
+  /** Taken and left out of help, with `Flag --NAME has been deprecated, <this>` on use. */
+  readonly deprecated?: string;
 }
 
 export interface ParsedArgs {
@@ -16,12 +19,14 @@ export interface ParsedArgs {
   readonly strings: Map<string, string>;
   readonly lists: Map<string, string[]>;
   readonly bools: Map<string, boolean>;
+  /** What to tell the user about the flags given, e.g. that one is deprecated. */
+  readonly warnings: string[];
 }
 
 export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
-  const parsed: ParsedArgs = { positionals: [], strings: new Map(), lists: new Map(), bools: new Map() };
+  const parsed: ParsedArgs = { positionals: [], strings: new Map(), lists: new Map(), bools: new Map(), warnings: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
@@ -45,6 +50,7 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
       parsed.positionals.push(arg);
       continue;
     }
+    if (spec.deprecated && !parsed.warnings.some((w) => w.startsWith(`Flag --${spec.name} `))) parsed.warnings.push(`Flag --${spec.name} has been deprecated, ${spec.deprecated}`);
     if (spec.type === 'bool') {
       if (inline === undefined) parsed.bools.set(spec.name, true);
       else if (inline === 'true' || inline === 'false') parsed.bools.set(spec.name, inline === 'true');
@@ -61,7 +67,7 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
 }
 
 export function formatFlags(specs: readonly FlagSpec[]): string {
-  const rows = specs.map((s) => {
+  const rows = specs.filter((s) => !s.deprecated).map((s) => {
     const names = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.type === 'bool' ? '' : ` ${s.placeholder ?? (s.type === 'strings' ? 'VALUE,...' : 'VALUE')}`}`;
     return [names, s.help + (s.default ? ` (default ${s.default})` : '')] as const;
   });

@@ -51,6 +51,7 @@ export async function runCli(argv: readonly string[], io = { out: (t: string) =>
       io.out(commandHelp(command));
       return 0;
     }
+    for (const warning of args.warnings) io.err(`${warning}\n`);
     await command.run(makeContext(args, io));
     return 0;
   } catch (error) {

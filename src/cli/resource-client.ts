@@ -10,9 +10,10 @@ export type ResourceAddress = Pick<KindIdentity, 'group' | 'version' | 'resource
 /** Typed by a kinds-table entry; a discovered resource has plain objects. */
 export type TypedAddress<T extends KubeObject, S extends SubresourceTypes> = ResourceAddress & { readonly types?: { readonly object: T; readonly subresources: S } };
 
-/** How the client sends requests: ApiClient's `json`. */
+/** How the client sends requests: ApiClient's `json`, and `lines` for the streamed answer of a watch. */
 export interface JsonTransport {
   json<R>(method: string, path: string, options?: { readonly body?: unknown; readonly contentType?: string; readonly accept?: string }): Promise<R>;
+  lines(method: string, path: string, options?: { readonly accept?: string; readonly signal?: AbortSignal }): AsyncIterable<string>;
 }
 
 /** An object as the server answers with it: it always has a name. */
@@ -22,6 +23,23 @@ export interface ListQuery {
   /** A label selector, e.g. `app=web,tier!=db`. */
   readonly labelSelector?: string;
 }
+
+export interface WatchQuery extends ListQuery {
+  /** Only this object (a `metadata.name` field selector). */
+  readonly name?: string;
+  /** Changes after this version, as a list answered with it; none means from the current state. */
+  readonly resourceVersion?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** The Status of an ERROR event, e.g. 410 Gone when the version asked for is too old. */
+export interface WatchStatus {
+  readonly code?: number;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+export type WatchEvent<O> = { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; readonly object: O } | { readonly type: 'ERROR'; readonly object: WatchStatus };
 
 /**
  * `/api/v1/secrets`, `/apis/apps/v1/namespaces/shop/deployments`: a resource's collection, in
@@ -41,6 +59,20 @@ const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/js
 
 function withQuery(path: string, query: ListQuery | undefined): string {
   return query?.labelSelector ? `${path}?labelSelector=${encodeURIComponent(query.labelSelector)}` : path;
+}
+
+function watchPath(address: ResourceAddress, namespace: string | undefined, query: WatchQuery): string {
+  const params = [
+    'watch=true',
+    ...(query.resourceVersion ? [`resourceVersion=${encodeURIComponent(query.resourceVersion)}`] : []),
+    ...(query.name !== undefined ? [`fieldSelector=${encodeURIComponent(`metadata.name=${query.name}`)}`] : []),
+    ...(query.labelSelector ? [`labelSelector=${encodeURIComponent(query.labelSelector)}`] : []),
+  ];
+  return `${collectionPath(address, namespace)}?${params.join('&')}`;
+}
+
+async function* watchEvents<O>(lines: AsyncIterable<string>): AsyncGenerator<WatchEvent<O>> {
+  for await (const line of lines) yield JSON.parse(line) as WatchEvent<O>;
 }
 
 export class ResourceClient<T extends KubeObject = KubeObject, S extends SubresourceTypes = Record<never, never>> {
@@ -64,6 +96,16 @@ export class ResourceClient<T extends KubeObject = KubeObject, S extends Subreso
   table(namespace: string | undefined, name: string | undefined, query?: ListQuery): Promise<Table> {
     const path = name === undefined ? withQuery(collectionPath(this.address, namespace), query) : objectPath(this.address, namespace, name);
     return this.transport.json('GET', path, { accept: tableAccept });
+  }
+
+  /** Changes to the collection (or to `query.name`) as they happen, until the server ends the watch. */
+  watch(namespace: string | undefined, query: WatchQuery): AsyncGenerator<WatchEvent<Served<T>>> {
+    return watchEvents(this.transport.lines('GET', watchPath(this.address, namespace, query), { signal: query.signal }));
+  }
+
+  /** The same changes, each as the server's table of the changed object: one row. */
+  watchTable(namespace: string | undefined, query: WatchQuery): AsyncGenerator<WatchEvent<Table>> {
+    return watchEvents(this.transport.lines('GET', watchPath(this.address, namespace, query), { accept: tableAccept, signal: query.signal }));
   }
 
   create(namespace: string | undefined, body: T): Promise<Served<T>> {

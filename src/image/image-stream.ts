@@ -1,6 +1,6 @@
 // The tag history rules of image streams (SPEC §2.6, §2.7): how a new tag event joins a tag's
 // history, and how alias tags follow their source.
-import type { ImageStream, TagEvent } from '../kube/kinds/image.ts';
+import type { ImageStream, TagEvent, TagReference } from '../kube/kinds/image.ts';
 
 // The types are the kind's own (kube/kinds/image.ts); they are re-exported for the modules that
 // apply these rules.
@@ -64,4 +64,31 @@ export function resolvePullSpec(stream: ImageStream, tag: string): string | unde
   const policy = stream.spec.tags?.find((t) => t.name === tag)?.referencePolicy?.type;
   if (policy === 'Local' && event.image && stream.status?.dockerImageRepository) return `${stream.status.dockerImageRepository}@${event.image}`;
   return event.dockerImageReference;
+}
+
+/** Where a chain of same-stream ImageStreamTag references from a spec tag ends (oc's FollowTagReference). */
+export type FollowedTag =
+  /** `tag` is the last spec tag of the chain, `spec` its reference; `followed` if it is not the one asked for. */
+  | { readonly outcome: 'found'; readonly tag: string; readonly spec: TagReference; readonly followed: boolean }
+  /** The chain ends at `tag`, which is not a spec tag. */
+  | { readonly outcome: 'missing'; readonly tag: string; readonly followed: boolean }
+  | { readonly outcome: 'invalid' | 'other-stream' | 'circular' };
+
+export function followTagReference(stream: ImageStream, start: string): FollowedTag {
+  const seen = new Set<string>();
+  let tag = start;
+  for (;;) {
+    const followed = tag !== start;
+    if (seen.has(tag)) return { outcome: 'circular' };
+    seen.add(tag);
+    const spec = stream.spec.tags?.find((t) => t.name === tag);
+    if (!spec) return { outcome: 'missing', tag, followed };
+    if (spec.from?.kind !== 'ImageStreamTag') return { outcome: 'found', tag, spec, followed };
+    if (spec.from.namespace && spec.from.namespace !== stream.metadata.namespace) return { outcome: 'other-stream' };
+    const parts = spec.from.name.split(':');
+    if (parts.length === 1) tag = parts[0];
+    else if (parts.length !== 2 || !parts[0] || !parts[1]) return { outcome: 'invalid' };
+    else if (parts[0] !== stream.metadata.name) return { outcome: 'other-stream' };
+    else tag = parts[1];
+  }
 }

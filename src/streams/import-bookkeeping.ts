@@ -1,12 +1,9 @@
 // What imports remember on a stream, in annotations: which secrets served and which upstream
 // digest each tag came from (so an unchanged scheduled tag costs one HEAD).
 import type { ImageStream } from '../image/image-stream.ts';
+import { sourceDigestsAnnotation } from '../image/bookkeeping-annotations.ts';
 
-/** Which secrets the latest import of the stream used, by name (never their content). */
-export const importSecretsAnnotation = 'imagestream.io/import-secrets';
-
-/** Where the importer remembers which upstream digest each tag was imported from. */
-export const sourceDigestsAnnotation = 'imagestream.io/source-digests';
+export { importSecretsAnnotation, sourceDigestsAnnotation } from '../image/bookkeeping-annotations.ts';
 
 export function readSourceDigests(stream: ImageStream): Record<string, string> {
   try {

@@ -15,13 +15,16 @@ describe('api client', () => {
   let url: string;
   const seen: Seen[] = [];
   /** What the fake server answers, by `METHOD path`; 200 `{}` otherwise. */
-  const answers = new Map<string, { status: number; body: unknown; headers?: Record<string, string> }>();
+  const answers = new Map<string, { status: number; body: unknown; headers?: Record<string, string>; chunks?: string[] }>();
   before(async () => {
     server = createServer((req: IncomingMessage, res) => {
       seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, accept: req.headers.accept });
       const answer = answers.get(`${req.method} ${req.url}`) ?? { status: 200, body: {} };
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(JSON.stringify(answer.body));
+      if (answer.chunks) {
+        for (const chunk of answer.chunks) res.write(chunk);
+        res.end();
+      } else res.end(JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -77,5 +80,19 @@ describe('api client', () => {
     const secrets = client.resource({ group: '', version: 'v1', resource: 'secrets', namespaced: true });
     await assert.rejects(secrets.get('shop', 'gone'), (error: unknown) => error instanceof ServerError && error.status === 404 && error.message === 'secrets "gone" not found');
     await assert.rejects(secrets.get('shop', 'locked'), { message: "You must be logged in to the server (Unauthorized); run 'ims login'" });
+  });
+
+  it('streams the lines of a watch as they come, across chunks, and fails on an error answer', async () => {
+    answers.set('GET /watch', { status: 200, body: null, chunks: ['{"type":"ADDED"}\n{"ty', 'pe":"DELETED"}\n\n', '{"type":"MODIFIED"}'] });
+    answers.set('GET /refused', { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'imagestreams is forbidden' } });
+    const client = new ApiClient({ server: url, token: 't0k3n' });
+    const lines: string[] = [];
+    for await (const line of client.lines('GET', '/watch', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })) lines.push(line);
+    assert.deepEqual(lines, ['{"type":"ADDED"}', '{"type":"DELETED"}', '{"type":"MODIFIED"}']);
+    assert.equal(seen.at(-1)?.authorization, 'Bearer t0k3n');
+    assert.equal(seen.at(-1)?.accept, 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    await assert.rejects(async () => {
+      for await (const _ of client.lines('GET', '/refused'));
+    }, (error: unknown) => error instanceof ServerError && error.status === 403 && error.message === 'imagestreams is forbidden');
   });
 });

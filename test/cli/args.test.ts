@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseArgs, type FlagSpec } from '../../src/cli/args.ts';
+import { formatFlags, parseArgs, type FlagSpec } from '../../src/cli/args.ts';
 
 const specs: FlagSpec[] = [
   { name: 'namespace', short: 'n', type: 'string', help: '' },
   { name: 'confirm', type: 'bool', help: '' },
   { name: 'for', type: 'strings', help: '' },
   { name: 'output', short: 'o', type: 'string', help: '' },
+  { name: 'export', type: 'bool', help: 'old', deprecated: 'This flag is deprecated and will be removed in future.' },
 ];
 
 describe('flag parsing', () => {
@@ -28,6 +29,14 @@ describe('flag parsing', () => {
     assert.throws(() => parseArgs(['--nope'], specs), /unknown flag: --nope/);
     assert.throws(() => parseArgs(['--confirm=maybe'], specs), /expected true or false/);
     assert.throws(() => parseArgs(['-n'], specs), /needs an argument/);
+  });
+
+  it('takes a deprecated flag with one warning, and leaves it out of help', () => {
+    const parsed = parseArgs(['--export', '--export=false'], specs);
+    assert.equal(parsed.bools.get('export'), false);
+    assert.deepEqual(parsed.warnings, ['Flag --export has been deprecated, This flag is deprecated and will be removed in future.']);
+    assert.deepEqual(parseArgs(['-o', 'yaml'], specs).warnings, []);
+    assert.doesNotMatch(formatFlags(specs), /export/);
   });
 
   it('treats everything after -- as positional', () => {

@@ -11,8 +11,8 @@ interface Sent {
   contentType?: string;
 }
 
-/** A transport that records what it is asked to send and answers `{}`. */
-function recorder(): { sent: Sent[]; transport: JsonTransport } {
+/** A transport that records what it is asked to send and answers `{}`, or these lines to a watch. */
+function recorder(lines: readonly string[] = []): { sent: Sent[]; transport: JsonTransport } {
   const sent: Sent[] = [];
   return {
     sent,
@@ -20,6 +20,10 @@ function recorder(): { sent: Sent[]; transport: JsonTransport } {
       json: async <R>(method: string, path: string, options: { body?: unknown; accept?: string; contentType?: string } = {}) => {
         sent.push({ method, path, ...options });
         return {} as R;
+      },
+      async *lines(method: string, path: string, options: { accept?: string } = {}) {
+        sent.push({ method, path, ...(options.accept ? { accept: options.accept } : {}) });
+        yield* lines;
       },
     },
   };
@@ -98,6 +102,20 @@ describe('resource client', () => {
     await secrets.table('shop', undefined, { labelSelector: 'a=b' });
     assert.deepEqual(sent.map((s) => s.path), ['/api/v1/namespaces/shop/secrets/quay', '/api/v1/namespaces/shop/secrets?labelSelector=a%3Db']);
     assert.ok(sent.every((s) => s.accept === 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json'));
+  });
+
+  it('watches a collection or one object from a version, and reads each line as an event', async () => {
+    const added = { type: 'ADDED', object: { metadata: { name: 'ruby', resourceVersion: '8' } } };
+    const { sent, transport } = recorder([JSON.stringify(added), JSON.stringify({ type: 'ERROR', object: { code: 410, reason: 'Gone' } })]);
+    const streams = new ResourceClient(transport, kinds.imageStreams);
+    const events = [];
+    for await (const event of streams.watch('shop', { resourceVersion: '7', labelSelector: 'a=b' })) events.push(event);
+    assert.deepEqual(events, [added, { type: 'ERROR', object: { code: 410, reason: 'Gone' } }]);
+    for await (const _ of streams.watchTable(undefined, { name: 'ruby' }));
+    assert.deepEqual(sent, [
+      { method: 'GET', path: '/apis/image.openshift.io/v1/namespaces/shop/imagestreams?watch=true&resourceVersion=7&labelSelector=a%3Db' },
+      { method: 'GET', path: '/apis/image.openshift.io/v1/imagestreams?watch=true&fieldSelector=metadata.name%3Druby', accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    ]);
   });
 
   it('addresses a resource the server discovered as it does a kind of the table', async () => {

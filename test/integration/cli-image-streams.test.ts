@@ -70,6 +70,29 @@ describe('ims with image streams', () => {
     assert.match(tags.stdout, /ruby:prod\s+127\.0\.0\.1:\d+\/default\/ruby@sha256:/);
   });
 
+  it('lists tags and images with the columns oc prints, more of them with -o wide', async () => {
+    const ago = '(?:Less than a second|1 second|\\d+ seconds|About a minute) ago';
+    const tags = (await ims.run(['get', 'istag', 'ruby:prod', '-o', 'wide'])).stdout;
+    assert.match(tags, new RegExp(`^NAME\\s+IMAGE REFERENCE\\s+UPDATED\\s+IMAGE NAME\\nruby:prod\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${ago}\\s+${v1}\\n$`));
+    const image = (await ims.run(['get', 'isimage', `ruby@${v1}`])).stdout;
+    assert.match(image, new RegExp(`^NAME\\s+UPDATED\\nruby@${v1}\\s+${ago}\\n$`));
+    const wide = (await ims.run(['get', 'isimage', `ruby@${v1}`, '-o', 'wide'])).stdout;
+    assert.match(wide, new RegExp(`^NAME\\s+UPDATED\\s+IMAGE REFERENCE\\s+IMAGE NAME\\nruby@${v1}\\s+${ago}\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${v1}\\n$`));
+  });
+
+  it("fills a stream's TAGS to oc's width and says when it was updated in words", async () => {
+    const names = Array.from({ length: 15 }, (_, i) => `many:t${String(i).padStart(2, '0')}`);
+    assert.equal((await ims.run(['tag', 'ruby:2.7', ...names])).code, 0);
+    const listed = (await ims.run(['get', 'is', 'many'])).stdout;
+    const row = /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\nmany\s+127\.0\.0\.1:\d+\/default\/many\s+(\S+) \+ (\d+) more\.\.\.\s+((?:Less than a second|1 second|\d+ seconds|About a minute) ago)\n$/.exec(listed);
+    assert.ok(row, listed);
+    const shown = row[1].split(',');
+    // Three-character tags and their commas: ten fill the forty characters oc budgets.
+    assert.equal(shown.length, 10, listed);
+    assert.equal(shown.length + Number(row[2]), names.length);
+    assert.ok(shown.every((t) => /^t\d\d$/.test(t)), listed);
+  });
+
   it('describes a stream and a tag as oc does', async () => {
     const stream = (await ims.run(['describe', 'is/ruby'])).stdout;
     assert.match(stream, /^Name:\t\t\truby\nNamespace:\t\tdefault\nCreated:\t\t(Less than a second|\d+ seconds) ago\n/);

@@ -110,6 +110,16 @@ describe('ims CLI', () => {
     assert.match(missing.stderr, /groups.user.openshift.io "nobody" not found/);
   });
 
+  it('binds a user named as a service account as that service account, as oc does', async () => {
+    const granted = await admin.run(['policy', 'add-role-to-user', 'view', 'system:serviceaccount:infra:builder', '-n', 'demo']);
+    assert.equal(granted.stdout, 'clusterrole.rbac.authorization.k8s.io/view added: "system:serviceaccount:infra:builder"\n', granted.stderr);
+    const subjects = JSON.parse((await admin.run(['get', 'rolebinding', 'view', '-n', 'demo', '-o', 'jsonpath={.subjects}'])).stdout) as unknown;
+    assert.deepEqual(subjects, [{ kind: 'ServiceAccount', name: 'builder', namespace: 'infra' }]);
+    const wide = (await admin.run(['get', 'rolebindings', '-n', 'demo', '-o', 'wide'])).stdout;
+    assert.match(wide, /^NAME\s+ROLE\s+USERS\s+GROUPS\s+SERVICEACCOUNTS\s+AGE\n/);
+    assert.match(wide, /^view\s+ClusterRole\/view\s+infra\/builder\s+\d+s$/m);
+  });
+
   it('prints service account tokens that work, and logs out for good', async () => {
     const token = (await admin.run(['create', 'token', 'builder', '-n', 'demo'])).stdout.trim();
     const whoami = await admin.run(['whoami', '--token', token]);

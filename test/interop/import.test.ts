@@ -74,12 +74,12 @@ describe('import from real registries', { skip }, () => {
     await project.run(['new-project', 'private-import']);
     const refused = await project.run(['import-image', 'ruby:2.7', `--from=${secure.host}/private/ruby:2.7`, '--confirm']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stdout, /^imported with errors\n/);
+    assert.match(refused.stdout, /^imagestream\.image\.openshift\.io\/ruby imported with errors\n/);
     assert.match(refused.stderr, /error: tag 2\.7 failed: you may not have access to the container image .* and did not have credentials to the repository/);
     assert.equal((await project.run(['create', 'secret', 'docker-registry', 'upstream', '--docker-server', secure.host, '--docker-username', 'robot', '--docker-password', 'r0b0t-pass'])).code, 0);
     const imported = await project.run(['import-image', 'ruby:2.7']);
     assert.equal(imported.code, 0, imported.stderr);
-    assert.match(imported.stdout, /^imported\n/);
+    assert.match(imported.stdout, /^imagestream\.image\.openshift\.io\/ruby imported\n/);
     const expected = await sha256Of(await raw(`${secure.host}/private/ruby:2.7`, ['--cert-dir', certDir, '--creds', 'robot:r0b0t-pass']));
     assert.equal((await project.run(['get', 'istag', 'ruby:2.7', '-o', 'jsonpath={.image.metadata.name}'])).stdout, expected);
     const stream = JSON.parse((await project.run(['get', 'is', 'ruby', '-o', 'json'])).stdout) as { metadata: { annotations: Record<string, string> } };

@@ -7,6 +7,7 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { Image, ImageStream, ImageStreamImage, ImageStreamLayers } from '../../kube/kinds/image.ts';
 import type { Secret, SecretList } from '../../kube/kinds/core.ts';
 import { imageGroup } from './images.ts';
+import { imageStreamImageTable } from './image-tables.ts';
 import { AppError, isAppError, notFound, unlessNotFound } from '../../errors.ts';
 import { identityOf } from '../resource-definition.ts';
 import { storedResourceOf } from '../stored-resource.ts';
@@ -19,6 +20,7 @@ export const imagestreamimages: ResourceDefinition<ImageStreamImage> = {
   nameRule: 'path-segment',
   fields: ['image'],
   storage: (deps) => ({ get: (context, name) => imageStreamImage(deps, context, name) }),
+  table: imageStreamImageTable,
 };
 
 async function readStream(deps: StorageDeps, context: RequestContext, name: string): Promise<ImageStream> {

@@ -8,7 +8,7 @@ import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference } from '../../image/reference.ts';
-import { ageOf } from '../../kube/human-duration.ts';
+import { imageStreamTable } from './image-tables.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
 
@@ -43,19 +43,7 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
       secrets: { kind: kinds.imageStreams.subresources.secrets, verbs: ['get'], storage: secretsStorage },
     },
     admit: resolveChangedTags,
-    table: {
-      columns: [
-        { name: 'Image Repository', type: 'string', description: 'Where images of this stream are pulled from.', priority: 0 },
-        { name: 'Tags', type: 'string', description: 'The most recently updated tags.', priority: 0 },
-        { name: 'Updated', type: 'string', description: 'When a tag last changed.', priority: 0 },
-      ],
-      cells: (stream, now) => {
-        const tags = [...(stream.status?.tags ?? [])].filter((t) => t.items?.length).sort((a, b) => Date.parse(b.items![0].created) - Date.parse(a.items![0].created));
-        const shown = tags.slice(0, 3).map((t) => t.tag).join(',') + (tags.length > 3 ? ` + ${tags.length - 3} more...` : '');
-        return [stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '', shown, tags[0] ? `${ageOf(tags[0].items![0].created, now)} ago` : ''];
-      },
-      noAge: true,
-    },
+    table: imageStreamTable,
   };
 }
 

@@ -13,7 +13,7 @@ import { storedStreams } from '../stored-streams.ts';
 import { imageGroup } from './images.ts';
 import { AppError, conflict, isAppError, notFound, retryOnConflict, unlessNotFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
-import { ageOf } from '../../kube/human-duration.ts';
+import { imageStreamTagTable } from './image-tables.ts';
 
 export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
   ...identityOf(kinds.imageStreamTags),
@@ -21,14 +21,7 @@ export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
   nameRule: 'path-segment',
   fields: ['tag', 'generation', 'lookupPolicy', 'conditions', 'image'],
   storage: (deps) => imageStreamTagStorage(deps),
-  table: {
-    columns: [
-      { name: 'Image Reference', type: 'string', description: 'The pull spec of the current image.', priority: 0 },
-      { name: 'Updated', type: 'string', description: 'When the tag last changed.', priority: 0 },
-    ],
-    cells: (o, now) => [String(o.image?.dockerImageReference ?? ''), `${ageOf(o.metadata?.creationTimestamp, now)} ago`],
-    noAge: true,
-  },
+  table: imageStreamTagTable,
 };
 
 export function splitStreamTag(name: string): { stream: string; tag: string } {

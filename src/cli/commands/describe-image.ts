@@ -1,8 +1,13 @@
 // `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
 import type { Image, ImageStream, NamedTagEventList, TagReference } from '../../kube/kinds/image.ts';
-import { ago, humanSize, labelled } from '../output/human.ts';
+import { humanSize, labelled } from '../output/human.ts';
+import { wordedAgo as ago } from '../../kube/human-duration.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
+import { bookkeepingAnnotations } from '../../image/bookkeeping-annotations.ts';
+
+/** Shown as Description, or Imagestream's own bookkeeping that oc users never see. */
+const hidden = ['description', ...bookkeepingAnnotations];
 
 const sortedPairs = (map: Record<string, string> | undefined, skip: string[] = []) =>
   Object.entries(map ?? {})
@@ -17,7 +22,7 @@ export function describeImageStream(stream: ImageStream, now: Date): string {
   if (stream.metadata.namespace) rows.push(['Namespace:', stream.metadata.namespace]);
   rows.push(['Created:', ago(stream.metadata.creationTimestamp, now)], ['Labels:', sortedPairs(stream.metadata.labels)]);
   if (annotations.description) rows.push(['Description:', annotations.description]);
-  rows.push(['Annotations:', sortedPairs(annotations, ['description'])]);
+  rows.push(['Annotations:', sortedPairs(annotations, hidden)]);
   rows.push(['Image Repository:', stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '']);
   rows.push(['Image Lookup:', `local=${Boolean(stream.spec.lookupPolicy?.local)}`]);
   const specTags = stream.spec.tags ?? [];
@@ -86,7 +91,7 @@ export function describeImage(image: Image, name: string, now: Date): string {
   if (image.metadata?.labels && Object.keys(image.metadata.labels).length) rows.push(['Labels:', sortedPairs(image.metadata.labels)]);
   const annotations = image.metadata?.annotations ?? {};
   if (annotations.description) rows.push(['Description:', annotations.description]);
-  if (Object.keys(annotations).some((k) => k !== 'description')) rows.push(['Annotations:', sortedPairs(annotations, ['description'])]);
+  if (Object.keys(annotations).some((k) => !hidden.includes(k))) rows.push(['Annotations:', sortedPairs(annotations, hidden)]);
   const layers = image.dockerImageLayers ?? [];
   if (layers.length === 0) rows.push(['Layer Size:', humanSize(meta.Size ?? 0)]);
   else {

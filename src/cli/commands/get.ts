@@ -1,5 +1,5 @@
 // `ims get KIND[/NAME]...`: tables as the server renders them, or objects as JSON, YAML, names or
-// JSONPath.
+// JSONPath; with -w, changes as they happen (get-watch.ts).
 import type { Command, CommandContext } from '../command.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import type { Table } from '../output/table-printer.ts';
@@ -9,6 +9,8 @@ import { apiVersionOf } from '../../kube/kinds.ts';
 import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
 import { CliError } from '../cli-error.ts';
+import { ServerError } from '../api-client.ts';
+import { watchAndPrint } from './get-watch.ts';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -46,12 +48,19 @@ export const get: Command = {
   ims get sa -A -o name
 
   # A field, with JSONPath
-  ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'`,
+  ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'
+
+  # Image streams, then each change to them as it happens
+  ims get is -w`,
   flags: [
     outputFlag,
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'list across all projects' },
     { name: 'selector', short: 'l', type: 'string', help: 'label selector, e.g. app=web,tier!=db', placeholder: 'SELECTOR' },
     { name: 'no-headers', type: 'bool', help: "don't print column headers" },
+    { name: 'watch', short: 'w', type: 'bool', help: 'after listing, print each change as it happens' },
+    { name: 'watch-only', type: 'bool', help: 'print changes as they happen, without listing first' },
+    // oc took --export until it was removed; scripts from those days still pass it.
+    { name: 'export', type: 'bool', help: 'ignored', deprecated: 'This flag is deprecated and will be removed in future.' },
   ],
   async run(context) {
     const targets = await parseTargets(context, context.args.positionals);
@@ -61,36 +70,63 @@ export const get: Command = {
     const query = { labelSelector: context.args.strings.get('selector') };
     const client = context.client();
     const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
+    if (context.args.bools.get('watch') || context.args.bools.get('watch-only')) {
+      if (new Set(targets.map((t) => t.info)).size > 1) throw new CliError('you may only specify a single resource type');
+      if (targets.length > 1) throw new CliError(`watch is only supported on individual resources and resource collections, but ${targets.length} resources were found`);
+      const [{ info, name }] = targets;
+      const printing = { format, wide: output === 'wide', withNamespace: all && info.namespaced, noHeaders: Boolean(context.args.bools.get('no-headers')), watchOnly: Boolean(context.args.bools.get('watch-only')) };
+      await watchAndPrint(context, { info, name, namespace: namespaceOf(info), query }, printing);
+      return;
+    }
+    // As kubectl: what was found is printed, and each object that was not is an error after it.
+    const problems: string[] = [];
+    const found = async <R>(read: () => Promise<R>): Promise<R | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof ServerError) || error.status === 401) throw error;
+        problems.push(error.message);
+        return undefined;
+      }
+    };
+    const reportProblems = () => {
+      for (const problem of problems) context.err(`error: ${problem}\n`);
+      if (problems.length) throw Object.assign(new CliError(problems[0]), { reported: true });
+    };
     if (format) {
       const objects: { info: ResourceInfo; object: Record<string, unknown> }[] = [];
       for (const target of targets) {
         const resource = client.resource(target.info);
-        if (target.name) objects.push({ info: target.info, object: await resource.get(namespaceOf(target.info), target.name) });
-        else {
-          const list = await resource.list(namespaceOf(target.info), query);
+        if (target.name) {
+          const object = await found(() => resource.get(namespaceOf(target.info), target.name!));
+          if (object) objects.push({ info: target.info, object });
+        } else {
+          const list = await found(() => resource.list(namespaceOf(target.info), query));
           const apiVersion = apiVersionOf(target.info);
-          objects.push(...list.items.map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
+          objects.push(...(list?.items ?? []).map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
         }
       }
-      context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      if (objects.length || problems.length === 0) context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      reportProblems();
       return;
     }
     const groups = new Map<ResourceInfo, Table[]>();
     for (const target of targets) {
-      const table = await client.resource(target.info).table(namespaceOf(target.info), target.name, query);
-      groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
+      const table = await found(() => client.resource(target.info).table(namespaceOf(target.info), target.name, query));
+      if (table) groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
     }
-    const several = groups.size > 1;
+    const several = new Set(targets.map((t) => t.info)).size > 1;
     const printed: string[] = [];
     for (const [info, tables] of groups) {
       if (tables.every((t) => t.rows.length === 0)) continue;
       printed.push(formatTable(tables, { wide: output === 'wide', namePrefix: several ? kindLabel(info) : undefined, withNamespace: all && info.namespaced, noHeaders: context.args.bools.get('no-headers') }));
     }
-    if (printed.length === 0) {
+    if (printed.length === 0 && problems.length === 0) {
       const info = targets[0].info;
       context.err(info.namespaced && !all ? `No resources found in ${context.namespace} namespace.\n` : 'No resources found\n');
       return;
     }
-    context.out(printed.join('\n'));
+    if (printed.length) context.out(printed.join('\n'));
+    reportProblems();
   },
 };

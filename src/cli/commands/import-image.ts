@@ -1,11 +1,13 @@
 // `ims import-image STREAM[:TAG]` (SPEC §3.2): imports tags from another registry now, printing the
 // stream and the imported images as oc does.
 import type { Command } from '../command.ts';
-import type { ImageStream, ImageStreamImport } from '../../kube/kinds/image.ts';
+import type { ImageStream, ImageStreamImport, TagReference } from '../../kube/kinds/image.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { describeImage, describeImageStream } from './describe-image.ts';
+import { kindLabel } from '../resource-resolver.ts';
+import { followTagReference } from '../../image/image-stream.ts';
 
 export const importImage: Command = {
   path: 'import-image',
@@ -44,7 +46,8 @@ export const importImage: Command = {
     const all = Boolean(args.bools.get('all'));
     if (givenTag && all) throw new CliError(`cannot specify a tag "${givenTag}" as well as --all`);
     const tag = givenTag || 'latest';
-    const mode = args.strings.get('import-mode')!;
+    // An empty --import-mode= means the documented default.
+    const mode = args.strings.get('import-mode') || 'Legacy';
     if (mode !== 'Legacy' && mode !== 'PreserveOriginal') throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
     const policyText = (args.strings.get('reference-policy') ?? '').toLowerCase();
     if (policyText && policyText !== 'source' && policyText !== 'local') throw new CliError('valid reference policy values are source or local');
@@ -79,18 +82,8 @@ export const importImage: Command = {
         spec.images = external.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: importPolicy(t.importPolicy), referencePolicy: t.referencePolicy ?? referencePolicy }));
       }
     } else {
-      const existing = stream.spec.tags?.find((t) => t.name === tag);
-      let source = from;
-      if (existing) {
-        if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
-        if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
-        if (from && from !== existing.from.name) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
-        source = existing.from.name;
-      } else if (!source) {
-        source = tag === 'latest' ? stream.spec.dockerImageRepository : undefined;
-        if (!source) throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
-      }
-      spec.images = [{ from: { kind: 'DockerImage', name: source }, to: { name: tag }, importPolicy: importPolicy(existing?.importPolicy), referencePolicy: existing?.referencePolicy ?? referencePolicy }];
+      const target = importedTag(stream, tag, from);
+      spec.images = [{ from: { kind: 'DockerImage', name: target.source }, to: { name: target.tag }, importPolicy: importPolicy(target.existing?.importPolicy), referencePolicy: target.existing?.referencePolicy ?? referencePolicy }];
     }
     const answer = await context.client().resource(kinds.imageStreamImports).create(context.namespace, {
       apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec,
@@ -104,18 +97,61 @@ export const importImage: Command = {
     const failed = statuses.filter((s) => s.status.status !== 'Success');
     const repositoryFailed = outcome.repository && outcome.repository.status.status !== 'Success';
     const now = new Date();
-    context.out(`${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`);
-    if (outcome.import) context.out(describeImageStream(outcome.import, now) + '\n');
-    for (const status of statuses) {
-      if (!status.image) continue;
-      context.out(describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n');
-    }
-    for (const status of outcome.images ?? []) if (status.status.status !== 'Success') context.err(`error: tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    for (const status of outcome.repository?.images ?? []) if (status.status.status !== 'Success') context.err(`error: repository tag ${status.tag ?? ''} failed: ${status.status.message ?? ''}\n`);
-    if (repositoryFailed && !outcome.repository?.images?.length) context.err(`error: ${outcome.repository!.status.message ?? 'the repository import failed'}\n`);
+    // oc prints the stream with its name printer, the operation being the whole account.
+    let account = `${failed.length || repositoryFailed ? 'imported with errors' : 'imported'}${args.bools.get('dry-run') ? ' (dry run)' : ''}\n\n`;
+    if (outcome.import) account += describeImageStream(outcome.import, now) + '\n';
+    for (const status of statuses) if (status.image) account += describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n';
     const additional = outcome.repository?.additionalTags ?? [];
-    if (additional.length) context.out(`info: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`);
-    if (failed.length || repositoryFailed) throw Object.assign(new CliError('imported completed with errors'), {});
+    if (additional.length) account += `\ninfo: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`;
+    context.out(`${kindLabel(kinds.imageStreams)}/${streamName} ${account}\n`);
+    const errors = [
+      ...(outcome.repository?.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `repository tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
+      ...(outcome.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
+    ];
+    if (repositoryFailed && !outcome.repository?.images?.length) errors.push(outcome.repository!.status.message ?? 'the repository import failed');
+    for (const error of errors) context.err(`error: ${error}\n`);
+    // Each failure is told above, with its tag and reason; the exit code says there was one.
+    if (errors.length) throw Object.assign(new CliError(errors[0]), { reported: true });
   },
 };
 
+
+interface ImportedTag {
+  /** The tag the import writes: the asked one, or the end of its alias chain. */
+  readonly tag: string;
+  readonly source: string;
+  readonly existing?: TagReference;
+}
+
+/**
+ * What importing `tag` of an existing stream means (SPEC §3.2): an alias is followed, within the
+ * stream, to the tag that imports from a registry, which is imported again; a tag the stream lacks
+ * is created from --from (or, for latest, from the stream's repository).
+ */
+function importedTag(stream: ImageStream, tag: string, from: string | undefined): ImportedTag {
+  const followed = followTagReference(stream, tag);
+  switch (followed.outcome) {
+    case 'invalid':
+      throw new CliError(`tag "${tag}" points to an invalid imagestreamtag`);
+    case 'other-stream':
+      throw new CliError(`tag "${tag}" points to an imagestreamtag from another ImageStream`);
+    case 'circular':
+      throw new CliError(`tag "${tag}" on the image stream is a reference to same tag`);
+    case 'missing': {
+      const source = from ?? (tag === 'latest' ? stream.spec.dockerImageRepository : undefined);
+      if (!source) throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
+      return { tag, source };
+    }
+    case 'found': {
+      const existing = followed.spec;
+      if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
+      if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
+      if (from && from !== existing.from.name) {
+        throw new CliError(followed.followed
+          ? `the tag "${tag}" points to the tag "${followed.tag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`
+          : `the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
+      }
+      return { tag: followed.tag, source: existing.from.name, existing };
+    }
+  }
+}

@@ -47,6 +47,16 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
   context.out(`${kindLabel}/${role} added: ${quoted.length === 1 ? quoted[0] : `[${quoted.join(' ')}]`}\n`);
 }
 
+/**
+ * A user, or the service account a user name like `system:serviceaccount:NS:NAME` is: oc binds
+ * that as a ServiceAccount subject, so the binding lists it among service accounts.
+ */
+function userSubject(name: string): Subject {
+  const account = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  if (account) return { kind: 'ServiceAccount', namespace: account[1], name: account[2] };
+  return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name };
+}
+
 function sameRef(a: RoleRef, b: RoleRef): boolean {
   return a.kind === b.kind && a.name === b.name;
 }
@@ -64,10 +74,7 @@ export const addRoleToUser: Command = {
   async run(context) {
     const users = context.args.positionals.slice(1);
     const accounts = context.args.lists.get('serviceaccount') ?? [];
-    const subjects: Subject[] = [
-      ...users.map((name) => ({ kind: 'User' as const, apiGroup: 'rbac.authorization.k8s.io', name })),
-      ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace })),
-    ];
+    const subjects: Subject[] = [...users.map(userSubject), ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace }))];
     await addRole(context, subjects, [...users, ...accounts.map((a) => `system:serviceaccount:${context.namespace}:${a}`)]);
   },
 };

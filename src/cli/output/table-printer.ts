@@ -2,7 +2,8 @@
 
 export interface Table {
   columnDefinitions: { name: string; priority: number }[];
-  rows: { cells: unknown[]; object?: { metadata?: { namespace?: string } } }[];
+  rows: { cells: unknown[]; object?: { metadata?: { namespace?: string; resourceVersion?: string } } }[];
+  metadata?: { resourceVersion?: string };
 }
 
 export interface TablePrintOptions {

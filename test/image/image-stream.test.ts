@@ -1,0 +1,28 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { followTagReference } from '../../src/image/image-stream.ts';
+import type { ImageStream, TagReference } from '../../src/kube/kinds/image.ts';
+
+const streamOf = (tags: TagReference[]): ImageStream => ({ metadata: { name: 'ruby', namespace: 'demo' }, spec: { tags } });
+const alias = (name: string, from: string, namespace?: string): TagReference => ({ name, from: { kind: 'ImageStreamTag', name: from, ...(namespace ? { namespace } : {}) } });
+const external: TagReference = { name: '2.2', from: { kind: 'DockerImage', name: 'quay.io/org/ruby:2.2' } };
+
+describe('following tag references', () => {
+  it('follows aliases in the same stream, by tag or by stream:tag, to the tag with a source', () => {
+    const stream = streamOf([external, alias('stable', 'ruby:2.2'), alias('latest', 'stable', 'demo')]);
+    assert.deepEqual(followTagReference(stream, 'latest'), { outcome: 'found', tag: '2.2', spec: external, followed: true });
+    assert.deepEqual(followTagReference(stream, '2.2'), { outcome: 'found', tag: '2.2', spec: external, followed: false });
+  });
+
+  it('says where a chain ends at a tag the stream does not have', () => {
+    assert.deepEqual(followTagReference(streamOf([alias('stable', 'gone')]), 'stable'), { outcome: 'missing', tag: 'gone', followed: true });
+    assert.deepEqual(followTagReference(streamOf([]), 'latest'), { outcome: 'missing', tag: 'latest', followed: false });
+  });
+
+  it('refuses a reference to another stream or namespace, a malformed one, and a loop', () => {
+    assert.equal(followTagReference(streamOf([alias('x', 'python:3')]), 'x').outcome, 'other-stream');
+    assert.equal(followTagReference(streamOf([alias('x', '2.2', 'elsewhere'), external]), 'x').outcome, 'other-stream');
+    assert.equal(followTagReference(streamOf([alias('x', 'ruby:')]), 'x').outcome, 'invalid');
+    assert.equal(followTagReference(streamOf([alias('a', 'b'), alias('b', 'ruby:a')]), 'a').outcome, 'circular');
+  });
+});
