@@ -8,6 +8,8 @@ import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 export interface ServerConfig {
   readonly listenHost: string;
   readonly listenPort: number;
+  /** A second, HTTPS listener beside the plain one (--listen-tls); without it --tls-cert makes --listen HTTPS. */
+  readonly listenTls?: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   /** host:port that pull specs name; defaults to the listen address. */
   readonly publicHost?: string;
@@ -51,9 +53,16 @@ Examples:
   # Serve TLS and name the host clients pull from
   ims serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key --public-host registry.example.com:8443
 
+  # Plain HTTP on 8080 and HTTPS on 8443 from one server (kubectl sends tokens only over TLS)
+  ims serve --listen-tls 127.0.0.1:8443 --tls-cert tls.crt --tls-key tls.key
+
 Flags:
-      --listen HOST:PORT          address to listen on (default 127.0.0.1:8080)
-      --data-dir DIR              where the database, blobs and admin token live (default ./ims-data)
+      --listen HOST:PORT          address to listen on (default 127.0.0.1:8080); HTTPS with --tls-cert,
+                                  unless --listen-tls is given too
+      --listen-tls HOST:PORT      also serve HTTPS here, from the same server, while --listen stays plain
+                                  HTTP (needs --tls-cert and --tls-key)
+      --data-dir DIR              where the database, blobs and admin token live (default ./ims-data);
+                                  one server per data dir, a second one refuses to start
       --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
       --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
       --etcd-endpoints URL,...    etcd members, with --store etcd
@@ -93,9 +102,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (value === undefined) throw new AppError('BadRequest', `flag --${name} needs a value`);
     values.set(name, value);
   }
-  const listen = values.get('listen') ?? '127.0.0.1:8080';
-  const match = /^(.*):(\d+)$/.exec(listen);
-  if (!match || Number(match[2]) > 65535) throw new AppError('BadRequest', `--listen must be HOST:PORT, not "${listen}"`);
+  const listen = parseAddress('listen', values.get('listen') ?? '127.0.0.1:8080');
+  const listenTls = values.has('listen-tls') ? parseAddress('listen-tls', values.get('listen-tls')!) : undefined;
+  if (listenTls && !values.has('tls-cert')) throw new AppError('BadRequest', '--listen-tls needs --tls-cert and --tls-key: the certificate it serves');
   const store = values.get('store') ?? 'sqlite';
   if (!['sqlite', 'memory', 'etcd'].includes(store)) throw new AppError('BadRequest', `--store must be sqlite, memory or etcd, not "${store}"`);
   const blobs = values.get('blobs') ?? 'fs';
@@ -120,8 +129,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const allowPrivate = values.get('allow-private-registries') ?? 'false';
   if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
   return {
-    listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
-    listenPort: Number(match[2]),
+    listenHost: listen.host,
+    listenPort: listen.port,
+    listenTls,
     dataDir: resolve(values.get('data-dir') ?? './ims-data'),
     publicHost: values.get('public-host'),
     store: store as ServerConfig['store'],
@@ -145,6 +155,12 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   };
 }
 
+function parseAddress(flag: string, text: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(text);
+  if (!match || Number(match[2]) > 65535) throw new AppError('BadRequest', `--${flag} must be HOST:PORT, not "${text}"`);
+  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
+}
+
 function perMinute(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value)) throw new AppError('BadRequest', `--max-scheduled-imports-per-minute must be a whole number (0 or less: no limit), not "${text}"`);
@@ -159,4 +175,4 @@ function bulkLimit(text: string): number {
 
 const switches = new Set(['allow-private-registries']);
 
-const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);
+const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'listen-tls', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);
