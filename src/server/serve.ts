@@ -8,10 +8,14 @@ import { composeServer } from './compose.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   prepareDataDir(config.dataDir, logger);
+  // One server per data dir, before anything opens the store. Replicas on etcd share the store by
+  // design (and may share one blob directory), so only the local store takes the data dir for itself.
+  const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
   const composed = await composeServer(config, { logger, clock: systemClock });
   const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
   const shutdown = new AbortController();
@@ -30,6 +34,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
     urls.push(`${listener.tls ? 'https' : 'http'}://${hostForUrl}:${port}`);
   }
   const url = urls[0];
+  lock?.noteServing(urls);
   logger.info('serving', { url, ...(urls.length > 1 ? { urls } : {}), dataDir: config.dataDir, store: config.store });
   process.stdout.write(`Imagestream is serving on ${urls.join(' and ')} (data in ${config.dataDir})\n`);
   if (tokenFile) process.stdout.write(`The administrator's token is in ${tokenFile}. Log in with:\n  ims login ${url} --token "$(cat ${tokenFile})"\n`);
@@ -47,6 +52,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
     force.unref();
     void Promise.all(closed).then(async () => {
       await composed.close();
+      lock?.release();
       logger.info('stopped');
       process.exit(0);
     });
