@@ -36,6 +36,8 @@ export interface ServerConfig {
   readonly allowedRegistries?: readonly string[];
   /** Whether imports may connect to loopback, private, link-local and the server's own addresses. */
   readonly allowPrivateRegistries: boolean;
+  /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
+  readonly resetAdminToken: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -55,6 +57,9 @@ Examples:
 
   # Plain HTTP on 8080 and HTTPS on 8443 from one server (kubectl sends tokens only over TLS)
   ims serve --listen-tls 127.0.0.1:8443 --tls-cert tls.crt --tls-key tls.key
+
+  # Lost every admin credential? Stop the server, then start it once like this for a new admin.token
+  ims serve --reset-admin-token
 
 Flags:
       --listen HOST:PORT          address to listen on (default 127.0.0.1:8080); HTTPS with --tls-cert,
@@ -84,6 +89,9 @@ Flags:
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
+      --reset-admin-token         recover a lost administrator: revoke every earlier bootstrap token, make
+                                  'admin' a cluster-admin again and write a new <data-dir>/admin.token,
+                                  then serve as usual (needs the data dir, and the server stopped)
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info)
@@ -126,8 +134,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const allowedRegistries = values.has('allowed-registries') ? values.get('allowed-registries')!.split(',').map((p) => p.trim()) : undefined;
   const badPattern = allowedRegistries?.find((p) => !isRegistryPattern(p));
   if (badPattern !== undefined) throw new AppError('BadRequest', `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`);
-  const allowPrivate = values.get('allow-private-registries') ?? 'false';
-  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
+  const allowPrivate = switchValue(values, 'allow-private-registries');
+  const resetAdminToken = switchValue(values, 'reset-admin-token');
   return {
     listenHost: listen.host,
     listenPort: listen.port,
@@ -151,8 +159,15 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
     uploadExpiryMs,
     allowedRegistries,
-    allowPrivateRegistries: allowPrivate === 'true',
+    allowPrivateRegistries: allowPrivate,
+    resetAdminToken,
   };
+}
+
+function switchValue(values: ReadonlyMap<string, string>, name: string): boolean {
+  const value = values.get(name) ?? 'false';
+  if (value !== 'true' && value !== 'false') throw new AppError('BadRequest', `--${name} takes no value, or true or false, not "${value}"`);
+  return value === 'true';
 }
 
 function parseAddress(flag: string, text: string): { host: string; port: number } {
@@ -173,6 +188,6 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token']);
 
 const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'listen-tls', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry']);

@@ -17,7 +17,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
   const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
   const composed = await composeServer(config, { logger, clock: systemClock });
-  const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
+  const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir, resetAdminToken: config.resetAdminToken });
   const shutdown = new AbortController();
   const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   // With --listen-tls, --listen stays plain HTTP; without it, a certificate makes --listen HTTPS.
@@ -37,6 +37,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   lock?.noteServing(urls);
   logger.info('serving', { url, ...(urls.length > 1 ? { urls } : {}), dataDir: config.dataDir, store: config.store });
   process.stdout.write(`Imagestream is serving on ${urls.join(' and ')} (data in ${config.dataDir})\n`);
+  if (config.resetAdminToken) process.stdout.write(`--reset-admin-token: every earlier bootstrap token is revoked, and "admin" is a cluster-admin again.\n`);
   if (tokenFile) process.stdout.write(`The administrator's token is in ${tokenFile}. Log in with:\n  ims login ${url} --token "$(cat ${tokenFile})"\n`);
 
   let stopping = false;
