@@ -1,5 +1,6 @@
 // Pull specs are checked against OpenShift's reference grammar (SPEC §2.1) before anything is
-// stored, so a malformed one is refused at once instead of being imported (and retried) forever.
+// stored, so a malformed one is refused at once instead of being imported (and retried) forever;
+// and `import-image --from … --confirm` replaces the source of an existing tag.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
@@ -46,5 +47,18 @@ describe('pull specs of image stream tags', () => {
     assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
     const tagged = await ims.run(['tag', '--source=docker', malformed, 'app:2']);
     assert.equal(tagged.code, 1, 'ims tag refuses it too');
+  });
+
+  it('replaces the source of an existing tag with import-image --from … --confirm, and asks for --confirm first', async () => {
+    putImage(upstream, 'org/old', '1', 'old');
+    const fixed = putImage(upstream, 'org/fixed', '1', 'fixed');
+    assert.equal((await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/old:1`, '--confirm', '--insecure'])).code, 0);
+    const unconfirmed = await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/fixed:1`, '--insecure']);
+    assert.equal(unconfirmed.code, 1);
+    assert.equal(unconfirmed.stderr, `error: the tag "1" points to "${upstream.host}/org/old:1" - pass --confirm to change its source to "${upstream.host}/org/fixed:1", or use the 'tag' command\n`);
+    const confirmed = await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/fixed:1`, '--confirm', '--insecure']);
+    assert.equal(confirmed.code, 0, confirmed.stderr);
+    assert.equal((await ims.run(['get', 'is', 'moved', '-o', 'jsonpath={.spec.tags[0].from.name}'])).stdout, `${upstream.host}/org/fixed:1`);
+    assert.equal((await ims.run(['get', 'istag', 'moved:1', '-o', 'jsonpath={.image.metadata.name}'])).stdout, fixed);
   });
 });

@@ -17,6 +17,9 @@ export const importImage: Command = {
   # Import a tag again (its source is already known)
   ims import-image python:3.12
 
+  # Import a tag from another source from now on
+  ims import-image python:3.12 --from=quay.io/other/python:3.12 --confirm
+
   # Import every tag of a repository (up to the server's limit, 50 by default)
   ims import-image mirror --from=registry.example.com/team/app --all --confirm
 
@@ -84,8 +87,9 @@ export const importImage: Command = {
       if (existing) {
         if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
         if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
-        if (from && from !== existing.from.name) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
-        source = existing.from.name;
+        // oc refuses another --from here; --confirm, which creates a stream, also replaces a tag's source.
+        if (from && from !== existing.from.name && !args.bools.get('confirm')) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - pass --confirm to change its source to "${from}", or use the 'tag' command`);
+        source = from ?? existing.from.name;
       } else if (!source) {
         source = tag === 'latest' ? stream.spec.dockerImageRepository : undefined;
         if (!source) throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
