@@ -9,10 +9,12 @@ import type { FastPath } from './http.ts';
 import type { UserInfo } from '../auth/user.ts';
 import type { RequestContext } from '../api/rest-storage.ts';
 import type { CredentialKeyring } from '../importer/upstream/credentials.ts';
-import { openBlobs, openElection, openStore } from './backends.ts';
+import { join } from 'node:path';
+import { blobContentDir, openBlobs, openElection, openStore, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
 import { healthFace } from './health-face.ts';
 import { metricsFace } from './metrics-face.ts';
+import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { WatchedCache } from '../store/watched-cache.ts';
 import { TokenService } from '../auth/tokens.ts';
@@ -162,7 +164,8 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   });
   controllers.start(lifetime.signal);
 
-  const router = createFaceRouter({ faces: [healthFace({ store, logger, publicHost }), metricsFace({ authenticator, authorizer, metrics }), { name: 'registry', serves: (p) => registry.serves(p), handle: (r, id) => registry.handle(r, id) }, { name: 'oauth', serves: (p) => oauth.serves(p), handle: (r, id) => oauth.handle(r, id) }, { name: 'api', serves: (p) => api.serves(p), handle: (r, id) => api.handle(r, id) }], metrics, logger });
+  const backup = backupFace({ authenticator, authorizer, logger, backup: storeBackup(config, store), workDir: join(config.dataDir, 'backup-tmp'), blobsDir: blobContentDir(config), backups: counter('ims_backups_total', "Snapshots of the store taken for 'ims adm backup', by result.") });
+  const router = createFaceRouter({ faces: [healthFace({ store, logger, publicHost }), metricsFace({ authenticator, authorizer, metrics }), backup, { name: 'registry', serves: (p) => registry.serves(p), handle: (r, id) => registry.handle(r, id) }, { name: 'oauth', serves: (p) => oauth.serves(p), handle: (r, id) => oauth.handle(r, id) }, { name: 'api', serves: (p) => api.serves(p), handle: (r, id) => api.handle(r, id) }], metrics, logger });
   const fastPath = new ManifestFastPath({ ...registryDeps, observe: (method, status, seconds) => router.observe('registry', method, status, seconds) });
   return {
     handle: (request, requestId) => router.handle(request, requestId),
