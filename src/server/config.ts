@@ -67,7 +67,8 @@ Flags:
       --listen-tls HOST:PORT      also serve HTTPS here, from the same server, while --listen stays plain
                                   HTTP (needs --tls-cert and --tls-key)
       --data-dir DIR              where the database, blobs and admin token live (default ./ims-data);
-                                  one server per data dir, a second one refuses to start
+                                  a second server on a data dir in use refuses to start (replicas on
+                                  --store etcd may share one)
       --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
       --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
       --etcd-endpoints URL,...    etcd members, with --store etcd
