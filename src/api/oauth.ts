@@ -13,7 +13,7 @@ import { tokenFromHeader } from '../auth/authenticator.ts';
 import { statusResponse } from './http-responses.ts';
 
 export interface OAuthFaceDeps {
-  readonly tokens: Pick<TokenService, 'issue' | 'revoke'>;
+  readonly tokens: Pick<TokenService, 'issue' | 'endSession'>;
   readonly passwords?: PasswordChecker;
   readonly store: Pick<ResourceStore, 'create'>;
   readonly clock: Clock;
@@ -117,7 +117,8 @@ export class OAuthFace {
     if (url.pathname === '/oauth/token/implicit') return new Response('You are logged in. Return to the command line.\n', { headers: { 'content-type': 'text/plain' } });
     if (url.pathname === '/oauth/token' && request.method === 'DELETE') {
       const token = tokenFromHeader(request.headers.get('authorization') ?? '');
-      if (token) await this.deps.tokens.revoke(token);
+      // The bootstrap token outlives a logout; the answer says so, for `ims logout` to tell its user.
+      if (token && (await this.deps.tokens.endSession(token)) === 'kept') return json({ kept: true, reason: 'BootstrapToken', message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it" });
       return new Response(null, { status: 204 });
     }
     return oauthError('not_found');

@@ -1,5 +1,6 @@
 // Bearer tokens: random, shown once to their owner, stored only as a SHA-256 hash (named like
-// OpenShift's `sha256~` access tokens), so a copy of the store gives nobody a usable token.
+// OpenShift's `sha256~` access tokens), so a copy of the store gives nobody a usable token. The
+// bootstrap token of <data-dir>/admin.token is marked: a logout never revokes it, only a reset does.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -23,6 +24,8 @@ interface StoredToken {
   readonly hash: string;
   readonly createdAt: string;
   readonly expiresAt?: string;
+  /** The bootstrap administrator token, which `ims serve` wrote to <data-dir>/admin.token. */
+  readonly bootstrap?: boolean;
 }
 
 /** What `find` knows of a stored token; times in ms since the epoch. */
@@ -30,10 +33,11 @@ export interface FoundToken {
   readonly subject: TokenSubject;
   readonly createdAt: number;
   readonly expiresAt?: number;
+  readonly bootstrap: boolean;
 }
 
 export interface TokenServiceDeps {
-  readonly store: Pick<ResourceStore, 'create' | 'get' | 'delete' | 'list'>;
+  readonly store: Pick<ResourceStore, 'create' | 'get' | 'update' | 'delete' | 'list'>;
   readonly clock: Clock;
 }
 
@@ -49,7 +53,7 @@ export class TokenService {
    * A service account's token is bound to the uid the account has now, as Kubernetes binds them, so
    * it dies with the account and an account created later under the same name does not revive it.
    */
-  async issue(subject: TokenSubject, ttlSeconds?: number): Promise<string> {
+  async issue(subject: TokenSubject, ttlSeconds?: number, options: { readonly bootstrap?: boolean } = {}): Promise<string> {
     const bound = subject.kind === 'serviceaccount' ? { ...subject, uid: await this.serviceAccountUid(subject.namespace, subject.name) } : subject;
     const token = tokenPrefix + randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
@@ -58,6 +62,7 @@ export class TokenService {
       hash: hashOf(token),
       createdAt: now.toISOString(),
       expiresAt: ttlSeconds === undefined ? undefined : new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+      ...(options.bootstrap ? { bootstrap: true } : {}),
     };
     await this.deps.store.create(tokenKey(token), { ...record });
     return token;
@@ -80,7 +85,32 @@ export class TokenService {
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { subject: record.subject, createdAt: Date.parse(record.createdAt), expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined };
+    return { subject: record.subject, createdAt: Date.parse(record.createdAt), expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined, bootstrap: record.bootstrap === true };
+  }
+
+  /**
+   * Ends a login session (logout): revokes the token, unless it is the bootstrap token. That one is
+   * the credential the README logs in with, again and again; only a reset replaces it.
+   */
+  async endSession(token: string): Promise<'revoked' | 'kept'> {
+    if ((await this.find(token))?.bootstrap) return 'kept';
+    await this.revoke(token);
+    return 'revoked';
+  }
+
+  /** Marks a stored token as the bootstrap token (one issued before tokens were marked). */
+  async markBootstrap(token: string): Promise<void> {
+    const stored = await this.deps.store.get(tokenKey(token));
+    if (stored.value.bootstrap !== true) await this.deps.store.update(tokenKey(token), { ...stored.value, bootstrap: true }, stored.resourceVersion);
+  }
+
+  /** Revokes every bootstrap token (`ims serve --reset-admin-token`); returns how many. */
+  async revokeBootstrapTokens(): Promise<number> {
+    const marked = await this.deps.store.list(objectKey('oauth.openshift.io', 'oauthaccesstokens', '', ''), { filter: (value) => value.bootstrap === true });
+    for (const item of marked.items) await this.deps.store.delete(item.key).catch((error: unknown) => {
+      if (!isAppError(error, 'NotFound')) throw error;
+    });
+    return marked.items.length;
   }
 
   /** Deletes every expired token; returns how many. */

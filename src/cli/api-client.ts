@@ -61,6 +61,17 @@ export class ApiClient {
   }
 
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+    const res = await this.open(method, path, options);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+  }
+
+  /** Sends a request and resolves when the answer starts, for a body too large to hold (a backup). */
+  open(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
     const url = new URL(path, this.options.server);
     const body = options.body === undefined ? undefined : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims', ...options.headers };
@@ -75,12 +86,7 @@ export class ApiClient {
       ? { ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined, rejectUnauthorized: !this.options.insecureSkipTlsVerify }
       : {};
     return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, timeout: 60_000, ...tls }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = send(url, { method, headers, timeout: 60_000, ...tls }, resolve);
       req.on('timeout', () => req.destroy(new Error('the server did not answer within 60s')));
       req.on('error', (error: NodeJS.ErrnoException) => reject(new CliError(connectionProblem(this.options.server, error))));
       if (body !== undefined) req.write(body);
@@ -177,6 +183,11 @@ export class ApiClient {
   /** Revokes the token in use. */
   revokeToken(): Promise<RawResponse> {
     return this.raw('DELETE', '/oauth/token');
+  }
+
+  /** A consistent snapshot of the server's store (cluster-admin only), as the answer starts. */
+  backup(): Promise<IncomingMessage> {
+    return this.open('GET', '/admin/backup', { accept: 'application/vnd.sqlite3, application/json' });
   }
 
   /** A page of the registry's stored blobs: the first, or the one a previous page's `Link` names. */

@@ -23,12 +23,13 @@ import { tag } from './commands/tag.ts';
 import { importImage } from './commands/import-image.ts';
 import { setImageLookup, setTriggers } from './commands/set.ts';
 import { pruneImages } from './commands/prune.ts';
+import { admBackup } from './commands/backup.ts';
 import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
 
 export const commands: readonly Command[] = [
   login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
   createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages, newGroup, addUsers, removeUsers,
+  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages, admBackup, newGroup, addUsers, removeUsers,
 ];
 
 const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];

@@ -18,15 +18,26 @@ const tagPattern = /^[\w][\w.-]{0,127}$/;
 
 /** Parses `[registry/][namespace/]name[:tag][@id]`; BadRequest when it is not a reference. */
 export function parseImageReference(text: string): ImageReference {
-  const invalid = (why: string) => new AppError('BadRequest', `invalid reference "${text.slice(0, 200)}": ${why}`);
-  if (text === '' || text.length > 1024 || /\s/.test(text)) throw invalid('it must be a non-empty image name without spaces');
+  const parsed = parse(text);
+  if (typeof parsed === 'string') throw new AppError('BadRequest', `invalid reference "${text.slice(0, 200)}": ${parsed}`);
+  return parsed;
+}
+
+/** Why `text` is not a reference, or undefined when it is one: for validation messages that name the field. */
+export function referenceProblem(text: string): string | undefined {
+  const parsed = parse(text);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+function parse(text: string): ImageReference | string {
+  if (text === '' || text.length > 1024 || /\s/.test(text)) return 'it must be a non-empty image name without spaces';
   let rest = text;
   let id = '';
   const at = rest.indexOf('@');
   if (at >= 0) {
     id = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!id) throw invalid('nothing after @');
+    if (!id) return 'nothing after @';
   }
   let tag = '';
   const lastSlash = rest.lastIndexOf('/');
@@ -34,16 +45,18 @@ export function parseImageReference(text: string): ImageReference {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!tagPattern.test(tag)) throw invalid(`"${tag.slice(0, 130)}" is not a valid tag`);
+    if (!tagPattern.test(tag)) return `"${tag.slice(0, 130)}" is not a valid tag`;
   }
   const segments = rest.split('/');
   let registry = '';
   if (segments.length > 1 && (segments[0].includes('.') || segments[0].includes(':') || segments[0] === 'localhost')) registry = segments.shift()!;
-  if (registry && !/^[a-zA-Z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(registry)) throw invalid(`"${registry}" is not a valid registry host`);
-  if (segments.some((s) => !component.test(s))) throw invalid('repository names must be lower case letters, digits and separators (. _ __ -)');
+  if (registry && !/^[a-zA-Z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(registry)) return `"${registry}" is not a valid registry host`;
+  if (segments.some((s) => !component.test(s))) return 'repository names must be lower case letters, digits and separators (. _ __ -)';
   const namespace = segments.length > 1 ? segments.shift()! : '';
   const name = segments.join('/');
-  if (!name) throw invalid('the name is missing');
+  if (!name) return 'the name is missing';
+  // Docker's grammar (which OpenShift parses with) caps the name, registry included, at 255.
+  if (rest.length > 255) return 'the repository name must not be more than 255 characters';
   return { registry, namespace, name, tag, id };
 }
 

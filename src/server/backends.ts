@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger.ts';
 import { SqliteResourceStore } from '../store/sqlite/sqlite-resource-store.ts';
 import { MemoryResourceStore } from '../store/memory/memory-resource-store.ts';
 import { EtcdResourceStore } from '../store/etcd/etcd-resource-store.ts';
-import { FsBlobStore } from '../blobs/fs/fs-blob-store.ts';
+import { FsBlobStore, fsBlobContentDir } from '../blobs/fs/fs-blob-store.ts';
 import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
@@ -30,7 +30,25 @@ export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir' | 'etcd
 export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>, clock: Clock): Promise<BlobStore> {
   if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
   if (config.store === 'memory') return new MemoryBlobStore({ clock });
-  return new FsBlobStore(join(config.dataDir, 'blobs'), { clock }).init();
+  return new FsBlobStore(blobRoot(config), { clock }).init();
+}
+
+function blobRoot(config: Pick<ServerConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'blobs');
+}
+
+/** The directory of stored blobs a backup copies after the store's snapshot, if they are files here. */
+export function blobContentDir(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>): string | undefined {
+  return config.store === 'memory' || config.blobs !== 'fs' ? undefined : fsBlobContentDir(blobRoot(config));
+}
+
+/** How `ims adm backup` copies the store while the server runs: a snapshot, or why not and what to use instead. */
+export type StoreBackup = { readonly snapshot: (path: string) => Promise<{ resourceVersion: string }> } | { readonly refusal: string };
+
+export function storeBackup(config: Pick<ServerConfig, 'store'>, store: ResourceStore): StoreBackup {
+  if (store instanceof SqliteResourceStore) return { snapshot: (path) => store.backup(path) };
+  if (config.store === 'etcd') return { refusal: "this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)" };
+  return { refusal: `this server runs with --store ${config.store}, which keeps nothing on disk: there is nothing to back up` };
 }
 
 /** A single process always leads; replicas sharing etcd elect one through a lease. */

@@ -1,7 +1,9 @@
 // First-start and every-start setup: the built-in cluster roles as shipped, the bootstrap
 // bindings, the `default` namespace, the `admin` user and its token in <data-dir>/admin.token.
+// `--reset-admin-token` is the local recovery of a lost administrator: only someone who can run
+// the server on its data dir can use it.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceStore } from '../store/resource-store.ts';
@@ -16,9 +18,11 @@ const rbac = 'rbac.authorization.k8s.io';
 
 export interface BootstrapDeps {
   readonly store: ResourceStore;
-  readonly tokens: Pick<TokenService, 'issue'>;
+  readonly tokens: Pick<TokenService, 'issue' | 'find' | 'markBootstrap' | 'revokeBootstrapTokens'>;
   readonly clock: Clock;
   readonly dataDir: string;
+  /** Revoke every bootstrap token, make `admin` a cluster-admin again, and write a new admin.token. */
+  readonly resetAdminToken?: boolean;
 }
 
 /** Returns the path of a newly written admin token file, if one was written. */
@@ -50,15 +54,60 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
   await createIfMissing(store, objectKey('user.openshift.io', 'users', '', 'admin'), {
     metadata: { name: 'admin', uid: randomUUID(), creationTimestamp: formatTimestamp(clock.now()) },
     identities: [],
-    groups: ['system:cluster-admins'],
+    groups: [adminGroup],
   });
   const tokenFile = join(deps.dataDir, 'admin.token');
-  if (existsSync(tokenFile)) return undefined;
-  const token = await deps.tokens.issue({ kind: 'user', userName: 'admin' });
+  if (deps.resetAdminToken) {
+    await deps.tokens.revokeBootstrapTokens();
+    await restoreAdministrator(store);
+    return writeTokenFile(tokenFile, await deps.tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true }));
+  }
+  const existing = readTokenFile(tokenFile);
+  if (existing !== undefined) {
+    const found = await deps.tokens.find(existing);
+    const isAdmins = found?.subject.kind === 'user' && found.subject.userName === 'admin';
+    // A token from before tokens were marked is marked now, so that a logout keeps it too.
+    if (isAdmins && !found.bootstrap) await deps.tokens.markBootstrap(existing);
+    // A file this store does not know (revoked, or from a store since replaced) gets a token that works.
+    if (found) return undefined;
+  }
+  return writeTokenFile(tokenFile, await deps.tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true }));
+}
+
+const adminGroup = 'system:cluster-admins';
+
+/** The `admin` user in system:cluster-admins, and that group bound to cluster-admin, as on a first start. */
+async function restoreAdministrator(store: ResourceStore): Promise<void> {
+  const userKey = objectKey('user.openshift.io', 'users', '', 'admin');
+  const user = await store.get(userKey);
+  const groups = Array.isArray(user.value.groups) ? (user.value.groups as string[]) : [];
+  if (!groups.includes(adminGroup)) await store.update(userKey, { ...user.value, groups: [...groups, adminGroup] }, user.resourceVersion);
+  const shipped = bootstrapClusterRoleBindings.find((b) => b.role === 'cluster-admin')!;
+  const bindingKey = objectKey(rbac, 'clusterrolebindings', '', shipped.name);
+  const binding = await store.get(bindingKey);
+  const subjects = Array.isArray(binding.value.subjects) ? (binding.value.subjects as { kind?: string; name?: string }[]) : [];
+  // Its roleRef cannot change through the API (as in Kubernetes), and a deleted binding is back from the loop above.
+  if (!subjects.some((s) => s.kind === 'Group' && s.name === adminGroup)) await store.update(bindingKey, { ...binding.value, subjects: [...subjects, ...shipped.subjects] }, binding.resourceVersion);
+}
+
+function readTokenFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes the token beside the file and renames it into place, so admin.token is never half written. */
+function writeTokenFile(path: string, token: string): string {
+  const temp = `${path}.${process.pid}.new`;
+  rmSync(temp, { force: true });
   // 'wx' never writes through a file or link that appeared meanwhile; chmod makes it 0600 whatever the umask.
-  writeFileSync(tokenFile, token + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(tokenFile, 0o600);
-  return tokenFile;
+  writeFileSync(temp, token + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+  return path;
 }
 
 async function createIfMissing(store: ResourceStore, key: string, value: Record<string, unknown>): Promise<boolean> {

@@ -12,9 +12,12 @@ import { openBlobs, openStore } from './backends.ts';
 import { startWatchedCaches } from './watched-caches.ts';
 import { createUpstreamAccess } from './upstream-access.ts';
 import { imageControllers } from './image-controllers.ts';
+import { join } from 'node:path';
+import { blobContentDir, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
 import { healthFace } from './health-face.ts';
 import { metricsFace } from './metrics-face.ts';
+import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { Authenticator } from '../auth/authenticator.ts';
@@ -98,7 +101,8 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
 
   imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
 
-  const faces: Face[] = [healthFace({ store, logger, publicHost }), metricsFace({ authenticator, authorizer, metrics }), named('registry', registry), named('oauth', oauth), named('api', api)];
+  const backup = backupFace({ authenticator, authorizer, logger, backup: storeBackup(config, store), workDir: join(config.dataDir, 'backup-tmp'), blobsDir: blobContentDir(config), backups: metrics.counter('ims_backups_total', "Snapshots of the store taken for 'ims adm backup', by result.") });
+  const faces: Face[] = [healthFace({ store, logger, publicHost }), metricsFace({ authenticator, authorizer, metrics }), backup, named('registry', registry), named('oauth', oauth), named('api', api)];
   const router = createFaceRouter({ faces, metrics, logger });
   const fastPath = new ManifestFastPath({ ...registryDeps, observe: (method, status, seconds) => router.observe('registry', method, status, seconds) });
   return {

@@ -8,6 +8,8 @@ import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 export interface ServerConfig {
   readonly listenHost: string;
   readonly listenPort: number;
+  /** A second, HTTPS listener beside the plain one (--listen-tls); without it --tls-cert makes --listen HTTPS. */
+  readonly listenTls?: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   /** host:port that pull specs name; defaults to the listen address. */
   readonly publicHost?: string;
@@ -40,6 +42,8 @@ export interface ServerConfig {
   readonly allowedRegistries?: readonly string[];
   /** Whether imports may connect to loopback, private, link-local and the server's own addresses. */
   readonly allowPrivateRegistries: boolean;
+  /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
+  readonly resetAdminToken: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -57,9 +61,20 @@ Examples:
   # Serve TLS and name the host clients pull from
   ims serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key --public-host registry.example.com:8443
 
+  # Plain HTTP on 8080 and HTTPS on 8443 from one server (kubectl sends tokens only over TLS)
+  ims serve --listen-tls 127.0.0.1:8443 --tls-cert tls.crt --tls-key tls.key
+
+  # Lost every admin credential? Stop the server, then start it once like this for a new admin.token
+  ims serve --reset-admin-token
+
 Flags:
-      --listen HOST:PORT          address to listen on (default 127.0.0.1:8080)
-      --data-dir DIR              where the database, blobs and admin token live (default ./ims-data)
+      --listen HOST:PORT          address to listen on (default 127.0.0.1:8080); HTTPS with --tls-cert,
+                                  unless --listen-tls is given too
+      --listen-tls HOST:PORT      also serve HTTPS here, from the same server, while --listen stays plain
+                                  HTTP (needs --tls-cert and --tls-key)
+      --data-dir DIR              where the database, blobs and admin token live (default ./ims-data);
+                                  a second server on a data dir in use refuses to start (replicas on
+                                  --store etcd may share one)
       --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
       --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
       --etcd-endpoints URL,...    etcd members, with --store etcd
@@ -90,6 +105,9 @@ Flags:
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
+      --reset-admin-token         recover a lost administrator: revoke every earlier bootstrap token, make
+                                  'admin' a cluster-admin again and write a new <data-dir>/admin.token,
+                                  then serve as usual (needs the data dir, and the server stopped)
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info)
@@ -108,9 +126,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (value === undefined) throw new AppError('BadRequest', `flag --${name} needs a value`);
     values.set(name, value);
   }
-  const listen = values.get('listen') ?? '127.0.0.1:8080';
-  const match = /^(.*):(\d+)$/.exec(listen);
-  if (!match || Number(match[2]) > 65535) throw new AppError('BadRequest', `--listen must be HOST:PORT, not "${listen}"`);
+  const listen = parseAddress('listen', values.get('listen') ?? '127.0.0.1:8080');
+  const listenTls = values.has('listen-tls') ? parseAddress('listen-tls', values.get('listen-tls')!) : undefined;
+  if (listenTls && !values.has('tls-cert')) throw new AppError('BadRequest', '--listen-tls needs --tls-cert and --tls-key: the certificate it serves');
   const store = values.get('store') ?? 'sqlite';
   if (!['sqlite', 'memory', 'etcd'].includes(store)) throw new AppError('BadRequest', `--store must be sqlite, memory or etcd, not "${store}"`);
   const blobs = values.get('blobs') ?? 'fs';
@@ -132,11 +150,12 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const allowedRegistries = values.has('allowed-registries') ? values.get('allowed-registries')!.split(',').map((p) => p.trim()) : undefined;
   const badPattern = allowedRegistries?.find((p) => !isRegistryPattern(p));
   if (badPattern !== undefined) throw new AppError('BadRequest', `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`);
-  const allowPrivate = values.get('allow-private-registries') ?? 'false';
-  if (allowPrivate !== 'true' && allowPrivate !== 'false') throw new AppError('BadRequest', `--allow-private-registries takes no value, or true or false, not "${allowPrivate}"`);
+  const allowPrivate = switchValue(values, 'allow-private-registries');
+  const resetAdminToken = switchValue(values, 'reset-admin-token');
   return {
-    listenHost: match[1].replace(/^\[(.*)\]$/, '$1'),
-    listenPort: Number(match[2]),
+    listenHost: listen.host,
+    listenPort: listen.port,
+    listenTls,
     dataDir: resolve(values.get('data-dir') ?? './ims-data'),
     publicHost: values.get('public-host'),
     store: store as ServerConfig['store'],
@@ -160,7 +179,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     upstreamResponseTimeoutMs: atLeastOneSecond('upstream-response-timeout', values.get('upstream-response-timeout') ?? '30s'),
     uploadExpiryMs,
     allowedRegistries,
-    allowPrivateRegistries: allowPrivate === 'true',
+    allowPrivateRegistries: allowPrivate,
+    resetAdminToken,
   };
 }
 
@@ -176,6 +196,18 @@ function atLeastOneSecond(flag: string, text: string): number {
   return value;
 }
 
+function switchValue(values: ReadonlyMap<string, string>, name: string): boolean {
+  const value = values.get(name) ?? 'false';
+  if (value !== 'true' && value !== 'false') throw new AppError('BadRequest', `--${name} takes no value, or true or false, not "${value}"`);
+  return value === 'true';
+}
+
+function parseAddress(flag: string, text: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(text);
+  if (!match || Number(match[2]) > 65535) throw new AppError('BadRequest', `--${flag} must be HOST:PORT, not "${text}"`);
+  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
+}
+
 function perMinute(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value)) throw new AppError('BadRequest', `--max-scheduled-imports-per-minute must be a whole number (0 or less: no limit), not "${text}"`);
@@ -188,6 +220,6 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token']);
 
-const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry', 'max-concurrent-imports', 'max-concurrent-imports-per-registry', 'upstream-connect-timeout', 'upstream-response-timeout']);
+const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'listen-tls', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry', 'max-concurrent-imports', 'max-concurrent-imports-per-registry', 'upstream-connect-timeout', 'upstream-response-timeout']);

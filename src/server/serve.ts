@@ -1,5 +1,5 @@
-// `ims serve`: starts the composed server on its listener, bootstraps the store, and drains on
-// SIGTERM/SIGINT before exiting 0.
+// `ims serve`: starts the composed server on its listeners (one, or plain HTTP and HTTPS side by
+// side with --listen-tls), bootstraps the store, and drains on SIGTERM/SIGINT before exiting 0.
 import type { Server } from 'node:http';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -8,22 +8,36 @@ import { composeServer } from './compose.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   prepareDataDir(config.dataDir, logger);
+  // One server per data dir, before anything opens the store. Replicas on etcd share the store by
+  // design (and may share one blob directory), so only the local store takes the data dir for itself.
+  const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
   const composed = await composeServer(config, { logger, clock: systemClock });
-  const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir });
+  const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir, resetAdminToken: config.resetAdminToken });
   const shutdown = new AbortController();
-  const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined });
-  await listen(server, config.listenHost, config.listenPort);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.listenPort;
-  const scheme = config.tlsCert ? 'https' : 'http';
-  const hostForUrl = config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost;
-  const url = `${scheme}://${hostForUrl}:${port}`;
-  logger.info('serving', { url, dataDir: config.dataDir, store: config.store });
-  process.stdout.write(`Imagestream is serving on ${url} (data in ${config.dataDir})\n`);
+  const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
+  // With --listen-tls, --listen stays plain HTTP; without it, a certificate makes --listen HTTPS.
+  const listeners: { host: string; port: number; tls?: { cert: string; key: string } }[] = config.listenTls ? [{ host: config.listenHost, port: config.listenPort }, { ...config.listenTls, tls }] : [{ host: config.listenHost, port: config.listenPort, tls }];
+  const servers: Server[] = [];
+  const urls: string[] = [];
+  for (const listener of listeners) {
+    const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: listener.tls });
+    await listen(server, listener.host, listener.port);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : listener.port;
+    const hostForUrl = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+    servers.push(server);
+    urls.push(`${listener.tls ? 'https' : 'http'}://${hostForUrl}:${port}`);
+  }
+  const url = urls[0];
+  lock?.noteServing(urls);
+  logger.info('serving', { url, ...(urls.length > 1 ? { urls } : {}), dataDir: config.dataDir, store: config.store });
+  process.stdout.write(`Imagestream is serving on ${urls.join(' and ')} (data in ${config.dataDir})\n`);
+  if (config.resetAdminToken) process.stdout.write(`--reset-admin-token: every earlier bootstrap token is revoked, and "admin" is a cluster-admin again.\n`);
   if (tokenFile) process.stdout.write(`The administrator's token is in ${tokenFile}. Log in with:\n  ims login ${url} --token "$(cat ${tokenFile})"\n`);
 
   let stopping = false;
@@ -31,16 +45,17 @@ export async function runServer(config: ServerConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    server.close();
+    const closed = servers.map((server) => new Promise((resolve) => server.once('close', resolve)));
+    for (const server of servers) server.close();
     shutdown.abort();
-    server.closeIdleConnections();
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    for (const server of servers) server.closeIdleConnections();
+    const force = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), 10_000);
     force.unref();
-    server.once('close', () => {
-      void composed.close().then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+    void Promise.all(closed).then(async () => {
+      await composed.close();
+      lock?.release();
+      logger.info('stopped');
+      process.exit(0);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OAuthFace, type OAuthFaceDeps } from '../../src/api/oauth.ts';
 import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
 import { AppError } from '../../src/errors.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 
@@ -12,7 +13,7 @@ const authorizeUrl = 'https://ims.example.com/oauth/authorize?response_type=toke
 function face(overrides: Partial<OAuthFaceDeps> = {}) {
   const lines: string[] = [];
   const deps: OAuthFaceDeps = {
-    tokens: { issue: async () => 'sha256~issued', revoke: async () => {} },
+    tokens: { issue: async () => 'sha256~issued', endSession: async () => 'revoked' as const },
     passwords: { check: async (user, password) => user === 'alice' && password === 'wonderland' },
     store: new MemoryResourceStore(),
     clock: fakeClock(),
@@ -50,7 +51,7 @@ describe('OAuth face', () => {
   });
 
   it('answers a failure it did not expect with server_error, logged with the request id, never echoing it', async () => {
-    const { oauth, logs } = face({ tokens: { issue: async () => Promise.reject(new Error('SQLITE_BUSY: database /var/lib/ims/secret.db is locked')), revoke: async () => {} } });
+    const { oauth, logs } = face({ tokens: { issue: async () => Promise.reject(new Error('SQLITE_BUSY: database /var/lib/ims/secret.db is locked')), endSession: async () => 'revoked' as const } });
     const answer = await login(oauth, 'req-42');
     assert.equal(answer.status, 500);
     assert.deepEqual(JSON.parse(answer.text), { error: 'server_error', error_description: 'an internal error occurred' });
@@ -75,14 +76,29 @@ describe('OAuth face', () => {
   });
 
   it('words a refusal it was told of (a 4xx AppError) in the error description', async () => {
-    const { oauth } = face({ tokens: { issue: async () => Promise.reject(new AppError('Forbidden', 'user "alice" may not log in')), revoke: async () => {} } });
+    const { oauth } = face({ tokens: { issue: async () => Promise.reject(new AppError('Forbidden', 'user "alice" may not log in')), endSession: async () => 'revoked' as const } });
     const answer = await login(oauth);
     assert.deepEqual([answer.status, JSON.parse(answer.text)], [401, { error: 'access_denied', error_description: 'user "alice" may not log in' }]);
   });
 
   it('answers a failed logout on the token endpoint with an OAuth error too', async () => {
-    const { oauth } = face({ tokens: { issue: async () => 'x', revoke: async () => Promise.reject(new Error('boom')) } });
+    const { oauth } = face({ tokens: { issue: async () => 'x', endSession: async () => Promise.reject(new Error('boom')) } });
     const answer = await oauth.handle(new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: 'Bearer sha256~abc' } }), 'r');
     assert.deepEqual([answer.status, await answer.json()], [500, { error: 'server_error', error_description: 'an internal error occurred' }]);
+  });
+
+  it('ends a session on logout, but keeps the bootstrap token and says so', async () => {
+    const store = new MemoryResourceStore();
+    const tokens = new TokenService({ store, clock: fakeClock() });
+    const { oauth } = face({ tokens, store });
+    const logout = (token: string) => oauth.handle(new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }), 'r');
+    const session = await tokens.issue({ kind: 'user', userName: 'admin' }, 3600);
+    const bootstrap = await tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true });
+    assert.equal((await logout(session)).status, 204);
+    assert.equal(await tokens.lookup(session), undefined, 'the session is over');
+    const kept = await logout(bootstrap);
+    assert.equal(kept.status, 200);
+    assert.deepEqual(await kept.json(), { kept: true, reason: 'BootstrapToken', message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it" });
+    assert.deepEqual(await tokens.lookup(bootstrap), { kind: 'user', userName: 'admin' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { exactReference, mostSpecific, parseImageReference, withDockerDefaults } from '../../src/image/reference.ts';
+import { exactReference, mostSpecific, parseImageReference, referenceProblem, withDockerDefaults } from '../../src/image/reference.ts';
 import { isAppError } from '../../src/errors.ts';
 
 describe('image references', () => {
@@ -22,5 +22,12 @@ describe('image references', () => {
 
   it('refuses what is not a reference', () => {
     for (const text of ['', 'UPPER/case', 'a b', 'app:-bad', 'app@', 'bad..name']) assert.throws(() => parseImageReference(text), (e) => isAppError(e, 'BadRequest'), text);
+  });
+
+  it('says why a pull spec is not a reference, for messages that name the field', () => {
+    assert.equal(referenceProblem('host/UPPER/Case::x'), 'repository names must be lower case letters, digits and separators (. _ __ -)');
+    assert.equal(referenceProblem('quay.io/org/app:1.0'), undefined);
+    assert.equal(referenceProblem(`quay.io/${'a'.repeat(250)}`), 'the repository name must not be more than 255 characters');
+    assert.equal(referenceProblem('app:'), '"" is not a valid tag');
   });
 });

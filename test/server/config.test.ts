@@ -32,6 +32,15 @@ describe('ims serve flags', () => {
     assert.match(serveHelp, /--allowed-registries PATTERN,\.\.\./);
     assert.match(serveHelp, /--allow-private-registries +let imports connect to loopback, private and link-local/);
   });
+
+  it('serves HTTPS beside plain HTTP with --listen-tls, which needs the certificate', () => {
+    const both = parseServeFlags(['--listen', '127.0.0.1:8080', '--listen-tls', '[::1]:8443', '--tls-cert', 'c.crt', '--tls-key', 'c.key']);
+    assert.deepEqual([both.listenHost, both.listenPort, both.listenTls], ['127.0.0.1', 8080, { host: '::1', port: 8443 }]);
+    assert.equal(parseServeFlags([]).listenTls, undefined);
+    assert.throws(() => parseServeFlags(['--listen-tls', '127.0.0.1:8443']), /--listen-tls needs --tls-cert and --tls-key/);
+    assert.throws(() => parseServeFlags(['--listen-tls', '8443', '--tls-cert', 'c', '--tls-key', 'k']), /--listen-tls must be HOST:PORT, not "8443"/);
+    assert.match(serveHelp, /--listen-tls HOST:PORT +also serve HTTPS here, from the same server/);
+  });
 });
 
 describe('ims serve flags for imports that must not stall', () => {

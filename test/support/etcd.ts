@@ -1,12 +1,16 @@
 // Starts Debian's etcd (3.4) on free loopback ports with a throwaway data dir: one member, or a
-// three-member cluster whose members can be killed and revived to test failover.
-import { spawn, type ChildProcess } from 'node:child_process';
+// three-member cluster whose members can be killed and revived to test failover; or a new cluster
+// restored from a snapshot, as an operator restores a backup.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './serve-process.ts';
 import { makeTempDir } from './temp-dir.ts';
 import { findExecutable } from './peers.ts';
 
 export const etcdBinary = findExecutable('etcd');
+export const etcdctlBinary = findExecutable('etcdctl');
+/** etcd 3.5 and later restore with etcdutl; 3.4 with etcdctl. */
+const restoreTool = findExecutable('etcdutl') ?? etcdctlBinary;
 
 interface Member {
   readonly name: string;
@@ -34,7 +38,7 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export async function startEtcd(options: { members?: number } = {}): Promise<EtcdCluster> {
+export async function startEtcd(options: { members?: number; restoreFrom?: string } = {}): Promise<EtcdCluster> {
   const count = options.members ?? 1;
   const dir = makeTempDir('ims-etcd');
   const members: Member[] = [];
@@ -42,6 +46,11 @@ export async function startEtcd(options: { members?: number } = {}): Promise<Etc
     members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}`, dataDir: join(dir, `m${i}`) });
   }
   const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  if (options.restoreFrom) {
+    for (const member of members) {
+      execFileSync(restoreTool!, ['snapshot', 'restore', options.restoreFrom, '--name', member.name, '--data-dir', member.dataDir, '--initial-cluster', initialCluster, '--initial-advertise-peer-urls', member.peerUrl, '--initial-cluster-token', `ims-test-${process.pid}`], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'ignore' });
+    }
+  }
   const launch = (member: Member, state: 'new' | 'existing') => {
     member.process = spawn(etcdBinary!, [
       '--name', member.name, '--data-dir', member.dataDir,

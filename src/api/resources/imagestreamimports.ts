@@ -9,7 +9,7 @@ import type { ImportStatus } from '../../streams/import-results.ts';
 import { imageGroup } from './images.ts';
 import { AppError, invalid, type FieldCause } from '../../errors.ts';
 import { isPlainObject } from '../../kube/object.ts';
-import { parseImageReference } from '../../image/reference.ts';
+import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { StreamImports, withoutManifest } from '../../streams/stream-imports.ts';
 import { storedStreams } from '../stored-streams.ts';
 
@@ -38,6 +38,11 @@ function validate(body: KubeObject): { images: ImageSpec[]; repository?: ImageSp
   imagesSpec.forEach((image, i) => {
     if (image.from?.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.kind`, message: 'only DockerImage is supported' });
     else if (!image.from.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].from.name`, message: '' });
+    else {
+      // Refused here, before anything is fetched or a spec tag is stored that no import could ever satisfy.
+      const problem = typeof image.from.name === 'string' ? referenceProblem(image.from.name) : 'must be a string';
+      if (problem) causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.name`, message: `${JSON.stringify(String(image.from.name).slice(0, 200))}: ${problem}` });
+    }
     if (image.to && !image.to.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].to.name`, message: 'the name of the target tag must be specified' });
     const mode = image.importPolicy?.importMode;
     if (mode && mode !== 'Legacy' && mode !== 'PreserveOriginal') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].importPolicy.importMode`, message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'" });

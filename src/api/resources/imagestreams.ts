@@ -7,7 +7,7 @@ import type { ImageStream, TagReference } from '../../kube/kinds/image.ts';
 import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
-import { parseImageReference } from '../../image/reference.ts';
+import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { imageStreamTable } from './image-tables.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
@@ -73,7 +73,7 @@ function applyDefaults(object: KubeObject, old: ImageStream | undefined, publicH
   status.publicDockerImageRepository = status.dockerImageRepository;
 }
 
-function validateImageStream(object: KubeObject): FieldCause[] {
+function validateImageStream(object: KubeObject, old: ImageStream | undefined): FieldCause[] {
   // The body as sent, which this checks: its metadata already passed the engine's checks.
   const stream = object as ImageStream;
   const causes: FieldCause[] = [];
@@ -107,6 +107,10 @@ function validateImageStream(object: KubeObject): FieldCause[] {
     if (tag.from !== undefined && tag.from !== null) {
       if (!fromKinds.includes(tag.from.kind)) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.kind`, message: "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'" });
       if (!tag.from.name) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.name`, message: '' });
+      else if (tag.from.kind === 'DockerImage' && !isUnchangedSource(tag, old)) {
+        const problem = typeof tag.from.name === 'string' ? referenceProblem(tag.from.name) : 'must be a string';
+        if (problem) causes.push({ reason: 'FieldValueInvalid', field: `${field}.from.name`, message: `${JSON.stringify(String(tag.from.name).slice(0, 200))}: ${problem}` });
+      }
       if (tag.importPolicy?.scheduled && tag.from.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `${field}.importPolicy.scheduled`, message: 'only tags pointing to Docker repositories may be scheduled for background import' });
     }
     if (tag.importPolicy?.importMode && !importModes.includes(tag.importPolicy.importMode)) {
@@ -117,6 +121,15 @@ function validateImageStream(object: KubeObject): FieldCause[] {
     }
   });
   return causes;
+}
+
+/**
+ * A tag whose DockerImage source is what it was: a stream stored before sources were checked may
+ * hold a malformed one, and must stay writable so that it can be corrected or removed.
+ */
+function isUnchangedSource(tag: TagReference, old: ImageStream | undefined): boolean {
+  const before = old?.spec?.tags?.find((t) => t.name === tag.name);
+  return before?.from?.kind === 'DockerImage' && before.from.name === tag.from?.name;
 }
 
 /**

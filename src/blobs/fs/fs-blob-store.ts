@@ -51,6 +51,14 @@ async function sortedEntries(dir: string): Promise<string[]> {
   return ((await unlessMissing(fs.readdir(dir))) ?? []).sort();
 }
 
+/**
+ * Where the verified blobs of a store rooted at `root` live (beside `uploads/` and `tmp/`): immutable
+ * files named by digest, which a backup copies with any file tool.
+ */
+export function fsBlobContentDir(root: string): string {
+  return join(root, 'blobs');
+}
+
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
   private readonly clock: Clock;
@@ -234,7 +242,7 @@ export class FsBlobStore implements BlobStore {
 
   async *listBlobs(after?: string): AsyncIterable<BlobInfo> {
     const from = after === undefined ? undefined : parseDigest(after);
-    const top = join(this.root, 'blobs');
+    const top = fsBlobContentDir(this.root);
     for (const algorithm of await sortedEntries(top)) {
       if (from && algorithm < from.algorithm) continue;
       for (const prefix of await sortedEntries(join(top, algorithm))) {
@@ -301,7 +309,7 @@ export class FsBlobStore implements BlobStore {
 
   private blobPath(digest: string): string {
     const { algorithm, hex } = parseDigest(digest);
-    return join(this.root, 'blobs', algorithm, hex.slice(0, 2), hex);
+    return join(fsBlobContentDir(this.root), algorithm, hex.slice(0, 2), hex);
   }
 
   private uploadDir(id: string): string {

@@ -19,6 +19,9 @@ export const importImage: Command = {
   # Import a tag again (its source is already known)
   ims import-image python:3.12
 
+  # Import a tag from another source from now on
+  ims import-image python:3.12 --from=quay.io/other/python:3.12 --confirm
+
   # Import every tag of a repository (up to the server's limit, 50 by default)
   ims import-image mirror --from=registry.example.com/team/app --all --confirm
 
@@ -82,7 +85,7 @@ export const importImage: Command = {
         spec.images = external.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: importPolicy(t.importPolicy), referencePolicy: t.referencePolicy ?? referencePolicy }));
       }
     } else {
-      const target = importedTag(stream, tag, from);
+      const target = importedTag(stream, tag, from, Boolean(args.bools.get('confirm')));
       spec.images = [{ from: { kind: 'DockerImage', name: target.source }, to: { name: target.tag }, importPolicy: importPolicy(target.existing?.importPolicy), referencePolicy: target.existing?.referencePolicy ?? referencePolicy }];
     }
     const answer = await context.client().resource(kinds.imageStreamImports).create(context.namespace, {
@@ -128,7 +131,8 @@ interface ImportedTag {
  * stream, to the tag that imports from a registry, which is imported again; a tag the stream lacks
  * is created from --from (or, for latest, from the stream's repository).
  */
-function importedTag(stream: ImageStream, tag: string, from: string | undefined): ImportedTag {
+/** The tag to import and its source; `replace` (--confirm) lets a different --from replace a direct tag's source. */
+function importedTag(stream: ImageStream, tag: string, from: string | undefined, replace: boolean): ImportedTag {
   const followed = followTagReference(stream, tag);
   switch (followed.outcome) {
     case 'invalid':
@@ -147,9 +151,10 @@ function importedTag(stream: ImageStream, tag: string, from: string | undefined)
       if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
       if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
       if (from && from !== existing.from.name) {
-        throw new CliError(followed.followed
-          ? `the tag "${tag}" points to the tag "${followed.tag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`
-          : `the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
+        if (followed.followed) throw new CliError(`the tag "${tag}" points to the tag "${followed.tag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
+        // oc refuses another --from here; --confirm, which creates a stream, also replaces a tag's source.
+        if (!replace) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - pass --confirm to change its source to "${from}", or use the 'tag' command`);
+        return { tag, source: from, existing };
       }
       return { tag: followed.tag, source: existing.from.name, existing };
     }

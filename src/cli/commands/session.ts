@@ -31,14 +31,31 @@ export const logout: Command = {
   path: 'logout',
   summary: 'End the current session and forget its token',
   usage: 'ims logout',
-  examples: '  # Revoke the token and remove it from the CLI config\n  ims logout',
+  examples: `  # Revoke the token and remove it from the CLI config
+  ims logout
+
+  # Logged in with the bootstrap token (admin.token)? Logout forgets it here, and it stays valid:
+  ims login https://127.0.0.1:8443 --token "$(cat ims-data/admin.token)"`,
   flags: [],
   async run(context) {
     const { config } = context;
     if (!config.token || !config.server) throw new CliError('You must have a token in order to logout.');
-    await context.client().revokeToken();
+    const answer = await context.client().revokeToken();
     const { token: _token, ...rest } = config;
     context.saveConfig(rest);
     context.out(`Logged "${config.user ?? ''}" out on "${config.server}"\n`);
+    if (isKeptBootstrapToken(answer.status, answer.body)) {
+      context.out("info: this was the bootstrap token of the server's admin.token: it stays valid. To replace it, stop the server and start it once with 'ims serve --reset-admin-token'.\n");
+    }
   },
 };
+
+/** The server keeps the bootstrap token on logout, and answers 200 with `kept: true` to say so. */
+function isKeptBootstrapToken(status: number, body: Buffer): boolean {
+  if (status !== 200) return false;
+  try {
+    return (JSON.parse(body.toString('utf8')) as { kept?: unknown }).kept === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,8 @@
 // Scheduled re-import (SPEC §2.9): every stream with scheduled tags is visited once per interval,
 // at an offset of its own so visits spread over the interval (also after a restart), within a
 // token bucket of imports per minute. A visit asks upstream with one HEAD per tag and imports only
-// tags that moved. Failed imports of any tag are retried with exponential backoff up to the interval.
+// tags that moved. Failed imports of any tag are retried with exponential backoff up to the interval,
+// except those of a source that is no pull spec at all, which no retry could fix.
 // Visits run concurrently within a global cap and a cap per registry host, so a registry that
 // never answers holds up only its own streams.
 import type { ResourceStore } from '../../store/resource-store.ts';
@@ -11,6 +12,7 @@ import type { Counter, Histogram } from '../../lib/metrics.ts';
 import { watchSource } from '../runtime/watch-source.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { kindValue } from '../../store/kind-values.ts';
+import { hasImportableSource } from './pending-imports.ts';
 
 export interface ImportSchedulerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
@@ -36,7 +38,7 @@ const firstRetryMs = 5_000;
 /** Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already imported. */
 export function scheduledTags(stream: ImageStream): TagReference[] {
   return (stream.spec.tags ?? []).filter((tag) => {
-    if (tag.from?.kind !== 'DockerImage' || tag.reference || !tag.importPolicy?.scheduled) return false;
+    if (!hasImportableSource(tag) || !tag.importPolicy?.scheduled) return false;
     const item = stream.status?.tags?.find((t) => t.tag === tag.name)?.items?.[0];
     return !(tag.from.name.includes('@') && item && item.generation >= (tag.generation ?? 0));
   });
@@ -45,7 +47,7 @@ export function scheduledTags(stream: ImageStream): TagReference[] {
 /** Importable tags whose last import at their current generation failed. */
 export function failedTags(stream: ImageStream): TagReference[] {
   return (stream.spec.tags ?? []).filter((tag) => {
-    if (tag.from?.kind !== 'DockerImage' || tag.reference) return false;
+    if (!hasImportableSource(tag)) return false;
     const status = stream.status?.tags?.find((t) => t.tag === tag.name);
     return status?.conditions?.some((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.generation >= (tag.generation ?? 0)) ?? false;
   });

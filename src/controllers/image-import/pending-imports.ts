@@ -3,6 +3,7 @@
 // for that generation.
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
+import { referenceProblem } from '../../image/reference.ts';
 
 export function pendingImports(stream: ImageStream): TagReference[] {
   return importableTags(stream).filter((tag) => (tag.generation ?? 0) > observedGeneration(stream, tag.name));
@@ -10,7 +11,15 @@ export function pendingImports(stream: ImageStream): TagReference[] {
 
 /** Tags an import can refresh: DockerImage sources that are not mere references. */
 export function importableTags(stream: ImageStream): TagReference[] {
-  return (stream.spec.tags ?? []).filter((tag) => tag.from?.kind === 'DockerImage' && !tag.reference);
+  return (stream.spec.tags ?? []).filter(hasImportableSource);
+}
+
+/**
+ * A DockerImage source that is not a mere reference, and is a pull spec at all: a stream stored
+ * before sources were validated may hold a malformed one, which no retry would ever import.
+ */
+export function hasImportableSource(tag: TagReference): tag is TagReference & { from: NonNullable<TagReference['from']> } {
+  return tag.from?.kind === 'DockerImage' && !tag.reference && referenceProblem(tag.from.name) === undefined;
 }
 
 /** The annotation an import of `spec.dockerImageRepository` leaves, so it is not repeated. */

@@ -3,7 +3,7 @@
 // so an acknowledged write survives a crash and no reader ever sees half a change. The file holds
 // secrets, so it and SQLite's files beside it are never readable by anyone but their owner.
 import { chmodSync, closeSync, openSync } from 'node:fs';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync, backup, type StatementSync } from 'node:sqlite';
 import type { ListOptions, ListResult, ResourceStore, StoredObject, StoredValue, WatchEvent, WatchEventType } from '../resource-store.ts';
 import { ChangeFeed } from '../change-feed.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
@@ -137,6 +137,27 @@ export class SqliteResourceStore implements ResourceStore {
       this.statements.trim.run(through);
       this.statements.setCompacted.run(through);
     });
+  }
+
+  /**
+   * Writes a consistent copy of the whole store to `path` (a new file, owner-only: it holds secrets)
+   * while the store goes on serving: SQLite's online backup API, on this connection, so writes made
+   * meanwhile are carried into the copy and it ends as one committed state. The copy is a single
+   * file (no WAL beside it), ready to be a restored data dir's store.db. Returns its revision.
+   */
+  async backup(path: string): Promise<{ resourceVersion: string }> {
+    closeSync(openSync(path, 'wx', 0o600));
+    keepOwnerOnly(path);
+    await backup(this.db, path);
+    const copy = new DatabaseSync(path);
+    try {
+      copy.exec('PRAGMA journal_mode = DELETE');
+      const revision = copy.prepare("SELECT value FROM counters WHERE name = 'revision'").get() as { value: number | bigint };
+      return { resourceVersion: String(revision.value) };
+    } finally {
+      copy.close();
+      keepOwnerOnly(path);
+    }
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,12 @@ describe('which tags the scheduler visits', () => {
     assert.equal(failedTags(stream(tags, [{ tag: 't', items: [], conditions: [{ type: 'ImportSuccess', status: 'False', generation: 3 }] }])).length, 1);
     assert.equal(failedTags(stream(tags, [{ tag: 't', items: [], conditions: [{ type: 'ImportSuccess', status: 'False', generation: 2 }] }])).length, 0);
   });
+
+  it('leaves out a malformed source stored before sources were validated: no retry could import it', () => {
+    const tags = [{ name: 't', from: { kind: 'DockerImage', name: 'host/UPPER/Case::x' }, generation: 3, importPolicy: { scheduled: true } }];
+    assert.deepEqual(failedTags(stream(tags, [{ tag: 't', items: [], conditions: [{ type: 'ImportSuccess', status: 'False', generation: 3 }] }])), []);
+    assert.deepEqual(scheduledTags(stream(tags)), []);
+  });
 });
 
 describe('scheduled import', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteResourceStore } from '../../../src/store/sqlite/sqlite-resource-store.ts';
 import { describeResourceStoreContract } from '../../contracts/resource-store.contract.ts';
@@ -75,3 +75,42 @@ describe('SqliteResourceStore durability', () => {
     }
   });
 });
+
+describe('SqliteResourceStore backup', () => {
+  it('copies one consistent state, owner-only and WAL-free, while writes go on', async () => {
+    const dir = makeTempDir('ims-backup');
+    const store = new SqliteResourceStore(join(dir, 'store.db'));
+    const payload = 'x'.repeat(2048);
+    for (let i = 0; i < 1000; i++) await store.create(`k/items/ns/before-${i}`, { i, payload });
+    await store.create('k/counter', { n: 0 });
+    let copied = false;
+    // An item, then the counter that counts it: any one committed state has n or n+1 items.
+    const writing = (async () => {
+      for (let n = 1; !copied; n++) {
+        await store.create(`k/items/ns/during-${n}`, { n, payload });
+        await store.update('k/counter', { n });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const copyPath = join(dir, 'copy.db');
+    const { resourceVersion } = await store.backup(copyPath);
+    copied = true;
+    await writing;
+    await store.close();
+
+    assert.equal(statSync(copyPath).mode & 0o777, 0o600);
+    assert.equal(existsSync(`${copyPath}-wal`), false, 'a single file, ready to be a store.db');
+    const copy = new SqliteResourceStore(copyPath);
+    try {
+      assert.equal(await copy.currentResourceVersion(), resourceVersion);
+      const n = (await copy.get('k/counter')).value.n as number;
+      const during = (await copy.list('k/items/ns/')).items.filter((item) => item.key.includes('during-')).length;
+      assert.ok(during === n || during === n + 1, `one state: counter ${n}, ${during} items written meanwhile`);
+      assert.equal((await copy.list('k/items/ns/')).items.filter((item) => item.key.includes('before-')).length, 1000);
+      await assert.rejects(store.backup(copyPath), /EEXIST/, 'never overwrites a file');
+    } finally {
+      await copy.close();
+    }
+  });
+});
+
