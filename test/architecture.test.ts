@@ -91,7 +91,9 @@ describe('architecture', () => {
   const sources = files(src);
   const graph = importGraph(sources);
   const importers = (from: string, to: string) =>
-    [...graph].flatMap(([file, targets]) => (layerOf(file) === from ? targets.filter((t) => layerOf(t) === to).map((t) => `${relative(src, file)} imports ${relative(src, t)}`) : []));
+    [...graph].flatMap(([file, targets]) =>
+      layerOf(file) === from ? targets.filter((t) => layerOf(t) === to).map((t) => `${relative(src, file)} imports ${relative(src, t)}`) : [],
+    );
 
   it('has every source file in a known layer', () => {
     for (const file of sources) assert.ok(allowed[layerOf(file)], `${relative(src, file)} is in no known layer`);
@@ -124,7 +126,18 @@ describe('architecture', () => {
   });
 
   it('finds every import: split over lines, type-only, re-exported', () => {
-    const source = ["import type { A } from './a.ts';", 'import {', '  b,', '  c,', "} from '../b.ts';", "export { d } from './d.ts';", "import './e.ts';", "import { f } from 'node:fs';", "const g = 'from ./x.ts';", 'import { h } from "./h.ts";'].join('\n');
+    const source = [
+      "import type { A } from './a.ts';",
+      'import {',
+      '  b,',
+      '  c,',
+      "} from '../b.ts';",
+      "export { d } from './d.ts';",
+      "import './e.ts';",
+      "import { f } from 'node:fs';",
+      "const g = 'from ./x.ts';",
+      'import { h } from "./h.ts";',
+    ].join('\n');
     assert.deepEqual(importsOf(source), ['./a.ts', '../b.ts', './d.ts', './e.ts', './h.ts']);
   });
 
@@ -140,7 +153,10 @@ describe('architecture', () => {
 
   it('keeps API paths out of CLI commands, which address kinds through the typed client', () => {
     const commands = files(join(src, 'cli', 'commands')).filter((file) => /\/apis?\//.test(readFileSync(file, 'utf8')));
-    assert.deepEqual(commands.map((file) => relative(src, file)), []);
+    assert.deepEqual(
+      commands.map((file) => relative(src, file)),
+      [],
+    );
   });
 
   it('keeps the image domain free of I/O', () => {

@@ -29,7 +29,9 @@ async function freePort(): Promise<number> {
 async function startServer(store: string): Promise<{ port: number; token: string; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ims-bench-'));
   const port = await freePort();
-  const child = spawn(join(repo, 'bin', 'ims'), ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--store', store, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(join(repo, 'bin', 'ims'), ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--store', store, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('serving') && resolve()));
   const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   return {
@@ -47,10 +49,20 @@ const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
 function call(port: number, token: string, method: string, path: string, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(res.statusCode) : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(res.statusCode) : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -90,31 +102,56 @@ for (const store of ['sqlite', 'memory']) {
   const { port, token } = server;
   const path = '/api/v1/namespaces/default/secrets';
   const results = [
-    await phase('create', objects, (i) => call(port, token, 'POST', path, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `s-${i}`, labels: { bench: 'yes' } }, stringData: { value: `v${i}` } }))),
+    await phase('create', objects, (i) =>
+      call(
+        port,
+        token,
+        'POST',
+        path,
+        JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `s-${i}`, labels: { bench: 'yes' } }, stringData: { value: `v${i}` } }),
+      ),
+    ),
     await phase('get', objects, (i) => call(port, token, 'GET', `${path}/s-${i}`)),
   ];
   const pages = Math.ceil(objects / 500);
   const tokens: string[] = [];
   results.push(
-    await phase('list (pages of 500, one client)', pages, async () => {
-      await new Promise<void>((resolve, reject) => {
-        const continueToken = tokens.shift();
-        const req = request({ host: '127.0.0.1', port, path: `${path}?limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c));
-          res.on('end', () => {
-            const next = (JSON.parse(text) as { metadata: { continue?: string } }).metadata.continue;
-            if (next) tokens.push(next);
-            resolve();
-          });
+    await phase(
+      'list (pages of 500, one client)',
+      pages,
+      async () => {
+        await new Promise<void>((resolve, reject) => {
+          const continueToken = tokens.shift();
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: `${path}?limit=500${continueToken ? `&continue=${encodeURIComponent(continueToken)}` : ''}`,
+              agent,
+              headers: { authorization: `Bearer ${token}` },
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c));
+              res.on('end', () => {
+                const next = (JSON.parse(text) as { metadata: { continue?: string } }).metadata.continue;
+                if (next) tokens.push(next);
+                resolve();
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end();
         });
-        req.on('error', reject);
-        req.end();
-      });
-    }, 1),
+      },
+      1,
+    ),
   );
-  for (const r of results) rows.push(`| ${store} | ${r.name} | ${r.requests} | ${(r.requests / r.seconds).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+  for (const r of results)
+    rows.push(`| ${store} | ${r.name} | ${r.requests} | ${(r.requests / r.seconds).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
   await server.stop();
 }
 agent.destroy();
-process.stdout.write(`objects: ${objects}, concurrency: ${concurrency}\n\n| store | operation | requests | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+process.stdout.write(
+  `objects: ${objects}, concurrency: ${concurrency}\n\n| store | operation | requests | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+);

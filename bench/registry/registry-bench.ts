@@ -35,14 +35,35 @@ function buildLayout(dir: string): void {
     writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
     return { digest: `sha256:${hex}`, size: bytes.length };
   };
-  const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] }, config: {} })));
-  const manifest = put(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layerMb * 1024 * 1024 }] })));
+  const config = put(
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] }, config: {} })),
+  );
+  const manifest = put(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layerMb * 1024 * 1024 }],
+      }),
+    ),
+  );
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
+    }),
+  );
 }
 
 function run(command: string, commandArgs: string[]): Promise<string> {
-  return new Promise((resolve, reject) => execFile(command, commandArgs, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(`${command}: ${stderr}`)) : resolve(stdout))));
+  return new Promise((resolve, reject) =>
+    execFile(command, commandArgs, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${command}: ${stderr}`)) : resolve(stdout),
+    ),
+  );
 }
 
 /** User plus system CPU seconds a process has used so far. */
@@ -55,7 +76,9 @@ async function blobThroughput(url: string, headers: Record<string, string>, stre
   const cpuBefore = cpuSeconds(serverPid);
   const started = performance.now();
   const sizes = await Promise.all(
-    Array.from({ length: streams }, () => run('curl', ['-sSf', '-o', '/dev/null', '-w', '%{size_download}', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url])),
+    Array.from({ length: streams }, () =>
+      run('curl', ['-sSf', '-o', '/dev/null', '-w', '%{size_download}', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url]),
+    ),
   );
   const seconds = (performance.now() - started) / 1000;
   const mib = sizes.reduce((sum, size) => sum + Number(size), 0) / 1024 / 1024;
@@ -74,19 +97,41 @@ const ims = await startServer(['--log-level', 'warn']);
 const distribution = await startDistribution();
 const targets = [
   { name: 'distribution 2.8', host: distribution.host, repo: 'bench/big', headers: {} as Record<string, string>, creds: [] as string[], pid: distribution.pid },
-  { name: 'imagestream', host: ims.url.replace('http://', ''), repo: 'default/big', headers: { authorization: `Bearer ${ims.adminToken}` }, creds: ['--dest-creds', `bench:${ims.adminToken}`], pid: ims.process.pid! },
+  {
+    name: 'imagestream',
+    host: ims.url.replace('http://', ''),
+    repo: 'default/big',
+    headers: { authorization: `Bearer ${ims.adminToken}` },
+    creds: ['--dest-creds', `bench:${ims.adminToken}`],
+    pid: ims.process.pid!,
+  },
 ];
 const rows: string[] = [];
 try {
   for (const target of targets) {
     const pushStarted = performance.now();
-    await run('skopeo', ['--insecure-policy', 'copy', '--dest-tls-verify=false', ...target.creds, `oci:${dir}:big`, `docker://${target.host}/${target.repo}:latest`]);
+    await run('skopeo', [
+      '--insecure-policy',
+      'copy',
+      '--dest-tls-verify=false',
+      ...target.creds,
+      `oci:${dir}:big`,
+      `docker://${target.host}/${target.repo}:latest`,
+    ]);
     const pushMbs = layerMb / ((performance.now() - pushStarted) / 1000);
     const manifestUrl = `http://${target.host}/v2/${target.repo}/manifests/latest`;
     const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
     const manifest = await fetch(manifestUrl, { headers: { ...target.headers, accept } });
     const layer = (JSON.parse(await manifest.text()) as { layers: { digest: string }[] }).layers[0].digest;
-    const wrkArgs = ['-t2', '-c32', `-d${seconds}s`, '-H', `Accept: ${accept}`, ...Object.entries(target.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), manifestUrl];
+    const wrkArgs = [
+      '-t2',
+      '-c32',
+      `-d${seconds}s`,
+      '-H',
+      `Accept: ${accept}`,
+      ...Object.entries(target.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+      manifestUrl,
+    ];
     const wrk = await run('wrk', wrkArgs);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk)?.[1] ?? 0);
     const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(wrk)?.[1] ?? '0';
@@ -94,11 +139,15 @@ try {
     await blobThroughput(blobUrl, target.headers, 1, target.pid); // warm the page cache for both
     const one = await medianOfThree(() => blobThroughput(blobUrl, target.headers, 1, target.pid));
     const four = await medianOfThree(() => blobThroughput(blobUrl, target.headers, 4, target.pid));
-    rows.push(`| ${target.name} | ${rps.toFixed(0)}${non2xx !== '0' ? ` (${non2xx} errors)` : ''} | ${one.mbs.toFixed(0)} | ${four.mbs.toFixed(0)} | ${four.cpuPerGib.toFixed(2)} | ${pushMbs.toFixed(0)} |`);
+    rows.push(
+      `| ${target.name} | ${rps.toFixed(0)}${non2xx !== '0' ? ` (${non2xx} errors)` : ''} | ${one.mbs.toFixed(0)} | ${four.mbs.toFixed(0)} | ${four.cpuPerGib.toFixed(2)} | ${pushMbs.toFixed(0)} |`,
+    );
   }
 } finally {
   await ims.stop();
   await distribution.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-process.stdout.write(`layer: ${layerMb} MiB, wrk: 2 threads, 32 connections, ${seconds}s\n\n| registry | manifest GET req/s | blob GET MB/s (1 stream) | blob GET MB/s (4 streams) | server CPU s per GiB sent (4 streams) | push MB/s (skopeo) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+process.stdout.write(
+  `layer: ${layerMb} MiB, wrk: 2 threads, 32 connections, ${seconds}s\n\n| registry | manifest GET req/s | blob GET MB/s (1 stream) | blob GET MB/s (4 streams) | server CPU s per GiB sent (4 streams) | push MB/s (skopeo) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+);

@@ -20,14 +20,18 @@ const upstream = await startFakeUpstream();
 putImage(upstream, 'bench/app', 'v1', 'bench');
 const server = await startServer(['--import-interval', `${intervalMs / 1000}s`, '--max-scheduled-imports-per-minute', '0', '--log-level', 'error']);
 const auth = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
-const api = (method: string, path: string, body?: unknown) => fetch(`${server.url}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+const api = (method: string, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
 
 // 1. Trigger latency.
 await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { metadata: { name: 'app' }, spec: {} });
 const trigger = JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'app:prod' }, fieldPath: 'spec.template.spec.containers[?(@.name=="web")].image' }]);
 await api('POST', '/apis/apps/v1/namespaces/default/deployments', {
   metadata: { name: 'web', annotations: { 'image.openshift.io/triggers': trigger } },
-  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'placeholder' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'placeholder' }] } },
+  },
 });
 const watch = await fetch(`${server.url}/apis/apps/v1/namespaces/default/deployments?watch=true&fieldSelector=metadata.name%3Dweb`, { headers: auth });
 const reader = watch.body!.getReader();
@@ -41,7 +45,8 @@ void (async () => {
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) {
-      const image = (JSON.parse(line) as { object: { spec: { template: { spec: { containers: { image: string }[] } } } } }).object.spec.template.spec.containers[0].image;
+      const image = (JSON.parse(line) as { object: { spec: { template: { spec: { containers: { image: string }[] } } } } }).object.spec.template.spec
+        .containers[0].image;
       const digest = image.slice(image.indexOf('@') + 1);
       waiting.get(digest)?.(performance.now());
     }
@@ -54,12 +59,27 @@ const pushByDigest = async (): Promise<string> => {
   const layer = randomBytes(64);
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
   for (const blob of [config, layer]) {
-    const uploaded = await fetch(`${server.url}/v2/default/app/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers: { authorization: auth.authorization } });
+    const uploaded = await fetch(`${server.url}/v2/default/app/blobs/uploads/?digest=${sha256(blob)}`, {
+      method: 'POST',
+      body: blob,
+      headers: { authorization: auth.authorization },
+    });
     if (uploaded.status !== 201) throw new Error(`blob upload failed: ${uploaded.status}`);
   }
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }] }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }],
+    }),
+  );
   const digest = sha256(manifest);
-  const pushed = await fetch(`${server.url}/v2/default/app/manifests/${digest}`, { method: 'PUT', body: manifest, headers: { authorization: auth.authorization, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+  const pushed = await fetch(`${server.url}/v2/default/app/manifests/${digest}`, {
+    method: 'PUT',
+    body: manifest,
+    headers: { authorization: auth.authorization, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+  });
   if (pushed.status !== 201) throw new Error(`manifest push failed: ${pushed.status}`);
   return digest;
 };
@@ -67,7 +87,11 @@ for (let i = 0; i < changes; i++) {
   const digest = await pushByDigest();
   const seen = new Promise<number>((resolve) => waiting.set(digest, resolve));
   const started = performance.now();
-  const answer = await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', { metadata: { name: 'app' }, tag: 'prod', image: { metadata: { name: digest } } });
+  const answer = await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', {
+    metadata: { name: 'app' },
+    tag: 'prod',
+    image: { metadata: { name: digest } },
+  });
   if (answer.status >= 300) throw new Error(`mapping failed: ${answer.status} ${await answer.text()}`);
   latencies.push((await seen) - started);
   waiting.delete(digest);
@@ -80,11 +104,17 @@ const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q 
 const perStream = 100;
 const streams = Math.ceil(tagCount / perStream);
 for (let s = 0; s < streams; s++) {
-  const tags = Array.from({ length: Math.min(perStream, tagCount - s * perStream) }, (_, t) => ({ name: `t${t}`, from: { kind: 'DockerImage', name: `${upstream.host}/bench/app:v1` }, importPolicy: { scheduled: true, insecure: true } }));
+  const tags = Array.from({ length: Math.min(perStream, tagCount - s * perStream) }, (_, t) => ({
+    name: `t${t}`,
+    from: { kind: 'DockerImage', name: `${upstream.host}/bench/app:v1` },
+    importPolicy: { scheduled: true, insecure: true },
+  }));
   await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { metadata: { name: `sched-${s}` }, spec: { tags } });
 }
 const importedAll = async () => {
-  const list = (await (await api('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams')).json()) as { items: { metadata: { name: string }; status?: { tags?: { items?: unknown[] }[] } }[] };
+  const list = (await (await api('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams')).json()) as {
+    items: { metadata: { name: string }; status?: { tags?: { items?: unknown[] }[] } }[];
+  };
   return list.items.filter((i) => i.metadata.name.startsWith('sched-')).reduce((n, i) => n + (i.status?.tags?.filter((t) => t.items?.length).length ?? 0), 0);
 };
 const importStarted = performance.now();
@@ -107,4 +137,6 @@ process.stdout.write(`changes: ${changes}; scheduled tags: ${tagCount} in ${stre
 process.stdout.write(`| measure | result |\n|---|---|\n`);
 process.stdout.write(`| tag change → workload updated, p50 | ${at(0.5).toFixed(1)} ms |\n| tag change → workload updated, p99 | ${at(0.99).toFixed(1)} ms |\n`);
 process.stdout.write(`| first import of all scheduled tags | ${importSeconds.toFixed(1)} s |\n`);
-process.stdout.write(`| HEAD checks in one interval | ${heads} |\n| server CPU in one interval | ${cpuSeconds.toFixed(2)} s (${((cpuSeconds / (intervalMs / 1000)) * 100).toFixed(1)}% of one core) |\n`);
+process.stdout.write(
+  `| HEAD checks in one interval | ${heads} |\n| server CPU in one interval | ${cpuSeconds.toFixed(2)} s (${((cpuSeconds / (intervalMs / 1000)) * 100).toFixed(1)}% of one core) |\n`,
+);

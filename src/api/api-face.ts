@@ -44,7 +44,14 @@ export class ApiFace {
 
   /** Whether this face serves `pathname`. */
   serves(pathname: string): boolean {
-    return pathname === '/version' || pathname === '/api' || pathname.startsWith('/api/') || pathname === '/apis' || pathname.startsWith('/apis/') || pathname.startsWith('/openapi/');
+    return (
+      pathname === '/version' ||
+      pathname === '/api' ||
+      pathname.startsWith('/api/') ||
+      pathname === '/apis' ||
+      pathname.startsWith('/apis/') ||
+      pathname.startsWith('/openapi/')
+    );
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {
@@ -82,7 +89,13 @@ export class ApiFace {
       can: (attributes) => this.deps.authorizer.authorize(user, attributes),
     };
     return handleResourceRequest(
-      { catalogue: this.deps.catalogue, clock: this.deps.clock, limits: this.limits, yaml: this.yaml, onWatchError: (error) => this.deps.logger.error('watch failed', { requestId, error }) },
+      {
+        catalogue: this.deps.catalogue,
+        clock: this.deps.clock,
+        limits: this.limits,
+        yaml: this.yaml,
+        onWatchError: (error) => this.deps.logger.error('watch failed', { requestId, error }),
+      },
       request,
       url,
       info,
@@ -127,7 +140,8 @@ export class ApiFace {
     }
     const parts = path.split('/').filter(Boolean);
     for (const gv of groupVersions(definitions)) {
-      if (path === (gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`)) return jsonResponse(apiResourceList(gv.group, gv.version, gv.definitions));
+      if (path === (gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`))
+        return jsonResponse(apiResourceList(gv.group, gv.version, gv.definitions));
       if (gv.group && parts.length === 2 && parts[0] === 'apis' && parts[1] === gv.group) return jsonResponse(apiGroup(gv.group, gv.version));
     }
     throw new AppError('NotFound', 'the server could not find the requested resource');

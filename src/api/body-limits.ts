@@ -48,7 +48,8 @@ export function checkBodyShape(value: unknown, limits: ShapeLimits, what: Measur
 export function shapeError(exceeded: JsonLimit, limits: ShapeLimits, what: Measured): AppError {
   // A request body is refused as malformed (400); a patch that would build such an object is a
   // valid request for an invalid result (422), as Kubernetes answers patches it cannot apply.
-  if (exceeded === 'depth') return new AppError(what === 'the request body' ? 'BadRequest' : 'Invalid', `${what} nests objects and arrays deeper than ${limits.maxDepth} levels`);
+  if (exceeded === 'depth')
+    return new AppError(what === 'the request body' ? 'BadRequest' : 'Invalid', `${what} nests objects and arrays deeper than ${limits.maxDepth} levels`);
   if (exceeded === 'values') return new AppError('TooLarge', `${what} holds more than ${limits.maxValues} values`);
   return new AppError('TooLarge', `${what} is larger than the limit of ${limits.maxBytes} bytes`);
 }

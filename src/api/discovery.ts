@@ -50,7 +50,8 @@ export function apiResourceList(group: string, version: string, definitions: rea
       ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
       ...(d.categories?.length ? { categories: d.categories } : {}),
     });
-    for (const sub of subresourcesOf(d)) resources.push({ name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, kind: sub.kind, verbs: sub.verbs });
+    for (const sub of subresourcesOf(d))
+      resources.push({ name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, kind: sub.kind, verbs: sub.verbs });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
@@ -81,7 +82,13 @@ export function aggregatedDiscovery(version: 'v2' | 'v2beta1', definitions: read
             ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
             ...(d.categories?.length ? { categories: d.categories } : {}),
             ...(subresourcesOf(d).length
-              ? { subresources: subresourcesOf(d).map((s) => ({ subresource: s.name, responseKind: { group: d.group, version: d.version, kind: s.kind }, verbs: s.verbs })) }
+              ? {
+                  subresources: subresourcesOf(d).map((s) => ({
+                    subresource: s.name,
+                    responseKind: { group: d.group, version: d.version, kind: s.kind },
+                    verbs: s.verbs,
+                  })),
+                }
               : {}),
           })),
         },

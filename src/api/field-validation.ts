@@ -8,8 +8,21 @@ import { AppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 
 const objectMetaFields = new Set([
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
-  'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ]);
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -25,7 +38,13 @@ export function fieldValidationOf(value: string | null): FieldValidation {
  * (the stored object a patch started from) holds fields the client did not send this time: they are
  * dropped too, but neither refused nor reported.
  */
-export function dropUnknownFields(definition: Pick<ResourceDefinition, 'fields' | 'schema'>, body: KubeObject, level: FieldValidation, warnings: string[], previous?: KubeObject): void {
+export function dropUnknownFields(
+  definition: Pick<ResourceDefinition, 'fields' | 'schema'>,
+  body: KubeObject,
+  level: FieldValidation,
+  warnings: string[],
+  previous?: KubeObject,
+): void {
   const unknown = unknownFields(definition, body);
   if (unknown.length === 0) return;
   const inherited = previous ? new Set(unknownFields(definition, previous).map((f) => f.path)) : new Set<string>();
@@ -39,7 +58,10 @@ export function dropUnknownFields(definition: Pick<ResourceDefinition, 'fields' 
 const maxReported = 20;
 
 function describe(fields: readonly string[]): string {
-  const named = fields.slice(0, maxReported).map((f) => `unknown field "${f.slice(0, 100)}"`).join(', ');
+  const named = fields
+    .slice(0, maxReported)
+    .map((f) => `unknown field "${f.slice(0, 100)}"`)
+    .join(', ');
   return fields.length > maxReported ? `${named}, and ${fields.length - maxReported} more` : named;
 }
 
@@ -62,9 +84,13 @@ function collectUnknown(value: unknown, schema: FieldSchema, path: string, found
 /** Every field of `object` its kind does not know: top level, metadata, and where the kind has a schema. */
 function unknownFields(definition: Pick<ResourceDefinition, 'fields' | 'schema'>, object: KubeObject): { path: string; drop: () => void }[] {
   const known = new Set(['apiVersion', 'kind', 'metadata', ...definition.fields]);
-  const found = Object.keys(object).filter((key) => !known.has(key)).map((key) => ({ path: key, drop: () => delete object[key] }));
+  const found = Object.keys(object)
+    .filter((key) => !known.has(key))
+    .map((key) => ({ path: key, drop: () => delete object[key] }));
   const metadata = object.metadata;
-  if (isPlainObject(metadata)) for (const key of Object.keys(metadata)) if (!objectMetaFields.has(key)) found.push({ path: `metadata.${key}`, drop: () => delete (metadata as Record<string, unknown>)[key] });
+  if (isPlainObject(metadata))
+    for (const key of Object.keys(metadata))
+      if (!objectMetaFields.has(key)) found.push({ path: `metadata.${key}`, drop: () => delete (metadata as Record<string, unknown>)[key] });
   for (const [field, schema] of Object.entries(definition.schema ?? {})) collectUnknown(object[field], schema, field, found, 0);
   return found;
 }

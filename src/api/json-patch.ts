@@ -21,7 +21,8 @@ export function jsonPatch(target: unknown, operations: unknown, limits: JsonPatc
       throw new AppError('BadRequest', 'each JSON patch operation needs "op" and "path"');
     }
     const path = parsePointer(operation.path);
-    if (['add', 'replace', 'test'].includes(operation.op) && !Object.hasOwn(operation, 'value')) throw new AppError('BadRequest', `"${operation.op}" needs "value"`);
+    if (['add', 'replace', 'test'].includes(operation.op) && !Object.hasOwn(operation, 'value'))
+      throw new AppError('BadRequest', `"${operation.op}" needs "value"`);
     switch (operation.op) {
       case 'add':
         document = setAt(document, path, structuredClone(operation.value), 'add');
@@ -61,7 +62,10 @@ export function jsonPatch(target: unknown, operations: unknown, limits: JsonPatc
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new AppError('BadRequest', `invalid JSON pointer "${pointer.slice(0, 200)}"`);
-  return pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 const arrayIndex = /^(0|[1-9]\d*)$/;

@@ -13,7 +13,10 @@ export function bodyFormatOf(contentType: string | null): BodyFormat {
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' || type === 'application/apply-patch+yaml') return 'yaml';
   if (type === 'application/json' || type === '' || type.endsWith('+json')) return 'json';
-  throw new AppError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  throw new AppError(
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+  );
 }
 
 /** What parsing a body needs: the limits it must stay within, and the off-thread YAML parser. */

@@ -25,7 +25,8 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 /** The OAuth 2 error codes this face answers with (RFC 6749 §4.2.2.1), and `unauthorized`, which oc's challenging client expects. */
-type OAuthErrorCode = 'invalid_request' | 'unsupported_response_type' | 'unauthorized' | 'access_denied' | 'not_found' | 'server_error' | 'temporarily_unavailable';
+type OAuthErrorCode =
+  'invalid_request' | 'unsupported_response_type' | 'unauthorized' | 'access_denied' | 'not_found' | 'server_error' | 'temporarily_unavailable';
 
 /**
  * Each code's status, and what it says when the error's own words must stay inside: a 5xx is
@@ -114,11 +115,17 @@ export class OAuthFace {
       });
     }
     if (url.pathname === '/oauth/authorize' && request.method === 'GET') return this.authorize(request, url, base, requestId);
-    if (url.pathname === '/oauth/token/implicit') return new Response('You are logged in. Return to the command line.\n', { headers: { 'content-type': 'text/plain' } });
+    if (url.pathname === '/oauth/token/implicit')
+      return new Response('You are logged in. Return to the command line.\n', { headers: { 'content-type': 'text/plain' } });
     if (url.pathname === '/oauth/token' && request.method === 'DELETE') {
       const token = tokenFromHeader(request.headers.get('authorization') ?? '');
       // The bootstrap token outlives a logout; the answer says so, for `ims logout` to tell its user.
-      if (token && (await this.deps.tokens.endSession(token)) === 'kept') return json({ kept: true, reason: 'BootstrapToken', message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it" });
+      if (token && (await this.deps.tokens.endSession(token)) === 'kept')
+        return json({
+          kept: true,
+          reason: 'BootstrapToken',
+          message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it",
+        });
       return new Response(null, { status: 204 });
     }
     return oauthError('not_found');

@@ -5,9 +5,21 @@ import { AppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 
 const metadataTypes: Record<string, 'string' | 'integer' | 'map' | 'strings' | 'objects'> = {
-  name: 'string', generateName: 'string', namespace: 'string', selfLink: 'string', uid: 'string', resourceVersion: 'string',
-  creationTimestamp: 'string', deletionTimestamp: 'string', generation: 'integer', deletionGracePeriodSeconds: 'integer',
-  labels: 'map', annotations: 'map', finalizers: 'strings', ownerReferences: 'objects', managedFields: 'objects',
+  name: 'string',
+  generateName: 'string',
+  namespace: 'string',
+  selfLink: 'string',
+  uid: 'string',
+  resourceVersion: 'string',
+  creationTimestamp: 'string',
+  deletionTimestamp: 'string',
+  generation: 'integer',
+  deletionGracePeriodSeconds: 'integer',
+  labels: 'map',
+  annotations: 'map',
+  finalizers: 'strings',
+  ownerReferences: 'objects',
+  managedFields: 'objects',
 };
 
 /**

@@ -13,7 +13,11 @@ export function openApiRoot(definitions: readonly ResourceDefinition[]): Record<
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of groupVersions(definitions)) {
     const path = gvPath(gv.group, gv.version);
-    const hash = createHash('sha512').update(JSON.stringify(openApiGroupVersion(gv.group, gv.version, gv.definitions))).digest('hex').slice(0, 128).toUpperCase();
+    const hash = createHash('sha512')
+      .update(JSON.stringify(openApiGroupVersion(gv.group, gv.version, gv.definitions)))
+      .digest('hex')
+      .slice(0, 128)
+      .toUpperCase();
     paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
   }
   return { paths };
@@ -54,7 +58,8 @@ function openApiGroupVersion(group: string, version: string, definitions: readon
     const base = `/${gvPath(group, version)}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}`;
     const nsParams = d.namespaced ? [pathParam('namespace')] : [];
     const collection: Record<string, unknown> = { parameters: nsParams };
-    if (d.verbs.includes('list')) collection.get = op('list', [query('labelSelector'), query('fieldSelector'), query('limit'), query('continue'), query('watch')]);
+    if (d.verbs.includes('list'))
+      collection.get = op('list', [query('labelSelector'), query('fieldSelector'), query('limit'), query('continue'), query('watch')]);
     if (d.verbs.includes('create')) collection.post = op('post', writeParams, { requestBody: body });
     paths[base] = collection;
     const item: Record<string, unknown> = { parameters: [pathParam('name'), ...nsParams] };

@@ -15,7 +15,10 @@ export function patchTypeOf(contentType: string | null): PatchType {
   if (type === 'application/merge-patch+json') return 'merge';
   if (type === 'application/json-patch+json') return 'json';
   if (type === 'application/strategic-merge-patch+json') return 'strategic';
-  throw new AppError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  throw new AppError(
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+  );
 }
 
 /** The patched object; TooLarge or Invalid when it would pass the body limits. */
@@ -76,7 +79,11 @@ function strategicMergePatch(target: unknown, patch: unknown): unknown {
       const listName = key.slice('$deleteFromPrimitiveList/'.length);
       const current = Array.isArray(result[listName]) ? (result[listName] as unknown[]) : [];
       const removed = new Set(value);
-      setOwnField(result, listName, current.filter((item) => !removed.has(item)));
+      setOwnField(
+        result,
+        listName,
+        current.filter((item) => !removed.has(item)),
+      );
       continue;
     }
     if (value === null) {

@@ -81,7 +81,9 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
   /** Virtual kinds answer from their own storage. */
   readonly storage?: (deps: StorageDeps) => RestStorage;
   /** Subresources other than status, handled by their own storage (e.g. serviceaccounts/token). */
-  readonly subresources?: Readonly<Record<string, { readonly kind: string; readonly verbs: readonly Verb[]; readonly storage: (deps: StorageDeps) => RestStorage }>>;
+  readonly subresources?: Readonly<
+    Record<string, { readonly kind: string; readonly verbs: readonly Verb[]; readonly storage: (deps: StorageDeps) => RestStorage }>
+  >;
 }
 
 export interface StorageDeps {

@@ -32,7 +32,14 @@ export interface ResourceHandlerDeps {
 const notServed = () => new AppError('NotFound', 'the server could not find the requested resource');
 const maxPatchRetries = 5;
 
-export async function handleResourceRequest(deps: ResourceHandlerDeps, request: Request, url: URL, info: ResourceRequestInfo, definition: ResourceDefinition, context: RequestContext): Promise<Response> {
+export async function handleResourceRequest(
+  deps: ResourceHandlerDeps,
+  request: Request,
+  url: URL,
+  info: ResourceRequestInfo,
+  definition: ResourceDefinition,
+  context: RequestContext,
+): Promise<Response> {
   const storage = storageFor(deps.catalogue, definition, info.subresource);
   const params = url.searchParams;
   const reading: BodyReading = { limits: deps.limits, yaml: deps.yaml, signal: request.signal };
@@ -42,7 +49,8 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   if (verb === 'get') return answerObject(deps, request, definition, await call(storage, 'get', 'get')(context, info.name!));
   if (verb === 'list') {
     const list = await call(storage, 'list', 'list')(context, listQuery(params));
-    if (wantsTable(request.headers.get('accept'))) return jsonResponse(toTable(definition, list.items, list.metadata as Record<string, unknown>, deps.clock.now()));
+    if (wantsTable(request.headers.get('accept')))
+      return jsonResponse(toTable(definition, list.items, list.metadata as Record<string, unknown>, deps.clock.now()));
     return jsonResponse(list);
   }
   if (verb === 'watch') {
@@ -56,7 +64,12 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
       timeoutMs: timeoutSeconds * 1000,
       signal: request.signal,
       onError: deps.onWatchError,
-      render: table ? (event, first) => (event.type === 'ERROR' ? event.object : { ...toTable(definition, [], {}, deps.clock.now(), first), rows: [tableRow(definition, event.object, deps.clock.now())] }) : undefined,
+      render: table
+        ? (event, first) =>
+            event.type === 'ERROR'
+              ? event.object
+              : { ...toTable(definition, [], {}, deps.clock.now(), first), rows: [tableRow(definition, event.object, deps.clock.now())] }
+        : undefined,
     });
   }
   if (verb === 'deletecollection') {
@@ -69,7 +82,11 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   const warnings: string[] = [];
   if (verb === 'delete') {
     const options = await deleteOptions(request, deps, reading);
-    const deleted = await call(storage, 'delete', 'delete')(context, info.name!, { dryRun: dryRun || options.dryRun, preconditionResourceVersion: options.resourceVersion, preconditionUid: options.uid });
+    const deleted = await call(storage, 'delete', 'delete')(context, info.name!, {
+      dryRun: dryRun || options.dryRun,
+      preconditionResourceVersion: options.resourceVersion,
+      preconditionUid: options.uid,
+    });
     return jsonResponse(deleted);
   }
 
@@ -110,7 +127,8 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     const created = await call(storage, 'create', 'create')(context, target, { dryRun });
     return answerObject(deps, request, definition, created, 201, warnings);
   }
-  if (verb === 'update') return answerObject(deps, request, definition, await writerFor(storage, info.subresource)(context, info.name!, body, { dryRun }), 200, warnings);
+  if (verb === 'update')
+    return answerObject(deps, request, definition, await writerFor(storage, info.subresource)(context, info.name!, body, { dryRun }), 200, warnings);
   throw new AppError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
 }
 
@@ -124,7 +142,8 @@ function storageFor(catalogue: ResourceCatalogue, definition: ResourceDefinition
 function writerFor(storage: RestStorage, subresource: string | undefined) {
   if (subresource === 'status') {
     if (!(storage instanceof StoredResource)) throw notServed();
-    return (context: RequestContext, name: string, body: KubeObject, options: WriteOptions) => storage.updateStatus(context, name, body, { ...options, fromClient: true });
+    return (context: RequestContext, name: string, body: KubeObject, options: WriteOptions) =>
+      storage.updateStatus(context, name, body, { ...options, fromClient: true });
   }
   return call(storage, 'update', 'update');
 }
@@ -135,7 +154,14 @@ function call<K extends keyof RestStorage>(storage: RestStorage, method: K, verb
   return (implementation as (...args: unknown[]) => unknown).bind(storage) as NonNullable<RestStorage[K]>;
 }
 
-function answerObject(deps: ResourceHandlerDeps, request: Request, definition: ResourceDefinition, object: KubeObject, status = 200, warnings: string[] = []): Response {
+function answerObject(
+  deps: ResourceHandlerDeps,
+  request: Request,
+  definition: ResourceDefinition,
+  object: KubeObject,
+  status = 200,
+  warnings: string[] = [],
+): Response {
   const headers: Record<string, string> = {};
   if (warnings.length > 0) headers.warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
   if (wantsTable(request.headers.get('accept')) && object.kind === definition.kind) {
@@ -197,7 +223,11 @@ function checkNamespace(body: KubeObject, namespace: string | undefined, definit
   }
 }
 
-async function deleteOptions(request: Request, deps: ResourceHandlerDeps, reading: BodyReading): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
+async function deleteOptions(
+  request: Request,
+  deps: ResourceHandlerDeps,
+  reading: BodyReading,
+): Promise<{ dryRun: boolean; resourceVersion?: string; uid?: string }> {
   const bytes = await readBodyWithLimit(request, deps.limits.maxBytes);
   if (bytes.byteLength === 0) return { dryRun: false };
   const body = await parseObjectBody(bytes, request.headers.get('content-type'), reading);

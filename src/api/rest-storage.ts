@@ -48,5 +48,9 @@ export interface RestStorage {
   /** Returns the stored object, or any object (e.g. a Status) for virtual create-only kinds. */
   create?(context: RequestContext, body: KubeObject, options: WriteOptions): Promise<KubeObject>;
   update?(context: RequestContext, name: string, body: KubeObject, options: WriteOptions): Promise<KubeObject>;
-  delete?(context: RequestContext, name: string, options: WriteOptions & { preconditionResourceVersion?: string; preconditionUid?: string }): Promise<KubeObject>;
+  delete?(
+    context: RequestContext,
+    name: string,
+    options: WriteOptions & { preconditionResourceVersion?: string; preconditionUid?: string },
+  ): Promise<KubeObject>;
 }

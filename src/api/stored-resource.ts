@@ -54,7 +54,8 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
       from = current.metadata.resourceVersion ?? '0';
     } else await this.checkWatchVersion(from);
     const changes = this.deps.store.watch(prefix, from, context.signal);
-    const present = (event: { value: unknown; resourceVersion: string; key: string }) => this.present({ key: event.key, value: event.value as Record<string, unknown>, resourceVersion: event.resourceVersion });
+    const present = (event: { value: unknown; resourceVersion: string; key: string }) =>
+      this.present({ key: event.key, value: event.value as Record<string, unknown>, resourceVersion: event.resourceVersion });
     return (async function* () {
       yield* initial;
       for await (const change of changes) {
@@ -110,7 +111,9 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
     const current = await this.read(context.namespace, name);
     const object = this.present(current);
     if (options.preconditionUid && options.preconditionUid !== object.metadata?.uid) {
-      throw new AppError('Conflict', `Precondition failed: UID in precondition: ${options.preconditionUid}, UID in object meta: ${object.metadata?.uid}`, { subject: { name, group: def.group, kind: def.resource } });
+      throw new AppError('Conflict', `Precondition failed: UID in precondition: ${options.preconditionUid}, UID in object meta: ${object.metadata?.uid}`, {
+        subject: { name, group: def.group, kind: def.resource },
+      });
     }
     if (options.preconditionResourceVersion && options.preconditionResourceVersion !== current.resourceVersion) throw conflict(def.resource, name, def.group);
     if (options.dryRun) return object;
@@ -164,7 +167,8 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
     }
     await def.admit?.(object, old, this.hookContext(context));
     // Admission may change the spec too (triggers, image lookup): that is a new generation as well.
-    if (part === 'main' && def.hasGeneration && object.metadata!.generation === (old.metadata?.generation ?? 1) && specChanged(old, object)) object.metadata!.generation! += 1;
+    if (part === 'main' && def.hasGeneration && object.metadata!.generation === (old.metadata?.generation ?? 1) && specChanged(old, object))
+      object.metadata!.generation! += 1;
     if (isDeepStrictEqual(this.decorate(object), old) || options.dryRun) return this.decorate(object);
     try {
       return this.present(await this.deps.store.update(current.key, this.forStorage(object), current.resourceVersion));
@@ -244,13 +248,19 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
       user: context.user,
       clock: this.deps.clock,
       can: context.can,
-      namespacedPrefixes: (namespace) => [...namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)), ...(this.deps.services.namespacedData?.(namespace) ?? [])],
+      namespacedPrefixes: (namespace) => [
+        ...namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)),
+        ...(this.deps.services.namespacedData?.(namespace) ?? []),
+      ],
     };
   }
 }
 
 /** The stored resource that serves `kind` in a catalogue, typed as the kinds table says; throws for virtual kinds. */
-export function storedResourceOf<T extends KubeObject>(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, kind: Kind<T, SubresourceTypes>): StoredResource<T> {
+export function storedResourceOf<T extends KubeObject>(
+  resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>,
+  kind: Kind<T, SubresourceTypes>,
+): StoredResource<T> {
   const definition = resources.find(kind.group, kind.version, kind.resource);
   const storage = definition && resources.storageFor(definition);
   if (!(storage instanceof StoredResource) || storage.definition.kind !== kind.kind) throw new Error(`${kind.resource} must be stored`);

@@ -14,7 +14,8 @@ export function storedStreams(resources: Pick<ResourceCatalogue, 'find' | 'stora
   return {
     getStream: (namespace, name) => streams.get(inNamespace(namespace), name),
     createStream: (namespace, stream, options) => streams.create(inNamespace(namespace), stream, { dryRun: false, withStatus: options?.withStatus }),
-    updateStream: (namespace, name, stream, options) => streams.update(inNamespace(namespace), name, stream, { dryRun: false, withStatus: options?.withStatus }),
+    updateStream: (namespace, name, stream, options) =>
+      streams.update(inNamespace(namespace), name, stream, { dryRun: false, withStatus: options?.withStatus }),
     updateStreamStatus: (namespace, name, stream) => streams.updateStatus(inNamespace(namespace), name, stream, { dryRun: false }),
     getImage: (digest) => imageStorage.get!(cluster, digest),
     createImage: (image) => imageStorage.create!(cluster, image, { dryRun: false }),

@@ -13,19 +13,31 @@ export function tableColumns(definition: ResourceDefinition): TableColumn[] {
 
 export function tableRow(definition: ResourceDefinition, object: KubeObject, now: Date): Record<string, unknown> {
   const table = definition.table;
-  const cells = [object.metadata?.name ?? '', ...(table ? table.cells(object, now) : []), ...(table?.noAge ? [] : [ageOf(object.metadata?.creationTimestamp, now)])];
+  const cells = [
+    object.metadata?.name ?? '',
+    ...(table ? table.cells(object, now) : []),
+    ...(table?.noAge ? [] : [ageOf(object.metadata?.creationTimestamp, now)]),
+  ];
   return {
     cells,
     object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata ?? {} },
   };
 }
 
-export function toTable(definition: ResourceDefinition, objects: readonly KubeObject[], listMeta: Record<string, unknown>, now: Date, withColumns = true): Record<string, unknown> {
+export function toTable(
+  definition: ResourceDefinition,
+  objects: readonly KubeObject[],
+  listMeta: Record<string, unknown>,
+  now: Date,
+  withColumns = true,
+): Record<string, unknown> {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
-    columnDefinitions: withColumns ? tableColumns(definition).map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority })) : [],
+    columnDefinitions: withColumns
+      ? tableColumns(definition).map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority }))
+      : [],
     rows: objects.map((o) => tableRow(definition, o, now)),
   };
 }

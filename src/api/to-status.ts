@@ -35,15 +35,16 @@ const statusOf: Record<ErrorKind, { reason: string; code: number }> = {
 
 export function toStatus(error: AppError): StatusObject {
   const { reason, code } = statusOf[error.kind];
-  const details = error.subject || error.causes || error.retryAfterSeconds
-    ? {
-        ...(error.subject?.name !== undefined ? { name: error.subject.name } : {}),
-        ...(error.subject?.group ? { group: error.subject.group } : {}),
-        ...(error.subject?.kind ? { kind: error.subject.kind } : {}),
-        ...(error.causes ? { causes: error.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })) } : {}),
-        ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
-      }
-    : undefined;
+  const details =
+    error.subject || error.causes || error.retryAfterSeconds
+      ? {
+          ...(error.subject?.name !== undefined ? { name: error.subject.name } : {}),
+          ...(error.subject?.group ? { group: error.subject.group } : {}),
+          ...(error.subject?.kind ? { kind: error.subject.kind } : {}),
+          ...(error.causes ? { causes: error.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })) } : {}),
+          ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        }
+      : undefined;
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason, ...(details ? { details } : {}), code };
 }
 

@@ -19,7 +19,8 @@ function answer(job: YamlJob): YamlAnswer {
   } catch (error) {
     if (error instanceof AppError) return { error: { kind: error.kind, message: error.message } };
     // The yaml package composes nested collections recursively: text nested past the stack is too deep.
-    if (error instanceof RangeError) return { error: { kind: 'BadRequest', message: `the request body nests objects and arrays deeper than ${job.limits.maxDepth} levels` } };
+    if (error instanceof RangeError)
+      return { error: { kind: 'BadRequest', message: `the request body nests objects and arrays deeper than ${job.limits.maxDepth} levels` } };
     return { error: { kind: 'Internal', message: String(error) } };
   }
 }

@@ -59,7 +59,8 @@ function checkNodes(root: unknown, limits: BodyLimits, position: (offset: number
       }
       if (isScalar(item.key)) {
         const key = String(item.key.value);
-        if (keys.has(key)) throw new AppError('BadRequest', `the request body is not valid YAML at ${position(item.key.range?.[0] ?? 0)}: duplicate key "${key.slice(0, 100)}"`);
+        if (keys.has(key))
+          throw new AppError('BadRequest', `the request body is not valid YAML at ${position(item.key.range?.[0] ?? 0)}: duplicate key "${key.slice(0, 100)}"`);
         keys.add(key);
       } else stack.push([item.key, depth + 1]);
       stack.push([item.value, depth + 1]);

@@ -44,7 +44,8 @@ export class Authenticator {
     // The hot path: the same token again, while nothing about tokens, users or accounts changed.
     const memo = this.recent.get(token);
     const version = this.deps.cache?.version ?? -1;
-    if (memo && version >= 0 && memo.version === version && (memo.found?.expiresAt === undefined || memo.found.expiresAt > this.deps.clock.now().getTime())) return memo.found?.user;
+    if (memo && version >= 0 && memo.version === version && (memo.found?.expiresAt === undefined || memo.found.expiresAt > this.deps.clock.now().getTime()))
+      return memo.found?.user;
     const load = () => this.resolve(token);
     const found = this.deps.cache ? await this.deps.cache.get(hashOf(token), load) : await load();
     if (version >= 0) {
@@ -79,7 +80,9 @@ export class Authenticator {
     if (!stored) return undefined;
     const groups = (stored.value as { groups?: unknown }).groups;
     const own = Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
-    const listed = await this.deps.store.list(resourcePrefix('user.openshift.io', 'groups'), { filter: (group) => Array.isArray(group.users) && group.users.includes(userName) });
+    const listed = await this.deps.store.list(resourcePrefix('user.openshift.io', 'groups'), {
+      filter: (group) => Array.isArray(group.users) && group.users.includes(userName),
+    });
     const names = listed.items.map((item) => (item.value as { metadata?: { name?: string } }).metadata?.name).filter((name): name is string => Boolean(name));
     return [...new Set([...own, ...names])];
   }

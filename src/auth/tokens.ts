@@ -85,7 +85,12 @@ export class TokenService {
     const expected = Buffer.from(record.hash);
     const actual = Buffer.from(hashOf(token));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { subject: record.subject, createdAt: Date.parse(record.createdAt), expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined, bootstrap: record.bootstrap === true };
+    return {
+      subject: record.subject,
+      createdAt: Date.parse(record.createdAt),
+      expiresAt: record.expiresAt ? Date.parse(record.expiresAt) : undefined,
+      bootstrap: record.bootstrap === true,
+    };
   }
 
   /**
@@ -107,9 +112,10 @@ export class TokenService {
   /** Revokes every bootstrap token (`ims serve --reset-admin-token`); returns how many. */
   async revokeBootstrapTokens(): Promise<number> {
     const marked = await this.deps.store.list(objectKey('oauth.openshift.io', 'oauthaccesstokens', '', ''), { filter: (value) => value.bootstrap === true });
-    for (const item of marked.items) await this.deps.store.delete(item.key).catch((error: unknown) => {
-      if (!isAppError(error, 'NotFound')) throw error;
-    });
+    for (const item of marked.items)
+      await this.deps.store.delete(item.key).catch((error: unknown) => {
+        if (!isAppError(error, 'NotFound')) throw error;
+      });
     return marked.items.length;
   }
 

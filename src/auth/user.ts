@@ -22,4 +22,3 @@ export function serviceAccountUser(namespace: string, name: string): UserInfo {
 export function loggedInUser(name: string, extraGroups: readonly string[] = []): UserInfo {
   return { name, groups: [...extraGroups, 'system:authenticated', 'system:authenticated:oauth'] };
 }
-

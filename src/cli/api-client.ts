@@ -34,7 +34,13 @@ export interface RequestOptions {
 
 /** Aggregated discovery (apidiscovery.k8s.io/v2) as the resolver reads it. */
 export interface DiscoveryList {
-  items: { metadata: { name?: string }; versions: { version: string; resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[] }[] }[];
+  items: {
+    metadata: { name?: string };
+    versions: {
+      version: string;
+      resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[];
+    }[];
+  }[];
 }
 
 const discoveryAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -73,7 +79,8 @@ export class ApiClient {
   /** Sends a request and resolves when the answer starts, for a body too large to hold (a backup). */
   open(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
     const url = new URL(path, this.options.server);
-    const body = options.body === undefined ? undefined : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+    const body =
+      options.body === undefined ? undefined : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims', ...options.headers };
     if (this.options.token && !headers.authorization) headers.authorization = `Bearer ${this.options.token}`;
     if (body !== undefined) {
@@ -83,7 +90,10 @@ export class ApiClient {
     const secure = url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
     const tls = secure
-      ? { ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined, rejectUnauthorized: !this.options.insecureSkipTlsVerify }
+      ? {
+          ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined,
+          rejectUnauthorized: !this.options.insecureSkipTlsVerify,
+        }
       : {};
     return new Promise((resolve, reject) => {
       const req = send(url, { method, headers, timeout: 60_000, ...tls }, resolve);
@@ -105,11 +115,16 @@ export class ApiClient {
     const secure = url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
     const tls = secure
-      ? { ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined, rejectUnauthorized: !this.options.insecureSkipTlsVerify }
+      ? {
+          ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined,
+          rejectUnauthorized: !this.options.insecureSkipTlsVerify,
+        }
       : {};
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, { method, headers, signal: options.signal, ...tls }, resolve);
-      req.on('error', (error: NodeJS.ErrnoException) => reject(error.name === 'AbortError' ? error : new CliError(connectionProblem(this.options.server, error))));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(error.name === 'AbortError' ? error : new CliError(connectionProblem(this.options.server, error))),
+      );
       req.end();
     });
     const status = response.statusCode ?? 0;
@@ -208,7 +223,7 @@ export function errorFrom(response: RawResponse): ServerError {
   } catch {
     // not a Status: fall back to the HTTP status
   }
-  if (response.status === 401) return new ServerError(401, 'Unauthorized', 'You must be logged in to the server (Unauthorized); run \'ims login\'');
+  if (response.status === 401) return new ServerError(401, 'Unauthorized', "You must be logged in to the server (Unauthorized); run 'ims login'");
   return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`);
 }
 

@@ -50,7 +50,8 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
       parsed.positionals.push(arg);
       continue;
     }
-    if (spec.deprecated && !parsed.warnings.some((w) => w.startsWith(`Flag --${spec.name} `))) parsed.warnings.push(`Flag --${spec.name} has been deprecated, ${spec.deprecated}`);
+    if (spec.deprecated && !parsed.warnings.some((w) => w.startsWith(`Flag --${spec.name} `)))
+      parsed.warnings.push(`Flag --${spec.name} has been deprecated, ${spec.deprecated}`);
     if (spec.type === 'bool') {
       if (inline === undefined) parsed.bools.set(spec.name, true);
       else if (inline === 'true' || inline === 'false') parsed.bools.set(spec.name, inline === 'true');
@@ -62,15 +63,18 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
     if (spec.type === 'strings') parsed.lists.set(spec.name, [...(parsed.lists.get(spec.name) ?? []), ...value.split(',').filter((v) => v !== '')]);
     else parsed.strings.set(spec.name, value);
   }
-  for (const spec of specs) if (spec.default !== undefined && spec.type === 'string' && !parsed.strings.has(spec.name)) parsed.strings.set(spec.name, spec.default);
+  for (const spec of specs)
+    if (spec.default !== undefined && spec.type === 'string' && !parsed.strings.has(spec.name)) parsed.strings.set(spec.name, spec.default);
   return parsed;
 }
 
 export function formatFlags(specs: readonly FlagSpec[]): string {
-  const rows = specs.filter((s) => !s.deprecated).map((s) => {
-    const names = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.type === 'bool' ? '' : ` ${s.placeholder ?? (s.type === 'strings' ? 'VALUE,...' : 'VALUE')}`}`;
-    return [names, s.help + (s.default ? ` (default ${s.default})` : '')] as const;
-  });
+  const rows = specs
+    .filter((s) => !s.deprecated)
+    .map((s) => {
+      const names = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.type === 'bool' ? '' : ` ${s.placeholder ?? (s.type === 'strings' ? 'VALUE,...' : 'VALUE')}`}`;
+      return [names, s.help + (s.default ? ` (default ${s.default})` : '')] as const;
+    });
   const width = Math.max(...rows.map(([n]) => n.length), 0) + 2;
   return rows.map(([n, h]) => `  ${n.padEnd(width)}${h}`).join('\n');
 }

@@ -38,5 +38,17 @@ export const globalFlags: readonly FlagSpec[] = [
   { name: 'help', short: 'h', type: 'bool', help: 'show help for this command' },
 ];
 
-export const outputFlag: FlagSpec = { name: 'output', short: 'o', type: 'string', help: 'output format: json, yaml, name, wide, jsonpath=TEMPLATE', placeholder: 'FORMAT' };
-export const fileFlag: FlagSpec = { name: 'filename', short: 'f', type: 'strings', help: 'file with objects (YAML or JSON; - for standard input)', placeholder: 'FILE' };
+export const outputFlag: FlagSpec = {
+  name: 'output',
+  short: 'o',
+  type: 'string',
+  help: 'output format: json, yaml, name, wide, jsonpath=TEMPLATE',
+  placeholder: 'FORMAT',
+};
+export const fileFlag: FlagSpec = {
+  name: 'filename',
+  short: 'f',
+  type: 'strings',
+  help: 'file with objects (YAML or JSON; - for standard input)',
+  placeholder: 'FILE',
+};

@@ -27,14 +27,42 @@ import { admBackup } from './commands/backup.ts';
 import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
 
 export const commands: readonly Command[] = [
-  login, logout, whoami, newProject, project, projects, get, describe, create, apply, deleteCommand,
-  createDockerRegistrySecret, createGenericSecret, createToken, secretsLink, addRoleToUser, addRoleToGroup,
-  registryInfo, registryLogin, tag, importImage, setTriggers, setImageLookup, pruneImages, admBackup, newGroup, addUsers, removeUsers,
+  login,
+  logout,
+  whoami,
+  newProject,
+  project,
+  projects,
+  get,
+  describe,
+  create,
+  apply,
+  deleteCommand,
+  createDockerRegistrySecret,
+  createGenericSecret,
+  createToken,
+  secretsLink,
+  addRoleToUser,
+  addRoleToGroup,
+  registryInfo,
+  registryLogin,
+  tag,
+  importImage,
+  setTriggers,
+  setImageLookup,
+  pruneImages,
+  admBackup,
+  newGroup,
+  addUsers,
+  removeUsers,
 ];
 
 const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];
 
-export async function runCli(argv: readonly string[], io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) },
+): Promise<number> {
   try {
     const words = argv.filter((a) => !a.startsWith('-'));
     const command = findCommand(argv);
@@ -56,7 +84,8 @@ export async function runCli(argv: readonly string[], io = { out: (t: string) =>
     await command.run(makeContext(args, io));
     return 0;
   } catch (error) {
-    if (!(error as { reported?: boolean }).reported) io.err(`error: ${error instanceof CliError ? error.message : (error as Error).message ?? String(error)}\n`);
+    if (!(error as { reported?: boolean }).reported)
+      io.err(`error: ${error instanceof CliError ? error.message : ((error as Error).message ?? String(error))}\n`);
     return 1;
   }
 }

@@ -9,7 +9,11 @@ import { kinds } from '../kube/kinds.ts';
  * OpenShift 3's documentation writes `apiVersion: v1` for its own kinds (ImageStream, Project…),
  * from before they had groups; `oc` maps them to their groups, and so does `ims`.
  */
-const legacyGroupVersions: ReadonlyMap<string, string> = new Map(Object.values(kinds).filter((k) => k.group.endsWith('.openshift.io')).map((k) => [k.kind, `${k.group}/${k.version}`]));
+const legacyGroupVersions: ReadonlyMap<string, string> = new Map(
+  Object.values(kinds)
+    .filter((k) => k.group.endsWith('.openshift.io'))
+    .map((k) => [k.kind, `${k.group}/${k.version}`]),
+);
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; [k: string]: unknown } };
 

@@ -8,7 +8,9 @@ import type { Table } from './output/table-printer.ts';
 export type ResourceAddress = Pick<KindIdentity, 'group' | 'version' | 'resource' | 'namespaced'>;
 
 /** Typed by a kinds-table entry; a discovered resource has plain objects. */
-export type TypedAddress<T extends KubeObject, S extends SubresourceTypes> = ResourceAddress & { readonly types?: { readonly object: T; readonly subresources: S } };
+export type TypedAddress<T extends KubeObject, S extends SubresourceTypes> = ResourceAddress & {
+  readonly types?: { readonly object: T; readonly subresources: S };
+};
 
 /** How the client sends requests: ApiClient's `json`, and `lines` for the streamed answer of a watch. */
 export interface JsonTransport {
@@ -39,7 +41,8 @@ export interface WatchStatus {
   readonly message?: string;
 }
 
-export type WatchEvent<O> = { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; readonly object: O } | { readonly type: 'ERROR'; readonly object: WatchStatus };
+export type WatchEvent<O> =
+  { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; readonly object: O } | { readonly type: 'ERROR'; readonly object: WatchStatus };
 
 /**
  * `/api/v1/secrets`, `/apis/apps/v1/namespaces/shop/deployments`: a resource's collection, in
@@ -47,7 +50,9 @@ export type WatchEvent<O> = { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 
  */
 export function collectionPath(address: ResourceAddress, namespace: string | undefined): string {
   const base = address.group ? `/apis/${address.group}/${address.version}` : `/api/${address.version}`;
-  return address.namespaced && namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${address.resource}` : `${base}/${address.resource}`;
+  return address.namespaced && namespace !== undefined
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${address.resource}`
+    : `${base}/${address.resource}`;
 }
 
 /** One object's path, or one of its subresources'. */

@@ -46,7 +46,9 @@ export class ResourceResolver {
     const dot = lower.indexOf('.');
     const [name, group] = dot > 0 ? [lower.slice(0, dot), lower.slice(dot + 1)] : [lower, undefined];
     const matches = this.resources.filter(
-      (r) => (group === undefined || r.group === group) && (r.resource === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name)),
+      (r) =>
+        (group === undefined || r.group === group) &&
+        (r.resource === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name)),
     );
     // The core group wins a tie, as kubectl resolves `pods` before any other group's pods.
     const found = matches.find((r) => r.group === '') ?? matches[0];

@@ -46,7 +46,10 @@ export class ControllerManager {
 }
 
 /** Every interval, forgets the store history older than the revision seen one interval ago. */
-export function storeCompaction(store: { currentResourceVersion(): Promise<string>; compact(revision: string): Promise<void> }, intervalMs = 5 * 60_000): PeriodicTask {
+export function storeCompaction(
+  store: { currentResourceVersion(): Promise<string>; compact(revision: string): Promise<void> },
+  intervalMs = 5 * 60_000,
+): PeriodicTask {
   let previous: string | undefined;
   return {
     name: 'compacting the store',

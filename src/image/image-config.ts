@@ -35,7 +35,8 @@ export function summariseImageConfig(bytes: Uint8Array): ImageConfigSummary | un
   const isString = (v: unknown) => typeof v === 'string';
   // Labels are strings and ports and volumes empty objects in every config a builder writes; anything
   // else a pushed config holds there (nested a million levels, say) must not reach the Image object.
-  const labels = (v: unknown) => (isMap(v) ? Object.fromEntries(Object.entries(v).filter(([, value]) => typeof value === 'string')) : undefined) as Record<string, string> | undefined;
+  const labels = (v: unknown) =>
+    (isMap(v) ? Object.fromEntries(Object.entries(v).filter(([, value]) => typeof value === 'string')) : undefined) as Record<string, string> | undefined;
   const keys = (v: unknown) => (isMap(v) ? Object.fromEntries(Object.keys(v).map((key) => [key, {}])) : undefined);
   return {
     architecture: pick(c.architecture, isString),

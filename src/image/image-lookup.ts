@@ -40,7 +40,13 @@ export function wantsAllNamesResolved(object: Record<string, unknown>, kind: str
  * Rewrites container images that name a stream tag to that tag's image. `only` limits it to
  * images that changed in an update. Returns whether anything changed.
  */
-export async function resolveImageNames(object: Record<string, unknown>, kind: string, namespace: string, lookup: StreamLookup, only?: (list: string, index: number, image: string) => boolean): Promise<boolean> {
+export async function resolveImageNames(
+  object: Record<string, unknown>,
+  kind: string,
+  namespace: string,
+  lookup: StreamLookup,
+  only?: (list: string, index: number, image: string) => boolean,
+): Promise<boolean> {
   const all = wantsAllNamesResolved(object, kind);
   let changed = false;
   for (const { list, index, container } of containersOf(object, kind)) {

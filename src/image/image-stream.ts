@@ -35,7 +35,13 @@ export function addTagEvent(stream: ImageStream, tag: string, event: TagEvent): 
 export function trackingTags(stream: ImageStream, tag: string): string[] {
   const name = stream.metadata.name;
   return (stream.spec.tags ?? [])
-    .filter((t) => t.from?.kind === 'ImageStreamTag' && (!t.from.namespace || t.from.namespace === stream.metadata.namespace) && (t.from.name === tag || t.from.name === `${name}:${tag}`) && t.name !== tag)
+    .filter(
+      (t) =>
+        t.from?.kind === 'ImageStreamTag' &&
+        (!t.from.namespace || t.from.namespace === stream.metadata.namespace) &&
+        (t.from.name === tag || t.from.name === `${name}:${tag}`) &&
+        t.name !== tag,
+    )
     .map((t) => t.name);
 }
 

@@ -64,7 +64,13 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
   }
   const declared = body.mediaType as string | undefined;
   const sent = contentType?.split(';')[0].trim().toLowerCase();
-  if (body.schemaVersion === 1 || declared === MediaTypes.dockerSchema1 || declared === MediaTypes.dockerSchema1Signed || sent === MediaTypes.dockerSchema1 || sent === MediaTypes.dockerSchema1Signed) {
+  if (
+    body.schemaVersion === 1 ||
+    declared === MediaTypes.dockerSchema1 ||
+    declared === MediaTypes.dockerSchema1Signed ||
+    sent === MediaTypes.dockerSchema1 ||
+    sent === MediaTypes.dockerSchema1Signed
+  ) {
     throw invalid('Docker schema 1 manifests are not supported: push the image as Docker schema 2 or OCI (for example with skopeo copy --format v2s2)');
   }
   if (body.schemaVersion !== 2) throw invalid('manifest schemaVersion must be 2');
@@ -90,9 +96,11 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
 
 function descriptor(value: unknown, where: string): Descriptor {
   if (!isObject(value)) throw invalid(`${where} must be a descriptor object`);
-  if (value.mediaType !== undefined && typeof value.mediaType !== 'string') throw invalid(`${where}.mediaType must be a string, not ${jsonType(value.mediaType)}`);
+  if (value.mediaType !== undefined && typeof value.mediaType !== 'string')
+    throw invalid(`${where}.mediaType must be a string, not ${jsonType(value.mediaType)}`);
   if (typeof value.mediaType !== 'string' || value.mediaType === '') throw invalid(`${where}.mediaType is required`);
-  if (value.artifactType !== undefined && typeof value.artifactType !== 'string') throw invalid(`${where}.artifactType must be a string, not ${jsonType(value.artifactType)}`);
+  if (value.artifactType !== undefined && typeof value.artifactType !== 'string')
+    throw invalid(`${where}.artifactType must be a string, not ${jsonType(value.artifactType)}`);
   if (typeof value.digest !== 'string') throw invalid(`${where}.digest is required`);
   try {
     parseDigest(value.digest);
@@ -102,8 +110,13 @@ function descriptor(value: unknown, where: string): Descriptor {
   if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0) throw invalid(`${where}.size must be a non-negative integer`);
   let platform: Platform | undefined;
   if (value.platform !== undefined) {
-    if (!isObject(value.platform) || typeof value.platform.architecture !== 'string' || typeof value.platform.os !== 'string') throw invalid(`${where}.platform needs architecture and os`);
-    platform = { architecture: value.platform.architecture, os: value.platform.os, variant: typeof value.platform.variant === 'string' ? value.platform.variant : undefined };
+    if (!isObject(value.platform) || typeof value.platform.architecture !== 'string' || typeof value.platform.os !== 'string')
+      throw invalid(`${where}.platform needs architecture and os`);
+    platform = {
+      architecture: value.platform.architecture,
+      os: value.platform.os,
+      variant: typeof value.platform.variant === 'string' ? value.platform.variant : undefined,
+    };
   }
   return {
     mediaType: value.mediaType,

@@ -52,7 +52,11 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
     for (const tag of tags) {
       const items = (tag.items ?? []).filter((item, rev) => {
         if (item.image && !images.has(item.image)) return false;
-        const keep = young(item.created) || (rev === 0 && uses.tags.has(`${namespace}/${name}:${tag.tag}`)) || rev < options.keepTagRevisions || (item.image !== '' && uses.images.has(`${namespace}/${name}@${item.image}`));
+        const keep =
+          young(item.created) ||
+          (rev === 0 && uses.tags.has(`${namespace}/${name}:${tag.tag}`)) ||
+          rev < options.keepTagRevisions ||
+          (item.image !== '' && uses.images.has(`${namespace}/${name}@${item.image}`));
         if (!keep) removed.push({ tag: tag.tag, image: item.image });
         return keep;
       });
@@ -93,12 +97,19 @@ export interface StoredBlob {
  * ago: a younger one may belong to a push whose manifest has not come yet. `planned` are the
  * blobs the plan already deletes.
  */
-export function planOrphanBlobs(stored: readonly StoredBlob[], images: ReadonlyMap<string, PruneImage>, planned: readonly string[], options: Pick<PruneOptions, 'keepYoungerThanMs' | 'now'>): StoredBlob[] {
+export function planOrphanBlobs(
+  stored: readonly StoredBlob[],
+  images: ReadonlyMap<string, PruneImage>,
+  planned: readonly string[],
+  options: Pick<PruneOptions, 'keepYoungerThanMs' | 'now'>,
+): StoredBlob[] {
   const referenced = new Set(planned);
   for (const image of images.values()) {
     for (const digest of [image.name, ...image.layers, ...(image.config ? [image.config] : []), ...image.children]) referenced.add(digest);
   }
-  return stored.filter((blob) => !referenced.has(blob.digest) && blob.modifiedAt !== undefined && options.now - Date.parse(blob.modifiedAt) >= options.keepYoungerThanMs);
+  return stored.filter(
+    (blob) => !referenced.has(blob.digest) && blob.modifiedAt !== undefined && options.now - Date.parse(blob.modifiedAt) >= options.keepYoungerThanMs,
+  );
 }
 
 /** Where a pull spec points, for the used-images index: `ns/stream:tag` or `ns/stream@digest`. */

@@ -12,7 +12,11 @@ export interface ImageTrigger {
 }
 
 /** The triggers of an object; Invalid causes for anything malformed. */
-export function readTriggers(annotations: Readonly<Record<string, string>> | undefined, kind: string, object: Record<string, unknown>): { triggers: ImageTrigger[]; causes: FieldCause[] } {
+export function readTriggers(
+  annotations: Readonly<Record<string, string>> | undefined,
+  kind: string,
+  object: Record<string, unknown>,
+): { triggers: ImageTrigger[]; causes: FieldCause[] } {
   const text = annotations?.[triggersAnnotation];
   if (text === undefined) return { triggers: [], causes: [] };
   const field = `metadata.annotations[${triggersAnnotation}]`;
@@ -28,12 +32,20 @@ export function readTriggers(annotations: Readonly<Record<string, string>> | und
   const seen = new Set<string>();
   for (const [i, entry] of parsed.entries()) {
     const e = entry as Partial<ImageTrigger>;
-    if (typeof e !== 'object' || e === null || typeof e.from !== 'object' || typeof e.from?.name !== 'string' || typeof e.from.kind !== 'string' || typeof e.fieldPath !== 'string') {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.from !== 'object' ||
+      typeof e.from?.name !== 'string' ||
+      typeof e.from.kind !== 'string' ||
+      typeof e.fieldPath !== 'string'
+    ) {
       return fail(`trigger ${i} must have from.kind, from.name and fieldPath`);
     }
     if (seen.has(e.fieldPath)) return fail('duplicate triggers are not allowed');
     seen.add(e.fieldPath);
-    if (e.from.kind === 'ImageStreamTag' && !/^[^:@/]+:[^:@/]+$/.test(e.from.name)) return fail(`trigger ${i}: from.name must be <stream>:<tag>, not "${e.from.name}"`);
+    if (e.from.kind === 'ImageStreamTag' && !/^[^:@/]+:[^:@/]+$/.test(e.from.name))
+      return fail(`trigger ${i}: from.name must be <stream>:<tag>, not "${e.from.name}"`);
     // OpenShift's documented schema shows `"paused": "false"`: the strings mean what they say.
     const paused: unknown = (entry as { paused?: unknown }).paused;
     if (paused !== undefined && paused !== null && typeof paused !== 'boolean' && paused !== 'true' && paused !== 'false') {
@@ -66,7 +78,13 @@ export function resolveFieldPath(object: Record<string, unknown>, kind: string, 
  * Sets every unpaused ImageStreamTag trigger's container to what `resolve` gives for its tag;
  * returns whether anything changed. Tags with no image yet are left alone.
  */
-export function applyTriggers(object: Record<string, unknown>, kind: string, triggers: readonly ImageTrigger[], namespace: string, resolve: (namespace: string, stream: string, tag: string) => string | undefined): boolean {
+export function applyTriggers(
+  object: Record<string, unknown>,
+  kind: string,
+  triggers: readonly ImageTrigger[],
+  namespace: string,
+  resolve: (namespace: string, stream: string, tag: string) => string | undefined,
+): boolean {
   let changed = false;
   for (const trigger of triggers) {
     if (trigger.paused || trigger.from.kind !== 'ImageStreamTag' || trigger.from.apiVersion) continue;
@@ -85,5 +103,7 @@ export function applyTriggers(object: Record<string, unknown>, kind: string, tri
 
 /** `ns/stream` keys of the streams an object's triggers follow. */
 export function triggeredStreams(triggers: readonly ImageTrigger[], namespace: string): string[] {
-  return triggers.filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused && !t.from.apiVersion).map((t) => `${t.from.namespace || namespace}/${t.from.name.split(':')[0]}`);
+  return triggers
+    .filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused && !t.from.apiVersion)
+    .map((t) => `${t.from.namespace || namespace}/${t.from.name.split(':')[0]}`);
 }

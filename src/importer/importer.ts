@@ -64,7 +64,13 @@ export class Importer {
       if (request.importMode === 'PreserveOriginal') {
         const children: KubeObject[] = [];
         for (const child of manifest.manifests) children.push(await this.importManifest(upstream, repository, child.digest, signal));
-        const image = buildImage({ digest: top.digest, manifest, manifestBytes: top.bytes, dockerImageReference: `${repository}@${top.digest}`, managed: false });
+        const image = buildImage({
+          digest: top.digest,
+          manifest,
+          manifestBytes: top.bytes,
+          dockerImageReference: `${repository}@${top.digest}`,
+          managed: false,
+        });
         return { image, children, reference: `${repository}@${top.digest}`, sourceDigest: top.digest };
       }
       const chosen = choosePlatform(manifest.manifests, request.preferArch ?? this.deps.platform.architecture, request.preferOs ?? this.deps.platform.os);
@@ -82,14 +88,32 @@ export class Importer {
     return this.imageOf(upstream, repository, digest, fetched.bytes, fetched.mediaType, signal);
   }
 
-  private async imageOf(upstream: UpstreamRepository, repository: string, digest: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<KubeObject> {
+  private async imageOf(
+    upstream: UpstreamRepository,
+    repository: string,
+    digest: string,
+    bytes: Buffer,
+    mediaType: string,
+    signal?: AbortSignal,
+  ): Promise<KubeObject> {
     // Content-addressed: an Image we hold for this digest has the same manifest and config.
     const known = await this.deps.knownImage?.(digest);
     if (known && !known.dockerImageManifests) return { ...known, dockerImageReference: `${repository}@${digest}` };
     const manifest = upstreamManifest(bytes, mediaType);
     if (manifest.kind === 'index') throw new AppError('Internal', `${repository}@${digest} is a manifest list inside a manifest list`);
-    const configBytes = manifest.config.size <= (this.deps.maxConfigBytes ?? 8 * 1024 * 1024) ? await this.deps.client.fetchBlob(upstream, manifest.config.digest, this.deps.maxConfigBytes ?? 8 * 1024 * 1024, signal) : undefined;
-    return buildImage({ digest, manifest, manifestBytes: bytes, configBytes, config: configBytes ? summariseImageConfig(configBytes) : undefined, dockerImageReference: `${repository}@${digest}`, managed: false });
+    const configBytes =
+      manifest.config.size <= (this.deps.maxConfigBytes ?? 8 * 1024 * 1024)
+        ? await this.deps.client.fetchBlob(upstream, manifest.config.digest, this.deps.maxConfigBytes ?? 8 * 1024 * 1024, signal)
+        : undefined;
+    return buildImage({
+      digest,
+      manifest,
+      manifestBytes: bytes,
+      configBytes,
+      config: configBytes ? summariseImageConfig(configBytes) : undefined,
+      dockerImageReference: `${repository}@${digest}`,
+      managed: false,
+    });
   }
 }
 
@@ -105,7 +129,11 @@ function upstreamManifest(bytes: Buffer, mediaType: string): Manifest {
 
 /** The preferred platform, else linux/amd64, else the first child (SPEC §2.5). */
 export function choosePlatform(children: readonly Descriptor[], architecture: string, os: string): Descriptor {
-  return children.find((c) => c.platform?.architecture === architecture && c.platform?.os === os) ?? children.find((c) => c.platform?.architecture === 'amd64' && c.platform?.os === 'linux') ?? children[0];
+  return (
+    children.find((c) => c.platform?.architecture === architecture && c.platform?.os === os) ??
+    children.find((c) => c.platform?.architecture === 'amd64' && c.platform?.os === 'linux') ??
+    children[0]
+  );
 }
 
 /** Node's arch names as Go's GOARCH names them. */

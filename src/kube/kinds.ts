@@ -31,11 +31,19 @@ export interface Kind<T extends KubeObject = KubeObject, S extends SubresourceTy
   readonly types?: { readonly object: T; readonly subresources: S };
 }
 
-type Entry<S extends SubresourceTypes> = Omit<KindIdentity, 'singular' | 'shortNames'> & { readonly shortNames?: readonly string[]; readonly subresources?: { readonly [K in keyof S]: string } };
+type Entry<S extends SubresourceTypes> = Omit<KindIdentity, 'singular' | 'shortNames'> & {
+  readonly shortNames?: readonly string[];
+  readonly subresources?: { readonly [K in keyof S]: string };
+};
 
 /** A table entry; the singular is the kind in lower case, as for every kind served. */
 function kind<T extends KubeObject, S extends SubresourceTypes = Record<never, never>>(entry: Entry<S>): Kind<T, S> {
-  return { ...entry, singular: entry.kind.toLowerCase(), shortNames: entry.shortNames ?? [], subresources: entry.subresources ?? ({} as { readonly [K in keyof S]: string }) };
+  return {
+    ...entry,
+    singular: entry.kind.toLowerCase(),
+    shortNames: entry.shortNames ?? [],
+    subresources: entry.subresources ?? ({} as { readonly [K in keyof S]: string }),
+  };
 }
 
 const image = 'image.openshift.io';
@@ -43,9 +51,24 @@ const image = 'image.openshift.io';
 export const kinds = {
   namespaces: kind<Namespace>({ group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', namespaced: false, shortNames: ['ns'] }),
   secrets: kind<Secret>({ group: '', version: 'v1', kind: 'Secret', resource: 'secrets', namespaced: true }),
-  serviceAccounts: kind<ServiceAccount, { token: TokenRequest }>({ group: '', version: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, shortNames: ['sa'], subresources: { token: 'TokenRequest' } }),
+  serviceAccounts: kind<ServiceAccount, { token: TokenRequest }>({
+    group: '',
+    version: 'v1',
+    kind: 'ServiceAccount',
+    resource: 'serviceaccounts',
+    namespaced: true,
+    shortNames: ['sa'],
+    subresources: { token: 'TokenRequest' },
+  }),
   pods: kind<Pod>({ group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true, shortNames: ['po'] }),
-  replicationControllers: kind<ReplicationController>({ group: '', version: 'v1', kind: 'ReplicationController', resource: 'replicationcontrollers', namespaced: true, shortNames: ['rc'] }),
+  replicationControllers: kind<ReplicationController>({
+    group: '',
+    version: 'v1',
+    kind: 'ReplicationController',
+    resource: 'replicationcontrollers',
+    namespaced: true,
+    shortNames: ['rc'],
+  }),
   deployments: kind<Deployment>({ group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', namespaced: true, shortNames: ['deploy'] }),
   statefulSets: kind<StatefulSet>({ group: 'apps', version: 'v1', kind: 'StatefulSet', resource: 'statefulsets', namespaced: true, shortNames: ['sts'] }),
   daemonSets: kind<DaemonSet>({ group: 'apps', version: 'v1', kind: 'DaemonSet', resource: 'daemonsets', namespaced: true, shortNames: ['ds'] }),
@@ -55,17 +78,58 @@ export const kinds = {
   roles: kind<Role>({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', resource: 'roles', namespaced: true }),
   clusterRoles: kind<ClusterRole>({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', resource: 'clusterroles', namespaced: false }),
   roleBindings: kind<RoleBinding>({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', resource: 'rolebindings', namespaced: true }),
-  clusterRoleBindings: kind<ClusterRoleBinding>({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', namespaced: false }),
+  clusterRoleBindings: kind<ClusterRoleBinding>({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRoleBinding',
+    resource: 'clusterrolebindings',
+    namespaced: false,
+  }),
   projects: kind<Project>({ group: 'project.openshift.io', version: 'v1', kind: 'Project', resource: 'projects', namespaced: false }),
-  projectRequests: kind<ProjectRequest>({ group: 'project.openshift.io', version: 'v1', kind: 'ProjectRequest', resource: 'projectrequests', namespaced: false }),
+  projectRequests: kind<ProjectRequest>({
+    group: 'project.openshift.io',
+    version: 'v1',
+    kind: 'ProjectRequest',
+    resource: 'projectrequests',
+    namespaced: false,
+  }),
   users: kind<User>({ group: 'user.openshift.io', version: 'v1', kind: 'User', resource: 'users', namespaced: false }),
   groups: kind<Group>({ group: 'user.openshift.io', version: 'v1', kind: 'Group', resource: 'groups', namespaced: false }),
   images: kind<Image>({ group: image, version: 'v1', kind: 'Image', resource: 'images', namespaced: false }),
-  imageStreams: kind<ImageStream, { layers: ImageStreamLayers; secrets: SecretList }>({ group: image, version: 'v1', kind: 'ImageStream', resource: 'imagestreams', namespaced: true, shortNames: ['is'], subresources: { layers: 'ImageStreamLayers', secrets: 'SecretList' } }),
+  imageStreams: kind<ImageStream, { layers: ImageStreamLayers; secrets: SecretList }>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStream',
+    resource: 'imagestreams',
+    namespaced: true,
+    shortNames: ['is'],
+    subresources: { layers: 'ImageStreamLayers', secrets: 'SecretList' },
+  }),
   imageStreamMappings: kind<ImageStreamMapping>({ group: image, version: 'v1', kind: 'ImageStreamMapping', resource: 'imagestreammappings', namespaced: true }),
-  imageStreamTags: kind<ImageStreamTag>({ group: image, version: 'v1', kind: 'ImageStreamTag', resource: 'imagestreamtags', namespaced: true, shortNames: ['istag'] }),
-  imageStreamImports: kind<ImageStreamImport>({ group: image, version: 'v1', kind: 'ImageStreamImport', resource: 'imagestreamimports', namespaced: true, shortNames: ['isimport'] }),
-  imageStreamImages: kind<ImageStreamImage>({ group: image, version: 'v1', kind: 'ImageStreamImage', resource: 'imagestreamimages', namespaced: true, shortNames: ['isimage'] }),
+  imageStreamTags: kind<ImageStreamTag>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStreamTag',
+    resource: 'imagestreamtags',
+    namespaced: true,
+    shortNames: ['istag'],
+  }),
+  imageStreamImports: kind<ImageStreamImport>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStreamImport',
+    resource: 'imagestreamimports',
+    namespaced: true,
+    shortNames: ['isimport'],
+  }),
+  imageStreamImages: kind<ImageStreamImage>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStreamImage',
+    resource: 'imagestreamimages',
+    namespaced: true,
+    shortNames: ['isimage'],
+  }),
 } as const;
 
 /** `image.openshift.io/v1`, `v1`: the apiVersion of a kind's objects. */

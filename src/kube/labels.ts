@@ -12,21 +12,24 @@ export function labelKeyProblems(key: string): string[] {
   const problems: string[] = [];
   if (prefix !== undefined && (prefix.length > 253 || !dnsSubdomain.test(prefix))) problems.push('prefix part must be a lowercase RFC 1123 subdomain');
   if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
-    problems.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with at most 63 characters");
+    problems.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with at most 63 characters",
+    );
   }
   return problems;
 }
 
 export function labelValueProblems(value: string): string[] {
   if (value.length > 63 || !labelValue.test(value)) {
-    return ["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with at most 63 characters"];
+    return [
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with at most 63 characters",
+    ];
   }
   return [];
 }
 
 type Requirement =
-  | { readonly key: string; readonly op: 'in' | 'notin'; readonly values: readonly string[] }
-  | { readonly key: string; readonly op: 'exists' | 'doesnotexist' };
+  { readonly key: string; readonly op: 'in' | 'notin'; readonly values: readonly string[] } | { readonly key: string; readonly op: 'exists' | 'doesnotexist' };
 
 export interface LabelSelector {
   matches(labels: Readonly<Record<string, string>> | undefined): boolean;
@@ -34,7 +37,9 @@ export interface LabelSelector {
 
 /** Parses `a=b,c!=d,e in (f,g),!h,i`; BadRequest on anything else. */
 export function parseLabelSelector(text: string): LabelSelector {
-  const requirements = splitTopLevel(text.trim()).filter((part) => part.length > 0).map(parseRequirement);
+  const requirements = splitTopLevel(text.trim())
+    .filter((part) => part.length > 0)
+    .map(parseRequirement);
   return {
     matches(labels) {
       return requirements.every((r) => requirementMatches(r, labels ?? {}));
@@ -60,7 +65,15 @@ function splitTopLevel(text: string): string[] {
 
 function parseRequirement(part: string): Requirement {
   const set = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
-  if (set) return checked({ key: set[1], op: set[2] as 'in' | 'notin', values: set[3].split(',').map((v) => v.trim()).filter(Boolean) });
+  if (set)
+    return checked({
+      key: set[1],
+      op: set[2] as 'in' | 'notin',
+      values: set[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    });
   const notEqual = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(part);
   if (notEqual) return checked({ key: notEqual[1], op: 'notin', values: [notEqual[2]] });
   const equal = /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/.exec(part);

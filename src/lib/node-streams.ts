@@ -12,33 +12,36 @@ export function lazyWebStream(readable: Readable): ReadableStream<Uint8Array> {
   let failure: Error | undefined;
   readable.once('end', () => (ended = true));
   readable.once('error', (error) => (failure = error));
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      state.pulled = true;
-      for (;;) {
-        if (failure) return controller.error(failure);
-        const chunk = readable.read() as Buffer | null;
-        if (chunk !== null) return controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if (ended || readable.readableEnded) return controller.close();
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            readable.off('readable', done);
-            readable.off('end', done);
-            readable.off('error', done);
-            resolve();
-          };
-          readable.on('readable', done);
-          readable.on('end', done);
-          readable.on('error', done);
-        });
-      }
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        state.pulled = true;
+        for (;;) {
+          if (failure) return controller.error(failure);
+          const chunk = readable.read() as Buffer | null;
+          if (chunk !== null) return controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if (ended || readable.readableEnded) return controller.close();
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              readable.off('readable', done);
+              readable.off('end', done);
+              readable.off('error', done);
+              resolve();
+            };
+            readable.on('readable', done);
+            readable.on('end', done);
+            readable.on('error', done);
+          });
+        }
+      },
+      cancel() {
+        readable.destroy();
+      },
+      // No read-ahead: the default strategy would pull once at construction, and a pulled stream can
+      // no longer be bypassed.
     },
-    cancel() {
-      readable.destroy();
-    },
-    // No read-ahead: the default strategy would pull once at construction, and a pulled stream can
-    // no longer be bypassed.
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   underlying.set(stream, state);
   return stream;
 }

@@ -5,7 +5,8 @@
 const redacted = '[redacted]';
 
 const schemes = 'Basic|basic|BASIC|Bearer|bearer|BEARER|Negotiate|NTLM|AWS4-HMAC-SHA256';
-const keys = 'password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|auth|authorization|credentials?|cookie|set-cookie|x-registry-auth';
+const keys =
+  'password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|auth|authorization|credentials?|cookie|set-cookie|x-registry-auth';
 
 const rules: readonly [RegExp, string][] = [
   // Authorization header values: `Basic dXNlcjpwdw==`, `Bearer eyJ…`.
@@ -18,7 +19,10 @@ const rules: readonly [RegExp, string][] = [
 
 /** `text` as one line of at most `limit` characters, credentials redacted. */
 export function safeMessage(text: string, limit = 512): string {
-  let message = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  let message = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
   for (const [pattern, replacement] of rules) message = message.replace(pattern, replacement);
   message = message.replace(/[A-Za-z0-9+/_=-]{16,}/g, (run) => (looksRandom(run) ? redacted : run));
   return message.length > limit ? `${message.slice(0, limit - 1)}…` : message;

@@ -44,13 +44,17 @@ export class WorkerPool {
       if (signal?.aborted) return reject(signal.reason);
       const job: Job = { message, signal, resolve, reject };
       this.queue.push(job);
-      signal?.addEventListener('abort', () => {
-        const index = this.queue.indexOf(job);
-        if (index >= 0) {
-          this.queue.splice(index, 1);
-          reject(signal.reason);
-        }
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.queue.indexOf(job);
+          if (index >= 0) {
+            this.queue.splice(index, 1);
+            reject(signal.reason);
+          }
+        },
+        { once: true },
+      );
       this.dispatch();
     });
   }
@@ -72,16 +76,19 @@ export class WorkerPool {
     const worker = new Worker(this.options.script, { resourceLimits: this.options.resourceLimits });
     worker.unref();
     // Errors while loading are the job's to report; until then, wait only for `ready` (or the end).
-    this.loading.set(worker, new Promise<void>((resolve) => {
-      const done = () => {
-        worker.off('message', onReady);
-        resolve();
-      };
-      const onReady = (message: unknown) => message === 'ready' && done();
-      worker.on('message', onReady);
-      worker.once('error', done);
-      worker.once('exit', done);
-    }));
+    this.loading.set(
+      worker,
+      new Promise<void>((resolve) => {
+        const done = () => {
+          worker.off('message', onReady);
+          resolve();
+        };
+        const onReady = (message: unknown) => message === 'ready' && done();
+        worker.on('message', onReady);
+        worker.once('error', done);
+        worker.once('exit', done);
+      }),
+    );
     return worker;
   }
 

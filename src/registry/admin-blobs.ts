@@ -38,12 +38,14 @@ export async function deleteBlobForPrune(context: RegistryContext, url: URL, dig
   await context.access.require(context.caller, 'delete');
   const keepText = url.searchParams.get('keepYoungerThanSeconds') ?? '3600';
   // Anything but a number of seconds would make every blob look old enough to delete.
-  if (!/^\d{1,10}$/.test(keepText)) throw new AppError('BadRequest', `invalid keepYoungerThanSeconds "${keepText.slice(0, 20)}": it must be a number of seconds`);
+  if (!/^\d{1,10}$/.test(keepText))
+    throw new AppError('BadRequest', `invalid keepYoungerThanSeconds "${keepText.slice(0, 20)}": it must be a number of seconds`);
   const keepYoungerMs = Number(keepText) * 1000;
   const done = await announceBlobDeletion(context, digest);
   try {
     const images = await context.store.list('image.openshift.io/images/', { filter: (value) => referencesDigest(value, digest) });
-    if (images.items.length > 0) throw new AppError('Conflict', `blob ${digest} is still used by image ${(images.items[0].value as { metadata: { name: string } }).metadata.name}`);
+    if (images.items.length > 0)
+      throw new AppError('Conflict', `blob ${digest} is still used by image ${(images.items[0].value as { metadata: { name: string } }).metadata.name}`);
     let modifiedAt: number | undefined;
     try {
       modifiedAt = (await context.blobs.stat(digest)).modifiedAt;
@@ -57,9 +59,10 @@ export async function deleteBlobForPrune(context: RegistryContext, url: URL, dig
       const links = await context.store.list(`${linkGroup}${kind}`, { filter: (value) => (value as { digest?: string }).digest === digest });
       for (const link of links.items) await context.store.delete(link.key).catch(() => {});
     }
-    if (modifiedAt !== undefined) await context.blobs.delete(digest).catch((error: unknown) => {
-      if (!isAppError(error, 'NotFound')) throw error;
-    });
+    if (modifiedAt !== undefined)
+      await context.blobs.delete(digest).catch((error: unknown) => {
+        if (!isAppError(error, 'NotFound')) throw error;
+      });
   } finally {
     await done();
   }
@@ -67,6 +70,16 @@ export async function deleteBlobForPrune(context: RegistryContext, url: URL, dig
 }
 
 function referencesDigest(value: unknown, digest: string): boolean {
-  const image = value as { metadata?: { name?: string }; dockerImageLayers?: { name: string }[]; dockerImageMetadata?: { Id?: string }; dockerImageManifests?: { digest: string }[] };
-  return image.metadata?.name === digest || image.dockerImageMetadata?.Id === digest || Boolean(image.dockerImageLayers?.some((l) => l.name === digest)) || Boolean(image.dockerImageManifests?.some((m) => m.digest === digest));
+  const image = value as {
+    metadata?: { name?: string };
+    dockerImageLayers?: { name: string }[];
+    dockerImageMetadata?: { Id?: string };
+    dockerImageManifests?: { digest: string }[];
+  };
+  return (
+    image.metadata?.name === digest ||
+    image.dockerImageMetadata?.Id === digest ||
+    Boolean(image.dockerImageLayers?.some((l) => l.name === digest)) ||
+    Boolean(image.dockerImageManifests?.some((m) => m.digest === digest))
+  );
 }

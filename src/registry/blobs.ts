@@ -29,7 +29,9 @@ export async function getBlob(context: RegistryContext, request: Request, reposi
   const range = parseRange(request.headers.get('range'), size);
   if (range === 'unsatisfiable') {
     // Answered rather than thrown: RFC 9110 wants the blob's size in Content-Range.
-    return ociErrorResponse(new AppError('BadRequest', `requested range not satisfiable; the blob has ${size} bytes`, { ociCode: 'RANGE_INVALID' }), { 'content-range': `bytes */${size}` });
+    return ociErrorResponse(new AppError('BadRequest', `requested range not satisfiable; the blob has ${size} bytes`, { ociCode: 'RANGE_INVALID' }), {
+      'content-range': `bytes */${size}`,
+    });
   }
   const length = range ? range.end - range.start + 1 : size;
   headers['content-length'] = String(length);

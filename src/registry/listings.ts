@@ -7,12 +7,16 @@ import { AppError } from '../errors.ts';
 import { parseDigest } from '../image/digest.ts';
 import { MediaTypes } from '../image/media-types.ts';
 
-const json = (body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
 
 function page(all: readonly string[], url: URL, path: string): { items: string[]; link?: string } {
   const nText = url.searchParams.get('n');
   const last = url.searchParams.get('last');
-  if (nText !== null && !/^\d+$/.test(nText)) throw new AppError('BadRequest', `invalid number of results requested: n must be a whole number, not "${nText.slice(0, 20)}"`, { ociCode: 'PAGINATION_NUMBER_INVALID' });
+  if (nText !== null && !/^\d+$/.test(nText))
+    throw new AppError('BadRequest', `invalid number of results requested: n must be a whole number, not "${nText.slice(0, 20)}"`, {
+      ociCode: 'PAGINATION_NUMBER_INVALID',
+    });
   const sorted = [...all].sort();
   const start = last ? sorted.findIndex((item) => item > last) : 0;
   const rest = start < 0 ? [] : sorted.slice(start);

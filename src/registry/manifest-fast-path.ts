@@ -63,7 +63,13 @@ export class ManifestFastPath {
     const bytes = this.deps.manifests?.get(digest);
     const link = bytes && (await this.deps.links.manifestLink(repository, digest));
     if (!bytes || !link) return undefined;
-    const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"`, 'docker-distribution-api-version': 'registry/2.0' };
+    const headers = {
+      'content-type': link.mediaType,
+      'content-length': String(link.size),
+      'docker-content-digest': digest,
+      etag: `"${digest}"`,
+      'docker-distribution-api-version': 'registry/2.0',
+    };
     return { status: 200, headers, body: bytes };
   }
 }

@@ -39,7 +39,12 @@ export async function resolve(context: RegistryContext, repository: Repository, 
  * stream's source. A copy held for another repository is not served: that the stream's history
  * names a digest proves nothing about who may read its bytes.
  */
-async function referencedManifest(context: RegistryContext, repository: Repository, digest: string, signal?: AbortSignal): Promise<{ mediaType: string; size: number } | undefined> {
+async function referencedManifest(
+  context: RegistryContext,
+  repository: Repository,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<{ mediaType: string; size: number } | undefined> {
   const references = await streamReferences(context, repository);
   if (!references.manifests.has(digest)) return undefined;
   if (!(await context.pullThrough?.manifest(repository, digest, references, signal))) return undefined;
@@ -79,12 +84,16 @@ export async function putManifest(context: RegistryContext, request: Request, re
   if (manifest.kind === 'image') {
     for (const blob of referencedBlobs(manifest)) {
       if (isNonDistributable(blob.mediaType)) continue;
-      if (!(await context.links.blobLink(repository, blob.digest))) throw new AppError('BadRequest', `blob unknown to registry: ${blob.digest}`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
+      if (!(await context.links.blobLink(repository, blob.digest)))
+        throw new AppError('BadRequest', `blob unknown to registry: ${blob.digest}`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
       needed.push(blob.digest);
     }
   } else {
     for (const child of manifest.manifests) {
-      if (!(await context.links.manifestLink(repository, child.digest))) throw new AppError('BadRequest', `manifest unknown: the index references ${child.digest}, which this repository does not hold`, { ociCode: 'MANIFEST_UNKNOWN' });
+      if (!(await context.links.manifestLink(repository, child.digest)))
+        throw new AppError('BadRequest', `manifest unknown: the index references ${child.digest}, which this repository does not hold`, {
+          ociCode: 'MANIFEST_UNKNOWN',
+        });
       needed.push(child.digest);
     }
   }

@@ -40,7 +40,12 @@ export class PullThrough {
           await this.deps.links.linkManifest(repository, { digest, mediaType: fetched.mediaType || mediaType || '', size: fetched.bytes.byteLength });
           return true;
         } catch (error) {
-          this.deps.logger.warn('pull-through of a manifest failed', { repository: repository.path, digest, source: source.repository, error: (error as Error).message });
+          this.deps.logger.warn('pull-through of a manifest failed', {
+            repository: repository.path,
+            digest,
+            source: source.repository,
+            error: (error as Error).message,
+          });
         }
       }
       return false;
@@ -63,7 +68,12 @@ export class PullThrough {
           return true;
         } catch (error) {
           await this.deps.blobs.cancelUpload(session.id).catch(() => {});
-          this.deps.logger.warn('pull-through of a blob failed', { repository: repository.path, digest, source: source.repository, error: (error as Error).message });
+          this.deps.logger.warn('pull-through of a blob failed', {
+            repository: repository.path,
+            digest,
+            source: source.repository,
+            error: (error as Error).message,
+          });
         }
       }
       return false;

@@ -26,7 +26,11 @@ export async function checkCanPushInto(context: RegistryContext, repository: Rep
   const stream = await repositoryStream(context, repository);
   if (stream) return stream;
   if (!(await context.access.allowed(context.caller, 'create-stream', repository))) {
-    throw new AppError('Forbidden', `CreateImageStreamMapping: denied creating ImageStream ${repository.path}: ${context.caller.user.name} may not create image streams in ${repository.namespace}`, { ociCode: 'DENIED' });
+    throw new AppError(
+      'Forbidden',
+      `CreateImageStreamMapping: denied creating ImageStream ${repository.path}: ${context.caller.user.name} may not create image streams in ${repository.namespace}`,
+      { ociCode: 'DENIED' },
+    );
   }
   return undefined;
 }
@@ -38,7 +42,16 @@ export async function checkCanPushInto(context: RegistryContext, repository: Rep
  * manifest was being accepted, the push fails before anything points at the Image, and the client
  * pushes the blob again. One Image write and, for a tag, one stream write when nothing races it.
  */
-export async function recordPush(context: RegistryContext, repository: Repository, stream: ImageStream | undefined, digest: string, manifest: Manifest, manifestBytes: Uint8Array, tag: string | undefined, blobs: readonly string[]): Promise<void> {
+export async function recordPush(
+  context: RegistryContext,
+  repository: Repository,
+  stream: ImageStream | undefined,
+  digest: string,
+  manifest: Manifest,
+  manifestBytes: Uint8Array,
+  tag: string | undefined,
+  blobs: readonly string[],
+): Promise<void> {
   let configBytes: Uint8Array | undefined;
   if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes) configBytes = await readAll(context, manifest.config.digest);
   const image: KubeObject = buildImage({
@@ -54,12 +67,20 @@ export async function recordPush(context: RegistryContext, repository: Repositor
   const pruned = await firstPrunedBlob(context, blobs);
   if (pruned) {
     if (created) await context.streams.deleteImage(digest).catch(() => undefined);
-    throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, { ociCode: 'MANIFEST_BLOB_UNKNOWN' });
+    throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, {
+      ociCode: 'MANIFEST_BLOB_UNKNOWN',
+    });
   }
   if (!tag) return;
   const current = stream ?? (await context.streams.ensure(repository.namespace, repository.name));
   // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
-  await context.streams.recordTag(repository.namespace, repository.name, tag, { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` }, current);
+  await context.streams.recordTag(
+    repository.namespace,
+    repository.name,
+    tag,
+    { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` },
+    current,
+  );
 }
 
 function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {

@@ -41,16 +41,34 @@ export class RegistryAccess {
   async require(caller: Caller, action: RegistryAction, repository?: Repository): Promise<void> {
     if (await this.allowed(caller, action, repository)) return;
     if (caller.anonymous) throw new AppError('Unauthorized', 'authentication required', { ociCode: 'UNAUTHORIZED' });
-    throw new AppError('Forbidden', `requested access to the resource is denied: ${describeDenial(caller.user, attributes(action, repository))}`, { ociCode: 'DENIED' });
+    throw new AppError('Forbidden', `requested access to the resource is denied: ${describeDenial(caller.user, attributes(action, repository))}`, {
+      ociCode: 'DENIED',
+    });
   }
 }
 
 function attributes(action: RegistryAction, repository?: Repository) {
   switch (action) {
     case 'pull':
-      return { kind: 'resource' as const, verb: 'get', apiGroup: imageGroup, resource: 'imagestreams', subresource: 'layers', name: repository?.name, namespace: repository?.namespace };
+      return {
+        kind: 'resource' as const,
+        verb: 'get',
+        apiGroup: imageGroup,
+        resource: 'imagestreams',
+        subresource: 'layers',
+        name: repository?.name,
+        namespace: repository?.namespace,
+      };
     case 'push':
-      return { kind: 'resource' as const, verb: 'update', apiGroup: imageGroup, resource: 'imagestreams', subresource: 'layers', name: repository?.name, namespace: repository?.namespace };
+      return {
+        kind: 'resource' as const,
+        verb: 'update',
+        apiGroup: imageGroup,
+        resource: 'imagestreams',
+        subresource: 'layers',
+        name: repository?.name,
+        namespace: repository?.namespace,
+      };
     case 'create-stream':
       return { kind: 'resource' as const, verb: 'create', apiGroup: imageGroup, resource: 'imagestreams', namespace: repository?.namespace };
     case 'delete':

@@ -39,7 +39,8 @@ export class RegistryFace {
       if (url.pathname.startsWith('/admin/blobs/')) {
         const digest = decodeURIComponent(url.pathname.slice('/admin/blobs/'.length));
         if (digest === '' && request.method === 'GET') return await listBlobsForPrune(context, url);
-        if (digest === '' || request.method !== 'DELETE') throw new AppError('MethodNotAllowed', `${request.method} is not supported here`, { ociCode: 'UNSUPPORTED' });
+        if (digest === '' || request.method !== 'DELETE')
+          throw new AppError('MethodNotAllowed', `${request.method} is not supported here`, { ociCode: 'UNSUPPORTED' });
         return await deleteBlobForPrune(context, url, digest);
       }
       route = parseRegistryPath(url.pathname);
@@ -60,7 +61,8 @@ export class RegistryFace {
     const method = request.method;
     const unsupported = () => new AppError('MethodNotAllowed', `${method} is not supported here`, { ociCode: 'UNSUPPORTED' });
     // The base, catalog, tags and referrers routes only answer reads.
-    if ((route.kind === 'base' || route.kind === 'catalog' || route.kind === 'tags' || route.kind === 'referrers') && method !== 'GET' && method !== 'HEAD') throw unsupported();
+    if ((route.kind === 'base' || route.kind === 'catalog' || route.kind === 'tags' || route.kind === 'referrers') && method !== 'GET' && method !== 'HEAD')
+      throw unsupported();
     switch (route.kind) {
       case 'base':
         if (context.caller.anonymous) throw new AppError('Unauthorized', 'authentication required', { ociCode: 'UNAUTHORIZED' });

@@ -60,7 +60,9 @@ export async function streamReferences(context: StreamReferencesDeps, repository
     }
   };
   // Newest events first, so the primary source of each digest comes first.
-  const events = (stream.status?.tags ?? []).flatMap((tag) => (tag.items ?? []).map((item, index) => ({ tag: tag.tag, item, index }))).sort((a, b) => a.index - b.index);
+  const events = (stream.status?.tags ?? [])
+    .flatMap((tag) => (tag.items ?? []).map((item, index) => ({ tag: tag.tag, item, index })))
+    .sort((a, b) => a.index - b.index);
   for (const { tag, item } of events) {
     if (!item.image) continue;
     const repository = item.dockerImageReference.split('@')[0];

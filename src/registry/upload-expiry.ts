@@ -44,7 +44,11 @@ export async function expireIdleUploads(deps: UploadExpiryDeps, expiryMs: number
 }
 
 /** Runs a pass now (a restart may follow a long stop) and then often enough that no session outlives its expiry by much. */
-export function expireUploadsPeriodically(deps: UploadExpiryDeps & { metrics: { sessions: Counter; bytes: Counter } }, expiryMs: number, signal: AbortSignal): void {
+export function expireUploadsPeriodically(
+  deps: UploadExpiryDeps & { metrics: { sessions: Counter; bytes: Counter } },
+  expiryMs: number,
+  signal: AbortSignal,
+): void {
   const intervalMs = Math.min(10 * 60_000, Math.max(1000, Math.floor(expiryMs / 10)));
   let running = false;
   const pass = async () => {

@@ -44,10 +44,13 @@ export async function startUpload(context: RegistryContext, request: Request, ur
     parseDigest(digest);
     const session = await context.blobs.startUpload();
     // The client never learns this session's id, so a body cut short can never be resumed.
-    const info = await context.blobs.appendUpload(session.id, 0, bodyStream(request)).then(() => context.blobs.commitUpload(session.id, digest)).catch(async (error: unknown) => {
-      await context.blobs.cancelUpload(session.id).catch(() => {});
-      throw error;
-    });
+    const info = await context.blobs
+      .appendUpload(session.id, 0, bodyStream(request))
+      .then(() => context.blobs.commitUpload(session.id, digest))
+      .catch(async (error: unknown) => {
+        await context.blobs.cancelUpload(session.id).catch(() => {});
+        throw error;
+      });
     await context.links.linkBlob(repository, digest, info.size);
     return new Response(null, { status: 201, headers: committedHeaders(repository, digest) });
   }
@@ -97,10 +100,17 @@ function chunkStart(contentRange: string, uploaded: number, contentLength: strin
   const match = /^(?:bytes[ =])?(\d{1,15})-(\d{1,15})(?:\/\S+)?$/.exec(contentRange.trim());
   const start = Number(match?.[1]);
   const end = Number(match?.[2]);
-  if (!match || end < start) throw new AppError('BadRequest', `invalid Content-Range "${contentRange.slice(0, 64)}": it must be <start>-<end> with start <= end`, { ociCode: 'RANGE_INVALID' });
+  if (!match || end < start)
+    throw new AppError('BadRequest', `invalid Content-Range "${contentRange.slice(0, 64)}": it must be <start>-<end> with start <= end`, {
+      ociCode: 'RANGE_INVALID',
+    });
   if (start !== uploaded) throw rangeInvalid(uploaded, start);
   if (contentLength !== null && Number(contentLength) !== end - start + 1) {
-    throw new AppError('BadRequest', `the chunk is ${Number(contentLength)} bytes long but Content-Range "${contentRange.slice(0, 64)}" covers ${end - start + 1}`, { ociCode: 'SIZE_INVALID' });
+    throw new AppError(
+      'BadRequest',
+      `the chunk is ${Number(contentLength)} bytes long but Content-Range "${contentRange.slice(0, 64)}" covers ${end - start + 1}`,
+      { ociCode: 'SIZE_INVALID' },
+    );
   }
   return start;
 }

@@ -47,11 +47,16 @@ export type StoreBackup = { readonly snapshot: (path: string) => Promise<{ resou
 
 export function storeBackup(config: Pick<ServerConfig, 'store'>, store: ResourceStore): StoreBackup {
   if (store instanceof SqliteResourceStore) return { snapshot: (path) => store.backup(path) };
-  if (config.store === 'etcd') return { refusal: "this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)" };
+  if (config.store === 'etcd')
+    return {
+      refusal: "this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)",
+    };
   return { refusal: `this server runs with --store ${config.store}, which keeps nothing on disk: there is nothing to back up` };
 }
 
 /** A single process always leads; replicas sharing etcd elect one through a lease. */
 export function openElection(config: Pick<ServerConfig, 'store' | 'etcdEndpoints'>, logger: Logger): LeaderElection {
-  return config.store === 'etcd' ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger }) : new LocalLeaderElection();
+  return config.store === 'etcd'
+    ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger })
+    : new LocalLeaderElection();
 }

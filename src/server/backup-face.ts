@@ -53,7 +53,13 @@ export function backupFace(deps: BackupFaceDeps): Face {
         const size = fstatSync(fd).size;
         deps.backups.inc({ result: 'taken' });
         deps.logger.info('backup taken', { requestId, user, resourceVersion, bytes: size });
-        const headers: Record<string, string> = { 'content-type': 'application/vnd.sqlite3', 'content-length': String(size), 'cache-control': 'no-store', 'x-ims-resource-version': resourceVersion, ...(deps.blobsDir ? { 'x-ims-blobs-dir': deps.blobsDir } : {}) };
+        const headers: Record<string, string> = {
+          'content-type': 'application/vnd.sqlite3',
+          'content-length': String(size),
+          'cache-control': 'no-store',
+          'x-ims-resource-version': resourceVersion,
+          ...(deps.blobsDir ? { 'x-ims-blobs-dir': deps.blobsDir } : {}),
+        };
         return markStreaming(new Response(lazyWebStream(createReadStream('', { fd })), { headers }));
       } catch (error) {
         deps.backups.inc({ result: 'failed' });

@@ -28,7 +28,12 @@ export interface BootstrapDeps {
 /** Returns the path of a newly written admin token file, if one was written. */
 export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined> {
   const { store, clock } = deps;
-  const meta = (name: string) => ({ name, uid: randomUUID(), creationTimestamp: formatTimestamp(clock.now()), annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' } });
+  const meta = (name: string) => ({
+    name,
+    uid: randomUUID(),
+    creationTimestamp: formatTimestamp(clock.now()),
+    annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+  });
   for (const role of bootstrapClusterRoles) {
     const key = objectKey(rbac, 'clusterroles', '', role.name);
     const rules = role.rules.map((r) => ({ ...r }));
@@ -38,7 +43,10 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
     } catch (error) {
       if (!isAppError(error, 'NotFound')) throw error;
       // Replicas starting together on one etcd may both get here; the first one's role stands.
-      await createIfMissing(store, key, { metadata: { ...meta(role.name), annotations: { ...meta(role.name).annotations, 'openshift.io/description': role.description } }, rules });
+      await createIfMissing(store, key, {
+        metadata: { ...meta(role.name), annotations: { ...meta(role.name).annotations, 'openshift.io/description': role.description } },
+        rules,
+      });
     }
   }
   for (const binding of bootstrapClusterRoleBindings) {
@@ -48,7 +56,13 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
       subjects: binding.subjects,
     });
   }
-  if (await createIfMissing(store, objectKey('', 'namespaces', '', 'default'), { metadata: { name: 'default', uid: randomUUID(), creationTimestamp: formatTimestamp(clock.now()) }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } })) {
+  if (
+    await createIfMissing(store, objectKey('', 'namespaces', '', 'default'), {
+      metadata: { name: 'default', uid: randomUUID(), creationTimestamp: formatTimestamp(clock.now()) },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    })
+  ) {
     await provisionNamespace('default', { store, clock });
   }
   await createIfMissing(store, objectKey('user.openshift.io', 'users', '', 'admin'), {
@@ -87,7 +101,8 @@ async function restoreAdministrator(store: ResourceStore): Promise<void> {
   const binding = await store.get(bindingKey);
   const subjects = Array.isArray(binding.value.subjects) ? (binding.value.subjects as { kind?: string; name?: string }[]) : [];
   // Its roleRef cannot change through the API (as in Kubernetes), and a deleted binding is back from the loop above.
-  if (!subjects.some((s) => s.kind === 'Group' && s.name === adminGroup)) await store.update(bindingKey, { ...binding.value, subjects: [...subjects, ...shipped.subjects] }, binding.resourceVersion);
+  if (!subjects.some((s) => s.kind === 'Group' && s.name === adminGroup))
+    await store.update(bindingKey, { ...binding.value, subjects: [...subjects, ...shipped.subjects] }, binding.resourceVersion);
 }
 
 function readTokenFile(path: string): string | undefined {

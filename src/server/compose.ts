@@ -50,9 +50,20 @@ export interface ComposedServer {
 const kubernetesVersion = '1.33';
 
 /** How the server's own parts act on the API: as their own service account, past admission's permission checks. */
-const systemContext = (user: string, signal: AbortSignal) => (namespace?: string): RequestContext => ({ user: { name: user, groups: ['system:serviceaccounts', 'system:authenticated'] }, namespace, signal, requestId: user, can: async () => true });
+const systemContext =
+  (user: string, signal: AbortSignal) =>
+  (namespace?: string): RequestContext => ({
+    user: { name: user, groups: ['system:serviceaccounts', 'system:authenticated'] },
+    namespace,
+    signal,
+    requestId: user,
+    can: async () => true,
+  });
 
-export async function composeServer(config: ServerConfig, deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore }): Promise<ComposedServer> {
+export async function composeServer(
+  config: ServerConfig,
+  deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore },
+): Promise<ComposedServer> {
   const { logger, clock } = deps;
   const lifetime = new AbortController();
   const actingAs = (user: string) => systemContext(user, lifetime.signal);
@@ -67,17 +78,30 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
 
-  const catalogue = createCatalogue(builtInDefinitions(() => publicHost), {
+  const catalogue = createCatalogue(
+    builtInDefinitions(() => publicHost),
+    {
+      store,
+      clock,
+      services: {
+        ...upstream.importServices,
+        namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+        issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
+          token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
+          expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
+        }),
+      },
+    },
+  );
+  const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
+  const oauth = new OAuthFace({
+    tokens,
     store,
     clock,
-    services: {
-      ...upstream.importServices,
-      namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
-      issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({ token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds), expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000) }),
-    },
+    logger,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined,
   });
-  const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
-  const oauth = new OAuthFace({ tokens, store, clock, logger, tokenTtlSeconds: config.tokenTtlSeconds, passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined });
 
   const links = new RepositoryLinks(store, caches.links);
   const registryDeps = {
@@ -85,7 +109,12 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
     store,
     links,
     streams: new ImageStreams({ store: storedStreams(catalogue, actingAs('system:serviceaccount:openshift-image-registry:registry')()), clock }),
-    pullThrough: new PullThrough({ blobs, links, logger, clientFor: async (namespace: string) => upstream.registryClient(await namespaceKeyring(store, namespace)) }),
+    pullThrough: new PullThrough({
+      blobs,
+      links,
+      logger,
+      clientFor: async (namespace: string) => upstream.registryClient(await namespaceKeyring(store, namespace)),
+    }),
     tags: caches.tags,
     cacheStamp: caches.stamp,
     manifests: new ManifestCache(64 * 1024 * 1024),
@@ -96,13 +125,31 @@ export async function composeServer(config: ServerConfig, deps: { logger: Logger
   };
   const registry = new RegistryFace(registryDeps);
   // On every replica, not only the leader: an fs blob store belongs to its replica alone.
-  const expired = { sessions: metrics.counter('ims_upload_sessions_expired_total', 'Upload sessions ended for having no byte within --upload-expiry.'), bytes: metrics.counter('ims_upload_bytes_expired_total', 'Bytes of upload sessions ended for having no byte within --upload-expiry.') };
+  const expired = {
+    sessions: metrics.counter('ims_upload_sessions_expired_total', 'Upload sessions ended for having no byte within --upload-expiry.'),
+    bytes: metrics.counter('ims_upload_bytes_expired_total', 'Bytes of upload sessions ended for having no byte within --upload-expiry.'),
+  };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
   imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
 
-  const backup = backupFace({ authenticator, authorizer, logger, backup: storeBackup(config, store), workDir: join(config.dataDir, 'backup-tmp'), blobsDir: blobContentDir(config), backups: metrics.counter('ims_backups_total', "Snapshots of the store taken for 'ims adm backup', by result.") });
-  const faces: Face[] = [healthFace({ store, logger, publicHost }), metricsFace({ authenticator, authorizer, metrics }), backup, named('registry', registry), named('oauth', oauth), named('api', api)];
+  const backup = backupFace({
+    authenticator,
+    authorizer,
+    logger,
+    backup: storeBackup(config, store),
+    workDir: join(config.dataDir, 'backup-tmp'),
+    blobsDir: blobContentDir(config),
+    backups: metrics.counter('ims_backups_total', "Snapshots of the store taken for 'ims adm backup', by result."),
+  });
+  const faces: Face[] = [
+    healthFace({ store, logger, publicHost }),
+    metricsFace({ authenticator, authorizer, metrics }),
+    backup,
+    named('registry', registry),
+    named('oauth', oauth),
+    named('api', api),
+  ];
   const router = createFaceRouter({ faces, metrics, logger });
   const fastPath = new ManifestFastPath({ ...registryDeps, observe: (method, status, seconds) => router.observe('registry', method, status, seconds) });
   return {

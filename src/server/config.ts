@@ -135,21 +135,34 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   if (!['fs', 's3'].includes(blobs)) throw new AppError('BadRequest', `--blobs must be fs or s3, not "${blobs}"`);
   const intervalText = values.get('import-interval') ?? '15m';
   const importIntervalMs = parseDuration(intervalText);
-  if (importIntervalMs === undefined || importIntervalMs < 1000) throw new AppError('BadRequest', `--import-interval must be a duration of at least 1s (like 30s or 15m), not "${intervalText}"`);
+  if (importIntervalMs === undefined || importIntervalMs < 1000)
+    throw new AppError('BadRequest', `--import-interval must be a duration of at least 1s (like 30s or 15m), not "${intervalText}"`);
   const level = values.get('log-level') ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new AppError('BadRequest', `--log-level must be debug, info, warn or error, not "${level}"`);
   if (values.has('tls-cert') !== values.has('tls-key')) throw new AppError('BadRequest', '--tls-cert and --tls-key go together');
   if (store === 'etcd' && !values.get('etcd-endpoints')) throw new AppError('BadRequest', '--store etcd needs --etcd-endpoints');
   for (const endpoint of (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean)) {
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint))
+      throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
   }
   const expiryText = values.get('upload-expiry') ?? '24h';
   const uploadExpiryMs = parseDuration(expiryText);
-  if (uploadExpiryMs === undefined || uploadExpiryMs < 1000) throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
-  if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket'))) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
-  const allowedRegistries = values.has('allowed-registries') ? values.get('allowed-registries')!.split(',').map((p) => p.trim()) : undefined;
+  if (uploadExpiryMs === undefined || uploadExpiryMs < 1000)
+    throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
+  if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket')))
+    throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const allowedRegistries = values.has('allowed-registries')
+    ? values
+        .get('allowed-registries')!
+        .split(',')
+        .map((p) => p.trim())
+    : undefined;
   const badPattern = allowedRegistries?.find((p) => !isRegistryPattern(p));
-  if (badPattern !== undefined) throw new AppError('BadRequest', `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`);
+  if (badPattern !== undefined)
+    throw new AppError(
+      'BadRequest',
+      `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`,
+    );
   const allowPrivate = switchValue(values, 'allow-private-registries');
   const resetAdminToken = switchValue(values, 'reset-admin-token');
   return {
@@ -210,16 +223,43 @@ function parseAddress(flag: string, text: string): { host: string; port: number 
 
 function perMinute(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value)) throw new AppError('BadRequest', `--max-scheduled-imports-per-minute must be a whole number (0 or less: no limit), not "${text}"`);
+  if (!Number.isInteger(value))
+    throw new AppError('BadRequest', `--max-scheduled-imports-per-minute must be a whole number (0 or less: no limit), not "${text}"`);
   return value;
 }
 
 function bulkLimit(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < -1 || value === 0) throw new AppError('BadRequest', `--max-images-bulk-imported-per-repository must be a positive number or -1, not "${text}"`);
+  if (!Number.isInteger(value) || value < -1 || value === 0)
+    throw new AppError('BadRequest', `--max-images-bulk-imported-per-repository must be a positive number or -1, not "${text}"`);
   return value;
 }
 
 const switches = new Set(['allow-private-registries', 'reset-admin-token']);
 
-const knownFlags = new Set([...switches, 'allowed-registries', 'max-images-bulk-imported-per-repository', 'max-scheduled-imports-per-minute', 'listen', 'listen-tls', 'data-dir', 'public-host', 'store', 'etcd-endpoints', 'blobs', 's3-endpoint', 's3-bucket', 'tls-cert', 'tls-key', 'import-interval', 'extra-ca', 'htpasswd', 'log-level', 'upload-expiry', 'max-concurrent-imports', 'max-concurrent-imports-per-registry', 'upstream-connect-timeout', 'upstream-response-timeout']);
+const knownFlags = new Set([
+  ...switches,
+  'allowed-registries',
+  'max-images-bulk-imported-per-repository',
+  'max-scheduled-imports-per-minute',
+  'listen',
+  'listen-tls',
+  'data-dir',
+  'public-host',
+  'store',
+  'etcd-endpoints',
+  'blobs',
+  's3-endpoint',
+  's3-bucket',
+  'tls-cert',
+  'tls-key',
+  'import-interval',
+  'extra-ca',
+  'htpasswd',
+  'log-level',
+  'upload-expiry',
+  'max-concurrent-imports',
+  'max-concurrent-imports-per-registry',
+  'upstream-connect-timeout',
+  'upstream-response-timeout',
+]);

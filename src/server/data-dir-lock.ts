@@ -34,7 +34,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
   } catch (error) {
     db.close();
     if ((error as { errcode?: number }).errcode !== sqliteBusy) throw error;
-    throw new AppError('Conflict', `the data dir ${dataDir} is in use by another ims serve (${describeHolder(holderFile)}): stop it first, or give this server its own --data-dir. Replicas that share metadata use --store etcd`);
+    throw new AppError(
+      'Conflict',
+      `the data dir ${dataDir} is in use by another ims serve (${describeHolder(holderFile)}): stop it first, or give this server its own --data-dir. Replicas that share metadata use --store etcd`,
+    );
   }
   const writeHolder = (holder: Holder) => {
     const temp = `${holderFile}.${process.pid}`;

@@ -9,7 +9,8 @@ import { AppError } from '../errors.ts';
 
 export function prepareDataDir(dataDir: string, logger: Pick<Logger, 'warn'>): void {
   const existing = statOf(dataDir);
-  if (existing && !existing.isDirectory()) throw new AppError('BadRequest', `the data dir ${dataDir} is a file, not a directory; give --data-dir a directory (it is created if missing)`);
+  if (existing && !existing.isDirectory())
+    throw new AppError('BadRequest', `the data dir ${dataDir} is a file, not a directory; give --data-dir a directory (it is created if missing)`);
   if (!existing) {
     createDirectory(dataDir);
     return;
@@ -17,11 +18,17 @@ export function prepareDataDir(dataDir: string, logger: Pick<Logger, 'warn'>): v
   try {
     accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw new AppError('BadRequest', `the data dir ${dataDir} cannot be used by this user: ${reasonOf(error)}; fix its owner or mode, or give --data-dir another path`);
+    throw new AppError(
+      'BadRequest',
+      `the data dir ${dataDir} cannot be used by this user: ${reasonOf(error)}; fix its owner or mode, or give --data-dir another path`,
+    );
   }
   const mode = existing.mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    logger.warn('the data dir is open to other users; it holds secrets and tokens, so make it owner-only (chmod 700)', { dataDir, mode: `0${mode.toString(8)}` });
+    logger.warn('the data dir is open to other users; it holds secrets and tokens, so make it owner-only (chmod 700)', {
+      dataDir,
+      mode: `0${mode.toString(8)}`,
+    });
   }
 }
 
@@ -39,7 +46,8 @@ function createDirectory(dataDir: string): void {
     if (parent === path) break;
     path = parent;
   }
-  const cannot = (why: string) => new AppError('BadRequest', `cannot create the data dir ${dataDir}: ${why}; create it yourself or give --data-dir another path`);
+  const cannot = (why: string) =>
+    new AppError('BadRequest', `cannot create the data dir ${dataDir}: ${why}; create it yourself or give --data-dir another path`);
   const ancestor = statOf(path);
   if (ancestor && !ancestor.isDirectory()) throw cannot(`${path} is a file, not a directory`);
   for (const dir of missing) {

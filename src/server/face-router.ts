@@ -32,7 +32,9 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
       const face = deps.faces.find((f) => f.serves(pathname));
       let status = 500;
       try {
-        const response = face ? await face.handle(request, requestId) : statusResponse(new AppError('NotFound', 'the server could not find the requested resource'));
+        const response = face
+          ? await face.handle(request, requestId)
+          : statusResponse(new AppError('NotFound', 'the server could not find the requested resource'));
         status = response.status;
         return response;
       } catch (error) {

@@ -6,13 +6,18 @@ import type { Face } from './face-router.ts';
 
 const text = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'text/plain' } });
 
-export function healthFace(deps: { readonly store: Pick<ResourceStore, 'currentResourceVersion'>; readonly logger: Logger; readonly publicHost: string }): Face {
+export function healthFace(deps: {
+  readonly store: Pick<ResourceStore, 'currentResourceVersion'>;
+  readonly logger: Logger;
+  readonly publicHost: string;
+}): Face {
   return {
     name: 'health',
     serves: (pathname) => pathname === '/healthz' || pathname === '/livez' || pathname === '/readyz' || pathname === '/.well-known/imagestream',
     async handle(request) {
       const { pathname } = new URL(request.url);
-      if (pathname === '/.well-known/imagestream') return new Response(JSON.stringify({ registryHost: deps.publicHost }), { headers: { 'content-type': 'application/json' } });
+      if (pathname === '/.well-known/imagestream')
+        return new Response(JSON.stringify({ registryHost: deps.publicHost }), { headers: { 'content-type': 'application/json' } });
       if (pathname !== '/readyz') return text('ok');
       const ready = await deps.store.currentResourceVersion().then(
         () => true,

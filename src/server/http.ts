@@ -18,7 +18,12 @@ import { pathOfRequestLine, refusal, type Refusal } from './refusals.ts';
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
 /** A cached answer for a GET or HEAD, given before any web Request is built; undefined: take the full path. */
-export type FastPath = (method: string, pathAndQuery: string, authorization: string | undefined, requestId: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined>;
+export type FastPath = (
+  method: string,
+  pathAndQuery: string,
+  authorization: string | undefined,
+  requestId: string,
+) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined>;
 
 export interface HttpServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
@@ -33,13 +38,20 @@ export function createHttpServer(handler: FetchHandler, options: HttpServerOptio
   };
   // Missing Host headers are answered below, in the face's format, rather than by Node's bare 400.
   const serverOptions = { requireHostHeader: false };
-  const server = options.tls ? createHttpsServer({ ...serverOptions, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener) : createPlainServer(serverOptions, listener);
+  const server = options.tls
+    ? createHttpsServer({ ...serverOptions, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener)
+    : createPlainServer(serverOptions, listener);
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
   // An Expect other than 100-continue: Node would answer a bare 417 without this.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?', 1)[0];
-    writeRefusal(res, refusal(path, new AppError('BadRequest', `the expectation "${String(req.headers.expect).slice(0, 50)}" cannot be met`), 417), randomUUID(), req.method);
+    writeRefusal(
+      res,
+      refusal(path, new AppError('BadRequest', `the expectation "${String(req.headers.expect).slice(0, 50)}" cannot be met`), 417),
+      randomUUID(),
+      req.method,
+    );
   });
   // Node hands CONNECT to this event and drops the connection when nobody listens.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => writeRaw(socket, refusal('/', methodNotAllowed(req.method ?? 'CONNECT'))));
@@ -50,7 +62,9 @@ export function createHttpServer(handler: FetchHandler, options: HttpServerOptio
 const servedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 function methodNotAllowed(method: string): AppError {
-  return new AppError('MethodNotAllowed', `the method ${method.slice(0, 20)} is not allowed: this server serves ${[...servedMethods].join(', ')}`, { ociCode: 'UNSUPPORTED' });
+  return new AppError('MethodNotAllowed', `the method ${method.slice(0, 20)} is not allowed: this server serves ${[...servedMethods].join(', ')}`, {
+    ociCode: 'UNSUPPORTED',
+  });
 }
 
 /** A request Node's parser refused: 405 for an unknown method, 431 or 408 as Node would, else 400. */
@@ -64,16 +78,25 @@ function answerClientError(error: Error & { code?: string; rawPacket?: Buffer },
   const path = pathOfRequestLine(error.rawPacket);
   const method = error.rawPacket?.subarray(0, 64).toString('latin1').split(' ', 1)[0] ?? '';
   // A method Node does not know is still a method when it is a token (RFC 9110 §9.1); bytes that are not are no request line.
-  if (error.code === 'HPE_INVALID_METHOD' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$/.test(method)) return writeRaw(socket, refusal(path, methodNotAllowed(method)));
+  if (error.code === 'HPE_INVALID_METHOD' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$/.test(method))
+    return writeRaw(socket, refusal(path, methodNotAllowed(method)));
   if (error.code === 'HPE_HEADER_OVERFLOW') return writeRaw(socket, refusal(path, new AppError('TooLarge', 'the request headers are too large'), 431));
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return writeRaw(socket, refusal(path, new AppError('Timeout', 'the request was not received in time'), 408));
   writeRaw(socket, refusal(path, new AppError('BadRequest', `malformed HTTP request (${error.code ?? 'unreadable'})`)));
 }
 
-const reasons: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large' };
+const reasons: Record<number, string> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  417: 'Expectation Failed',
+  431: 'Request Header Fields Too Large',
+};
 
 function writeRaw(socket: Duplex, answer: Refusal): void {
-  const headers = Object.entries({ ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const headers = Object.entries({ ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${answer.status} ${reasons[answer.status] ?? 'Error'}\r\n${headers}\r\n${answer.body}`);
 }
 
@@ -110,7 +133,14 @@ function isHost(value: string): boolean {
   return URL.canParse(`http://${value}/`);
 }
 
-async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal, secure: boolean, fastPath?: FastPath): Promise<void> {
+async function serve(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  shutdown: AbortSignal,
+  secure: boolean,
+  fastPath?: FastPath,
+): Promise<void> {
   const aborter = new AbortController();
   const abort = () => aborter.abort();
   // Only a client that goes away before the answer is complete aborts the request.

@@ -39,7 +39,8 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   const importer = deps.actingAs('system:serviceaccount:openshift-infra:image-import-controller')();
   const imports = new StreamImports({ streams: storedStreams(catalogue, importer), store, clock, services: deps.importServices });
   const importerStreams = new ImageStreams({ store: storedStreams(catalogue, importer), clock });
-  const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) => void (await imports.importTags(namespace, name, tags, signal, repository));
+  const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) =>
+    void (await imports.importTags(namespace, name, tags, signal, repository));
   const refresh = workloadRefresh(catalogue, deps.actingAs('system:serviceaccount:openshift-infra:image-trigger-controller'));
   const scheduler = new ImportScheduler({
     store,
@@ -48,7 +49,12 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
     maxPerMinute: config.maxScheduledImportsPerMinute,
     maxConcurrent: config.maxConcurrentImports,
     maxPerRegistry: config.maxConcurrentImportsPerRegistry,
-    changedTags: (stream, tags, signal) => imports.changedUpstreamTags(stream, tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })), signal),
+    changedTags: (stream, tags, signal) =>
+      imports.changedUpstreamTags(
+        stream,
+        tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })),
+        signal,
+      ),
     importTags,
     noteRetry: async (namespace, name, tags, delayMs) => void (await importerStreams.noteRetry(namespace, name, tags, delayMs)),
     metrics: {

@@ -6,7 +6,11 @@ import type { Face } from './face-router.ts';
 import { AppError } from '../errors.ts';
 import { statusResponse } from '../api/http-responses.ts';
 
-export function metricsFace(deps: { readonly authenticator: Pick<Authenticator, 'authenticate'>; readonly authorizer: Authorizer; readonly metrics: MetricsRegistry }): Face {
+export function metricsFace(deps: {
+  readonly authenticator: Pick<Authenticator, 'authenticate'>;
+  readonly authorizer: Authorizer;
+  readonly metrics: MetricsRegistry;
+}): Face {
   return {
     name: 'metrics',
     serves: (pathname) => pathname === '/metrics',

@@ -17,10 +17,18 @@ export interface Refusal {
 export function refusal(pathname: string, error: AppError, status?: number): Refusal {
   if (isRegistryPath(pathname)) {
     const oci = toOciError(error);
-    return { status: status ?? oci.status, headers: { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' }, body: JSON.stringify(oci.body) };
+    return {
+      status: status ?? oci.status,
+      headers: { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' },
+      body: JSON.stringify(oci.body),
+    };
   }
   const answer = toStatus(error);
-  return { status: status ?? answer.code, headers: { 'content-type': 'application/json' }, body: JSON.stringify(status ? { ...answer, code: status } : answer) };
+  return {
+    status: status ?? answer.code,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(status ? { ...answer, code: status } : answer),
+  };
 }
 
 /** The path a raw request line names, for a request Node's parser refused: '/' when none is readable. */

@@ -17,11 +17,22 @@ export async function runServer(config: ServerConfig): Promise<void> {
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
   const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
   const composed = await composeServer(config, { logger, clock: systemClock });
-  const tokenFile = await bootstrap({ store: composed.store, tokens: composed.tokens, clock: systemClock, dataDir: config.dataDir, resetAdminToken: config.resetAdminToken });
+  const tokenFile = await bootstrap({
+    store: composed.store,
+    tokens: composed.tokens,
+    clock: systemClock,
+    dataDir: config.dataDir,
+    resetAdminToken: config.resetAdminToken,
+  });
   const shutdown = new AbortController();
   const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   // With --listen-tls, --listen stays plain HTTP; without it, a certificate makes --listen HTTPS.
-  const listeners: { host: string; port: number; tls?: { cert: string; key: string } }[] = config.listenTls ? [{ host: config.listenHost, port: config.listenPort }, { ...config.listenTls, tls }] : [{ host: config.listenHost, port: config.listenPort, tls }];
+  const listeners: { host: string; port: number; tls?: { cert: string; key: string } }[] = config.listenTls
+    ? [
+        { host: config.listenHost, port: config.listenPort },
+        { ...config.listenTls, tls },
+      ]
+    : [{ host: config.listenHost, port: config.listenPort, tls }];
   const servers: Server[] = [];
   const urls: string[] = [];
   for (const listener of listeners) {

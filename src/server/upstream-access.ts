@@ -19,17 +19,36 @@ export interface UpstreamAccess {
   close(): Promise<void>;
 }
 
-export function createUpstreamAccess(config: ServerConfig, publicHost: string, deps: { readonly authorizer: Authorizer; readonly tokens: TokenService }): UpstreamAccess {
-  const transport = createUndiciTransport({ extraCaFile: config.extraCa, connectTimeoutMs: config.upstreamConnectTimeoutMs, requestTimeoutMs: config.upstreamResponseTimeoutMs, addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] } });
+export function createUpstreamAccess(
+  config: ServerConfig,
+  publicHost: string,
+  deps: { readonly authorizer: Authorizer; readonly tokens: TokenService },
+): UpstreamAccess {
+  const transport = createUndiciTransport({
+    extraCaFile: config.extraCa,
+    connectTimeoutMs: config.upstreamConnectTimeoutMs,
+    requestTimeoutMs: config.upstreamResponseTimeoutMs,
+    addresses: { allowPrivate: config.allowPrivateRegistries, alwaysAllowed: [publicHost] },
+  });
   const allowList = createRegistryAllowList(config.allowedRegistries, [publicHost]);
-  const registryClient = (keyring: CredentialKeyring) => new RegistryClient({ transport, keyring, allowList, deadlineMs: 4 * config.upstreamResponseTimeoutMs });
+  const registryClient = (keyring: CredentialKeyring) =>
+    new RegistryClient({ transport, keyring, allowList, deadlineMs: 4 * config.upstreamResponseTimeoutMs });
   const importServices: ImportServices = {
     createRegistryClient: registryClient,
     platform: serverPlatform(),
     maxImagesBulkImported: config.maxImagesBulkImported,
     selfRegistry: {
       host: publicHost,
-      mayPull: (namespace, sourceNamespace, name) => deps.authorizer.authorize(serviceAccountUser(namespace, 'default'), { kind: 'resource', verb: 'get', apiGroup: 'image.openshift.io', resource: 'imagestreams', subresource: 'layers', name, namespace: sourceNamespace }),
+      mayPull: (namespace, sourceNamespace, name) =>
+        deps.authorizer.authorize(serviceAccountUser(namespace, 'default'), {
+          kind: 'resource',
+          verb: 'get',
+          apiGroup: 'image.openshift.io',
+          resource: 'imagestreams',
+          subresource: 'layers',
+          name,
+          namespace: sourceNamespace,
+        }),
       pullToken: async (namespace) => {
         const token = await deps.tokens.issue({ kind: 'serviceaccount', namespace, name: 'default' }, 600);
         return { token, release: () => deps.tokens.revoke(token) };

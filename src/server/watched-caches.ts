@@ -17,7 +17,12 @@ export interface WatchedCaches {
 
 export function startWatchedCaches(store: ResourceStore, signal: AbortSignal, logger: Logger): WatchedCaches {
   const caches = {
-    tokens: new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, ['oauth.openshift.io/', 'user.openshift.io/users/', 'user.openshift.io/groups/', 'core/serviceaccounts/']),
+    tokens: new WatchedCache<{ user: UserInfo; expiresAt?: number } | null>(store, [
+      'oauth.openshift.io/',
+      'user.openshift.io/users/',
+      'user.openshift.io/groups/',
+      'core/serviceaccounts/',
+    ]),
     decisions: new WatchedCache<boolean>(store, ['rbac.authorization.k8s.io/']),
     links: new WatchedCache<Record<string, unknown> | null>(store, ['registry.imagestream.io/']),
     tags: new WatchedCache<{ exists: boolean; digest?: string }>(store, ['image.openshift.io/imagestreams/']),

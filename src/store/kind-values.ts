@@ -20,7 +20,16 @@ export async function getKindValue<T extends KubeObject>(store: Pick<ResourceSto
 }
 
 /** The stored objects of `kind` in `namespace`, or (undefined) in every namespace. */
-export async function listKindValues<T extends KubeObject>(store: Pick<ResourceStore, 'list'>, kind: AnyKind<T>, namespace: string | undefined, options?: ListOptions): Promise<{ items: T[]; resourceVersion: string; continue?: string }> {
+export async function listKindValues<T extends KubeObject>(
+  store: Pick<ResourceStore, 'list'>,
+  kind: AnyKind<T>,
+  namespace: string | undefined,
+  options?: ListOptions,
+): Promise<{ items: T[]; resourceVersion: string; continue?: string }> {
   const page = await store.list(resourcePrefix(kind.group, kind.resource, kind.namespaced ? namespace : ''), options);
-  return { items: page.items.map((item) => kindValue(kind, item.value)), resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
+  return {
+    items: page.items.map((item) => kindValue(kind, item.value)),
+    resourceVersion: page.resourceVersion,
+    ...(page.continue ? { continue: page.continue } : {}),
+  };
 }

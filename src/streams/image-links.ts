@@ -34,7 +34,10 @@ async function copyManifest(deps: ImageLinkDeps, digest: string, from: Repositor
   }
   const image = await readImage(deps.store, digest);
   if (!image) return copied;
-  const blobs = [...(image.dockerImageLayers ?? []).map((layer) => layer.name), ...(image.dockerImageMetadata?.Id?.startsWith('sha') ? [image.dockerImageMetadata.Id] : [])];
+  const blobs = [
+    ...(image.dockerImageLayers ?? []).map((layer) => layer.name),
+    ...(image.dockerImageMetadata?.Id?.startsWith('sha') ? [image.dockerImageMetadata.Id] : []),
+  ];
   for (const blob of blobs) {
     const link = await deps.links.blobLink(from, blob);
     if (!link || (await deps.links.blobLink(to, blob))) continue;

@@ -34,10 +34,12 @@ export class ImageStreams {
 
   /** The stream, created empty if there is none (a push by tag provisions its stream, SPEC §8.4). */
   async ensure(namespace: string, name: string): Promise<ImageStream> {
-    const created = await this.store.createStream(namespace, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name }, spec: {} }).catch((error: unknown) => {
-      if (isAppError(error, 'AlreadyExists')) return undefined;
-      throw error;
-    });
+    const created = await this.store
+      .createStream(namespace, { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name }, spec: {} })
+      .catch((error: unknown) => {
+        if (isAppError(error, 'AlreadyExists')) return undefined;
+        throw error;
+      });
     return created ?? this.store.getStream(namespace, name);
   }
 
@@ -47,7 +49,13 @@ export class ImageStreams {
    * NotFound when the stream does not exist. `current`, a stream the caller just read, saves the
    * first read.
    */
-  async recordTag(namespace: string, name: string, tag: string, image: { readonly digest: string; readonly reference: string }, current?: ImageStream): Promise<void> {
+  async recordTag(
+    namespace: string,
+    name: string,
+    tag: string,
+    image: { readonly digest: string; readonly reference: string },
+    current?: ImageStream,
+  ): Promise<void> {
     let first: { seen: TagEvent | undefined } | undefined;
     await retryOnConflict(10, async (attempt) => {
       const stream = attempt === 1 && current ? structuredClone(current) : await this.store.getStream(namespace, name);
@@ -56,8 +64,14 @@ export class ImageStreams {
       // the first read of our own is what "nobody moved this tag meanwhile" is measured against.
       if (attempt === 2 && current) first = undefined;
       if (!first) first = { seen: before };
-      else if (before?.image !== first.seen?.image || before?.dockerImageReference !== first.seen?.dockerImageReference) throw conflict('imagestreams', name, imageGroup);
-      const event = { created: formatTimestamp(this.clock.now()), dockerImageReference: image.reference, image: image.digest, generation: stream.metadata.generation ?? 1 };
+      else if (before?.image !== first.seen?.image || before?.dockerImageReference !== first.seen?.dockerImageReference)
+        throw conflict('imagestreams', name, imageGroup);
+      const event = {
+        created: formatTimestamp(this.clock.now()),
+        dockerImageReference: image.reference,
+        image: image.digest,
+        generation: stream.metadata.generation ?? 1,
+      };
       if (recordTagEvent(stream, tag, event)) await this.store.updateStreamStatus(namespace, name, stream);
     });
   }
@@ -114,7 +128,9 @@ export class ImageStreams {
     return this.updateStatus(namespace, name, (stream) => {
       const tags = stream.status?.tags ?? [];
       if (!tags.some((t) => t.items?.some((i) => i.image === digest))) return false;
-      stream.status!.tags = tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);
+      stream.status!.tags = tags
+        .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => i.image !== digest) }))
+        .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0);
       return true;
     });
   }

@@ -14,12 +14,25 @@ export interface TagImportPolicy {
 }
 
 /** The spec tag an import of `from` into `tag` needs; an existing tag keeps its reference policy. */
-export function ensureSpecTag(stream: ImageStream, tag: string, from: string, policy: TagImportPolicy, referencePolicy: string | undefined, overwrite: boolean): void {
+export function ensureSpecTag(
+  stream: ImageStream,
+  tag: string,
+  from: string,
+  policy: TagImportPolicy,
+  referencePolicy: string | undefined,
+  overwrite: boolean,
+): void {
   const tags = (stream.spec.tags ??= []);
   const existing = tags.find((t) => t.name === tag);
   const importPolicy = { insecure: Boolean(policy.insecure), scheduled: Boolean(policy.scheduled), importMode: policy.importMode || 'Legacy' };
   if (!existing) {
-    tags.push({ name: tag, from: { kind: 'DockerImage', name: from }, generation: 0, importPolicy, referencePolicy: { type: referencePolicy === 'Local' ? 'Local' : 'Source' } });
+    tags.push({
+      name: tag,
+      from: { kind: 'DockerImage', name: from },
+      generation: 0,
+      importPolicy,
+      referencePolicy: { type: referencePolicy === 'Local' ? 'Local' : 'Source' },
+    });
     tags.sort((a, b) => a.name.localeCompare(b.name));
     return;
   }
@@ -41,12 +54,23 @@ export function recordFailure(stream: ImageStream, tag: string, status: ImportSt
     tags.push(list);
     tags.sort((a, b) => a.tag.localeCompare(b.tag));
   }
-  const same = list.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && withoutRetryNote(c.message) === status.message);
+  const same = list.conditions?.find(
+    (c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && withoutRetryNote(c.message) === status.message,
+  );
   if (same) {
     same.generation = generation;
     return;
   }
-  list.conditions = [{ type: 'ImportSuccess', status: 'False', reason: status.reason, message: status.message || 'unknown error prevented import', generation, lastTransitionTime: now }];
+  list.conditions = [
+    {
+      type: 'ImportSuccess',
+      status: 'False',
+      reason: status.reason,
+      message: status.message || 'unknown error prevented import',
+      generation,
+      lastTransitionTime: now,
+    },
+  ];
 }
 
 export interface ImportStatus {
@@ -87,7 +111,11 @@ const failureOf: Record<ErrorKind, FailureClassifier> = {
   Unauthorized: (error, ref) =>
     error.subject?.kind === 'refused'
       ? { reason: 'Unauthorized', message: `incorrect username or password for image "${ref}"`, code: 401 }
-      : { reason: 'Unauthorized', message: `you may not have access to the container image "${ref}" and did not have credentials to the repository${unusableNote(error)}`, code: 401 },
+      : {
+          reason: 'Unauthorized',
+          message: `you may not have access to the container image "${ref}" and did not have credentials to the repository${unusableNote(error)}`,
+          code: 401,
+        },
   Forbidden: (error) => ({ reason: 'Forbidden', message: error.message, code: 403 }),
   BadRequest: (error) => ({ reason: 'BadRequest', message: error.message, code: 400 }),
   Timeout: (error, ref) => ({ reason: 'Timeout', message: `${ref}: ${error.message}`, code: 504 }),

@@ -72,7 +72,13 @@ export class RepositoryLinks {
     const page = await this.store.list(`${group}/referrers/${repository.namespace}/${repository.name}@${subject}@`);
     return page.items.map((item) => {
       const link = item.value as unknown as ManifestLink;
-      return { mediaType: link.mediaType, digest: link.digest, size: link.size, ...(link.artifactType ? { artifactType: link.artifactType } : {}), ...(link.annotations ? { annotations: link.annotations } : {}) };
+      return {
+        mediaType: link.mediaType,
+        digest: link.digest,
+        size: link.size,
+        ...(link.artifactType ? { artifactType: link.artifactType } : {}),
+        ...(link.annotations ? { annotations: link.annotations } : {}),
+      };
     });
   }
 

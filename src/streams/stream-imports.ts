@@ -68,7 +68,11 @@ export interface ImportReport {
   /** The stream as recorded, or as it was when only previewing. */
   readonly stream?: ImageStream;
   readonly images: readonly { readonly spec: ImageImportSpec; readonly outcome: ImportOutcome }[];
-  readonly repository?: { readonly status: ImportStatus; readonly images: readonly { readonly tag: string; readonly from: string; readonly outcome: ImportOutcome }[]; readonly additionalTags: readonly string[] };
+  readonly repository?: {
+    readonly status: ImportStatus;
+    readonly images: readonly { readonly tag: string; readonly from: string; readonly outcome: ImportOutcome }[];
+    readonly additionalTags: readonly string[];
+  };
 }
 
 export interface StreamImportsDeps {
@@ -92,7 +96,11 @@ export class StreamImports {
     const stream = await unlessNotFound(this.deps.streams.getStream(namespace, name));
     if (!stream && (request.expected?.resourceVersion || request.expected?.uid)) throw notFound('imagestreams', name, imageGroup);
     if (stream && request.expected?.resourceVersion && request.expected.resourceVersion !== stream.metadata.resourceVersion) {
-      throw new AppError('Conflict', `the image stream was updated from "${request.expected.resourceVersion}" to "${String(stream.metadata.resourceVersion)}"`, { subject: { name, group: imageGroup, kind: 'imagestreamimports' } });
+      throw new AppError(
+        'Conflict',
+        `the image stream was updated from "${request.expected.resourceVersion}" to "${String(stream.metadata.resourceVersion)}"`,
+        { subject: { name, group: imageGroup, kind: 'imagestreamimports' } },
+      );
     }
     const self = services.selfRegistry;
     const sources = [...request.images.map((i) => i.from.name), ...(request.repository ? [request.repository.from.name] : [])];
@@ -104,7 +112,11 @@ export class StreamImports {
       const client = services.createRegistryClient(keyring);
       // Only images this stream already holds are reused unfetched: an upstream can name any
       // digest, and reusing another project's Image for it would hand over its metadata.
-      const importer = new Importer({ client, platform: services.platform ?? { architecture: 'amd64', os: 'linux' }, knownImage: heldImageLookup(this.deps.streams, stream) });
+      const importer = new Importer({
+        client,
+        platform: services.platform ?? { architecture: 'amd64', os: 'linux' },
+        knownImage: heldImageLookup(this.deps.streams, stream),
+      });
       const streamInsecure = stream?.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
       const specTag = (tag?: string) => stream?.spec.tags?.find((t) => t.name === tag);
       const run = async (from: string, tag: string | undefined, given: TagImportPolicy | undefined): Promise<ImportOutcome> => {
@@ -117,7 +129,18 @@ export class StreamImports {
         const annotations = specTag(tag)?.annotations ?? {};
         const mode = (policy?.importMode || specTag(tag)?.importPolicy?.importMode || 'Legacy') as ImportMode;
         try {
-          return { result: await importer.importImage({ from, importMode: mode, insecure: Boolean(policy?.insecure) || streamInsecure, preferArch: annotations['importer.image.openshift.io/prefer-arch'], preferOs: annotations['importer.image.openshift.io/prefer-os'] }, signal) };
+          return {
+            result: await importer.importImage(
+              {
+                from,
+                importMode: mode,
+                insecure: Boolean(policy?.insecure) || streamInsecure,
+                preferArch: annotations['importer.image.openshift.io/prefer-arch'],
+                preferOs: annotations['importer.image.openshift.io/prefer-os'],
+              },
+              signal,
+            ),
+          };
         } catch (error) {
           const appError = asAppError(error);
           if (appError.kind === 'Internal' && !(error instanceof AppError)) throw error;
@@ -129,10 +152,29 @@ export class StreamImports {
       const repository = request.repository ? await this.importRepository(request.repository, client, streamInsecure, run, signal) : undefined;
       let recorded = stream;
       if (request.record) {
-        recorded = await this.record(request, stream, [
-          ...images.filter((r) => r.spec.to?.name).map((r) => ({ tag: r.spec.to!.name, from: r.spec.from.name, policy: r.spec.importPolicy, referencePolicy: r.spec.referencePolicy?.type, outcome: r.outcome })),
-          ...(repository?.images ?? []).map((r) => ({ tag: r.tag, from: r.from, policy: request.repository!.importPolicy, referencePolicy: request.repository!.referencePolicy?.type, outcome: r.outcome })),
-        ], client.usedCredentials);
+        recorded = await this.record(
+          request,
+          stream,
+          [
+            ...images
+              .filter((r) => r.spec.to?.name)
+              .map((r) => ({
+                tag: r.spec.to!.name,
+                from: r.spec.from.name,
+                policy: r.spec.importPolicy,
+                referencePolicy: r.spec.referencePolicy?.type,
+                outcome: r.outcome,
+              })),
+            ...(repository?.images ?? []).map((r) => ({
+              tag: r.tag,
+              from: r.from,
+              policy: request.repository!.importPolicy,
+              referencePolicy: request.repository!.referencePolicy?.type,
+              outcome: r.outcome,
+            })),
+          ],
+          client.usedCredentials,
+        );
       }
       return { stream: recorded, images, repository };
     } finally {
@@ -141,7 +183,13 @@ export class StreamImports {
   }
 
   /** Up to the bulk limit of a repository's tags, highest priority first (SPEC §2.11). */
-  private async importRepository(spec: ImageImportSpec, client: RegistryClient, streamInsecure: boolean, run: (from: string, tag: string, policy: TagImportPolicy | undefined) => Promise<ImportOutcome>, signal: AbortSignal): Promise<NonNullable<ImportReport['repository']>> {
+  private async importRepository(
+    spec: ImageImportSpec,
+    client: RegistryClient,
+    streamInsecure: boolean,
+    run: (from: string, tag: string, policy: TagImportPolicy | undefined) => Promise<ImportOutcome>,
+    signal: AbortSignal,
+  ): Promise<NonNullable<ImportReport['repository']>> {
     const ref = parseImageReference(spec.from.name);
     const images: { tag: string; from: string; outcome: ImportOutcome }[] = [];
     try {
@@ -153,7 +201,16 @@ export class StreamImports {
         images.push({ tag, from, outcome: await run(from, tag, spec.importPolicy) });
       }
       const failed = images.filter((r) => r.outcome.failure).length;
-      const status: ImportStatus = failed === 0 ? { status: 'Success', reason: '', message: '', code: 200 } : { status: 'Failure', reason: 'ImportFailed', message: failed === 1 ? 'one of the images from this repository failed to import' : `${failed} of the images from this repository failed to import`, code: 500 };
+      const status: ImportStatus =
+        failed === 0
+          ? { status: 'Success', reason: '', message: '', code: 200 }
+          : {
+              status: 'Failure',
+              reason: 'ImportFailed',
+              message:
+                failed === 1 ? 'one of the images from this repository failed to import' : `${failed} of the images from this repository failed to import`,
+              code: 500,
+            };
       return { status, images, additionalTags: cap < 0 ? [] : tags.slice(cap) };
     } catch (error) {
       return { status: importFailureStatus(asAppError(error), spec.from.name), images, additionalTags: [] };
@@ -161,7 +218,12 @@ export class StreamImports {
   }
 
   /** Writes the Images, then spec and status of the stream in one write. */
-  private async record(request: ImportRequest, existing: ImageStream | undefined, results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[], usedCredentials: ReadonlySet<string>): Promise<ImageStream> {
+  private async record(
+    request: ImportRequest,
+    existing: ImageStream | undefined,
+    results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+    usedCredentials: ReadonlySet<string>,
+  ): Promise<ImageStream> {
     const { namespace, name } = request;
     const { streams } = this.deps;
     for (const { outcome } of results) {
@@ -178,16 +240,24 @@ export class StreamImports {
     for (const { from, outcome } of results) {
       if (!selfHost || !outcome.result || !from.startsWith(`${selfHost}/`)) continue;
       const source = parseImageReference(from);
-      if (source.namespace) await copyImageLinks({ store: this.deps.store, links }, outcome.result.image.metadata!.name!, repositoryOf(source.namespace, source.name), repositoryOf(namespace, name));
+      if (source.namespace)
+        await copyImageLinks(
+          { store: this.deps.store, links },
+          outcome.result.image.metadata!.name!,
+          repositoryOf(source.namespace, source.name),
+          repositoryOf(namespace, name),
+        );
     }
     let current = existing;
     return retryOnConflict(5, async (attempt) => {
       if (attempt > 1) current = await unlessNotFound(streams.getStream(namespace, name));
       const stream = withResults(current, namespace, name, results, usedCredentials, formatTimestamp(this.deps.clock.now()));
       // Spec and status in one write, so nobody (the import controller) sees the new spec tag without its result.
-      return current ? streams.updateStream(namespace, name, stream, { withStatus: true }) : streams.createStream(namespace, stream, { withStatus: true }).catch((error: unknown) => {
-        throw isAppError(error, 'AlreadyExists') ? new AppError('Conflict', `the image stream ${name} was created meanwhile`) : error;
-      });
+      return current
+        ? streams.updateStream(namespace, name, stream, { withStatus: true })
+        : streams.createStream(namespace, stream, { withStatus: true }).catch((error: unknown) => {
+            throw isAppError(error, 'AlreadyExists') ? new AppError('Conflict', `the image stream ${name} was created meanwhile`) : error;
+          });
     }).catch((error: unknown) => {
       throw isAppError(error, 'Conflict') ? new AppError('Conflict', `the image stream ${name} kept changing while the import was recorded; try again`) : error;
     });
@@ -198,7 +268,14 @@ export class StreamImports {
    * `repository` (the stream's spec.dockerImageRepository), its tags too (SPEC §2.8, §2.11).
    */
   async importTags(namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string): Promise<ImportReport> {
-    const images = tags.filter((t) => t.from?.kind === 'DockerImage').map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: t.importPolicy, referencePolicy: t.referencePolicy }));
+    const images = tags
+      .filter((t) => t.from?.kind === 'DockerImage')
+      .map((t) => ({
+        from: { kind: 'DockerImage', name: t.from!.name },
+        to: { name: t.name },
+        importPolicy: t.importPolicy,
+        referencePolicy: t.referencePolicy,
+      }));
     // Insecure comes from the stream's openshift.io/image.insecureRepository, which every import reads.
     const whole = repository ? { from: { kind: 'DockerImage', name: repository } } : undefined;
     return this.importImages({ namespace, name, images, repository: whole, record: true }, signal);
@@ -216,7 +293,11 @@ export class StreamImports {
     for (const tag of tags) {
       try {
         const reference = parseImageReference(tag.from);
-        const digest = await client.headManifest(upstreamOf(reference, tag.insecure || stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true'), reference.id || reference.tag || 'latest', signal);
+        const digest = await client.headManifest(
+          upstreamOf(reference, tag.insecure || stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true'),
+          reference.id || reference.tag || 'latest',
+          signal,
+        );
         if (!digest || digest !== known[tag.name]) changed.push(tag.name);
       } catch {
         changed.push(tag.name);
@@ -227,8 +308,17 @@ export class StreamImports {
 }
 
 /** The stream with the import's results in spec, status and annotations (SPEC §2.6). */
-function withResults(existing: ImageStream | undefined, namespace: string, name: string, results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[], usedCredentials: ReadonlySet<string>, now: string): ImageStream {
-  const stream: ImageStream = existing ? structuredClone(existing) : { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name, namespace }, spec: {} };
+function withResults(
+  existing: ImageStream | undefined,
+  namespace: string,
+  name: string,
+  results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+  usedCredentials: ReadonlySet<string>,
+  now: string,
+): ImageStream {
+  const stream: ImageStream = existing
+    ? structuredClone(existing)
+    : { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name, namespace }, spec: {} };
   for (const r of results) ensureSpecTag(stream, r.tag, r.from, r.policy ?? {}, r.referencePolicy, Boolean(r.outcome.result));
   const annotations = (stream.metadata.annotations ??= {});
   annotations['openshift.io/image.dockerRepositoryCheck'] = now;
@@ -293,7 +383,11 @@ async function selfPullRefusal(self: NonNullable<ImportServices['selfRegistry']>
 }
 
 /** The namespace's registry credentials: dockercfg and dockerconfigjson secrets not excluded from import. */
-export async function namespaceKeyring(store: Pick<ResourceStore, 'list'>, namespace: string, self?: { host: string; token: string }): Promise<CredentialKeyring> {
+export async function namespaceKeyring(
+  store: Pick<ResourceStore, 'list'>,
+  namespace: string,
+  self?: { host: string; token: string },
+): Promise<CredentialKeyring> {
   const page = await store.list(resourcePrefix('', 'secrets', namespace));
   const configs: { source: string; content: unknown }[] = [];
   for (const item of page.items) {
@@ -301,7 +395,14 @@ export async function namespaceKeyring(store: Pick<ResourceStore, 'list'>, names
     if (secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] === 'true') continue;
     // A podman auth.json stored as the podman procedure prints it (`--from-file=auth.json
     // --type=kubernetes.io/podmanconfigjson`): whatever its key, it is a docker config.
-    const keys = secret.type === 'kubernetes.io/dockerconfigjson' ? ['.dockerconfigjson'] : secret.type === 'kubernetes.io/dockercfg' ? ['.dockercfg'] : secret.type === 'kubernetes.io/podmanconfigjson' ? Object.keys(secret.data ?? {}) : [];
+    const keys =
+      secret.type === 'kubernetes.io/dockerconfigjson'
+        ? ['.dockerconfigjson']
+        : secret.type === 'kubernetes.io/dockercfg'
+          ? ['.dockercfg']
+          : secret.type === 'kubernetes.io/podmanconfigjson'
+            ? Object.keys(secret.data ?? {})
+            : [];
     for (const key of keys) {
       const data = secret.data?.[key];
       if (!data) continue;
@@ -312,6 +413,10 @@ export async function namespaceKeyring(store: Pick<ResourceStore, 'list'>, names
       }
     }
   }
-  if (self) configs.unshift({ source: `system:serviceaccount:${namespace}:default`, content: { auths: { [self.host]: { username: 'serviceaccount', password: self.token } } } });
+  if (self)
+    configs.unshift({
+      source: `system:serviceaccount:${namespace}:default`,
+      content: { auths: { [self.host]: { username: 'serviceaccount', password: self.token } } },
+    });
   return CredentialKeyring.fromDockerConfigs(configs);
 }

@@ -58,7 +58,10 @@ describe('API face', () => {
     });
 
     it('accepts YAML bodies and reports YAML errors with line and column', async () => {
-      const good = await h.request('POST', '/api/v1/namespaces/default/secrets', { body: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: from-yaml\nstringData:\n  a: b\n', contentType: 'application/yaml' });
+      const good = await h.request('POST', '/api/v1/namespaces/default/secrets', {
+        body: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: from-yaml\nstringData:\n  a: b\n',
+        contentType: 'application/yaml',
+      });
       assert.equal(good.status, 201);
       assert.deepEqual(good.json.data, { a: Buffer.from('b').toString('base64') });
       const bad = await h.request('POST', '/api/v1/namespaces/default/secrets', { body: 'metadata:\n  name: [unclosed\n', contentType: 'application/yaml' });
@@ -176,11 +179,19 @@ describe('API face', () => {
       assert.ok(patch.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));
     });
 
-    it('answers Table requests with the kind\'s columns', async () => {
-      const table = await h.request('GET', '/api/v1/namespaces/default/serviceaccounts', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    it("answers Table requests with the kind's columns", async () => {
+      const table = await h.request('GET', '/api/v1/namespaces/default/serviceaccounts', {
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      });
       assert.equal(table.json.kind, 'Table');
-      assert.deepEqual(table.json.columnDefinitions.map((c: { name: string }) => c.name), ['Name', 'Secrets', 'Age']);
-      assert.deepEqual(table.json.rows.map((r: { cells: unknown[] }) => r.cells[0]), ['builder', 'default', 'deployer']);
+      assert.deepEqual(
+        table.json.columnDefinitions.map((c: { name: string }) => c.name),
+        ['Name', 'Secrets', 'Age'],
+      );
+      assert.deepEqual(
+        table.json.rows.map((r: { cells: unknown[] }) => r.cells[0]),
+        ['builder', 'default', 'deployer'],
+      );
     });
   });
 });

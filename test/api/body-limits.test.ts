@@ -15,7 +15,10 @@ describe('body limits through the API', () => {
     const json = await h.request('POST', secrets, { body: secretJson('deep', '['.repeat(4000) + ']'.repeat(4000)) });
     assert.equal(json.status, 400);
     assert.equal(json.json.message, 'the request body nests objects and arrays deeper than 100 levels');
-    const yaml = await h.request('POST', secrets, { body: `metadata:\n  name: deep\nextra: ${'['.repeat(200)}${']'.repeat(200)}\n`, contentType: 'application/yaml' });
+    const yaml = await h.request('POST', secrets, {
+      body: `metadata:\n  name: deep\nextra: ${'['.repeat(200)}${']'.repeat(200)}\n`,
+      contentType: 'application/yaml',
+    });
     assert.equal(yaml.status, 400);
     assert.equal(yaml.json.message, 'the request body nests objects and arrays deeper than 100 levels');
     assert.equal((await h.request('GET', `${secrets}/deep`)).status, 404);

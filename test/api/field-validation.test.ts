@@ -33,7 +33,10 @@ describe('unknown fields of built-in kinds', () => {
     assert.equal(strict.status, 400);
     assert.equal(strict.json.message, 'strict decoding error: unknown field "metadata.color"');
     await h.request('POST', secrets, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'patched' } } });
-    const patched = await h.request('PATCH', `${secrets}/patched?fieldValidation=Strict`, { body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json' });
+    const patched = await h.request('PATCH', `${secrets}/patched?fieldValidation=Strict`, {
+      body: { spec: { replicas: 1 } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(patched.status, 400);
     assert.equal(patched.json.message, 'strict decoding error: unknown field "spec"');
   });
@@ -50,13 +53,24 @@ describe('unknown fields below the top level of image streams', () => {
     const typo = await h.request('POST', `${streams}?fieldValidation=Strict`, { body: { metadata: { name: 'typo' }, spec: { tagz: [{ name: 'v1' }] } } });
     assert.equal(typo.status, 400, typo.text);
     assert.equal(typo.json.message, 'strict decoding error: unknown field "spec.tagz"');
-    const nested = await h.request('POST', `${streams}?fieldValidation=Strict`, { body: { metadata: { name: 'nested' }, spec: { tags: [{ name: 'v1', fromm: { kind: 'DockerImage', name: 'x' }, importPolicy: { schedule: true } }] } } });
+    const nested = await h.request('POST', `${streams}?fieldValidation=Strict`, {
+      body: { metadata: { name: 'nested' }, spec: { tags: [{ name: 'v1', fromm: { kind: 'DockerImage', name: 'x' }, importPolicy: { schedule: true } }] } },
+    });
     assert.equal(nested.json.message, 'strict decoding error: unknown field "spec.tags[0].fromm", unknown field "spec.tags[0].importPolicy.schedule"');
     assert.equal((await h.request('GET', `${streams}/typo`)).status, 404);
   });
 
   it('drops them with a warning by default, and keeps every field it knows, annotations included', async () => {
-    const created = await h.request('POST', streams, { body: { metadata: { name: 'warned' }, spec: { tagz: [], lookupPolicy: { local: true, global: true }, tags: [{ name: 'v1', annotations: { anything: 'goes' }, from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, reference: true }] } } });
+    const created = await h.request('POST', streams, {
+      body: {
+        metadata: { name: 'warned' },
+        spec: {
+          tagz: [],
+          lookupPolicy: { local: true, global: true },
+          tags: [{ name: 'v1', annotations: { anything: 'goes' }, from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, reference: true }],
+        },
+      },
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.headers.get('warning'), '299 - "unknown field \\"spec.tagz\\"", 299 - "unknown field \\"spec.lookupPolicy.global\\""');
     const stored = (await h.request('GET', `${streams}/warned`)).json;

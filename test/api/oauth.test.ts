@@ -45,13 +45,21 @@ describe('OAuth face', () => {
     assert.equal(wrong.headers.get('www-authenticate'), 'Basic realm="imagestream"');
     assert.deepEqual(await wrong.json(), { error: 'access_denied', error_description: 'Login failed (401 Unauthorized): invalid username or password' });
     const code = await oauth.handle(new Request(authorizeUrl.replace('response_type=token', 'response_type=code')), 'r');
-    assert.deepEqual([code.status, await code.json()], [400, { error: 'unsupported_response_type', error_description: 'only response_type=token is supported' }]);
+    assert.deepEqual(
+      [code.status, await code.json()],
+      [400, { error: 'unsupported_response_type', error_description: 'only response_type=token is supported' }],
+    );
     const elsewhere = await oauth.handle(new Request('https://ims.example.com/oauth/nothing-here'), 'r');
     assert.deepEqual([elsewhere.status, await elsewhere.json()], [404, { error: 'not_found' }]);
   });
 
   it('answers a failure it did not expect with server_error, logged with the request id, never echoing it', async () => {
-    const { oauth, logs } = face({ tokens: { issue: async () => Promise.reject(new Error('SQLITE_BUSY: database /var/lib/ims/secret.db is locked')), endSession: async () => 'revoked' as const } });
+    const { oauth, logs } = face({
+      tokens: {
+        issue: async () => Promise.reject(new Error('SQLITE_BUSY: database /var/lib/ims/secret.db is locked')),
+        endSession: async () => 'revoked' as const,
+      },
+    });
     const answer = await login(oauth, 'req-42');
     assert.equal(answer.status, 500);
     assert.deepEqual(JSON.parse(answer.text), { error: 'server_error', error_description: 'an internal error occurred' });
@@ -68,7 +76,9 @@ describe('OAuth face', () => {
   });
 
   it('answers temporarily_unavailable while the store cannot record the user', async () => {
-    const { oauth, logs } = face({ store: { create: async () => Promise.reject(new AppError('Unavailable', 'the etcd cluster did not answer: 10.0.0.7:2379 refused')) } });
+    const { oauth, logs } = face({
+      store: { create: async () => Promise.reject(new AppError('Unavailable', 'the etcd cluster did not answer: 10.0.0.7:2379 refused')) },
+    });
     const answer = await login(oauth, 'req-7');
     assert.equal(answer.status, 503);
     assert.deepEqual(JSON.parse(answer.text), { error: 'temporarily_unavailable', error_description: 'logging in is not possible right now; try again later' });
@@ -76,14 +86,19 @@ describe('OAuth face', () => {
   });
 
   it('words a refusal it was told of (a 4xx AppError) in the error description', async () => {
-    const { oauth } = face({ tokens: { issue: async () => Promise.reject(new AppError('Forbidden', 'user "alice" may not log in')), endSession: async () => 'revoked' as const } });
+    const { oauth } = face({
+      tokens: { issue: async () => Promise.reject(new AppError('Forbidden', 'user "alice" may not log in')), endSession: async () => 'revoked' as const },
+    });
     const answer = await login(oauth);
     assert.deepEqual([answer.status, JSON.parse(answer.text)], [401, { error: 'access_denied', error_description: 'user "alice" may not log in' }]);
   });
 
   it('answers a failed logout on the token endpoint with an OAuth error too', async () => {
     const { oauth } = face({ tokens: { issue: async () => 'x', endSession: async () => Promise.reject(new Error('boom')) } });
-    const answer = await oauth.handle(new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: 'Bearer sha256~abc' } }), 'r');
+    const answer = await oauth.handle(
+      new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: 'Bearer sha256~abc' } }),
+      'r',
+    );
     assert.deepEqual([answer.status, await answer.json()], [500, { error: 'server_error', error_description: 'an internal error occurred' }]);
   });
 
@@ -91,14 +106,19 @@ describe('OAuth face', () => {
     const store = new MemoryResourceStore();
     const tokens = new TokenService({ store, clock: fakeClock() });
     const { oauth } = face({ tokens, store });
-    const logout = (token: string) => oauth.handle(new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }), 'r');
+    const logout = (token: string) =>
+      oauth.handle(new Request('https://ims.example.com/oauth/token', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }), 'r');
     const session = await tokens.issue({ kind: 'user', userName: 'admin' }, 3600);
     const bootstrap = await tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true });
     assert.equal((await logout(session)).status, 204);
     assert.equal(await tokens.lookup(session), undefined, 'the session is over');
     const kept = await logout(bootstrap);
     assert.equal(kept.status, 200);
-    assert.deepEqual(await kept.json(), { kept: true, reason: 'BootstrapToken', message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it" });
+    assert.deepEqual(await kept.json(), {
+      kept: true,
+      reason: 'BootstrapToken',
+      message: "the bootstrap token in the server's admin.token stays valid; 'ims serve --reset-admin-token' replaces it",
+    });
     assert.deepEqual(await tokens.lookup(bootstrap), { kind: 'user', userName: 'admin' });
   });
 });

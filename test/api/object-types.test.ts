@@ -41,7 +41,9 @@ describe('the JSON types every object shares', () => {
   });
 
   it('refuses a spec that is no object with 400', async () => {
-    const answer = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'specless' }, spec: 'latest' } });
+    const answer = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', {
+      body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'specless' }, spec: 'latest' },
+    });
     assert.equal(answer.status, 400);
     assert.equal(answer.json.message, 'spec must be an object, not a string');
     assert.equal((await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/specless')).status, 404);

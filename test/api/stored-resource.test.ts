@@ -42,7 +42,9 @@ describe('stored resources through the API', () => {
 
   it('bumps generation on a spec change but not on a label change, and keeps uid and creationTimestamp', async () => {
     const created = (await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', { body: deployment('gen') })).json;
-    const relabelled = await h.request('PUT', '/apis/apps/v1/namespaces/default/deployments/gen', { body: { ...created, metadata: { ...created.metadata, labels: { app: 'gen', tier: 'web' } } } });
+    const relabelled = await h.request('PUT', '/apis/apps/v1/namespaces/default/deployments/gen', {
+      body: { ...created, metadata: { ...created.metadata, labels: { app: 'gen', tier: 'web' } } },
+    });
     assert.equal(relabelled.status, 200);
     assert.equal(relabelled.json.metadata.generation, 1);
     const changed = structuredClone(relabelled.json);
@@ -71,7 +73,9 @@ describe('stored resources through the API', () => {
   it('keeps status out of main updates and everything but status out of status updates', async () => {
     const created = (await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', { body: { ...deployment('st'), status: { replicas: 9 } } })).json;
     assert.equal(created.status, undefined);
-    const withStatus = await h.request('PUT', '/apis/apps/v1/namespaces/default/deployments/st/status', { body: { ...created, status: { readyReplicas: 1 }, spec: { ...created.spec, replicas: 7 } } });
+    const withStatus = await h.request('PUT', '/apis/apps/v1/namespaces/default/deployments/st/status', {
+      body: { ...created, status: { readyReplicas: 1 }, spec: { ...created.spec, replicas: 7 } },
+    });
     assert.equal(withStatus.status, 200);
     assert.deepEqual(withStatus.json.status, { readyReplicas: 1 });
     assert.equal(withStatus.json.spec.replicas, undefined);
@@ -88,7 +92,9 @@ describe('stored resources through the API', () => {
   it('lists in pages with limit and continue, and filters by label selector', async () => {
     await h.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'paging' } } });
     for (let i = 0; i < 5; i++) {
-      await h.request('POST', '/api/v1/namespaces/paging/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}`, labels: { parity: i % 2 ? 'odd' : 'even' } } } });
+      await h.request('POST', '/api/v1/namespaces/paging/secrets', {
+        body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}`, labels: { parity: i % 2 ? 'odd' : 'even' } } },
+      });
     }
     const names: string[] = [];
     let token = '';
@@ -100,16 +106,24 @@ describe('stored resources through the API', () => {
     } while (token);
     assert.deepEqual(names, ['s0', 's1', 's2', 's3', 's4']);
     const odd = await h.request('GET', '/api/v1/namespaces/paging/secrets?labelSelector=parity%3Dodd');
-    assert.deepEqual(odd.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['s1', 's3']);
+    assert.deepEqual(
+      odd.json.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ['s1', 's3'],
+    );
     const bad = await h.request('GET', '/api/v1/namespaces/paging/secrets?labelSelector=%3D%3Dx');
     assert.equal(bad.status, 400);
   });
 
   it('deletes with a precondition and then answers NotFound', async () => {
-    const created = (await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gone' } } })).json;
-    const wrong = await h.request('DELETE', '/api/v1/namespaces/default/secrets/gone', { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'nope' } } });
+    const created = (await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gone' } } }))
+      .json;
+    const wrong = await h.request('DELETE', '/api/v1/namespaces/default/secrets/gone', {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'nope' } },
+    });
     assert.equal(wrong.status, 409);
-    const deleted = await h.request('DELETE', '/api/v1/namespaces/default/secrets/gone', { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: created.metadata.uid } } });
+    const deleted = await h.request('DELETE', '/api/v1/namespaces/default/secrets/gone', {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: created.metadata.uid } },
+    });
     assert.equal(deleted.status, 200);
     const missing = await h.request('GET', '/api/v1/namespaces/default/secrets/gone');
     assert.equal(missing.status, 404);
@@ -134,7 +148,10 @@ describe('stored resources through the API', () => {
     const start = (await h.request('GET', '/api/v1/namespaces/default/secrets')).json.metadata.resourceVersion;
     const aborter = new AbortController();
     const watching = h.server.handle(
-      new Request(`http://x/api/v1/namespaces/default/secrets?watch=true&resourceVersion=${start}`, { headers: { authorization: `Bearer ${h.adminToken}` }, signal: aborter.signal }),
+      new Request(`http://x/api/v1/namespaces/default/secrets?watch=true&resourceVersion=${start}`, {
+        headers: { authorization: `Bearer ${h.adminToken}` },
+        signal: aborter.signal,
+      }),
       'watch',
     );
     await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'w1' } } });
@@ -145,19 +162,62 @@ describe('stored resources through the API', () => {
     while (text.split('\n').filter(Boolean).length < 2) text += new TextDecoder().decode((await reader.read()).value);
     aborter.abort();
     await reader.cancel();
-    const events = text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
-    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name, e.object.kind]), [['ADDED', 'w1', 'Secret'], ['DELETED', 'w1', 'Secret']]);
+    const events = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object.metadata.name, e.object.kind]),
+      [
+        ['ADDED', 'w1', 'Secret'],
+        ['DELETED', 'w1', 'Secret'],
+      ],
+    );
   });
 
   it('answers a JSON merge patch, a JSON patch and a strategic merge patch that merges containers by name', async () => {
-    await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', { body: { ...deployment('p'), spec: { ...deployment('p').spec, template: { metadata: { labels: { app: 'p' } }, spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } } } } });
-    const merged = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', { body: { metadata: { labels: { extra: 'yes' } } }, contentType: 'application/merge-patch+json' });
+    await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      body: {
+        ...deployment('p'),
+        spec: {
+          ...deployment('p').spec,
+          template: {
+            metadata: { labels: { app: 'p' } },
+            spec: {
+              containers: [
+                { name: 'a', image: 'a:1' },
+                { name: 'b', image: 'b:1' },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const merged = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', {
+      body: { metadata: { labels: { extra: 'yes' } } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(merged.json.metadata.labels.extra, 'yes');
-    const strategic = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', { body: { spec: { template: { spec: { containers: [{ name: 'b', image: 'b:2' }] } } } }, contentType: 'application/strategic-merge-patch+json' });
-    assert.deepEqual(strategic.json.spec.template.spec.containers.map((c: { image: string }) => c.image), ['a:1', 'b:2']);
-    const json = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', { body: [{ op: 'replace', path: '/spec/replicas', value: 3 }, { op: 'add', path: '/spec/paused', value: true }], contentType: 'application/json-patch+json' });
+    const strategic = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', {
+      body: { spec: { template: { spec: { containers: [{ name: 'b', image: 'b:2' }] } } } },
+      contentType: 'application/strategic-merge-patch+json',
+    });
+    assert.deepEqual(
+      strategic.json.spec.template.spec.containers.map((c: { image: string }) => c.image),
+      ['a:1', 'b:2'],
+    );
+    const json = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', {
+      body: [
+        { op: 'replace', path: '/spec/replicas', value: 3 },
+        { op: 'add', path: '/spec/paused', value: true },
+      ],
+      contentType: 'application/json-patch+json',
+    });
     assert.equal(json.status, 422, 'replace of a missing path is refused');
-    const ok = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', { body: [{ op: 'add', path: '/spec/replicas', value: 3 }], contentType: 'application/json-patch+json' });
+    const ok = await h.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/p', {
+      body: [{ op: 'add', path: '/spec/replicas', value: 3 }],
+      contentType: 'application/json-patch+json',
+    });
     assert.equal(ok.json.spec.replicas, 3);
     assert.equal(ok.json.metadata.generation, 3);
   });

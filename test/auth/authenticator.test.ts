@@ -13,7 +13,8 @@ describe('authenticator', () => {
     const tokens = new TokenService({ store, clock });
     const authenticator = new Authenticator({ tokens, store, clock });
     const account = objectKey('', 'serviceaccounts', 'team', 'ci');
-    const createAccount = (uid: string) => store.create(account, { metadata: { name: 'ci', namespace: 'team', uid, creationTimestamp: formatTimestamp(clock.now()) } });
+    const createAccount = (uid: string) =>
+      store.create(account, { metadata: { name: 'ci', namespace: 'team', uid, creationTimestamp: formatTimestamp(clock.now()) } });
     return { store, tokens, authenticator, account, createAccount, later: (ms: number) => (now += ms), clock };
   };
 

@@ -27,6 +27,9 @@ describe('tokens', () => {
     await store.create(objectKey('', 'serviceaccounts', 'team', 'ci'), { metadata: { name: 'ci', namespace: 'team', uid: 'uid-1' } });
     const token = await tokens.issue({ kind: 'serviceaccount', namespace: 'team', name: 'ci' }, 600);
     assert.deepEqual(await tokens.lookup(token), { kind: 'serviceaccount', namespace: 'team', name: 'ci', uid: 'uid-1' });
-    await assert.rejects(tokens.issue({ kind: 'serviceaccount', namespace: 'team', name: 'ghost' }, 600), { kind: 'NotFound', message: 'serviceaccounts "ghost" not found' });
+    await assert.rejects(tokens.issue({ kind: 'serviceaccount', namespace: 'team', name: 'ghost' }, 600), {
+      kind: 'NotFound',
+      message: 'serviceaccounts "ghost" not found',
+    });
   });
 });

@@ -59,13 +59,23 @@ describe('api client', () => {
         await client.storedBlobs('/admin/blobs/?n=1000&last=sha256:aa');
         await client.deleteBlob('sha256:bb', 3600);
       }),
-      ['GET /.well-known/imagestream', 'DELETE /oauth/token', 'GET /admin/blobs/?n=1000', 'GET /admin/blobs/?n=1000&last=sha256:aa', 'DELETE /admin/blobs/sha256:bb?keepYoungerThanSeconds=3600'],
+      [
+        'GET /.well-known/imagestream',
+        'DELETE /oauth/token',
+        'GET /admin/blobs/?n=1000',
+        'GET /admin/blobs/?n=1000&last=sha256:aa',
+        'DELETE /admin/blobs/sha256:bb?keepYoungerThanSeconds=3600',
+      ],
     );
   });
 
   it('trades a password at the authorization endpoint the server advertises', async () => {
     answers.set('GET /.well-known/oauth-authorization-server', { status: 200, body: { authorization_endpoint: `${url}/oauth/authorize` } });
-    answers.set('GET /oauth/authorize?response_type=token&client_id=openshift-challenging-client', { status: 302, body: {}, headers: { location: `${url}/oauth/token/implicit#access_token=sha256~new` } });
+    answers.set('GET /oauth/authorize?response_type=token&client_id=openshift-challenging-client', {
+      status: 302,
+      body: {},
+      headers: { location: `${url}/oauth/token/implicit#access_token=sha256~new` },
+    });
     let location: unknown;
     const sent = await calls(async (client) => (location = (await client.authorizeWithPassword('alice', 'wonderland')).headers.location));
     assert.deepEqual(sent, ['GET /.well-known/oauth-authorization-server', 'GET /oauth/authorize?response_type=token&client_id=openshift-challenging-client']);
@@ -78,7 +88,10 @@ describe('api client', () => {
     answers.set('GET /api/v1/namespaces/shop/secrets/locked', { status: 401, body: { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' } });
     const client = new ApiClient({ server: url });
     const secrets = client.resource({ group: '', version: 'v1', resource: 'secrets', namespaced: true });
-    await assert.rejects(secrets.get('shop', 'gone'), (error: unknown) => error instanceof ServerError && error.status === 404 && error.message === 'secrets "gone" not found');
+    await assert.rejects(
+      secrets.get('shop', 'gone'),
+      (error: unknown) => error instanceof ServerError && error.status === 404 && error.message === 'secrets "gone" not found',
+    );
     await assert.rejects(secrets.get('shop', 'locked'), { message: "You must be logged in to the server (Unauthorized); run 'ims login'" });
   });
 
@@ -91,8 +104,11 @@ describe('api client', () => {
     assert.deepEqual(lines, ['{"type":"ADDED"}', '{"type":"DELETED"}', '{"type":"MODIFIED"}']);
     assert.equal(seen.at(-1)?.authorization, 'Bearer t0k3n');
     assert.equal(seen.at(-1)?.accept, 'application/json;as=Table;v=v1;g=meta.k8s.io');
-    await assert.rejects(async () => {
-      for await (const _ of client.lines('GET', '/refused'));
-    }, (error: unknown) => error instanceof ServerError && error.status === 403 && error.message === 'imagestreams is forbidden');
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.lines('GET', '/refused'));
+      },
+      (error: unknown) => error instanceof ServerError && error.status === 403 && error.message === 'imagestreams is forbidden',
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('resource client', () => {
     const { sent, transport } = recorder();
     await new ResourceClient(transport, kinds.secrets).get('shop', 'quay');
     await new ResourceClient(transport, kinds.deployments).get('shop', 'web');
-    assert.deepEqual(sent.map((s) => `${s.method} ${s.path}`), ['GET /api/v1/namespaces/shop/secrets/quay', 'GET /apis/apps/v1/namespaces/shop/deployments/web']);
+    assert.deepEqual(
+      sent.map((s) => `${s.method} ${s.path}`),
+      ['GET /api/v1/namespaces/shop/secrets/quay', 'GET /apis/apps/v1/namespaces/shop/deployments/web'],
+    );
   });
 
   it('lists across every namespace when none is given, with a label selector as the query', async () => {
@@ -43,25 +46,34 @@ describe('resource client', () => {
     await streams.list(undefined);
     await streams.list('shop', { labelSelector: 'app=web,tier!=db' });
     await streams.list('shop', { labelSelector: '' });
-    assert.deepEqual(sent.map((s) => s.path), [
-      '/apis/image.openshift.io/v1/imagestreams',
-      '/apis/image.openshift.io/v1/namespaces/shop/imagestreams?labelSelector=app%3Dweb%2Ctier!%3Ddb',
-      '/apis/image.openshift.io/v1/namespaces/shop/imagestreams',
-    ]);
+    assert.deepEqual(
+      sent.map((s) => s.path),
+      [
+        '/apis/image.openshift.io/v1/imagestreams',
+        '/apis/image.openshift.io/v1/namespaces/shop/imagestreams?labelSelector=app%3Dweb%2Ctier!%3Ddb',
+        '/apis/image.openshift.io/v1/namespaces/shop/imagestreams',
+      ],
+    );
   });
 
   it('ignores the namespace for cluster-scoped kinds', async () => {
     const { sent, transport } = recorder();
     await new ResourceClient(transport, kinds.images).delete('shop', 'sha256:abc');
     await new ResourceClient(transport, kinds.projects).list('shop');
-    assert.deepEqual(sent.map((s) => s.path), ['/apis/image.openshift.io/v1/images/sha256%3Aabc', '/apis/project.openshift.io/v1/projects']);
+    assert.deepEqual(
+      sent.map((s) => s.path),
+      ['/apis/image.openshift.io/v1/images/sha256%3Aabc', '/apis/project.openshift.io/v1/projects'],
+    );
   });
 
   it('percent-encodes names and namespaces, leaving the current user as ~', async () => {
     const { sent, transport } = recorder();
     await new ResourceClient(transport, kinds.imageStreamTags).get('my ns', 'ruby:2.7');
     await new ResourceClient(transport, kinds.users).get(undefined, '~');
-    assert.deepEqual(sent.map((s) => s.path), ['/apis/image.openshift.io/v1/namespaces/my%20ns/imagestreamtags/ruby%3A2.7', '/apis/user.openshift.io/v1/users/~']);
+    assert.deepEqual(
+      sent.map((s) => s.path),
+      ['/apis/image.openshift.io/v1/namespaces/my%20ns/imagestreamtags/ruby%3A2.7', '/apis/user.openshift.io/v1/users/~'],
+    );
   });
 
   it('sends each write with its verb, body and content type', async () => {
@@ -88,11 +100,14 @@ describe('resource client', () => {
     await new ResourceClient(transport, kinds.imageStreams).updateStatus('shop', 'ruby', stream);
     await new ResourceClient(transport, kinds.imageStreams).subresource('layers').get('shop', 'ruby');
     await new ResourceClient(transport, kinds.serviceAccounts).subresource('token').create('shop', 'builder', { spec: { expirationSeconds: 600 } });
-    assert.deepEqual(sent.map((s) => `${s.method} ${s.path}`), [
-      'PUT /apis/image.openshift.io/v1/namespaces/shop/imagestreams/ruby/status',
-      'GET /apis/image.openshift.io/v1/namespaces/shop/imagestreams/ruby/layers',
-      'POST /api/v1/namespaces/shop/serviceaccounts/builder/token',
-    ]);
+    assert.deepEqual(
+      sent.map((s) => `${s.method} ${s.path}`),
+      [
+        'PUT /apis/image.openshift.io/v1/namespaces/shop/imagestreams/ruby/status',
+        'GET /apis/image.openshift.io/v1/namespaces/shop/imagestreams/ruby/layers',
+        'POST /api/v1/namespaces/shop/serviceaccounts/builder/token',
+      ],
+    );
   });
 
   it('asks for the server-side table of one object or of a filtered collection', async () => {
@@ -100,7 +115,10 @@ describe('resource client', () => {
     const secrets = new ResourceClient(transport, kinds.secrets);
     await secrets.table('shop', 'quay', { labelSelector: 'a=b' });
     await secrets.table('shop', undefined, { labelSelector: 'a=b' });
-    assert.deepEqual(sent.map((s) => s.path), ['/api/v1/namespaces/shop/secrets/quay', '/api/v1/namespaces/shop/secrets?labelSelector=a%3Db']);
+    assert.deepEqual(
+      sent.map((s) => s.path),
+      ['/api/v1/namespaces/shop/secrets/quay', '/api/v1/namespaces/shop/secrets?labelSelector=a%3Db'],
+    );
     assert.ok(sent.every((s) => s.accept === 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json'));
   });
 
@@ -114,7 +132,11 @@ describe('resource client', () => {
     for await (const _ of streams.watchTable(undefined, { name: 'ruby' }));
     assert.deepEqual(sent, [
       { method: 'GET', path: '/apis/image.openshift.io/v1/namespaces/shop/imagestreams?watch=true&resourceVersion=7&labelSelector=a%3Db' },
-      { method: 'GET', path: '/apis/image.openshift.io/v1/imagestreams?watch=true&fieldSelector=metadata.name%3Druby', accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+      {
+        method: 'GET',
+        path: '/apis/image.openshift.io/v1/imagestreams?watch=true&fieldSelector=metadata.name%3Druby',
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      },
     ]);
   });
 

@@ -108,7 +108,8 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
       const upload = await store.startUpload();
       await store.cancelUpload(upload.id);
       await assert.rejects(store.uploadStatus(upload.id), code('BLOB_UPLOAD_UNKNOWN'));
-      for (const id of ['../../etc/passwd', 'x', '00000000-0000-0000-0000-000000000000']) await assert.rejects(store.uploadStatus(id), code('BLOB_UPLOAD_UNKNOWN'));
+      for (const id of ['../../etc/passwd', 'x', '00000000-0000-0000-0000-000000000000'])
+        await assert.rejects(store.uploadStatus(id), code('BLOB_UPLOAD_UNKNOWN'));
     });
 
     it('takes two concurrent uploads of the same content', async () => {
@@ -141,7 +142,10 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
 
       const listed = await collect(store.listBlobs());
       const expected = [...contents.slice(0, 4).map(sha256), sha512(contents[0]), sha256(committed)].sort();
-      assert.deepEqual(listed.map((b) => b.digest), expected);
+      assert.deepEqual(
+        listed.map((b) => b.digest),
+        expected,
+      );
       for (const blob of listed) {
         assert.equal(blob.size, blob.digest === sha256(committed) ? committed.length : (await store.stat(blob.digest)).size);
         const writtenAt = blob.digest === sha256(committed) ? putAt + 60_000 : putAt;
@@ -149,7 +153,11 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
       }
       const absent = ['missing', 'absent', 'nowhere'].map((text) => sha256(Buffer.from(text)));
       for (const after of [...expected, ...absent, sha512(Buffer.from('absent'))]) {
-        assert.deepEqual((await collect(store.listBlobs(after))).map((b) => b.digest), expected.filter((d) => d > after), `after ${after}`);
+        assert.deepEqual(
+          (await collect(store.listBlobs(after))).map((b) => b.digest),
+          expected.filter((d) => d > after),
+          `after ${after}`,
+        );
       }
     });
 
@@ -186,7 +194,10 @@ export function describeBlobStoreContract(backend: string, factory: BlobStoreFac
         const lastByte = clock.now().toISOString();
         clock.advance(5 * 3_600_000);
         const again = await factory.reopen!(store, { clock });
-        assert.deepEqual((await collect(again.listUploads())).map((u) => [u.id, u.updatedAt]), [[upload.id, lastByte]]);
+        assert.deepEqual(
+          (await collect(again.listUploads())).map((u) => [u.id, u.updatedAt]),
+          [[upload.id, lastByte]],
+        );
       });
 
       it('resumes an upload after a restart', async () => {

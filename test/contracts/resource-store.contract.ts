@@ -105,9 +105,15 @@ export function describeResourceStoreContract(backend: string, factory: StoreFac
       for (let i = 0; i < 10; i++) await store.create(`k/${String(i).padStart(2, '0')}`, { even: i % 2 === 0 });
       const page = await store.list('k/', { limit: 3, filter: (v) => v.even === true });
       assert.equal(page.items.length, 3);
-      assert.deepEqual(page.items.map((i) => i.key), ['k/00', 'k/02', 'k/04']);
+      assert.deepEqual(
+        page.items.map((i) => i.key),
+        ['k/00', 'k/02', 'k/04'],
+      );
       const rest = await store.list('k/', { continue: page.continue, filter: (v) => v.even === true });
-      assert.deepEqual(rest.items.map((i) => i.key), ['k/06', 'k/08']);
+      assert.deepEqual(
+        rest.items.map((i) => i.key),
+        ['k/06', 'k/08'],
+      );
     });
 
     it('rejects a malformed continue token', async () => {
@@ -125,14 +131,20 @@ export function describeResourceStoreContract(backend: string, factory: StoreFac
       await store.create('w/ns/c', { v: 3 });
       await store.delete('w/ns/a');
       const seen = await events;
-      assert.deepEqual(seen.map((e) => [e.type, e.key]), [
-        ['MODIFIED', 'w/ns/a'],
-        ['ADDED', 'w/ns/c'],
-        ['DELETED', 'w/ns/a'],
-      ]);
+      assert.deepEqual(
+        seen.map((e) => [e.type, e.key]),
+        [
+          ['MODIFIED', 'w/ns/a'],
+          ['ADDED', 'w/ns/c'],
+          ['DELETED', 'w/ns/a'],
+        ],
+      );
       assert.deepEqual(seen[2].value, { v: 2 });
       const versions = seen.map((e) => BigInt(e.resourceVersion));
-      assert.deepEqual([...versions].sort((x, y) => (x < y ? -1 : 1)), versions);
+      assert.deepEqual(
+        [...versions].sort((x, y) => (x < y ? -1 : 1)),
+        versions,
+      );
     });
 
     it('answers Gone for a watch that needs history from before a compaction', async () => {
@@ -143,14 +155,17 @@ export function describeResourceStoreContract(backend: string, factory: StoreFac
       await store.compact(third.resourceVersion);
       // Following from `first` needs the change after it, which is gone. A backend may know at once
       // (sqlite) or only when the watch starts (etcd): either way it is Gone.
-      await assert.rejects(async () => {
-        const controller = new AbortController();
-        try {
-          for await (const _event of store.watch('g/', first.resourceVersion, controller.signal)) break;
-        } finally {
-          controller.abort();
-        }
-      }, (e) => isAppError(e, 'Gone'));
+      await assert.rejects(
+        async () => {
+          const controller = new AbortController();
+          try {
+            for await (const _event of store.watch('g/', first.resourceVersion, controller.signal)) break;
+          } finally {
+            controller.abort();
+          }
+        },
+        (e) => isAppError(e, 'Gone'),
+      );
       const controller = new AbortController();
       const events = collect(store.watch('g/', third.resourceVersion, controller.signal), 1, controller);
       await store.update('g/a', { v: 4 });
@@ -182,7 +197,10 @@ export function describeResourceStoreContract(backend: string, factory: StoreFac
       const final = (await store.get('c/counter')).value as { count: number; writers: number[] };
       assert.equal(landed, 100);
       assert.equal(final.count, 100);
-      assert.deepEqual([...final.writers].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+      assert.deepEqual(
+        [...final.writers].sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i),
+      );
       assert.ok(conflicts > 0, 'the updaters should have raced');
     });
 

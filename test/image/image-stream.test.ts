@@ -4,7 +4,10 @@ import { followTagReference } from '../../src/image/image-stream.ts';
 import type { ImageStream, TagReference } from '../../src/kube/kinds/image.ts';
 
 const streamOf = (tags: TagReference[]): ImageStream => ({ metadata: { name: 'ruby', namespace: 'demo' }, spec: { tags } });
-const alias = (name: string, from: string, namespace?: string): TagReference => ({ name, from: { kind: 'ImageStreamTag', name: from, ...(namespace ? { namespace } : {}) } });
+const alias = (name: string, from: string, namespace?: string): TagReference => ({
+  name,
+  from: { kind: 'ImageStreamTag', name: from, ...(namespace ? { namespace } : {}) },
+});
 const external: TagReference = { name: '2.2', from: { kind: 'DockerImage', name: 'quay.io/org/ruby:2.2' } };
 
 describe('following tag references', () => {

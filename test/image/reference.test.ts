@@ -21,7 +21,12 @@ describe('image references', () => {
   });
 
   it('refuses what is not a reference', () => {
-    for (const text of ['', 'UPPER/case', 'a b', 'app:-bad', 'app@', 'bad..name']) assert.throws(() => parseImageReference(text), (e) => isAppError(e, 'BadRequest'), text);
+    for (const text of ['', 'UPPER/case', 'a b', 'app:-bad', 'app@', 'bad..name'])
+      assert.throws(
+        () => parseImageReference(text),
+        (e) => isAppError(e, 'BadRequest'),
+        text,
+      );
   });
 
   it('says why a pull spec is not a reference, for messages that name the field', () => {

@@ -7,7 +7,11 @@ import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { cliSession } from '../support/run-cli.ts';
 
 const api = (server: RunningServer, token: string, method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe('the bootstrap admin token', () => {
   it('outlives `ims logout`: the README login with admin.token works again afterwards', async () => {
@@ -18,7 +22,10 @@ describe('the bootstrap admin token', () => {
       const logout = await ims.run(['logout']);
       assert.equal(logout.code, 0, logout.stderr);
       assert.match(logout.stdout, new RegExp(`^Logged "admin" out on "${server.url}"\n`));
-      assert.match(logout.stdout, /info: this was the bootstrap token of the server's admin\.token: it stays valid\. To replace it, stop the server and start it once with 'ims serve --reset-admin-token'/);
+      assert.match(
+        logout.stdout,
+        /info: this was the bootstrap token of the server's admin\.token: it stays valid\. To replace it, stop the server and start it once with 'ims serve --reset-admin-token'/,
+      );
       assert.equal((await ims.run(['whoami'])).code, 1, 'the CLI forgot the token');
       const again = await ims.run(['login', server.url, '--token', server.adminToken]);
       assert.equal(again.code, 0, again.stderr);

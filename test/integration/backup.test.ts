@@ -16,7 +16,11 @@ import { missingPeer } from '../support/peers.ts';
 
 const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const api = (server: RunningServer, token: string, method: string, path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: `p-${name}` } });
 /** Runs one of the README's shell lines in `dir`. */
 const sh = (dir: string, script: string, ...args: string[]) => execFileSync('sh', ['-c', script, 'sh', ...args], { cwd: dir, encoding: 'utf8' });
@@ -41,14 +45,20 @@ describe('ims adm backup and a restore', () => {
     // Writes go on during the backup, one after the other: any consistent state holds a gapless run of them.
     let writing = true;
     const writes = (async () => {
-      for (let n = 0; writing; n++) assert.equal((await api(server, server.adminToken, 'POST', '/api/v1/namespaces/default/secrets', secret(`during-${n}`))).status, 201);
+      for (let n = 0; writing; n++)
+        assert.equal((await api(server, server.adminToken, 'POST', '/api/v1/namespaces/default/secrets', secret(`during-${n}`))).status, 201);
     })();
     const backup = await ims.run(['adm', 'backup', '--to', join(dir, 'ims-backup.db')]);
     writing = false;
     await writes;
     assert.equal(backup.code, 0, backup.stderr);
     const blobs = join(server.dataDir, 'blobs', 'blobs');
-    assert.match(backup.stdout, new RegExp(`^Backed up the store at resourceVersion \\d+ to ${join(dir, 'ims-backup.db')} \\(.+\\)\\.\\nThe blobs are not in it: copy ${blobs} from the server's machine now, after this snapshot`));
+    assert.match(
+      backup.stdout,
+      new RegExp(
+        `^Backed up the store at resourceVersion \\d+ to ${join(dir, 'ims-backup.db')} \\(.+\\)\\.\\nThe blobs are not in it: copy ${blobs} from the server's machine now, after this snapshot`,
+      ),
+    );
     assert.equal(statSync(join(dir, 'ims-backup.db')).mode & 0o777, 0o600, 'it holds every secret');
     assert.equal(existsSync(join(dir, 'ims-backup.db.partial')), false);
     // Then the blobs, and the restore, as the README says.
@@ -60,10 +70,23 @@ describe('ims adm backup and a restore', () => {
       const token = restored.adminToken;
       const kept = (await (await api(restored, token, 'GET', '/api/v1/namespaces/default/secrets/kept')).json()) as { data: { password: string } };
       assert.equal(Buffer.from(kept.data.password, 'base64').toString(), 'p-kept');
-      const names = ((await (await api(restored, token, 'GET', '/api/v1/namespaces/default/secrets')).json()) as { items: { metadata: { name: string } }[] }).items.map((s) => s.metadata.name);
-      const during = names.filter((n) => n.startsWith('during-')).map((n) => Number(n.slice('during-'.length))).sort((a, b) => a - b);
-      assert.deepEqual(during, during.map((_, i) => i), `a gapless run of the writes made during the backup: ${during.join(',')}`);
-      assert.equal((await api(restored, server.adminToken, 'GET', '/api/v1/namespaces/default/secrets/kept')).status, 200, 'the old admin token is in the snapshot too');
+      const names = (
+        (await (await api(restored, token, 'GET', '/api/v1/namespaces/default/secrets')).json()) as { items: { metadata: { name: string } }[] }
+      ).items.map((s) => s.metadata.name);
+      const during = names
+        .filter((n) => n.startsWith('during-'))
+        .map((n) => Number(n.slice('during-'.length)))
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        during,
+        during.map((_, i) => i),
+        `a gapless run of the writes made during the backup: ${during.join(',')}`,
+      );
+      assert.equal(
+        (await api(restored, server.adminToken, 'GET', '/api/v1/namespaces/default/secrets/kept')).status,
+        200,
+        'the old admin token is in the snapshot too',
+      );
       const tag = await api(restored, token, 'GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/app:v1');
       assert.equal(tag.status, 200);
       const pulled = await fetch(`${restored.url}/v2/default/app/blobs/${layer}`, { headers: { authorization: `Bearer ${token}` } });
@@ -79,7 +102,10 @@ describe('ims adm backup and a restore', () => {
     const file = join(makeTempDir('ims-backup'), 'nope.db');
     const refused = await ims.run(['adm', 'backup', '--to', file, '--token', token]);
     assert.equal(refused.code, 1);
-    assert.equal(refused.stderr, 'error: forbidden: User "system:serviceaccount:default:builder" cannot get path "/admin/backup": backups are for cluster administrators\n');
+    assert.equal(
+      refused.stderr,
+      'error: forbidden: User "system:serviceaccount:default:builder" cannot get path "/admin/backup": backups are for cluster administrators\n',
+    );
     assert.equal(existsSync(file), false);
     assert.equal(existsSync(`${file}.partial`), false);
   });
@@ -118,8 +144,14 @@ describe('a backup of a server on etcd', { skip: skipEtcd }, () => {
       await session.run(['login', server.url, '--token', server.adminToken]);
       const pointed = await session.run(['adm', 'backup', '--to', join(dir, 'x.db')]);
       assert.equal(pointed.code, 1);
-      assert.equal(pointed.stderr, "error: this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)\n");
-      execFileSync(etcdctlBinary!, ['--endpoints', etcd.endpoints[0], 'snapshot', 'save', join(dir, 'ims-etcd.db')], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'ignore' });
+      assert.equal(
+        pointed.stderr,
+        "error: this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)\n",
+      );
+      execFileSync(etcdctlBinary!, ['--endpoints', etcd.endpoints[0], 'snapshot', 'save', join(dir, 'ims-etcd.db')], {
+        env: { ...process.env, ETCDCTL_API: '3' },
+        stdio: 'ignore',
+      });
     } finally {
       await server.stop();
     }
@@ -128,7 +160,9 @@ describe('a backup of a server on etcd', { skip: skipEtcd }, () => {
     restoredEtcd = await startEtcd({ restoreFrom: join(dir, 'ims-etcd.db') });
     const restored = await startServer(['--store', 'etcd', '--etcd-endpoints', restoredEtcd.endpoints[0]]);
     try {
-      const read = (await (await api(restored, restored.adminToken, 'GET', '/api/v1/namespaces/default/secrets/in-etcd')).json()) as { data: { password: string } };
+      const read = (await (await api(restored, restored.adminToken, 'GET', '/api/v1/namespaces/default/secrets/in-etcd')).json()) as {
+        data: { password: string };
+      };
       assert.equal(Buffer.from(read.data.password, 'base64').toString(), 'p-in-etcd');
     } finally {
       await restored.stop();

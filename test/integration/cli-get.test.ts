@@ -60,7 +60,11 @@ describe('ims get', () => {
     const tap = await startRequestTap(server.url);
     const watch = ims.start(['get', 'is', 'b', '--watch-only', '--server', tap.url]);
     try {
-      await watch.whileRunning(tap.nextRequest(/^GET \/apis\/image\.openshift\.io\/v1\/namespaces\/default\/imagestreams\?watch=true&resourceVersion=\d+&fieldSelector=metadata\.name%3Db$/));
+      await watch.whileRunning(
+        tap.nextRequest(
+          /^GET \/apis\/image\.openshift\.io\/v1\/namespaces\/default\/imagestreams\?watch=true&resourceVersion=\d+&fieldSelector=metadata\.name%3Db$/,
+        ),
+      );
       assert.equal((await ims.run(['tag', 'ruby:2.7', 'b:new'])).code, 0);
       assert.match(await watch.nextLine(/.*/), /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED$/);
       assert.match(await watch.nextLine(/.*/), new RegExp(`^b\\s+127\\.0\\.0\\.1:\\d+/default/b\\s+new\\s+${ago}$`));

@@ -39,7 +39,9 @@ describe('ims with image streams', () => {
   it('records an external image as a spec tag, and validates flags as oc does', async () => {
     const external = await ims.run(['tag', '--source=docker', 'quay.io/org/python:3.12', 'python:prod', '--scheduled']);
     assert.equal(external.stdout, 'Tag python:prod set to import quay.io/org/python:3.12 periodically.\n', external.stderr);
-    const spec = JSON.parse((await ims.run(['get', 'is', 'python', '-o', 'json'])).stdout) as { spec: { tags: { name: string; from: { kind: string; name: string }; importPolicy: { scheduled: boolean; importMode: string } }[] } };
+    const spec = JSON.parse((await ims.run(['get', 'is', 'python', '-o', 'json'])).stdout) as {
+      spec: { tags: { name: string; from: { kind: string; name: string }; importPolicy: { scheduled: boolean; importMode: string } }[] };
+    };
     assert.deepEqual(spec.spec.tags[0].from, { kind: 'DockerImage', name: 'quay.io/org/python:3.12' });
     assert.equal(spec.spec.tags[0].importPolicy.scheduled, true);
     assert.equal(spec.spec.tags[0].importPolicy.importMode, 'Legacy');
@@ -73,24 +75,36 @@ describe('ims with image streams', () => {
   it('lists tags and images with the columns oc prints, more of them with -o wide', async () => {
     const ago = '(?:Less than a second|1 second|\\d+ seconds|About a minute) ago';
     const tags = (await ims.run(['get', 'istag', 'ruby:prod', '-o', 'wide'])).stdout;
-    assert.match(tags, new RegExp(`^NAME\\s+IMAGE REFERENCE\\s+UPDATED\\s+IMAGE NAME\\nruby:prod\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${ago}\\s+${v1}\\n$`));
+    assert.match(
+      tags,
+      new RegExp(`^NAME\\s+IMAGE REFERENCE\\s+UPDATED\\s+IMAGE NAME\\nruby:prod\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${ago}\\s+${v1}\\n$`),
+    );
     const image = (await ims.run(['get', 'isimage', `ruby@${v1}`])).stdout;
     assert.match(image, new RegExp(`^NAME\\s+UPDATED\\nruby@${v1}\\s+${ago}\\n$`));
     const wide = (await ims.run(['get', 'isimage', `ruby@${v1}`, '-o', 'wide'])).stdout;
-    assert.match(wide, new RegExp(`^NAME\\s+UPDATED\\s+IMAGE REFERENCE\\s+IMAGE NAME\\nruby@${v1}\\s+${ago}\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${v1}\\n$`));
+    assert.match(
+      wide,
+      new RegExp(`^NAME\\s+UPDATED\\s+IMAGE REFERENCE\\s+IMAGE NAME\\nruby@${v1}\\s+${ago}\\s+127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\s+${v1}\\n$`),
+    );
   });
 
   it("fills a stream's TAGS to oc's width and says when it was updated in words", async () => {
     const names = Array.from({ length: 15 }, (_, i) => `many:t${String(i).padStart(2, '0')}`);
     assert.equal((await ims.run(['tag', 'ruby:2.7', ...names])).code, 0);
     const listed = (await ims.run(['get', 'is', 'many'])).stdout;
-    const row = /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\nmany\s+127\.0\.0\.1:\d+\/default\/many\s+(\S+) \+ (\d+) more\.\.\.\s+((?:Less than a second|1 second|\d+ seconds|About a minute) ago)\n$/.exec(listed);
+    const row =
+      /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\nmany\s+127\.0\.0\.1:\d+\/default\/many\s+(\S+) \+ (\d+) more\.\.\.\s+((?:Less than a second|1 second|\d+ seconds|About a minute) ago)\n$/.exec(
+        listed,
+      );
     assert.ok(row, listed);
     const shown = row[1].split(',');
     // Three-character tags and their commas: ten fill the forty characters oc budgets.
     assert.equal(shown.length, 10, listed);
     assert.equal(shown.length + Number(row[2]), names.length);
-    assert.ok(shown.every((t) => /^t\d\d$/.test(t)), listed);
+    assert.ok(
+      shown.every((t) => /^t\d\d$/.test(t)),
+      listed,
+    );
   });
 
   it('describes a stream and a tag as oc does', async () => {
@@ -103,7 +117,10 @@ describe('ims with image streams', () => {
     assert.match(image, new RegExp(`^Image Name:\\t${v1}\\nDocker Image:\\t127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\n`));
     assert.match(image, /\nImage Size:\t\d+B in 1 layers\n/);
     assert.match(image, /\nArch:\t\tamd64\n/);
-    assert.match(image, /\nCommand:\t\/bin\/run\nWorking Dir:\t\/srv\nUser:\t\t1001\nExposes Ports:\t8080\/tcp\nDocker Labels:\tname=ruby-2\.7\nEnvironment:\tLABEL=ruby-2\.7\n$/);
+    assert.match(
+      image,
+      /\nCommand:\t\/bin\/run\nWorking Dir:\t\/srv\nUser:\t\t1001\nExposes Ports:\t8080\/tcp\nDocker Labels:\tname=ruby-2\.7\nEnvironment:\tLABEL=ruby-2\.7\n$/,
+    );
   });
 });
 
@@ -132,7 +149,10 @@ describe('across projects', () => {
     const host = server.url.replace('http://', '');
     const refused = await ims.run(['import-image', 'copied:v1', `--from=${host}/producer/app:v1`, '--confirm', '-n', 'consumer']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /error: tag v1 failed: the service accounts of project "consumer" may not pull from producer\/app: grant it with 'ims policy add-role-to-group system:image-puller system:serviceaccounts:consumer -n producer'/);
+    assert.match(
+      refused.stderr,
+      /error: tag v1 failed: the service accounts of project "consumer" may not pull from producer\/app: grant it with 'ims policy add-role-to-group system:image-puller system:serviceaccounts:consumer -n producer'/,
+    );
     const granted = await ims.run(['policy', 'add-role-to-group', 'system:image-puller', 'system:serviceaccounts:consumer', '-n', 'producer']);
     assert.equal(granted.code, 0, granted.stderr);
     const imported = await ims.run(['import-image', 'copied:v1', '-n', 'consumer']);
@@ -140,7 +160,9 @@ describe('across projects', () => {
     assert.equal((await ims.run(['get', 'istag', 'copied:v1', '-n', 'consumer', '-o', 'jsonpath={.image.metadata.name}'])).stdout, digest);
     // What the source repository holds of the image is now held by the importing one too.
     const sa = (await ims.run(['create', 'token', 'default', '-n', 'consumer'])).stdout.trim();
-    const manifest = await fetch(`${server.url}/v2/consumer/copied/manifests/v1`, { headers: { authorization: `Bearer ${sa}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const manifest = await fetch(`${server.url}/v2/consumer/copied/manifests/v1`, {
+      headers: { authorization: `Bearer ${sa}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
     assert.equal(manifest.status, 200);
     const layer = (JSON.parse(await manifest.text()) as { layers: { digest: string }[] }).layers[0].digest;
     const blob = await fetch(`${server.url}/v2/consumer/copied/blobs/${layer}`, { headers: { authorization: `Bearer ${sa}` } });
@@ -156,7 +178,10 @@ describe('ims set triggers and set image-lookup', () => {
     server = await startServer();
     await ims.run(['login', server.url, '--token', server.adminToken]);
     first = await pushOverHttp(server.url, server.adminToken, 'default/python', 'prod', 'py-1');
-    const web = deploymentYaml('web', [{ name: 'web', image: 'python:prod' }, { name: 'side', image: 'busybox' }]);
+    const web = deploymentYaml('web', [
+      { name: 'web', image: 'python:prod' },
+      { name: 'side', image: 'busybox' },
+    ]);
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: web })).code, 0);
   });
   after(async () => {
@@ -178,9 +203,18 @@ describe('ims set triggers and set image-lookup', () => {
   });
 
   it('refuses unknown containers and a missing tag', async () => {
-    assert.match((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod', '-c', 'nope'])).stderr, /^error: not all container names exist: nope \(accepts: web, side\)/);
-    assert.equal((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python', '-c', 'web'])).stderr, 'error: the value of --from-image must include the tag you wish to pull from\n');
-    assert.equal((await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod'])).stderr, 'error: you must specify --containers when setting --from-image\n');
+    assert.match(
+      (await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod', '-c', 'nope'])).stderr,
+      /^error: not all container names exist: nope \(accepts: web, side\)/,
+    );
+    assert.equal(
+      (await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python', '-c', 'web'])).stderr,
+      'error: the value of --from-image must include the tag you wish to pull from\n',
+    );
+    assert.equal(
+      (await ims.run(['set', 'triggers', 'deploy/web', '--from-image=python:prod'])).stderr,
+      'error: you must specify --containers when setting --from-image\n',
+    );
   });
 
   it('turns image lookup on for a stream and lists it', async () => {

@@ -52,13 +52,18 @@ describe('ims import-image', () => {
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /^imagestream\.image\.openshift\.io\/ruby imported\n/);
     assert.match(imported.stdout, /\nImage Name:\truby:2\.2\n/);
-    for (const tag of ['ruby:2.2', 'ruby:stable']) assert.equal((await ims.run(['get', 'istag', tag, '-o', 'jsonpath={.image.metadata.name}'])).stdout, newer, tag);
+    for (const tag of ['ruby:2.2', 'ruby:stable'])
+      assert.equal((await ims.run(['get', 'istag', tag, '-o', 'jsonpath={.image.metadata.name}'])).stdout, newer, tag);
     const elsewhere = await ims.run(['import-image', 'ruby:stable', `--from=${upstream.host}/org/other:1`]);
-    assert.equal(elsewhere.stderr, `error: the tag "stable" points to the tag "2.2" which points to "${upstream.host}/org/ruby:2.2" - use the 'tag' command if you want to change the source to "${upstream.host}/org/other:1"\n`);
+    assert.equal(
+      elsewhere.stderr,
+      `error: the tag "stable" points to the tag "2.2" which points to "${upstream.host}/org/ruby:2.2" - use the 'tag' command if you want to change the source to "${upstream.host}/org/other:1"\n`,
+    );
   });
 
   it('refuses aliases that loop or leave the stream', async () => {
-    const stream = (tags: object[]) => JSON.stringify({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'loops' }, spec: { tags } });
+    const stream = (tags: object[]) =>
+      JSON.stringify({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'loops' }, spec: { tags } });
     const alias = (name: string, from: string) => ({ name, from: { kind: 'ImageStreamTag', name: from } });
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: stream([alias('a', 'loops:b'), alias('b', 'a'), alias('out', 'ruby:2.2')]) })).code, 0);
     assert.equal((await ims.run(['import-image', 'loops:a'])).stderr, 'error: tag "a" on the image stream is a reference to same tag\n');

@@ -36,7 +36,18 @@ describe('ims CLI', () => {
   it('creates a project, a registry secret, and links it for pulls', async () => {
     const project = await admin.run(['new-project', 'demo']);
     assert.equal(project.stdout, `Now using project "demo" on server "${server.url}".\n`);
-    const secret = await admin.run(['create', 'secret', 'docker-registry', 'quay', '--docker-server', 'quay.io', '--docker-username', 'bot', '--docker-password', 'hunter2']);
+    const secret = await admin.run([
+      'create',
+      'secret',
+      'docker-registry',
+      'quay',
+      '--docker-server',
+      'quay.io',
+      '--docker-username',
+      'bot',
+      '--docker-password',
+      'hunter2',
+    ]);
     assert.equal(secret.stdout, 'secret/quay created\n', secret.stderr);
     assert.equal((await admin.run(['secrets', 'link', 'default', 'quay', '--for=pull'])).code, 0);
     const pulls = await admin.run(['get', 'sa', 'default', '-o', 'jsonpath={.imagePullSecrets[*].name}']);
@@ -55,7 +66,11 @@ describe('ims CLI', () => {
   it('creates, applies and deletes objects from YAML', async () => {
     const created = await admin.run(['create', '-f', '-'], { stdin: deployment('nginx:1.25') });
     assert.equal(created.stdout, 'deployment.apps/web created\n', created.stderr);
-    assert.equal((await admin.run(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).stdout, 'deployment.apps/web configured\n', 'the first apply records the configuration');
+    assert.equal(
+      (await admin.run(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).stdout,
+      'deployment.apps/web configured\n',
+      'the first apply records the configuration',
+    );
     assert.equal((await admin.run(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).stdout, 'deployment.apps/web unchanged\n');
     assert.equal((await admin.run(['apply', '-f', '-'], { stdin: deployment('nginx:1.27') })).stdout, 'deployment.apps/web configured\n');
     const yaml = await admin.run(['get', 'deploy/web', '-o', 'yaml']);
@@ -97,7 +112,10 @@ describe('ims CLI', () => {
     await alice.run(['login', server.url, '-u', 'alice', '-p', 'wonderland']);
     assert.equal((await admin.run(['new-project', 'infra'])).code, 0);
     assert.equal((await admin.run(['adm', 'groups', 'new', 'platform'])).stdout, 'group.user.openshift.io/platform created\n');
-    assert.equal((await admin.run(['policy', 'add-role-to-group', 'edit', 'platform', '-n', 'infra'])).stdout, 'clusterrole.rbac.authorization.k8s.io/edit added: "platform"\n');
+    assert.equal(
+      (await admin.run(['policy', 'add-role-to-group', 'edit', 'platform', '-n', 'infra'])).stdout,
+      'clusterrole.rbac.authorization.k8s.io/edit added: "platform"\n',
+    );
     assert.equal((await alice.run(['get', 'secrets', '-n', 'infra'])).code, 1);
     assert.equal((await admin.run(['adm', 'groups', 'add-users', 'platform', 'alice'])).stdout, 'group.user.openshift.io/platform added: "alice"\n');
     const allowed = await alice.run(['get', 'secrets', '-n', 'infra']);

@@ -37,10 +37,12 @@ function problemWith(hostile: HostileCase, answer: RawAnswer): string | undefine
   if (resolvedPath(hostile) === '/openshift/token') return typeof body.details === 'string' ? undefined : 'a token error without details';
   if (isRegistryCase(hostile)) {
     const errors = body.errors as { code?: unknown; message?: unknown }[] | undefined;
-    if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e.code !== 'string' || typeof e.message !== 'string')) return `not an OCI error body: ${JSON.stringify(body).slice(0, 120)}`;
+    if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e.code !== 'string' || typeof e.message !== 'string'))
+      return `not an OCI error body: ${JSON.stringify(body).slice(0, 120)}`;
     return undefined;
   }
-  if (body.kind !== 'Status' || body.status !== 'Failure' || body.code !== answer.status || typeof body.message !== 'string' || body.message === '') return `not a Kubernetes Status: ${JSON.stringify(body).slice(0, 120)}`;
+  if (body.kind !== 'Status' || body.status !== 'Failure' || body.code !== answer.status || typeof body.message !== 'string' || body.message === '')
+    return `not a Kubernetes Status: ${JSON.stringify(body).slice(0, 120)}`;
   return undefined;
 }
 
@@ -65,7 +67,10 @@ describe('the server under hostile input', () => {
   after(async () => {
     const rows = [...tally].map(([family, statuses]) => {
       const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-      return `  ${family.padEnd(11)} ${String(total).padStart(4)} cases: ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`;
+      return `  ${family.padEnd(11)} ${String(total).padStart(4)} cases: ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' ')}`;
     });
     console.log(`hostile input (seed ${seed}):\n${rows.join('\n')}`);
     await server?.stop();
@@ -101,12 +106,55 @@ describe('the server under hostile input', () => {
     // two apart without flaking on a busy machine. The refusals get 3 s for the same reason.
     const auth = { authorization: `Bearer ${fixture.token}` };
     const secrets = `${server.url}/api/v1/namespaces/${fixture.namespace}/secrets`;
-    const copies = [{ op: 'add', path: '/metadata/annotations/seed', value: 'x'.repeat(64) }, ...Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata/annotations', path: `/metadata/annotations/c${i}` }))];
+    const copies = [
+      { op: 'add', path: '/metadata/annotations/seed', value: 'x'.repeat(64) },
+      ...Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/metadata/annotations', path: `/metadata/annotations/c${i}` })),
+    ];
     const hostile = [
-      { what: 'a YAML body of 50,000 aliases', status: 400, quick: true, send: () => fetch(secrets, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: `metadata:\n  name: aliases\nlist: [&a x, ${Array(50_000).fill('*a').join(', ')}]\n` }) },
-      { what: 'a JSON patch of doubling copies', status: 413, quick: true, send: () => fetch(`${secrets}/${fixture.secret}`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json-patch+json' }, body: JSON.stringify(copies) }) },
-      { what: 'a JSON body nested 4,000 deep', status: 400, quick: true, send: () => fetch(secrets, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: `{"metadata":{"name":"deep"},"x":${'['.repeat(4000)}${']'.repeat(4000)}}` }) },
-      { what: 'a YAML list that takes seconds to parse', status: 413, quick: false, send: () => fetch(secrets, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: `metadata:\n  name: slow\nlist: [${Array(400_000).fill('0').join(',')}]\n` }) },
+      {
+        what: 'a YAML body of 50,000 aliases',
+        status: 400,
+        quick: true,
+        send: () =>
+          fetch(secrets, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/yaml' },
+            body: `metadata:\n  name: aliases\nlist: [&a x, ${Array(50_000).fill('*a').join(', ')}]\n`,
+          }),
+      },
+      {
+        what: 'a JSON patch of doubling copies',
+        status: 413,
+        quick: true,
+        send: () =>
+          fetch(`${secrets}/${fixture.secret}`, {
+            method: 'PATCH',
+            headers: { ...auth, 'content-type': 'application/json-patch+json' },
+            body: JSON.stringify(copies),
+          }),
+      },
+      {
+        what: 'a JSON body nested 4,000 deep',
+        status: 400,
+        quick: true,
+        send: () =>
+          fetch(secrets, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: `{"metadata":{"name":"deep"},"x":${'['.repeat(4000)}${']'.repeat(4000)}}`,
+          }),
+      },
+      {
+        what: 'a YAML list that takes seconds to parse',
+        status: 413,
+        quick: false,
+        send: () =>
+          fetch(secrets, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/yaml' },
+            body: `metadata:\n  name: slow\nlist: [${Array(400_000).fill('0').join(',')}]\n`,
+          }),
+      },
     ];
     for (const { what, status, quick, send } of hostile) {
       const latencies: number[] = [];

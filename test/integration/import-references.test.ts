@@ -26,7 +26,10 @@ describe('pull specs of image stream tags', () => {
   it('refuses a malformed --from before storing a stream or a tag', async () => {
     const imported = await ims.run(['import-image', 'broken:1', `--from=${malformed}`, '--confirm']);
     assert.equal(imported.code, 1);
-    assert.equal(imported.stderr, `error: ImageStreamImport "broken" is invalid: spec.images[0].from.name: Invalid value: "${malformed}": repository names must be lower case letters, digits and separators (. _ __ -)\n`);
+    assert.equal(
+      imported.stderr,
+      `error: ImageStreamImport "broken" is invalid: spec.images[0].from.name: Invalid value: "${malformed}": repository names must be lower case letters, digits and separators (. _ __ -)\n`,
+    );
     const stored = await ims.run(['get', 'is', 'broken']);
     assert.equal(stored.code, 1, 'no stream was stored');
     assert.match(stored.stderr, /not found/);
@@ -37,8 +40,16 @@ describe('pull specs of image stream tags', () => {
     putImage(upstream, 'org/app', '1', 'first');
     const good = await ims.run(['import-image', 'app:1', `--from=${upstream.host}/org/app:1`, '--confirm', '--insecure']);
     assert.equal(good.code, 0, good.stderr);
-    const before = JSON.parse((await ims.run(['get', 'is', 'app', '-o', 'json'])).stdout) as { spec: { tags: unknown[] }; metadata: { resourceVersion: string } };
-    const stream = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'app' }, spec: { tags: [...before.spec.tags, { name: '2', from: { kind: 'DockerImage', name: malformed } }] } };
+    const before = JSON.parse((await ims.run(['get', 'is', 'app', '-o', 'json'])).stdout) as {
+      spec: { tags: unknown[] };
+      metadata: { resourceVersion: string };
+    };
+    const stream = {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'app' },
+      spec: { tags: [...before.spec.tags, { name: '2', from: { kind: 'DockerImage', name: malformed } }] },
+    };
     const applied = await ims.run(['apply', '-f', '-'], { stdin: JSON.stringify(stream) });
     assert.equal(applied.code, 1);
     assert.match(applied.stderr, new RegExp(`spec\\.tags\\[1\\]\\.from\\.name: Invalid value: "${malformed}": repository names must be lower case`));
@@ -55,7 +66,10 @@ describe('pull specs of image stream tags', () => {
     assert.equal((await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/old:1`, '--confirm', '--insecure'])).code, 0);
     const unconfirmed = await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/fixed:1`, '--insecure']);
     assert.equal(unconfirmed.code, 1);
-    assert.equal(unconfirmed.stderr, `error: the tag "1" points to "${upstream.host}/org/old:1" - pass --confirm to change its source to "${upstream.host}/org/fixed:1", or use the 'tag' command\n`);
+    assert.equal(
+      unconfirmed.stderr,
+      `error: the tag "1" points to "${upstream.host}/org/old:1" - pass --confirm to change its source to "${upstream.host}/org/fixed:1", or use the 'tag' command\n`,
+    );
     const confirmed = await ims.run(['import-image', 'moved:1', `--from=${upstream.host}/org/fixed:1`, '--confirm', '--insecure']);
     assert.equal(confirmed.code, 0, confirmed.stderr);
     assert.equal((await ims.run(['get', 'is', 'moved', '-o', 'jsonpath={.spec.tags[0].from.name}'])).stdout, `${upstream.host}/org/fixed:1`);

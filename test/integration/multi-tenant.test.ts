@@ -58,7 +58,18 @@ describe('two tenants on one server', () => {
       assert.equal((await cli.run(['new-project', user === 'alice' ? 'alpha' : 'beta'])).code, 0);
       tokens[user] = (await cli.run(['whoami', '-t'])).stdout.trim();
       if (user === 'alice') {
-        const secret = await cli.run(['create', 'secret', 'docker-registry', 'creds', '--docker-server', 'quay.io', '--docker-username', 'alice', '--docker-password', 'alice-secret']);
+        const secret = await cli.run([
+          'create',
+          'secret',
+          'docker-registry',
+          'creds',
+          '--docker-server',
+          'quay.io',
+          '--docker-username',
+          'alice',
+          '--docker-password',
+          'alice-secret',
+        ]);
         assert.equal(secret.code, 0, secret.stderr);
       }
     }
@@ -79,7 +90,10 @@ describe('two tenants on one server', () => {
 
   const cases = (): Case[] => {
     const alpha = `${image}/namespaces/alpha`;
-    const forgedEvent = { tag: 'stolen', items: [{ created: '2024-01-01T00:00:00Z', dockerImageReference: `${host}/alpha/app@${digest}`, image: digest, generation: 1 }] };
+    const forgedEvent = {
+      tag: 'stolen',
+      items: [{ created: '2024-01-01T00:00:00Z', dockerImageReference: `${host}/alpha/app@${digest}`, image: digest, generation: 1 }],
+    };
     const denied = [403];
     return [
       // The victim's project through the API.
@@ -93,14 +107,48 @@ describe('two tenants on one server', () => {
       { name: 'stream secrets', method: 'GET', path: `${alpha}/imagestreams/app/secrets`, expect: denied },
       { name: 'get istag', method: 'GET', path: `${alpha}/imagestreamtags/app:v1`, expect: denied },
       { name: 'list istags', method: 'GET', path: `${alpha}/imagestreamtags`, expect: denied },
-      { name: 'create istag', method: 'POST', path: `${alpha}/imagestreamtags`, body: { metadata: { name: 'app:evil' }, tag: { from: { kind: 'DockerImage', name: 'evil.example/x:1' } } }, expect: denied },
+      {
+        name: 'create istag',
+        method: 'POST',
+        path: `${alpha}/imagestreamtags`,
+        body: { metadata: { name: 'app:evil' }, tag: { from: { kind: 'DockerImage', name: 'evil.example/x:1' } } },
+        expect: denied,
+      },
       { name: 'get isimage', method: 'GET', path: `${alpha}/imagestreamimages/app@${digest}`, expect: denied },
-      { name: 'import into victim', method: 'POST', path: `${alpha}/imagestreamimports`, body: { metadata: { name: 'app' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: 'evil.example/x:1' }, to: { name: 'v1' } }] } }, expect: denied },
-      { name: 'mapping into victim', method: 'POST', path: `${alpha}/imagestreammappings`, body: { metadata: { name: 'app' }, image: { metadata: { name: digest } }, tag: 'evil' }, expect: denied },
+      {
+        name: 'import into victim',
+        method: 'POST',
+        path: `${alpha}/imagestreamimports`,
+        body: { metadata: { name: 'app' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: 'evil.example/x:1' }, to: { name: 'v1' } }] } },
+        expect: denied,
+      },
+      {
+        name: 'mapping into victim',
+        method: 'POST',
+        path: `${alpha}/imagestreammappings`,
+        body: { metadata: { name: 'app' }, image: { metadata: { name: digest } }, tag: 'evil' },
+        expect: denied,
+      },
       { name: 'list secrets', method: 'GET', path: '/api/v1/namespaces/alpha/secrets', expect: denied },
       { name: 'get secret', method: 'GET', path: '/api/v1/namespaces/alpha/secrets/creds', expect: denied },
-      { name: 'service account token', method: 'POST', path: '/api/v1/namespaces/alpha/serviceaccounts/default/token', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }, expect: denied },
-      { name: 'grant self admin', method: 'POST', path: '/apis/rbac.authorization.k8s.io/v1/namespaces/alpha/rolebindings', body: { metadata: { name: 'bob-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', name: 'bob' }] }, expect: denied },
+      {
+        name: 'service account token',
+        method: 'POST',
+        path: '/api/v1/namespaces/alpha/serviceaccounts/default/token',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} },
+        expect: denied,
+      },
+      {
+        name: 'grant self admin',
+        method: 'POST',
+        path: '/apis/rbac.authorization.k8s.io/v1/namespaces/alpha/rolebindings',
+        body: {
+          metadata: { name: 'bob-admin' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+          subjects: [{ kind: 'User', name: 'bob' }],
+        },
+        expect: denied,
+      },
       { name: 'list deployments', method: 'GET', path: '/apis/apps/v1/namespaces/alpha/deployments', expect: denied },
       { name: 'get project', method: 'GET', path: '/apis/project.openshift.io/v1/projects/alpha', expect: [403, 404] },
       { name: 'get namespace', method: 'GET', path: '/api/v1/namespaces/alpha', expect: denied },
@@ -108,13 +156,50 @@ describe('two tenants on one server', () => {
       { name: 'istags of all projects', method: 'GET', path: `${image}/imagestreamtags`, expect: denied },
       { name: 'list images', method: 'GET', path: `${image}/images`, expect: denied },
       { name: 'get image', method: 'GET', path: `${image}/images/${digest}`, expect: denied },
-      { name: 'create image', method: 'POST', path: `${image}/images`, body: { metadata: { name: `sha256:${'ab'.repeat(32)}` }, dockerImageReference: 'x' }, expect: [403, 405] },
+      {
+        name: 'create image',
+        method: 'POST',
+        path: `${image}/images`,
+        body: { metadata: { name: `sha256:${'ab'.repeat(32)}` }, dockerImageReference: 'x' },
+        expect: [403, 405],
+      },
       // From the attacker's own project, aimed at the victim's content.
-      { name: 'istag from victim', method: 'POST', path: `${image}/namespaces/beta/imagestreamtags`, body: { metadata: { name: 'own:stolen' }, tag: { from: { kind: 'ImageStreamTag', namespace: 'alpha', name: 'app:v1' } } }, expect: denied },
-      { name: 'spec tag from victim image', method: 'POST', path: `${image}/namespaces/beta/imagestreams`, body: { metadata: { name: 'thief' }, spec: { tags: [{ name: 'x', from: { kind: 'ImageStreamImage', namespace: 'alpha', name: `app@${digest}` } }] } }, expect: denied },
-      { name: 'mapping of victim digest', method: 'POST', path: `${image}/namespaces/beta/imagestreammappings`, body: { metadata: { name: 'own' }, image: { metadata: { name: digest }, dockerImageReference: `${host}/alpha/app@${digest}` }, tag: 'stolen' }, expect: [422] },
-      { name: 'status write naming victim digest', method: 'PUT', path: `${image}/namespaces/beta/imagestreams/own/status`, body: { metadata: { name: 'own' }, spec: {}, status: { tags: [forgedEvent] } }, expect: denied },
-      { name: 'status patch naming victim digest', method: 'PATCH', path: `${image}/namespaces/beta/imagestreams/own/status`, body: { status: { tags: [forgedEvent] } }, contentType: 'application/merge-patch+json', expect: denied },
+      {
+        name: 'istag from victim',
+        method: 'POST',
+        path: `${image}/namespaces/beta/imagestreamtags`,
+        body: { metadata: { name: 'own:stolen' }, tag: { from: { kind: 'ImageStreamTag', namespace: 'alpha', name: 'app:v1' } } },
+        expect: denied,
+      },
+      {
+        name: 'spec tag from victim image',
+        method: 'POST',
+        path: `${image}/namespaces/beta/imagestreams`,
+        body: { metadata: { name: 'thief' }, spec: { tags: [{ name: 'x', from: { kind: 'ImageStreamImage', namespace: 'alpha', name: `app@${digest}` } }] } },
+        expect: denied,
+      },
+      {
+        name: 'mapping of victim digest',
+        method: 'POST',
+        path: `${image}/namespaces/beta/imagestreammappings`,
+        body: { metadata: { name: 'own' }, image: { metadata: { name: digest }, dockerImageReference: `${host}/alpha/app@${digest}` }, tag: 'stolen' },
+        expect: [422],
+      },
+      {
+        name: 'status write naming victim digest',
+        method: 'PUT',
+        path: `${image}/namespaces/beta/imagestreams/own/status`,
+        body: { metadata: { name: 'own' }, spec: {}, status: { tags: [forgedEvent] } },
+        expect: denied,
+      },
+      {
+        name: 'status patch naming victim digest',
+        method: 'PATCH',
+        path: `${image}/namespaces/beta/imagestreams/own/status`,
+        body: { status: { tags: [forgedEvent] } },
+        contentType: 'application/merge-patch+json',
+        expect: denied,
+      },
       // The registry.
       { name: 'manifest by tag', method: 'GET', path: '/v2/alpha/app/manifests/v1', expect: denied },
       { name: 'manifest by digest', method: 'GET', path: `/v2/alpha/app/manifests/${digest}`, expect: denied },
@@ -125,10 +210,24 @@ describe('two tenants on one server', () => {
       { name: 'manifest push', method: 'PUT', path: '/v2/alpha/app/manifests/evil', body: '{}', contentType: dockerManifest, expect: denied },
       { name: 'manifest delete', method: 'DELETE', path: `/v2/alpha/app/manifests/${digest}`, expect: denied },
       { name: 'upload start', method: 'POST', path: '/v2/alpha/app/blobs/uploads/', expect: denied },
-      { name: "victim's upload, own path", method: 'PATCH', path: `/v2/beta/own/blobs/uploads/${aliceUpload}`, body: 'x', contentType: 'application/octet-stream', expect: [404] },
+      {
+        name: "victim's upload, own path",
+        method: 'PATCH',
+        path: `/v2/beta/own/blobs/uploads/${aliceUpload}`,
+        body: 'x',
+        contentType: 'application/octet-stream',
+        expect: [404],
+      },
       { name: "victim's upload status, own path", method: 'GET', path: `/v2/beta/own/blobs/uploads/${aliceUpload}`, expect: [404] },
       { name: "victim's upload cancel, own path", method: 'DELETE', path: `/v2/beta/own/blobs/uploads/${aliceUpload}`, expect: [404] },
-      { name: "victim's upload, victim path", method: 'PATCH', path: `/v2/alpha/app/blobs/uploads/${aliceUpload}`, body: 'x', contentType: 'application/octet-stream', expect: denied },
+      {
+        name: "victim's upload, victim path",
+        method: 'PATCH',
+        path: `/v2/alpha/app/blobs/uploads/${aliceUpload}`,
+        body: 'x',
+        contentType: 'application/octet-stream',
+        expect: denied,
+      },
       { name: 'tag list', method: 'GET', path: '/v2/alpha/app/tags/list', expect: denied },
       { name: 'referrers', method: 'GET', path: `/v2/alpha/app/referrers/${digest}`, expect: denied },
       { name: 'catalog', method: 'GET', path: '/v2/_catalog', expect: denied },
@@ -156,7 +255,13 @@ describe('two tenants on one server', () => {
     // The mount above fell back to an upload: the blob is still unknown in the attacker's repository.
     assert.equal((await call('GET', `/v2/beta/own/blobs/${layer}`, { token: tokens.bob })).status, 404);
     assert.equal((await call('GET', `${image}/namespaces/beta/imagestreamtags/own:stolen`, { token: tokens.bob })).status, 404);
-    const imported = await call('POST', `${image}/namespaces/beta/imagestreamimports`, { token: tokens.bob, body: { metadata: { name: 'own' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${host}/alpha/app:v1` }, to: { name: 'via-registry' } }] } } });
+    const imported = await call('POST', `${image}/namespaces/beta/imagestreamimports`, {
+      token: tokens.bob,
+      body: {
+        metadata: { name: 'own' },
+        spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${host}/alpha/app:v1` }, to: { name: 'via-registry' } }] },
+      },
+    });
     assert.equal(imported.status, 201, imported.text);
     assert.equal(JSON.parse(imported.text).status.images[0].status.reason, 'Forbidden', imported.text);
     assert.equal((await call('GET', `/v2/beta/own/manifests/via-registry`, { token: tokens.bob })).status, 404);

@@ -27,7 +27,8 @@ describe('ims adm prune images', () => {
     await server.stop();
   });
 
-  const manifestStatus = async (digest: string) => (await fetch(`${server.url}/v2/default/app/manifests/${digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).status;
+  const manifestStatus = async (digest: string) =>
+    (await fetch(`${server.url}/v2/default/app/manifests/${digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).status;
 
   it('lists what it would remove, with sizes, and changes nothing without --confirm', async () => {
     const dry = await ims.run(['adm', 'prune', 'images', '--keep-tag-revisions=1', '--keep-younger-than=0s']);
@@ -45,7 +46,10 @@ describe('ims adm prune images', () => {
     assert.equal(pruned.code, 0, pruned.stderr);
     const pushed = await pushing;
     const history = JSON.parse((await ims.run(['get', 'is', 'app', '-o', 'json'])).stdout) as { status: { tags: { items: { image: string }[] }[] } };
-    assert.deepEqual(history.status.tags[0].items.map((i) => i.image), [revisions[4], revisions[1]]);
+    assert.deepEqual(
+      history.status.tags[0].items.map((i) => i.image),
+      [revisions[4], revisions[1]],
+    );
     for (const digest of [revisions[0], revisions[2], revisions[3]]) assert.equal(await manifestStatus(digest), 404, digest);
     for (const digest of [revisions[1], revisions[4]]) assert.equal(await manifestStatus(digest), 200, digest);
     assert.equal((await ims.run(['get', 'image', revisions[0]])).code, 1, 'the Image object is gone');
@@ -53,12 +57,18 @@ describe('ims adm prune images', () => {
       const answer = await fetch(`${server.url}/v2/default/busy/manifests/t${i}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
       assert.equal(answer.headers.get('docker-content-digest'), digest, 'pushes made during the prune are intact');
       const manifest = JSON.parse(await answer.text()) as { layers: { digest: string }[] };
-      assert.equal((await fetch(`${server.url}/v2/default/busy/blobs/${manifest.layers[0].digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).status, 200);
+      assert.equal(
+        (await fetch(`${server.url}/v2/default/busy/blobs/${manifest.layers[0].digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).status,
+        200,
+      );
     }
   });
 
   it('refuses bad flags', async () => {
-    assert.equal((await ims.run(['adm', 'prune', 'images', '--keep-tag-revisions=-1'])).stderr, 'error: --keep-tag-revisions must be greater than or equal to 0\n');
+    assert.equal(
+      (await ims.run(['adm', 'prune', 'images', '--keep-tag-revisions=-1'])).stderr,
+      'error: --keep-tag-revisions must be greater than or equal to 0\n',
+    );
   });
 });
 
@@ -74,17 +84,29 @@ describe('ims adm prune images and blobs no image references', () => {
     const then = new Date(Date.now() - ms);
     utimesSync(blobFile(digest), then, then);
   };
-  const diskUsage = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? diskUsage(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
+  const diskUsage = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (sum, entry) => sum + (entry.isDirectory() ? diskUsage(join(dir, entry.name)) : statSync(join(dir, entry.name)).size),
+      0,
+    );
   const pushBlob = async (repository: string, content: Buffer) => {
-    const answer = await fetch(`${server.url}/v2/${repository}/blobs/uploads/?digest=${sha256(content)}`, { method: 'POST', body: new Uint8Array(content), headers: auth() });
+    const answer = await fetch(`${server.url}/v2/${repository}/blobs/uploads/?digest=${sha256(content)}`, {
+      method: 'POST',
+      body: new Uint8Array(content),
+      headers: auth(),
+    });
     assert.equal(answer.status, 201);
     return sha256(content);
   };
   const imageBlobs = async (repository: string, digest: string) => {
-    const manifest = (await (await fetch(`${server.url}/v2/${repository}/manifests/${digest}`, { headers: auth() })).json()) as { config: { digest: string }; layers: { digest: string }[] };
+    const manifest = (await (await fetch(`${server.url}/v2/${repository}/manifests/${digest}`, { headers: auth() })).json()) as {
+      config: { digest: string };
+      layers: { digest: string }[];
+    };
     return [digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)];
   };
-  const blobStatus = async (repository: string, digest: string) => (await fetch(`${server.url}/v2/${repository}/blobs/${digest}`, { method: 'HEAD', headers: auth() })).status;
+  const blobStatus = async (repository: string, digest: string) =>
+    (await fetch(`${server.url}/v2/${repository}/blobs/${digest}`, { method: 'HEAD', headers: auth() })).status;
 
   let killedPush: string;
   let interruptedPrune: string[];

@@ -30,11 +30,21 @@ describe('pull secrets as the documentation makes them', () => {
   it('names a config.json entry whose auth is not base64 of user:password when the import is refused', async () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ auths: { [upstream.host]: { auth: 'b3BlbnNoaWZ0Cg==not-base64', email: 'you@example.com' } } }));
-    const created = await ims.run(['create', 'secret', 'generic', 'sample', `--from-file=.dockerconfigjson=${config}`, '--type=kubernetes.io/dockerconfigjson']);
+    const created = await ims.run([
+      'create',
+      'secret',
+      'generic',
+      'sample',
+      `--from-file=.dockerconfigjson=${config}`,
+      '--type=kubernetes.io/dockerconfigjson',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const imported = await ims.run(['import-image', 'private:v1', `--from=${upstream.host}/org/private:v1`, '--insecure', '--confirm']);
     assert.equal(imported.code, 1);
-    assert.match(imported.stderr, new RegExp(`secret sample, entry ${upstream.host.replace(/\./g, '\\.')} cannot be used: its "auth" is not base64 of user:password`));
+    assert.match(
+      imported.stderr,
+      new RegExp(`secret sample, entry ${upstream.host.replace(/\./g, '\\.')} cannot be used: its "auth" is not base64 of user:password`),
+    );
     assert.equal((await ims.run(['delete', 'secret/sample'])).code, 0);
   });
 

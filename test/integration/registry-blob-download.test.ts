@@ -19,7 +19,11 @@ describe('large blob downloads', () => {
   before(async () => {
     server = await startServer();
     auth = { authorization: `Bearer ${server.adminToken}` };
-    const upload = await fetch(`${server.url}/v2/default/big/blobs/uploads/?digest=${digest}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: content });
+    const upload = await fetch(`${server.url}/v2/default/big/blobs/uploads/?digest=${digest}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: content,
+    });
     assert.equal(upload.status, 201);
   });
   after(async () => {
@@ -27,21 +31,24 @@ describe('large blob downloads', () => {
   });
 
   /** Open descriptors of the server process that point at a stored blob. */
-  const openBlobFiles = () => readdirSync(`/proc/${server.process.pid}/fd`).filter((fd) => {
-    try {
-      return readlinkSync(`/proc/${server.process.pid}/fd/${fd}`).includes(digest.slice('sha256:'.length));
-    } catch {
-      return false;
-    }
-  }).length;
+  const openBlobFiles = () =>
+    readdirSync(`/proc/${server.process.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${server.process.pid}/fd/${fd}`).includes(digest.slice('sha256:'.length));
+      } catch {
+        return false;
+      }
+    }).length;
 
   it('gives every one of several concurrent downloads the exact bytes', async () => {
-    const bodies = await Promise.all(Array.from({ length: 4 }, async () => {
-      const response = await fetch(blobUrl(), { headers: auth });
-      assert.equal(response.status, 200);
-      assert.equal(response.headers.get('content-length'), String(content.length));
-      return Buffer.from(await response.arrayBuffer());
-    }));
+    const bodies = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const response = await fetch(blobUrl(), { headers: auth });
+        assert.equal(response.status, 200);
+        assert.equal(response.headers.get('content-length'), String(content.length));
+        return Buffer.from(await response.arrayBuffer());
+      }),
+    );
     for (const body of bodies) assert.equal(`sha256:${createHash('sha256').update(body).digest('hex')}`, digest);
   });
 
@@ -52,21 +59,27 @@ describe('large blob downloads', () => {
   });
 
   it('survives clients that go away halfway, and closes the file behind them', async () => {
-    await Promise.all(Array.from({ length: 3 }, () => new Promise<void>((resolve, reject) => {
-      const req = request(blobUrl(), { headers: auth }, (res) => {
-        let received = 0;
-        res.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > 2 * 1024 * 1024) {
-            req.destroy();
-            resolve();
-          }
-        });
-        res.on('error', () => undefined);
-      });
-      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
-      req.end();
-    })));
+    await Promise.all(
+      Array.from(
+        { length: 3 },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = request(blobUrl(), { headers: auth }, (res) => {
+              let received = 0;
+              res.on('data', (chunk: Buffer) => {
+                received += chunk.length;
+                if (received > 2 * 1024 * 1024) {
+                  req.destroy();
+                  resolve();
+                }
+              });
+              res.on('error', () => undefined);
+            });
+            req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+            req.end();
+          }),
+      ),
+    );
     const deadline = Date.now() + 5000;
     while (openBlobFiles() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(openBlobFiles(), 0);
@@ -82,9 +95,18 @@ describe('large blob downloads over TLS', () => {
     try {
       const dispatcher = new Agent({ connect: { ca: readFileSync(tls.cert) } });
       const auth = { authorization: `Bearer ${server.adminToken}` };
-      const upload = await undiciFetch(`${server.url}/v2/default/big/blobs/uploads/?digest=${digest}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: content, dispatcher });
+      const upload = await undiciFetch(`${server.url}/v2/default/big/blobs/uploads/?digest=${digest}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: content,
+        dispatcher,
+      });
       assert.equal(upload.status, 201);
-      const bodies = await Promise.all(Array.from({ length: 3 }, async () => Buffer.from(await (await undiciFetch(`${server.url}/v2/default/big/blobs/${digest}`, { headers: auth, dispatcher })).arrayBuffer())));
+      const bodies = await Promise.all(
+        Array.from({ length: 3 }, async () =>
+          Buffer.from(await (await undiciFetch(`${server.url}/v2/default/big/blobs/${digest}`, { headers: auth, dispatcher })).arrayBuffer()),
+        ),
+      );
       for (const body of bodies) assert.ok(body.equals(content));
       await dispatcher.close();
     } finally {

@@ -17,12 +17,26 @@ describe('registry crash safety', () => {
       const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: [`N=${i}`] } }));
       const layer = randomBytes(256 * 1024);
       const blobs = [sha256(config), sha256(layer)];
-      for (const [content, digest] of [[config, blobs[0]], [layer, blobs[1]]] as const) {
+      for (const [content, digest] of [
+        [config, blobs[0]],
+        [layer, blobs[1]],
+      ] as const) {
         const answer = await fetch(`${server.url}/v2/default/crash/blobs/uploads/?digest=${digest}`, { method: 'POST', body: content, headers: auth });
         if (answer.status !== 201) return;
       }
-      const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: blobs[0], size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: blobs[1], size: layer.length }] }));
-      const answer = await fetch(`${server.url}/v2/default/crash/manifests/t${i}`, { method: 'PUT', body: manifest, headers: { ...auth, 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: blobs[0], size: config.length },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: blobs[1], size: layer.length }],
+        }),
+      );
+      const answer = await fetch(`${server.url}/v2/default/crash/manifests/t${i}`, {
+        method: 'PUT',
+        body: manifest,
+        headers: { ...auth, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
       if (answer.status === 201) {
         acknowledged.set(`t${i}`, { manifest, blobs });
         if (acknowledged.size >= 12 && !killed) {

@@ -42,7 +42,11 @@ describe('replicas sharing etcd', { skip }, () => {
   });
 
   const api = (server: RunningServer, method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${first.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${first.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it('serves through either replica what was written through the other, and streams it to watches', async () => {
     const watch = await api(second, 'GET', '/api/v1/namespaces/default/secrets?watch=true&resourceVersion=0&timeoutSeconds=20');
@@ -60,7 +64,10 @@ describe('replicas sharing etcd', { skip }, () => {
     }
     await reader.cancel();
     // The second replica's own writes use the same resourceVersions: an update with a stale one fails.
-    const stale = await api(second, 'PUT', '/api/v1/namespaces/default/secrets/shared', { metadata: { name: 'shared', resourceVersion: '1' }, stringData: { k: 'w' } });
+    const stale = await api(second, 'PUT', '/api/v1/namespaces/default/secrets/shared', {
+      metadata: { name: 'shared', resourceVersion: '1' },
+      stringData: { k: 'w' },
+    });
     assert.equal(stale.status, 409);
   });
 
@@ -69,7 +76,10 @@ describe('replicas sharing etcd', { skip }, () => {
     const follower = leader === first ? second : first;
     assert.equal(leads(follower), false, 'only one replica leads');
     putImage(upstream, 'team/app', 'v1', 'one');
-    const stream = (name: string) => ({ metadata: { name }, spec: { tags: [{ name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/team/app:v1` }, importPolicy: { insecure: true } }] } });
+    const stream = (name: string) => ({
+      metadata: { name },
+      spec: { tags: [{ name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/team/app:v1` }, importPolicy: { insecure: true } }] },
+    });
     const imported = (server: RunningServer, name: string) => async () => {
       const answer = await api(server, 'GET', `/apis/image.openshift.io/v1/namespaces/default/imagestreams/${name}`);
       const body = (await answer.json()) as { status?: { tags?: { items?: unknown[] }[] } };
@@ -88,7 +98,10 @@ describe('replicas sharing etcd', { skip }, () => {
     const alive = first.process.exitCode === null && first.process.signalCode === null ? first : second;
     await etcd.kill(0);
     const written = await eventually('a write with one etcd member down', async () => {
-      const answer = await api(alive, 'POST', '/api/v1/namespaces/default/secrets', { metadata: { generateName: 'after-member-loss-' }, stringData: { k: 'v' } });
+      const answer = await api(alive, 'POST', '/api/v1/namespaces/default/secrets', {
+        metadata: { generateName: 'after-member-loss-' },
+        stringData: { k: 'v' },
+      });
       return answer.status === 201 ? answer : undefined;
     });
     assert.equal(written.status, 201);

@@ -28,12 +28,22 @@ describe('scheduled imports when a registry stalls', () => {
   const sockets = new Set<Socket>();
   const hostOf = (s: TcpServer | HttpServer) => `127.0.0.1:${(s.address() as { port: number }).port}`;
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return response.json() as Promise<any>;
   };
   const scheduledStream = (name: string, host: string, tags: number) => ({
     metadata: { name },
-    spec: { tags: Array.from({ length: tags }, (_, i) => ({ name: `t${i}`, from: { kind: 'DockerImage', name: `${host}/org/app:t${i}` }, importPolicy: { scheduled: true, insecure: true } })) },
+    spec: {
+      tags: Array.from({ length: tags }, (_, i) => ({
+        name: `t${i}`,
+        from: { kind: 'DockerImage', name: `${host}/org/app:t${i}` },
+        importPolicy: { scheduled: true, insecure: true },
+      })),
+    },
   });
 
   before(async () => {
@@ -55,7 +65,16 @@ describe('scheduled imports when a registry stalls', () => {
       res.on('close', () => clearInterval(timer));
     });
     await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
-    server = await startServer(['--import-interval', '1s', '--max-scheduled-imports-per-minute', '0', '--upstream-connect-timeout', '1s', '--upstream-response-timeout', '1s']);
+    server = await startServer([
+      '--import-interval',
+      '1s',
+      '--max-scheduled-imports-per-minute',
+      '0',
+      '--upstream-connect-timeout',
+      '1s',
+      '--upstream-response-timeout',
+      '1s',
+    ]);
     await api('POST', streams, scheduledStream('stuck', hostOf(hung), 10));
     await api('POST', streams, scheduledStream('slow', hostOf(trickle), 3));
     await api('POST', streams, scheduledStream('fine', healthy.host, 1));
@@ -81,7 +100,10 @@ describe('scheduled imports when a registry stalls', () => {
   });
 
   it('marks the tags of a registry that never answers, and of one that trickles, with a Timeout naming the host', async () => {
-    for (const [name, host] of [['stuck', hostOf(hung)], ['slow', hostOf(trickle)]] as const) {
+    for (const [name, host] of [
+      ['stuck', hostOf(hung)],
+      ['slow', hostOf(trickle)],
+    ] as const) {
       const condition = async () => (await api('GET', `${streams}/${name}`)).status?.tags?.find((t: { tag: string }) => t.tag === 't0')?.conditions?.[0];
       const found = await within(30_000, condition, (c) => c?.reason === 'Timeout');
       assert.equal(found?.status, 'False', `${name}: ${JSON.stringify(found)}`);

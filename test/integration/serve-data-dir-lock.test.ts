@@ -15,7 +15,10 @@ describe('ims serve on a data dir in use', () => {
         async (second) => `it started: ${await second.stop()}`,
         (error: Error) => error.message,
       );
-      assert.match(refusal, new RegExp(`error: the data dir ${first.dataDir} is in use by another ims serve \\(pid ${first.process.pid}, serving ${first.url}\\)`));
+      assert.match(
+        refusal,
+        new RegExp(`error: the data dir ${first.dataDir} is in use by another ims serve \\(pid ${first.process.pid}, serving ${first.url}\\)`),
+      );
       assert.match(refusal, /stop it first, or give this server its own --data-dir/);
       const still = await fetch(`${first.url}/api/v1/namespaces`, { headers: authorized(first.adminToken) });
       assert.equal(still.status, 200, 'the first server goes on serving');
@@ -26,7 +29,11 @@ describe('ims serve on a data dir in use', () => {
 
   it('lets a new server take the data dir of one killed with SIGKILL, with everything it wrote', async () => {
     const first = await startServer();
-    const created = await fetch(`${first.url}/api/v1/namespaces/default/secrets`, { method: 'POST', headers: authorized(first.adminToken), body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'before-the-kill' }, stringData: { k: 'v' } }) });
+    const created = await fetch(`${first.url}/api/v1/namespaces/default/secrets`, {
+      method: 'POST',
+      headers: authorized(first.adminToken),
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'before-the-kill' }, stringData: { k: 'v' } }),
+    });
     assert.equal(created.status, 201);
     first.process.kill('SIGKILL');
     await first.stop();

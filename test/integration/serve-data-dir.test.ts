@@ -28,7 +28,10 @@ describe('ims serve with a data dir it cannot use', () => {
     const dataDir = '/proc/ims-cannot-create/data';
     const result = await serveUntilExit(dataDir);
     assert.equal(result.code, 1, `exits 1 instead of hanging: ${result.stderr}`);
-    assert.equal(result.stderr, `error: cannot create the data dir ${dataDir}: mkdir /proc/ims-cannot-create: no such file or directory; create it yourself or give --data-dir another path\n`);
+    assert.equal(
+      result.stderr,
+      `error: cannot create the data dir ${dataDir}: mkdir /proc/ims-cannot-create: no such file or directory; create it yourself or give --data-dir another path\n`,
+    );
     assert.doesNotMatch(result.stdout, /serving/);
   });
 
@@ -47,6 +50,9 @@ describe('ims serve with a data dir it cannot use', () => {
     const dataDir = join(root, 'a', 'file', 'data');
     const result = await serveUntilExit(dataDir);
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, `error: cannot create the data dir ${dataDir}: ${join(root, 'a', 'file')} is a file, not a directory; create it yourself or give --data-dir another path\n`);
+    assert.equal(
+      result.stderr,
+      `error: cannot create the data dir ${dataDir}: ${join(root, 'a', 'file')} is a file, not a directory; create it yourself or give --data-dir another path\n`,
+    );
   });
 });

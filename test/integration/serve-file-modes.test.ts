@@ -14,7 +14,11 @@ async function startupLogs(server: { logs(): string }): Promise<Record<string, u
     if (waited > 5000) throw new Error(`no 'serving' log line: ${server.logs()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return server.logs().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return server
+    .logs()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('ims serve files at rest', () => {

@@ -11,7 +11,11 @@ import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 
 /** A watch over HTTPS trusting `ca`: resolves `started` with the response headers, `first` with the first event. */
-function watchOverTls(url: string, token: string, ca: string): { started: Promise<void>; first: Promise<{ type: string; object: { metadata: { name: string } } }> } {
+function watchOverTls(
+  url: string,
+  token: string,
+  ca: string,
+): { started: Promise<void>; first: Promise<{ type: string; object: { metadata: { name: string } } }> } {
   let started!: () => void;
   const startedPromise = new Promise<void>((resolve) => (started = resolve));
   const first = new Promise<{ type: string; object: { metadata: { name: string } } }>((resolve, reject) => {

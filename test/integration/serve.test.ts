@@ -40,10 +40,16 @@ describe('ims serve', () => {
   });
 
   it('logs JSON lines with the request id it returns, and never the token', async () => {
-    const response = await fetch(`${server.url}/api/v1/namespaces/default/secrets/nope`, { headers: { authorization: `Bearer ${server.adminToken}`, 'x-request-id': 'trace-me-1' } });
+    const response = await fetch(`${server.url}/api/v1/namespaces/default/secrets/nope`, {
+      headers: { authorization: `Bearer ${server.adminToken}`, 'x-request-id': 'trace-me-1' },
+    });
     assert.equal(response.headers.get('x-request-id'), 'trace-me-1');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const lines = server.logs().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = server
+      .logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const line = lines.find((l) => l.requestId === 'trace-me-1');
     assert.ok(line, 'a log line carries the request id');
     assert.equal(line.status, 404);
@@ -52,7 +58,11 @@ describe('ims serve', () => {
 
   it('refuses an oversized body with 413 before reading it all', async () => {
     const body = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'big' }, data: { x: 'A'.repeat(4 * 1024 * 1024) } });
-    const response = await fetch(`${server.url}/api/v1/namespaces/default/secrets`, { method: 'POST', body, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' } });
+    const response = await fetch(`${server.url}/api/v1/namespaces/default/secrets`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    });
     assert.equal(response.status, 413);
     assert.equal(((await response.json()) as { reason: string }).reason, 'RequestEntityTooLarge');
   });

@@ -13,7 +13,8 @@ describe('upload expiry in ims serve', () => {
   it('ends after a restart a session idle for longer than --upload-expiry, and resumes the others', async () => {
     const first = await startServer();
     const auth = { authorization: `Bearer ${first.adminToken}` };
-    const start = async (repository: string) => (await fetch(`${first.url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: auth })).headers.get('location')!;
+    const start = async (repository: string) =>
+      (await fetch(`${first.url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: auth })).headers.get('location')!;
     const idle = await start('default/idle');
     const resumed = await start('default/resumed');
     assert.equal((await fetch(`${first.url}${idle}`, { method: 'PATCH', body: 'bytes nobody will finish', headers: auth })).status, 202);

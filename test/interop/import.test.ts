@@ -14,10 +14,17 @@ import { findExecutable, missingPeer } from '../support/peers.ts';
 import { distributionBinary, startDistribution } from '../support/distribution-registry.ts';
 
 const skopeoBinary = findExecutable('skopeo');
-const skip = missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ?? missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry') ?? missingPeer('openssl', findExecutable('openssl'), 'apt-get install openssl');
+const skip =
+  missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ??
+  missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry') ??
+  missingPeer('openssl', findExecutable('openssl'), 'apt-get install openssl');
 
 function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => execFile(skopeoBinary!, ['--insecure-policy', ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })));
+  return new Promise((resolve) =>
+    execFile(skopeoBinary!, ['--insecure-policy', ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
 }
 
 const sha256Of = async (text: string) => `sha256:${(await import('node:crypto')).createHash('sha256').update(text).digest('hex')}`;
@@ -76,7 +83,23 @@ describe('import from real registries', { skip }, () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /^imagestream\.image\.openshift\.io\/ruby imported with errors\n/);
     assert.match(refused.stderr, /error: tag 2\.7 failed: you may not have access to the container image .* and did not have credentials to the repository/);
-    assert.equal((await project.run(['create', 'secret', 'docker-registry', 'upstream', '--docker-server', secure.host, '--docker-username', 'robot', '--docker-password', 'r0b0t-pass'])).code, 0);
+    assert.equal(
+      (
+        await project.run([
+          'create',
+          'secret',
+          'docker-registry',
+          'upstream',
+          '--docker-server',
+          secure.host,
+          '--docker-username',
+          'robot',
+          '--docker-password',
+          'r0b0t-pass',
+        ])
+      ).code,
+      0,
+    );
     const imported = await project.run(['import-image', 'ruby:2.7']);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /^imagestream\.image\.openshift\.io\/ruby imported\n/);
@@ -92,7 +115,10 @@ describe('import from real registries', { skip }, () => {
     assert.match(refused.stderr, /is HTTP only and requires the insecure flag to import/);
     const imported = await ims.run(['import-image', 'plain2:2.7', `--from=${plain.host}/library/ruby:2.7`, '--confirm', '--insecure']);
     assert.equal(imported.code, 0, imported.stderr);
-    assert.equal((await ims.run(['get', 'istag', 'plain2:2.7', '-o', 'jsonpath={.image.metadata.name}'])).stdout, await sha256Of(await raw(`${plain.host}/library/ruby:2.7`)));
+    assert.equal(
+      (await ims.run(['get', 'istag', 'plain2:2.7', '-o', 'jsonpath={.image.metadata.name}'])).stdout,
+      await sha256Of(await raw(`${plain.host}/library/ruby:2.7`)),
+    );
   });
 
   for (const repository of ['multi/app', 'multi/app-docker']) {
@@ -100,7 +126,14 @@ describe('import from real registries', { skip }, () => {
       const listBytes = await raw(`${plain.host}/${repository}:latest`);
       const list = JSON.parse(listBytes) as { manifests: { digest: string; platform: { architecture: string } }[] };
       const name = repository.replace('/', '-');
-      const whole = await ims.run(['import-image', `${name}-whole:latest`, `--from=${plain.host}/${repository}:latest`, '--confirm', '--insecure', '--import-mode=PreserveOriginal']);
+      const whole = await ims.run([
+        'import-image',
+        `${name}-whole:latest`,
+        `--from=${plain.host}/${repository}:latest`,
+        '--confirm',
+        '--insecure',
+        '--import-mode=PreserveOriginal',
+      ]);
       assert.equal(whole.code, 0, whole.stderr);
       assert.match(whole.stdout, /Manifests:\tlinux\/amd64\tsha256:/);
       assert.equal((await ims.run(['get', 'istag', `${name}-whole:latest`, '-o', 'jsonpath={.image.metadata.name}'])).stdout, await sha256Of(listBytes));
@@ -113,17 +146,36 @@ describe('import from real registries', { skip }, () => {
 
   it('imports the platform a tag prefers', async () => {
     const list = JSON.parse(await raw(`${plain.host}/multi/app:latest`)) as { manifests: { digest: string; platform: { architecture: string } }[] };
-    const body = JSON.stringify({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'prefers' }, spec: { tags: [{ name: 'latest', annotations: { 'importer.image.openshift.io/prefer-arch': 'ppc64le' }, from: { kind: 'DockerImage', name: `${plain.host}/multi/app:latest` }, importPolicy: { insecure: true } }] } });
+    const body = JSON.stringify({
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'prefers' },
+      spec: {
+        tags: [
+          {
+            name: 'latest',
+            annotations: { 'importer.image.openshift.io/prefer-arch': 'ppc64le' },
+            from: { kind: 'DockerImage', name: `${plain.host}/multi/app:latest` },
+            importPolicy: { insecure: true },
+          },
+        ],
+      },
+    });
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: body })).code, 0);
     const imported = await ims.run(['import-image', 'prefers:latest']);
     assert.equal(imported.code, 0, imported.stderr);
-    assert.equal((await ims.run(['get', 'istag', 'prefers:latest', '-o', 'jsonpath={.image.metadata.name}'])).stdout, list.manifests.find((m) => m.platform.architecture === 'ppc64le')!.digest);
+    assert.equal(
+      (await ims.run(['get', 'istag', 'prefers:latest', '-o', 'jsonpath={.image.metadata.name}'])).stdout,
+      list.manifests.find((m) => m.platform.architecture === 'ppc64le')!.digest,
+    );
   });
 
   it('imports every tag of a repository with --all', async () => {
     const all = await ims.run(['import-image', 'bulk', `--from=${plain.host}/bulk/app`, '--all', '--confirm', '--insecure']);
     assert.equal(all.code, 0, all.stderr);
-    const tags = (await ims.run(['get', 'istag', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'])).stdout.split('\n').filter((t) => t.startsWith('bulk:'));
+    const tags = (await ims.run(['get', 'istag', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'])).stdout
+      .split('\n')
+      .filter((t) => t.startsWith('bulk:'));
     assert.deepEqual(tags.sort(), ['bulk:1.0', 'bulk:latest']);
   });
 
@@ -141,5 +193,4 @@ describe('import from real registries', { skip }, () => {
     assert.equal((await ims.run(['get', 'istag', 'moving:pinned', '-o', 'jsonpath={.image.metadata.name}'])).stdout, first);
     assert.equal((await ims.run(['get', 'istag', 'moving:follow', '-o', 'jsonpath={.image.metadata.name}'])).stdout, second);
   });
-
 });

@@ -15,7 +15,9 @@ const sdk = '/usr/lib/google-cloud-sdk/bin';
 const kubectl133 = findExecutable(`${sdk}/kubectl.1.33`);
 const kubectlOld = findExecutable(`${sdk}/kubectl.1.28`) ?? findExecutable(`${sdk}/kubectl.1.27`);
 const openssl = findExecutable('openssl');
-const skip = missingPeer('kubectl 1.33 and 1.27/1.28', kubectl133 && kubectlOld, 'the Google Cloud SDK kubectl builds') ?? missingPeer('openssl', openssl, 'apt-get install openssl');
+const skip =
+  missingPeer('kubectl 1.33 and 1.27/1.28', kubectl133 && kubectlOld, 'the Google Cloud SDK kubectl builds') ??
+  missingPeer('openssl', openssl, 'apt-get install openssl');
 
 const manifests = (image: string) => `apiVersion: v1
 kind: Secret
@@ -98,12 +100,31 @@ describe('kubectl interop', { skip }, () => {
 
   it('runs the imperative commands that send protobuf (1.33)', async () => {
     assert.equal((await kubectl(kubectl133!, ['create', 'namespace', 'imperative'])).stdout, 'namespace/imperative created\n');
-    const secret = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'secret', 'docker-registry', 'reg', '--docker-server=quay.io', '--docker-username=u', '--docker-password=p']);
+    const secret = await kubectl(kubectl133!, [
+      '-n',
+      'imperative',
+      'create',
+      'secret',
+      'docker-registry',
+      'reg',
+      '--docker-server=quay.io',
+      '--docker-username=u',
+      '--docker-password=p',
+    ]);
     assert.equal(secret.stdout, 'secret/reg created\n', secret.stderr);
     assert.equal((await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'secret', 'reg', '-o', 'jsonpath={.type}'])).stdout, 'kubernetes.io/dockerconfigjson');
     const token = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'token', 'default', '--duration=15m']);
     assert.match(token.stdout, /^sha256~[\w-]{43}\n?$/, token.stderr);
-    const deployment = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'deployment', 'web', '--image=quay.io/org/web:1.0', '--replicas=2', '--port=8080']);
+    const deployment = await kubectl(kubectl133!, [
+      '-n',
+      'imperative',
+      'create',
+      'deployment',
+      'web',
+      '--image=quay.io/org/web:1.0',
+      '--replicas=2',
+      '--port=8080',
+    ]);
     assert.equal(deployment.stdout, 'deployment.apps/web created\n', deployment.stderr);
     const stored = JSON.parse((await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'deployment', 'web', '-o', 'json'])).stdout);
     assert.equal(stored.spec.replicas, 2);
@@ -112,15 +133,35 @@ describe('kubectl interop', { skip }, () => {
     assert.equal(stored.spec.template.spec.containers[0].ports[0].containerPort, 8080);
     const job = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi']);
     assert.equal(job.stdout, 'job.batch/once created\n', job.stderr);
-    const binding = await kubectl(kubectl133!, ['-n', 'imperative', 'create', 'rolebinding', 'pullers', '--clusterrole=system:image-puller', '--group=system:serviceaccounts:other']);
+    const binding = await kubectl(kubectl133!, [
+      '-n',
+      'imperative',
+      'create',
+      'rolebinding',
+      'pullers',
+      '--clusterrole=system:image-puller',
+      '--group=system:serviceaccounts:other',
+    ]);
     assert.equal(binding.stdout, 'rolebinding.rbac.authorization.k8s.io/pullers created\n', binding.stderr);
-    const subjects = (await kubectl(kubectl133!, ['-n', 'imperative', 'get', 'rolebinding', 'pullers', '-o', 'jsonpath={.subjects[0].kind}/{.subjects[0].name} {.roleRef.name}'])).stdout;
+    const subjects = (
+      await kubectl(kubectl133!, [
+        '-n',
+        'imperative',
+        'get',
+        'rolebinding',
+        'pullers',
+        '-o',
+        'jsonpath={.subjects[0].kind}/{.subjects[0].name} {.roleRef.name}',
+      ])
+    ).stdout;
     assert.equal(subjects, 'Group/system:serviceaccounts:other system:image-puller');
   });
 
   it('applies an image stream definition and shows its tags (1.33)', async () => {
     const file = join(manifestDir, 'is.yaml');
-    writeFileSync(file, `apiVersion: image.openshift.io/v1
+    writeFileSync(
+      file,
+      `apiVersion: image.openshift.io/v1
 kind: ImageStream
 metadata:
   name: tools
@@ -133,7 +174,8 @@ spec:
     from: {kind: DockerImage, name: quay.io/org/tools:1.0}
   - name: stable
     from: {kind: ImageStreamTag, name: upstream}
-`);
+`,
+    );
     const applied = await kubectl(kubectl133!, ['apply', '-f', file]);
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /imagestream.image.openshift.io\/tools created/);

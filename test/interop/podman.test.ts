@@ -15,7 +15,9 @@ const skip = missingPeer('podman', podmanBinary, 'apt-get install podman runc') 
 
 function exec(binary: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(binary, args, { maxBuffer: 16 * 1024 * 1024, timeout: 180_000 }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(binary, args, { maxBuffer: 16 * 1024 * 1024, timeout: 180_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -30,9 +32,32 @@ describe('podman interop', { skip }, () => {
     host = server.url.replace('http://', '');
     layout = buildOciLayout('podman');
     const root = makeTempDir('ims-podman');
-    const base = ['--root', join(root, 'root'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--tmpdir', root, '--runtime', 'runc'];
+    const base = [
+      '--root',
+      join(root, 'root'),
+      '--runroot',
+      join(root, 'run'),
+      '--storage-driver',
+      'vfs',
+      '--cgroup-manager',
+      'cgroupfs',
+      '--events-backend',
+      'file',
+      '--tmpdir',
+      root,
+      '--runtime',
+      'runc',
+    ];
     podman = (args) => exec(podmanBinary!, [...base, ...args]);
-    const pushed = await exec(skopeoBinary!, ['--insecure-policy', 'copy', '--dest-tls-verify=false', '--dest-creds', `x:${server.adminToken}`, `oci:${layout.dir}:single`, `docker://${host}/default/app:v1`]);
+    const pushed = await exec(skopeoBinary!, [
+      '--insecure-policy',
+      'copy',
+      '--dest-tls-verify=false',
+      '--dest-creds',
+      `x:${server.adminToken}`,
+      `oci:${layout.dir}:single`,
+      `docker://${host}/default/app:v1`,
+    ]);
     assert.equal(pushed.code, 0, pushed.stderr);
     const ims = cliSession();
     await ims.run(['login', server.url, '--token', server.adminToken]);
@@ -54,7 +79,11 @@ describe('podman interop', { skip }, () => {
     assert.equal((await podman(['tag', `${host}/default/app:v1`, `${host}/default/from-podman:latest`])).code, 0);
     const pushed = await podman(['push', '--tls-verify=false', '--authfile', authFile, `${host}/default/from-podman:latest`]);
     assert.equal(pushed.code, 0, pushed.stderr);
-    const stream = (await (await fetch(`${server.url}/apis/image.openshift.io/v1/namespaces/default/imagestreams/from-podman`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as { status: { tags: { tag: string; items: { image: string }[] }[] } };
+    const stream = (await (
+      await fetch(`${server.url}/apis/image.openshift.io/v1/namespaces/default/imagestreams/from-podman`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      })
+    ).json()) as { status: { tags: { tag: string; items: { image: string }[] }[] } };
     assert.equal(stream.status.tags[0].tag, 'latest');
     assert.match(stream.status.tags[0].items[0].image, /^sha256:[0-9a-f]{64}$/);
   });

@@ -13,8 +13,13 @@ import { findExecutable, missingPeer } from '../support/peers.ts';
 import { distributionBinary, startDistribution } from '../support/distribution-registry.ts';
 
 const skopeoBinary = findExecutable('skopeo');
-const skip = missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ?? missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
-const skopeo = (args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => execFile(skopeoBinary!, ['--insecure-policy', ...args], (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr })));
+const skip =
+  missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ??
+  missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
+const skopeo = (args: string[]) =>
+  new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile(skopeoBinary!, ['--insecure-policy', ...args], (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr })),
+  );
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, seconds = 20): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
@@ -34,7 +39,10 @@ describe('seed walk: tag, trigger, lookup, pull-through, prune', { skip }, () =>
   const second = buildOciLayout('seed-second');
   before(async () => {
     upstream = await startDistribution();
-    assert.equal((await skopeo(['copy', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${first.dir}:single`, `docker://${upstream.host}/library/python:3.5`])).code, 0);
+    assert.equal(
+      (await skopeo(['copy', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${first.dir}:single`, `docker://${upstream.host}/library/python:3.5`])).code,
+      0,
+    );
     server = await startServer(['--import-interval', '1s']);
     await ims.run(['login', server.url, '--token', server.adminToken]);
   });
@@ -59,7 +67,10 @@ describe('seed walk: tag, trigger, lookup, pull-through, prune', { skip }, () =>
     assert.equal((await ims.run(['set', 'triggers', 'deploy/app', '--from-image=python:prod', '-c', 'web'])).code, 0);
     assert.equal(await deploymentImage('app'), `${upstream!.host}/library/python@${firstDigest}`, 'the trigger sets the digest at once');
 
-    assert.equal((await skopeo(['copy', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${second.dir}:single`, `docker://${upstream!.host}/library/python:3.5`])).code, 0);
+    assert.equal(
+      (await skopeo(['copy', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${second.dir}:single`, `docker://${upstream!.host}/library/python:3.5`])).code,
+      0,
+    );
     const secondDigest = await waitFor('the scheduled import of the moved tag', async () => {
       const digest = await istagImage('python:prod');
       return digest && digest !== firstDigest ? digest : undefined;
@@ -70,10 +81,21 @@ describe('seed walk: tag, trigger, lookup, pull-through, prune', { skip }, () =>
     assert.equal((await ims.run(['create', '-f', '-'], { stdin: deployment('short', 'python:prod') })).code, 0);
     assert.equal(await deploymentImage('short'), `${upstream!.host}/library/python@${secondDigest}`);
 
-    assert.equal((await ims.run(['tag', '--source=docker', `${upstream!.host}/library/python:3.5`, 'python:local', '--reference-policy=local', '--insecure'])).code, 0);
+    assert.equal(
+      (await ims.run(['tag', '--source=docker', `${upstream!.host}/library/python:3.5`, 'python:local', '--reference-policy=local', '--insecure'])).code,
+      0,
+    );
     await waitFor('the local tag import', () => istagImage('python:local'));
     const host = server.url.replace('http://', '');
-    const pull = async () => skopeo(['copy', '--src-tls-verify=false', '--src-creds', `x:${server.adminToken}`, `docker://${host}/default/python:local`, `oci:${makeTempDir('ims-pulled')}:p`]);
+    const pull = async () =>
+      skopeo([
+        'copy',
+        '--src-tls-verify=false',
+        '--src-creds',
+        `x:${server.adminToken}`,
+        `docker://${host}/default/python:local`,
+        `oci:${makeTempDir('ims-pulled')}:p`,
+      ]);
     const through = await pull();
     assert.equal(through.code, 0, through.stderr);
     await upstream!.stop();

@@ -14,11 +14,15 @@ import { distributionBinary, startDistribution } from '../support/distribution-r
 import { cliSession } from '../support/run-cli.ts';
 
 const skopeoBinary = findExecutable('skopeo');
-const skip = missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ?? missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
+const skip =
+  missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ??
+  missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
 
 function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(skopeoBinary!, ['--insecure-policy', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(skopeoBinary!, ['--insecure-policy', ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -42,12 +46,28 @@ describe('skopeo interop', { skip }, () => {
   });
 
   it('copies a multi-arch OCI index in and back out with every manifest byte-identical', async () => {
-    const pushed = await skopeo(['copy', '--all', '--dest-tls-verify=false', '--dest-creds', `x:${server.adminToken}`, `oci:${layout.dir}:multi`, `docker://${host}/default/multi:latest`]);
+    const pushed = await skopeo([
+      'copy',
+      '--all',
+      '--dest-tls-verify=false',
+      '--dest-creds',
+      `x:${server.adminToken}`,
+      `oci:${layout.dir}:multi`,
+      `docker://${host}/default/multi:latest`,
+    ]);
     assert.equal(pushed.code, 0, pushed.stderr);
     const raw = await skopeo(['inspect', '--raw', ...creds, `docker://${host}/default/multi:latest`]);
     assert.ok(Buffer.from(raw.stdout).equals(layout.refs.multi.bytes), 'the index is served byte for byte');
     const out = makeTempDir('ims-oci-out');
-    const pulled = await skopeo(['copy', '--all', '--src-tls-verify=false', '--src-creds', `x:${server.adminToken}`, `docker://${host}/default/multi:latest`, `oci:${out}:multi`]);
+    const pulled = await skopeo([
+      'copy',
+      '--all',
+      '--src-tls-verify=false',
+      '--src-creds',
+      `x:${server.adminToken}`,
+      `docker://${host}/default/multi:latest`,
+      `oci:${out}:multi`,
+    ]);
     assert.equal(pulled.code, 0, pulled.stderr);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
     assert.equal(index.manifests[0].digest, layout.refs.multi.digest);
@@ -63,14 +83,35 @@ describe('skopeo interop', { skip }, () => {
   });
 
   it('shows the image stream and Images the push created', async () => {
-    const stream = (await (await fetch(`${server.url}/apis/image.openshift.io/v1/namespaces/default/imagestreams/multi`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as { status: { tags: { tag: string; items: { image: string }[] }[] } };
+    const stream = (await (
+      await fetch(`${server.url}/apis/image.openshift.io/v1/namespaces/default/imagestreams/multi`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      })
+    ).json()) as { status: { tags: { tag: string; items: { image: string }[] }[] } };
     assert.equal(stream.status.tags[0].items[0].image, layout.refs.multi.digest);
-    const image = (await (await fetch(`${server.url}/apis/image.openshift.io/v1/images/${layout.refs.multi.digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as { dockerImageManifests: { architecture: string; variant?: string }[] };
-    assert.deepEqual(image.dockerImageManifests.map((m) => `${m.architecture}${m.variant ? `/${m.variant}` : ''}`), ['amd64', 'arm64/v8', 'ppc64le']);
+    const image = (await (
+      await fetch(`${server.url}/apis/image.openshift.io/v1/images/${layout.refs.multi.digest}`, { headers: { authorization: `Bearer ${server.adminToken}` } })
+    ).json()) as { dockerImageManifests: { architecture: string; variant?: string }[] };
+    assert.deepEqual(
+      image.dockerImageManifests.map((m) => `${m.architecture}${m.variant ? `/${m.variant}` : ''}`),
+      ['amd64', 'arm64/v8', 'ppc64le'],
+    );
   });
 
   it('inspects a single-platform image and deletes it', async () => {
-    assert.equal((await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', `x:${server.adminToken}`, `oci:${layout.dir}:single`, `docker://${host}/default/single:v1`])).code, 0);
+    assert.equal(
+      (
+        await skopeo([
+          'copy',
+          '--dest-tls-verify=false',
+          '--dest-creds',
+          `x:${server.adminToken}`,
+          `oci:${layout.dir}:single`,
+          `docker://${host}/default/single:v1`,
+        ])
+      ).code,
+      0,
+    );
     const inspected = await skopeo(['inspect', ...creds, `docker://${host}/default/single:v1`]);
     assert.equal(inspected.code, 0, inspected.stderr);
     const info = JSON.parse(inspected.stdout) as { Digest: string; Architecture: string; Os: string; Labels: Record<string, string>; Layers: string[] };
@@ -88,15 +129,41 @@ describe('skopeo interop', { skip }, () => {
   it('copies a Docker manifest list from the distribution registry through Imagestream and back, digests unchanged', async () => {
     const distribution = await startDistribution();
     try {
-      const toDistribution = await skopeo(['copy', '--all', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${layout.dir}:multi`, `docker://${distribution.host}/multi/app-docker:latest`]);
+      const toDistribution = await skopeo([
+        'copy',
+        '--all',
+        '--format',
+        'v2s2',
+        '--dest-tls-verify=false',
+        `oci:${layout.dir}:multi`,
+        `docker://${distribution.host}/multi/app-docker:latest`,
+      ]);
       assert.equal(toDistribution.code, 0, toDistribution.stderr);
       const original = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${distribution.host}/multi/app-docker:latest`]);
       assert.match(original.stdout, /application\/vnd\.docker\.distribution\.manifest\.list\.v2\+json/);
-      const through = await skopeo(['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', '--dest-creds', `x:${server.adminToken}`, `docker://${distribution.host}/multi/app-docker:latest`, `docker://${host}/default/app-docker:latest`]);
+      const through = await skopeo([
+        'copy',
+        '--all',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        '--dest-creds',
+        `x:${server.adminToken}`,
+        `docker://${distribution.host}/multi/app-docker:latest`,
+        `docker://${host}/default/app-docker:latest`,
+      ]);
       assert.equal(through.code, 0, through.stderr);
       const served = await skopeo(['inspect', '--raw', ...creds, `docker://${host}/default/app-docker:latest`]);
       assert.equal(served.stdout, original.stdout, 'the manifest list is byte-identical');
-      const back = await skopeo(['copy', '--all', '--src-tls-verify=false', '--src-creds', `x:${server.adminToken}`, '--dest-tls-verify=false', `docker://${host}/default/app-docker:latest`, `docker://${distribution.host}/multi/round-trip:latest`]);
+      const back = await skopeo([
+        'copy',
+        '--all',
+        '--src-tls-verify=false',
+        '--src-creds',
+        `x:${server.adminToken}`,
+        '--dest-tls-verify=false',
+        `docker://${host}/default/app-docker:latest`,
+        `docker://${distribution.host}/multi/round-trip:latest`,
+      ]);
       assert.equal(back.code, 0, back.stderr);
       const roundTrip = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${distribution.host}/multi/round-trip:latest`]);
       assert.equal(roundTrip.stdout, original.stdout);
@@ -112,7 +179,14 @@ describe('skopeo interop', { skip }, () => {
     const authFile = join(makeTempDir('ims-auth'), 'auth.json');
     const login = await ims.run(['registry', 'login', '--to', authFile]);
     assert.equal(login.stdout, `Saved credentials for ${host} into ${authFile}\n`, login.stderr);
-    const pushed = await skopeo(['copy', '--dest-tls-verify=false', '--authfile', authFile, `oci:${layout.dir}:single`, `docker://${host}/default/via-authfile:v1`]);
+    const pushed = await skopeo([
+      'copy',
+      '--dest-tls-verify=false',
+      '--authfile',
+      authFile,
+      `oci:${layout.dir}:single`,
+      `docker://${host}/default/via-authfile:v1`,
+    ]);
     assert.equal(pushed.code, 0, pushed.stderr);
   });
 

@@ -11,8 +11,34 @@ describe('human durations', () => {
   });
 
   it('says relative times in words as oc does, rounding hours to the nearest', () => {
-    const said = [0, second, 5 * second, 90 * second, 5 * 60 * second, 1.4 * hour, 1.6 * hour, 47 * hour, 3 * 24 * hour, 20 * 24 * hour, 90 * 24 * hour, 800 * 24 * hour].map(wordedDuration);
-    assert.deepEqual(said, ['Less than a second', '1 second', '5 seconds', 'About a minute', '5 minutes', 'About an hour', '2 hours', '47 hours', '3 days', '2 weeks', '3 months', '2 years']);
+    const said = [
+      0,
+      second,
+      5 * second,
+      90 * second,
+      5 * 60 * second,
+      1.4 * hour,
+      1.6 * hour,
+      47 * hour,
+      3 * 24 * hour,
+      20 * 24 * hour,
+      90 * 24 * hour,
+      800 * 24 * hour,
+    ].map(wordedDuration);
+    assert.deepEqual(said, [
+      'Less than a second',
+      '1 second',
+      '5 seconds',
+      'About a minute',
+      '5 minutes',
+      'About an hour',
+      '2 hours',
+      '47 hours',
+      '3 days',
+      '2 weeks',
+      '3 months',
+      '2 years',
+    ]);
   });
 
   it('adds "ago", and says when there is no time to say', () => {

@@ -18,8 +18,14 @@ describe('label selectors', () => {
   });
 
   it('refuses selectors it cannot parse', () => {
-    assert.throws(() => parseLabelSelector('a b'), (e) => isAppError(e, 'BadRequest'));
-    assert.throws(() => parseLabelSelector('Bad Key=1'), (e) => isAppError(e, 'BadRequest'));
+    assert.throws(
+      () => parseLabelSelector('a b'),
+      (e) => isAppError(e, 'BadRequest'),
+    );
+    assert.throws(
+      () => parseLabelSelector('Bad Key=1'),
+      (e) => isAppError(e, 'BadRequest'),
+    );
   });
 
   it('checks label keys and values as Kubernetes does', () => {

@@ -47,6 +47,7 @@ describe('JSON shape', () => {
   });
 
   it('stays within its limits on text that is not JSON at all', () => {
-    for (const text of ['{"a":', '"unterminated', ']]]]}}}', '{{{{', 'tru', '\\"\\']) assert.doesNotThrow(() => measureJsonText(text, { maxDepth: 3, maxValues: 3 }));
+    for (const text of ['{"a":', '"unterminated', ']]]]}}}', '{{{{', 'tru', '\\"\\'])
+      assert.doesNotThrow(() => measureJsonText(text, { maxDepth: 3, maxValues: 3 }));
   });
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { WorkerPool, WorkerTimeoutError } from '../../src/lib/worker-pool.ts';
 
 // A worker that echoes its message, or spins for `spin` milliseconds first.
-const echo = new URL(`data:text/javascript,${encodeURIComponent(`
+const echo = new URL(
+  `data:text/javascript,${encodeURIComponent(`
   import { parentPort } from 'node:worker_threads';
   parentPort.on('message', ({ value, spin }) => {
     const until = Date.now() + (spin ?? 0);
@@ -11,7 +12,8 @@ const echo = new URL(`data:text/javascript,${encodeURIComponent(`
     parentPort.postMessage({ value, thread: process.pid + ':' + (globalThis.seen = (globalThis.seen ?? 0) + 1) });
   });
   parentPort.postMessage('ready');
-`)}`);
+`)}`,
+);
 
 describe('worker pool', () => {
   it('answers each job from a worker thread, reusing the thread', async () => {

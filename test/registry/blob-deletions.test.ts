@@ -10,16 +10,21 @@ const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', 
 const layer = Buffer.from('a layer both images share');
 
 function manifestFor(configDigest: string, layerDigest: string): Buffer {
-  return Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+    }),
+  );
 }
 
 const putManifest = (h: Harness, repository: string, reference: string, manifest: Buffer) =>
-  registryRequest(h, 'PUT', `/v2/${repository}/manifests/${reference}`, { body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+  registryRequest(h, 'PUT', `/v2/${repository}/manifests/${reference}`, {
+    body: manifest,
+    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+  });
 
 describe('pruning a blob while a push uses it', () => {
   it('fails the push, leaving no Image and no tag, when the prune runs between its checks and its Image', async () => {
@@ -79,12 +84,19 @@ describe('pruning a blob while a push uses it', () => {
     const other = Buffer.from('another layer');
     const otherDigest = await pushBlob(h, 'default/stale', other);
     await h.server.store.create(`registry.imagestream.io/blobdeletions//${otherDigest}`, { digest: otherDigest, startedAt: new Date().toISOString() });
-    const blocked = await putManifest(h, 'default/stale', 'v2', Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: otherDigest, size: other.length }],
-    })));
+    const blocked = await putManifest(
+      h,
+      'default/stale',
+      'v2',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: otherDigest, size: other.length }],
+        }),
+      ),
+    );
     assert.equal(blocked.json.errors[0].code, 'MANIFEST_BLOB_UNKNOWN');
     const second = await registryRequest(h, 'DELETE', `/admin/blobs/${otherDigest}?keepYoungerThanSeconds=0`);
     assert.equal(second.status, 409);

@@ -4,7 +4,15 @@ import { startHarness, type Harness } from '../support/api-harness.ts';
 import { pushBlob, pushImage, registryRequest, sha256 } from '../support/registry-client.ts';
 
 const ociManifest = (config: string, configSize: number, layers: { digest: string; size: number }[], extra: Record<string, unknown> = {}) =>
-  Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configSize }, layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })), ...extra }));
+  Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configSize },
+      layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
+      ...extra,
+    }),
+  );
 const ociType = { 'content-type': 'application/vnd.oci.image.manifest.v1+json' };
 
 describe('manifests and image streams', () => {
@@ -32,7 +40,9 @@ describe('manifests and image streams', () => {
   it('preserves unknown fields and whitespace in a manifest', async () => {
     const config = Buffer.from('{"architecture":"arm64","os":"linux"}');
     const configDigest = await pushBlob(h, 'default/odd', config);
-    const manifest = Buffer.from(`{\n  "schemaVersion": 2,\n  "mediaType": "application/vnd.oci.image.manifest.v1+json",\n  "x-vendor": {"keep": true},\n  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "${configDigest}", "size": ${config.length}},\n  "layers": []\n}\n`);
+    const manifest = Buffer.from(
+      `{\n  "schemaVersion": 2,\n  "mediaType": "application/vnd.oci.image.manifest.v1+json",\n  "x-vendor": {"keep": true},\n  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "${configDigest}", "size": ${config.length}},\n  "layers": []\n}\n`,
+    );
     assert.equal((await registryRequest(h, 'PUT', '/v2/default/odd/manifests/t', { body: manifest, headers: ociType })).status, 201);
     assert.ok((await registryRequest(h, 'GET', '/v2/default/odd/manifests/t')).bytes.equals(manifest));
   });
@@ -40,8 +50,15 @@ describe('manifests and image streams', () => {
   it('refuses a manifest whose mediaType or artifactType is not a string with 400 MANIFEST_INVALID', async () => {
     const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
     const configDigest = await pushBlob(h, 'default/typed', config);
-    for (const [extra, message] of [[{ mediaType: 5 }, 'manifest mediaType must be a string, not a number'], [{ mediaType: ['x'] }, 'manifest mediaType must be a string, not a list'], [{ artifactType: {} }, 'manifest artifactType must be a string, not an object']] as const) {
-      const answer = await registryRequest(h, 'PUT', '/v2/default/typed/manifests/t', { body: ociManifest(configDigest, config.length, [], extra), headers: ociType });
+    for (const [extra, message] of [
+      [{ mediaType: 5 }, 'manifest mediaType must be a string, not a number'],
+      [{ mediaType: ['x'] }, 'manifest mediaType must be a string, not a list'],
+      [{ artifactType: {} }, 'manifest artifactType must be a string, not an object'],
+    ] as const) {
+      const answer = await registryRequest(h, 'PUT', '/v2/default/typed/manifests/t', {
+        body: ociManifest(configDigest, config.length, [], extra),
+        headers: ociType,
+      });
       assert.equal(answer.status, 400, message);
       assert.deepEqual(answer.json.errors[0], { code: 'MANIFEST_INVALID', message });
     }
@@ -50,7 +67,9 @@ describe('manifests and image streams', () => {
 
   it('keeps only string labels and the names of ports and volumes from a pushed image config', async () => {
     const nested = '['.repeat(100_000) + ']'.repeat(100_000);
-    const config = Buffer.from(`{"architecture":"amd64","os":"linux","config":{"Labels":{"kept":"yes","dropped":${nested}},"ExposedPorts":{"80/tcp":${nested}},"Volumes":{"/data":{"deep":${nested}}}}}`);
+    const config = Buffer.from(
+      `{"architecture":"amd64","os":"linux","config":{"Labels":{"kept":"yes","dropped":${nested}},"ExposedPorts":{"80/tcp":${nested}},"Volumes":{"/data":{"deep":${nested}}}}}`,
+    );
     const configDigest = await pushBlob(h, 'default/labels', config);
     const manifest = ociManifest(configDigest, config.length, []);
     assert.equal((await registryRequest(h, 'PUT', '/v2/default/labels/manifests/v1', { body: manifest, headers: ociType })).status, 201);
@@ -74,11 +93,17 @@ describe('manifests and image streams', () => {
     assert.equal(image.json.dockerImageMetadata.Architecture, 'amd64');
     assert.deepEqual(image.json.dockerImageMetadata.Config.Cmd, ['run']);
     assert.equal(image.json.dockerImageMetadata.Config.User, '1001');
-    assert.deepEqual(image.json.dockerImageLayers, [{ name: pushed.layerDigest, size: 'layer-rec'.length, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' }]);
+    assert.deepEqual(image.json.dockerImageLayers, [
+      { name: pushed.layerDigest, size: 'layer-rec'.length, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' },
+    ]);
     assert.equal(image.json.dockerImageManifestMediaType, 'application/vnd.docker.distribution.manifest.v2+json');
     const again = await pushImage(h, 'default/recorded', 'latest', 'rec2');
     const history = (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/recorded')).json.status.tags[0].items;
-    assert.deepEqual(history.map((i: { image: string }) => i.image), [again.digest, pushed.digest], 'newest first');
+    assert.deepEqual(
+      history.map((i: { image: string }) => i.image),
+      [again.digest, pushed.digest],
+      'newest first',
+    );
   });
 
   it('creates only the Image for a push by digest', async () => {
@@ -98,17 +123,47 @@ describe('manifests and image streams', () => {
     const answer = await registryRequest(h, 'PUT', '/v2/default/strict/manifests/x', { body: ociManifest(missing, 10, []), headers: ociType });
     assert.equal(answer.status, 400);
     assert.equal(answer.json.errors[0].code, 'MANIFEST_BLOB_UNKNOWN');
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: missing, size: 10, platform: { architecture: 'amd64', os: 'linux' } }] }));
-    const child = await registryRequest(h, 'PUT', '/v2/default/strict/manifests/x', { body: index, headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' } });
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: missing, size: 10, platform: { architecture: 'amd64', os: 'linux' } }],
+      }),
+    );
+    const child = await registryRequest(h, 'PUT', '/v2/default/strict/manifests/x', {
+      body: index,
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+    });
     assert.equal(child.json.errors[0].code, 'MANIFEST_UNKNOWN');
-    assert.equal((await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/strict')).status, 404, 'a refused push leaves nothing behind');
+    assert.equal(
+      (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/strict')).status,
+      404,
+      'a refused push leaves nothing behind',
+    );
   });
 
   it('accepts a non-distributable layer it does not hold', async () => {
     const config = Buffer.from('{"os":"windows","architecture":"amd64"}');
     const configDigest = await pushBlob(h, 'default/foreign', config);
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: sha256('base'), size: 4, urls: ['https://example.com/base'] }] }));
-    assert.equal((await registryRequest(h, 'PUT', '/v2/default/foreign/manifests/ltsc', { body: manifest, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } })).status, 201);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length },
+        layers: [
+          { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: sha256('base'), size: 4, urls: ['https://example.com/base'] },
+        ],
+      }),
+    );
+    assert.equal(
+      (
+        await registryRequest(h, 'PUT', '/v2/default/foreign/manifests/ltsc', {
+          body: manifest,
+          headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+        })
+      ).status,
+      201,
+    );
   });
 
   it('refuses malformed, mismatched, schema 1 and oversized manifests with clear errors', async () => {
@@ -116,9 +171,15 @@ describe('manifests and image streams', () => {
     const malformed = await put('{"schemaVersion": 2,', 'application/vnd.oci.image.manifest.v1+json');
     assert.equal(malformed.status, 400);
     assert.equal(malformed.json.errors[0].code, 'MANIFEST_INVALID');
-    const mismatch = await put(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }), 'application/vnd.oci.image.manifest.v1+json');
+    const mismatch = await put(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }),
+      'application/vnd.oci.image.manifest.v1+json',
+    );
     assert.match(mismatch.json.errors[0].message, /does not match the Content-Type/);
-    const schema1 = await put(JSON.stringify({ schemaVersion: 1, name: 'x', tag: 't', fsLayers: [] }), 'application/vnd.docker.distribution.manifest.v1+prettyjws');
+    const schema1 = await put(
+      JSON.stringify({ schemaVersion: 1, name: 'x', tag: 't', fsLayers: [] }),
+      'application/vnd.docker.distribution.manifest.v1+prettyjws',
+    );
     assert.equal(schema1.status, 400);
     assert.match(schema1.json.errors[0].message, /schema 1 manifests are not supported/);
     const huge = await put(Buffer.alloc(4 * 1024 * 1024 + 1, 32), 'application/vnd.oci.image.manifest.v1+json');
@@ -153,7 +214,16 @@ describe('manifests and image streams', () => {
     const empty = Buffer.from('{}');
     const emptyDigest = await pushBlob(h, 'default/signed', empty);
     const referrer = (type: string) =>
-      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: type, config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: 2 }, layers: [], subject: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: subject.digest, size: subject.manifest.length } }));
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          artifactType: type,
+          config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: 2 },
+          layers: [],
+          subject: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: subject.digest, size: subject.manifest.length },
+        }),
+      );
     for (const type of ['application/vnd.example.sbom', 'application/vnd.example.signature']) {
       const body = referrer(type);
       const answer = await registryRequest(h, 'PUT', `/v2/default/signed/manifests/${sha256(body)}`, { body, headers: ociType });
@@ -164,14 +234,23 @@ describe('manifests and image streams', () => {
     assert.equal(all.headers.get('content-type'), 'application/vnd.oci.image.index.v1+json');
     assert.equal(all.json.manifests.length, 2);
     const filtered = await registryRequest(h, 'GET', `/v2/default/signed/referrers/${subject.digest}?artifactType=application/vnd.example.sbom`);
-    assert.deepEqual(filtered.json.manifests.map((m: { artifactType: string }) => m.artifactType), ['application/vnd.example.sbom']);
+    assert.deepEqual(
+      filtered.json.manifests.map((m: { artifactType: string }) => m.artifactType),
+      ['application/vnd.example.sbom'],
+    );
     assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
   });
 
   it('deletes a tag as `ims tag -d` does, keeping its manifest, for those who may delete image stream tags', async () => {
     const pushed = await pushImage(h, 'default/untagging', 'v1', 'untag');
     const viewer = await h.userToken('tag-viewer');
-    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { metadata: { name: 'tag-viewer-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'tag-viewer' }] } });
+    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      body: {
+        metadata: { name: 'tag-viewer-view' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'User', name: 'tag-viewer' }],
+      },
+    });
     assert.equal((await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/v1', { token: viewer })).status, 403);
     assert.equal((await registryRequest(h, 'DELETE', '/v2/default/untagging/manifests/v1')).status, 202);
     assert.equal((await registryRequest(h, 'GET', '/v2/default/untagging/manifests/v1')).json.errors[0].code, 'MANIFEST_UNKNOWN');
@@ -187,7 +266,13 @@ describe('manifests and image streams', () => {
   it('deletes a manifest by digest, only for those who may delete images', async () => {
     const pushed = await pushImage(h, 'default/deleting', 'v1', 'del');
     const user = await h.userToken('deleter');
-    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { metadata: { name: 'deleter-edit' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'User', name: 'deleter' }] } });
+    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      body: {
+        metadata: { name: 'deleter-edit' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'User', name: 'deleter' }],
+      },
+    });
     const denied = await registryRequest(h, 'DELETE', `/v2/default/deleting/manifests/${pushed.digest}`, { token: user });
     assert.equal(denied.status, 403);
     assert.equal(denied.json.errors[0].code, 'DENIED');
@@ -203,7 +288,9 @@ describe('images referenced from another stream', () => {
     const pushed = await pushImage(h, 'default/origin', 'v1', 'shared');
     await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'copy' }, spec: {} } });
     await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreams', { body: { metadata: { name: 'unrelated' }, spec: {} } });
-    const tagged = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags', { body: { metadata: { name: 'copy:v1' }, tag: { from: { kind: 'ImageStreamTag', name: 'origin:v1' } } } });
+    const tagged = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags', {
+      body: { metadata: { name: 'copy:v1' }, tag: { from: { kind: 'ImageStreamTag', name: 'origin:v1' } } },
+    });
     assert.equal(tagged.status, 201, tagged.text);
     const manifest = await registryRequest(h, 'GET', '/v2/default/copy/manifests/v1');
     assert.equal(manifest.status, 200);

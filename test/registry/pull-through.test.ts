@@ -11,7 +11,20 @@ describe('pull-through', () => {
     try {
       const digest = putImage(upstream, 'org/app', 'v1', 'pulled');
       const imported = await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports', {
-        body: { metadata: { name: 'pt' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` }, to: { name: 'v1' }, importPolicy: { insecure: true }, referencePolicy: { type: 'Local' } }] } },
+        body: {
+          metadata: { name: 'pt' },
+          spec: {
+            import: true,
+            images: [
+              {
+                from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` },
+                to: { name: 'v1' },
+                importPolicy: { insecure: true },
+                referencePolicy: { type: 'Local' },
+              },
+            ],
+          },
+        },
       });
       assert.equal(imported.json.status.images[0].status.status, 'Success');
       const istag = await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/pt:v1');
@@ -19,7 +32,7 @@ describe('pull-through', () => {
       const manifest = await registryRequest(h, 'GET', '/v2/default/pt/manifests/v1');
       assert.equal(manifest.status, 200);
       assert.equal(manifest.headers.get('docker-content-digest'), digest);
-      const layers = (JSON.parse(manifest.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] });
+      const layers = JSON.parse(manifest.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] };
       const blobs = [layers.config.digest, ...layers.layers.map((l) => l.digest)];
       const before = upstream.requests.length;
       const parallel = await Promise.all([1, 2, 3].map(() => registryRequest(h, 'GET', `/v2/default/pt/blobs/${blobs[1]}`)));
@@ -27,7 +40,10 @@ describe('pull-through', () => {
       assert.equal(upstream.requests.slice(before).filter((r) => r.includes(`/blobs/${blobs[1]}`)).length, 1, 'concurrent misses fetch once');
       await registryRequest(h, 'GET', `/v2/default/pt/blobs/${blobs[0]}`);
       await upstream.stop();
-      assert.ok((await registryRequest(h, 'GET', `/v2/default/pt/manifests/${digest}`)).bytes.equals(manifest.bytes), 'the mirrored manifest survives the upstream');
+      assert.ok(
+        (await registryRequest(h, 'GET', `/v2/default/pt/manifests/${digest}`)).bytes.equals(manifest.bytes),
+        'the mirrored manifest survives the upstream',
+      );
       assert.equal((await registryRequest(h, 'GET', `/v2/default/pt/blobs/${blobs[1]}`)).bytes.toString(), 'layer pulled');
     } finally {
       await upstream.stop().catch(() => {});
@@ -42,7 +58,19 @@ describe('pull-through', () => {
       const { list, children } = putManifestList(upstream, 'multi/app', 'latest', 'pt');
       const unrelated = putImage(upstream, 'multi/app', 'other', 'unrelated');
       await h.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports', {
-        body: { metadata: { name: 'whole' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${upstream.host}/multi/app:latest` }, to: { name: 'latest' }, importPolicy: { insecure: true, importMode: 'PreserveOriginal' } }] } },
+        body: {
+          metadata: { name: 'whole' },
+          spec: {
+            import: true,
+            images: [
+              {
+                from: { kind: 'DockerImage', name: `${upstream.host}/multi/app:latest` },
+                to: { name: 'latest' },
+                importPolicy: { insecure: true, importMode: 'PreserveOriginal' },
+              },
+            ],
+          },
+        },
       });
       assert.equal((await registryRequest(h, 'GET', `/v2/default/whole/manifests/${list}`)).status, 200);
       assert.equal((await registryRequest(h, 'GET', `/v2/default/whole/manifests/${children.arm64}`)).status, 200);
@@ -63,7 +91,20 @@ describe('pull-through', () => {
     try {
       const digest = putImage(upstream, 'org/app', 'v1', 'pulled');
       await importing.request('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreamimports', {
-        body: { metadata: { name: 'pt' }, spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` }, to: { name: 'v1' }, importPolicy: { insecure: true }, referencePolicy: { type: 'Local' } }] } },
+        body: {
+          metadata: { name: 'pt' },
+          spec: {
+            import: true,
+            images: [
+              {
+                from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` },
+                to: { name: 'v1' },
+                importPolicy: { insecure: true },
+                referencePolicy: { type: 'Local' },
+              },
+            ],
+          },
+        },
       });
       // The same data served by servers started with other flags, holding no blobs yet.
       const privateRefused = await startHarness([], { store: importing.store, allowPrivateRegistries: false });
@@ -77,7 +118,11 @@ describe('pull-through', () => {
         assert.equal(answer.json.errors[0].code, 'MANIFEST_UNKNOWN');
       }
       assert.equal(upstream.requests.length, before, 'neither server asked the upstream');
-      assert.equal((await registryRequest(importing, 'GET', `/v2/default/pt/manifests/${digest}`)).status, 200, 'the server that may reach it still pulls through');
+      assert.equal(
+        (await registryRequest(importing, 'GET', `/v2/default/pt/manifests/${digest}`)).status,
+        200,
+        'the server that may reach it still pulls through',
+      );
     } finally {
       await upstream.stop();
       for (const h of servers) await h.server.close();

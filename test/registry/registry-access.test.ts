@@ -9,12 +9,16 @@ describe('registry access control (SPEC §8)', () => {
   before(async () => {
     h = await startHarness();
     owner = await h.userToken('owner');
-    for (const name of ['team', 'consumer']) await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: owner, body: { metadata: { name } } });
+    for (const name of ['team', 'consumer'])
+      await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: owner, body: { metadata: { name } } });
     await pushImage(h, 'team/app', 'v1', 'team', owner);
   });
 
   const grant = (namespace: string, name: string, role: string, subject: Record<string, string>) =>
-    h.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, { token: owner, body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [subject] } });
+    h.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+      token: owner,
+      body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [subject] },
+    });
 
   it('lets every service account of the project pull, but not push', async () => {
     const sa = await h.serviceAccountToken('team', 'default');
@@ -90,7 +94,10 @@ describe('a deleted project takes its registry links along', () => {
     assert.equal((await registryRequest(h, 'GET', `/v2/reused/app/blobs/${pushed.layerDigest}`, { token: owner })).status, 200);
     assert.equal((await h.request('DELETE', '/apis/project.openshift.io/v1/projects/reused', { token: owner })).status, 200);
     const next = await h.userToken('second-owner');
-    assert.equal((await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: next, body: { metadata: { name: 'reused' } } })).status, 201);
+    assert.equal(
+      (await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token: next, body: { metadata: { name: 'reused' } } })).status,
+      201,
+    );
     const answer = await registryRequest(h, 'GET', `/v2/reused/app/blobs/${pushed.layerDigest}`, { token: next });
     assert.equal(answer.status, 404);
     assert.equal(answer.json.errors[0].code, 'BLOB_UNKNOWN');

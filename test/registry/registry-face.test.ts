@@ -22,9 +22,15 @@ describe('registry protocol', () => {
     it('gives anonymous a token of its own and echoes a valid API token sent as a password', async () => {
       assert.deepEqual((await registryRequest(h, 'GET', '/openshift/token', { token: null })).json, { token: 'anonymous', access_token: 'anonymous' });
       const basic = `Basic ${Buffer.from(`anyone:${h.adminToken}`).toString('base64')}`;
-      const answer = await registryRequest(h, 'GET', '/openshift/token?service=x&scope=repository:default/app:pull', { token: null, headers: { authorization: basic } });
+      const answer = await registryRequest(h, 'GET', '/openshift/token?service=x&scope=repository:default/app:pull', {
+        token: null,
+        headers: { authorization: basic },
+      });
       assert.equal(answer.json.token, h.adminToken);
-      const bad = await registryRequest(h, 'GET', '/openshift/token', { token: null, headers: { authorization: `Basic ${Buffer.from('u:sha256~nope').toString('base64')}` } });
+      const bad = await registryRequest(h, 'GET', '/openshift/token', {
+        token: null,
+        headers: { authorization: `Basic ${Buffer.from('u:sha256~nope').toString('base64')}` },
+      });
       assert.equal(bad.status, 401);
       assert.equal(bad.json.details, 'unable to validate token');
       const badScope = await registryRequest(h, 'GET', '/openshift/token?scope=repository:onlyone:pull', { token: null, headers: { authorization: basic } });
@@ -32,7 +38,10 @@ describe('registry protocol', () => {
     });
 
     it('accepts Basic credentials with the token as password on registry requests', async () => {
-      const answer = await registryRequest(h, 'GET', '/v2/', { token: null, headers: { authorization: `Basic ${Buffer.from(`u:${h.adminToken}`).toString('base64')}` } });
+      const answer = await registryRequest(h, 'GET', '/v2/', {
+        token: null,
+        headers: { authorization: `Basic ${Buffer.from(`u:${h.adminToken}`).toString('base64')}` },
+      });
       assert.equal(answer.status, 200);
     });
   });
@@ -44,7 +53,10 @@ describe('registry protocol', () => {
       const location = start.headers.get('location')!;
       assert.match(location, /^\/v2\/default\/chunks\/blobs\/uploads\/[0-9a-f-]{36}$/);
       assert.equal(start.headers.get('range'), '0-0');
-      const first = await registryRequest(h, 'PATCH', location, { body: 'hello ', headers: { 'content-range': '0-5', 'content-type': 'application/octet-stream' } });
+      const first = await registryRequest(h, 'PATCH', location, {
+        body: 'hello ',
+        headers: { 'content-range': '0-5', 'content-type': 'application/octet-stream' },
+      });
       assert.equal(first.status, 202);
       assert.equal(first.headers.get('range'), '0-5');
       const skipped = await registryRequest(h, 'PATCH', location, { body: 'xx', headers: { 'content-range': '10-11' } });
@@ -68,11 +80,17 @@ describe('registry protocol', () => {
       const location = (await registryRequest(h, 'POST', '/v2/default/closing/blobs/uploads/')).headers.get('location')!;
       await registryRequest(h, 'PATCH', location, { body: 'hello ', headers: { 'content-range': '0-5' } });
       const digest = sha256('hello world');
-      const outOfOrder = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, { body: 'world', headers: { 'content-range': '8-12', 'content-length': '5' } });
+      const outOfOrder = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, {
+        body: 'world',
+        headers: { 'content-range': '8-12', 'content-length': '5' },
+      });
       assert.equal(outOfOrder.status, 416);
       assert.equal(outOfOrder.json.errors[0].code, 'RANGE_INVALID');
       assert.equal((await registryRequest(h, 'GET', location)).headers.get('range'), '0-5', 'nothing of the refused chunk was kept');
-      const closed = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, { body: 'world', headers: { 'content-range': '6-10', 'content-length': '5' } });
+      const closed = await registryRequest(h, 'PUT', `${location}?digest=${digest}`, {
+        body: 'world',
+        headers: { 'content-range': '6-10', 'content-length': '5' },
+      });
       assert.equal(closed.status, 201);
       assert.equal((await registryRequest(h, 'GET', `/v2/default/closing/blobs/${digest}`)).bytes.toString(), 'hello world');
     });
@@ -162,7 +180,13 @@ describe('registry protocol', () => {
 
     it('answers writes to the base, catalog, tags and referrers routes with 405', async () => {
       await pushImage(h, 'default/listed', 'v1');
-      for (const [method, path] of [['PUT', '/v2/'], ['DELETE', '/v2/'], ['POST', '/v2/_catalog'], ['DELETE', '/v2/default/listed/tags/list'], ['PUT', `/v2/default/listed/referrers/${sha256('x')}`]]) {
+      for (const [method, path] of [
+        ['PUT', '/v2/'],
+        ['DELETE', '/v2/'],
+        ['POST', '/v2/_catalog'],
+        ['DELETE', '/v2/default/listed/tags/list'],
+        ['PUT', `/v2/default/listed/referrers/${sha256('x')}`],
+      ]) {
         const answer = await registryRequest(h, method, path, { body: method === 'DELETE' ? undefined : '{}' });
         assert.equal(answer.status, 405, `${method} ${path}`);
         assert.equal(answer.json.errors[0].code, 'UNSUPPORTED');

@@ -41,7 +41,11 @@ describe('upload session expiry', () => {
     clock.advance(expiry + 1000);
     assert.deepEqual(await sweep(), { sessions: 1, bytes: bytes.length });
     assert.ok(!existsSync(sessionDir(location)), 'the bytes are gone from disk');
-    for (const [method, path] of [['PATCH', location], ['PUT', `${location}?digest=${sha256(bytes)}`], ['GET', location]] as const) {
+    for (const [method, path] of [
+      ['PATCH', location],
+      ['PUT', `${location}?digest=${sha256(bytes)}`],
+      ['GET', location],
+    ] as const) {
       const answer = await registryRequest(h, method, path, method === 'PATCH' ? { body: 'more' } : {});
       assert.equal(answer.status, 404, method);
       assert.equal(answer.json.errors[0].code, 'BLOB_UPLOAD_UNKNOWN', method);

@@ -15,7 +15,14 @@ function setup() {
   const tokens = new TokenService({ store, clock });
   const dataDir = makeTempDir('ims-bootstrap');
   const tokenFile = join(dataDir, 'admin.token');
-  return { store, tokens, dataDir, tokenFile, run: (resetAdminToken = false) => bootstrap({ store, tokens, clock, dataDir, resetAdminToken }), fileToken: () => readFileSync(tokenFile, 'utf8').trim() };
+  return {
+    store,
+    tokens,
+    dataDir,
+    tokenFile,
+    run: (resetAdminToken = false) => bootstrap({ store, tokens, clock, dataDir, resetAdminToken }),
+    fileToken: () => readFileSync(tokenFile, 'utf8').trim(),
+  };
 }
 
 describe('bootstrap', () => {
@@ -64,6 +71,9 @@ describe('bootstrap', () => {
     assert.ok(await tokens.lookup(session), 'other sessions are not bootstrap tokens and stay');
     assert.equal((await tokens.find(fileToken()))?.bootstrap, true);
     assert.deepEqual((await store.get(user.key)).value.groups, ['somewhere-else', 'system:cluster-admins']);
-    assert.deepEqual((await store.get(binding.key)).value.subjects, [{ kind: 'User', name: 'bob' }, { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:cluster-admins' }]);
+    assert.deepEqual((await store.get(binding.key)).value.subjects, [
+      { kind: 'User', name: 'bob' },
+      { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:cluster-admins' },
+    ]);
   });
 });

@@ -8,7 +8,10 @@ describe('ims serve flags', () => {
     assert.equal(parseServeFlags([]).uploadExpiryMs, 24 * 3_600_000);
     assert.equal(parseServeFlags(['--upload-expiry', '90m']).uploadExpiryMs, 90 * 60_000);
     for (const value of ['0s', '500ms', 'soon']) {
-      assert.throws(() => parseServeFlags([`--upload-expiry=${value}`]), new RegExp(`--upload-expiry must be a duration of at least 1s \\(like 24h or 90m\\), not "${value}"`));
+      assert.throws(
+        () => parseServeFlags([`--upload-expiry=${value}`]),
+        new RegExp(`--upload-expiry must be a duration of at least 1s \\(like 24h or 90m\\), not "${value}"`),
+      );
     }
     assert.match(serveHelp, /--upload-expiry DURATION +delete an unfinished blob upload after this long without a byte \(default 24h\)/);
   });
@@ -19,13 +22,23 @@ describe('ims serve flags', () => {
     assert.equal(config.allowPrivateRegistries, true);
     assert.equal(config.store, 'memory', 'the next flag is not taken as its value');
     assert.equal(parseServeFlags(['--allow-private-registries=false']).allowPrivateRegistries, false);
-    assert.throws(() => parseServeFlags(['--allow-private-registries=maybe']), (e) => isAppError(e, 'BadRequest') && /--allow-private-registries takes no value/.test(e.message));
+    assert.throws(
+      () => parseServeFlags(['--allow-private-registries=maybe']),
+      (e) => isAppError(e, 'BadRequest') && /--allow-private-registries takes no value/.test(e.message),
+    );
   });
 
   it('reads --allowed-registries as a list of host or host:port patterns, any registry without it', () => {
     assert.equal(parseServeFlags([]).allowedRegistries, undefined);
-    assert.deepEqual(parseServeFlags(['--allowed-registries', 'quay.io, *.example.com,registry.local:5000']).allowedRegistries, ['quay.io', '*.example.com', 'registry.local:5000']);
-    assert.throws(() => parseServeFlags(['--allowed-registries', 'quay.io,https://evil.example']), (e) => isAppError(e) && e.message.includes('--allowed-registries takes host or host:port patterns') && e.message.includes('"https://evil.example"'));
+    assert.deepEqual(parseServeFlags(['--allowed-registries', 'quay.io, *.example.com,registry.local:5000']).allowedRegistries, [
+      'quay.io',
+      '*.example.com',
+      'registry.local:5000',
+    ]);
+    assert.throws(
+      () => parseServeFlags(['--allowed-registries', 'quay.io,https://evil.example']),
+      (e) => isAppError(e) && e.message.includes('--allowed-registries takes host or host:port patterns') && e.message.includes('"https://evil.example"'),
+    );
   });
 
   it('teaches both flags in --help', () => {
@@ -46,9 +59,23 @@ describe('ims serve flags', () => {
 describe('ims serve flags for imports that must not stall', () => {
   it('caps concurrent scheduled imports (8, 2 per registry) and bounds upstream waits (10s to connect, 30s for an answer)', () => {
     const config = parseServeFlags([]);
-    assert.deepEqual([config.maxConcurrentImports, config.maxConcurrentImportsPerRegistry, config.upstreamConnectTimeoutMs, config.upstreamResponseTimeoutMs], [8, 2, 10_000, 30_000]);
-    const set = parseServeFlags(['--max-concurrent-imports', '3', '--max-concurrent-imports-per-registry=1', '--upstream-connect-timeout', '2s', '--upstream-response-timeout', '1m']);
-    assert.deepEqual([set.maxConcurrentImports, set.maxConcurrentImportsPerRegistry, set.upstreamConnectTimeoutMs, set.upstreamResponseTimeoutMs], [3, 1, 2000, 60_000]);
+    assert.deepEqual(
+      [config.maxConcurrentImports, config.maxConcurrentImportsPerRegistry, config.upstreamConnectTimeoutMs, config.upstreamResponseTimeoutMs],
+      [8, 2, 10_000, 30_000],
+    );
+    const set = parseServeFlags([
+      '--max-concurrent-imports',
+      '3',
+      '--max-concurrent-imports-per-registry=1',
+      '--upstream-connect-timeout',
+      '2s',
+      '--upstream-response-timeout',
+      '1m',
+    ]);
+    assert.deepEqual(
+      [set.maxConcurrentImports, set.maxConcurrentImportsPerRegistry, set.upstreamConnectTimeoutMs, set.upstreamResponseTimeoutMs],
+      [3, 1, 2000, 60_000],
+    );
     assert.throws(() => parseServeFlags(['--max-concurrent-imports', '0']), /--max-concurrent-imports must be a whole number of at least 1, not "0"/);
     assert.throws(() => parseServeFlags(['--upstream-response-timeout', '10ms']), /--upstream-response-timeout must be a duration of at least 1s/);
     assert.match(serveHelp, /--max-concurrent-imports-per-registry N/);

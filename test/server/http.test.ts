@@ -12,10 +12,13 @@ describe('the HTTP adapter', () => {
   const shutdown = new AbortController();
 
   before(async () => {
-    server = createHttpServer(async (request) => {
-      seen.push(`${request.method} ${new URL(request.url).pathname}`);
-      return new Response(JSON.stringify({ host: new URL(request.url).host }), { headers: { 'content-type': 'application/json' } });
-    }, { shutdown: shutdown.signal });
+    server = createHttpServer(
+      async (request) => {
+        seen.push(`${request.method} ${new URL(request.url).pathname}`);
+        return new Response(JSON.stringify({ host: new URL(request.url).host }), { headers: { 'content-type': 'application/json' } });
+      },
+      { shutdown: shutdown.signal },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -25,7 +28,8 @@ describe('the HTTP adapter', () => {
     server.close();
   });
 
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => sendRaw(port, requestBytes(port, { method, path, headers: { connection: 'close', ...headers } }));
+  const send = (method: string, path: string, headers: Record<string, string> = {}) =>
+    sendRaw(port, requestBytes(port, { method, path, headers: { connection: 'close', ...headers } }));
   const json = (answer: RawAnswer) => JSON.parse(answer.body.toString('utf8'));
 
   it('answers TRACE and every other method no face serves with 405, in the format of the face the path belongs to', async () => {
@@ -59,7 +63,7 @@ describe('the HTTP adapter', () => {
     assert.deepEqual(seen, []);
   });
 
-  it('answers request lines and headers Node cannot parse with a 4xx body in the face\'s format', async () => {
+  it("answers request lines and headers Node cannot parse with a 4xx body in the face's format", async () => {
     const cases: [string, number, string][] = [
       ['GET /api/v1 HTTX/1.1\r\n\r\n', 400, 'Status'],
       ['GET /v2/ HTTP/1.1\r\nno colon\r\n\r\n', 400, 'OCI'],
@@ -74,7 +78,7 @@ describe('the HTTP adapter', () => {
     }
   });
 
-  it('answers an Expect it cannot meet with 417 in the face\'s format', async () => {
+  it("answers an Expect it cannot meet with 417 in the face's format", async () => {
     const answer = await send('PUT', '/api/v1/namespaces/default/secrets/x', { expect: 'fancy-feature', 'content-length': '0' });
     assert.equal(answer.status, 417);
     assert.equal(json(answer).message, 'the expectation "fancy-feature" cannot be met');

@@ -22,8 +22,18 @@ describe('kind values', () => {
 
   it('lists one namespace, or every namespace when none is given', async () => {
     const store = new MemoryResourceStore();
-    for (const [namespace, name] of [['a', 'one'], ['b', 'two']]) await store.create(objectKey('', 'secrets', namespace, name), { metadata: { name, namespace }, type: 'Opaque' });
-    assert.deepEqual((await listKindValues(store, kinds.secrets, 'a')).items.map((s) => s.metadata?.name), ['one']);
-    assert.deepEqual((await listKindValues(store, kinds.secrets, undefined)).items.map((s) => s.metadata?.name), ['one', 'two']);
+    for (const [namespace, name] of [
+      ['a', 'one'],
+      ['b', 'two'],
+    ])
+      await store.create(objectKey('', 'secrets', namespace, name), { metadata: { name, namespace }, type: 'Opaque' });
+    assert.deepEqual(
+      (await listKindValues(store, kinds.secrets, 'a')).items.map((s) => s.metadata?.name),
+      ['one'],
+    );
+    assert.deepEqual(
+      (await listKindValues(store, kinds.secrets, undefined)).items.map((s) => s.metadata?.name),
+      ['one', 'two'],
+    );
   });
 });

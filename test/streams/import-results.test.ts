@@ -10,7 +10,14 @@ describe('import failure status', () => {
     const cases: [AppError, string, number][] = [
       [new AppError('NotFound', 'x'), 'NotFound', 404],
       [new AppError('Unauthorized', 'x', { subject: { kind: 'refused' } }), 'Unauthorized', 401],
-      [new AppError('Forbidden', 'importing images from registry "registry.example.com" is forbidden: registry "registry.example.com:443" not allowed by whitelist: "quay.io:443"'), 'Forbidden', 403],
+      [
+        new AppError(
+          'Forbidden',
+          'importing images from registry "registry.example.com" is forbidden: registry "registry.example.com:443" not allowed by whitelist: "quay.io:443"',
+        ),
+        'Forbidden',
+        403,
+      ],
       [new AppError('Timeout', 'registry.example.com: the registry did not answer in time'), 'Timeout', 504],
       [new AppError('Unavailable', 'registry.example.com is rate limiting requests', { ociCode: 'TOOMANYREQUESTS' }), 'TooManyRequests', 429],
       [new AppError('Unavailable', 'the store does not answer'), 'ServiceUnavailable', 503],
@@ -24,7 +31,10 @@ describe('import failure status', () => {
   });
 
   it('keeps messages to one bounded line with nothing that looks like a credential, and digests readable', () => {
-    const leaky = new AppError('Internal', `the registry said:\n Authorization: Basic Ym90OnMzY3JldA==, {"token":"opaque-value"}, password=hunter2 ${'x'.repeat(5000)}`);
+    const leaky = new AppError(
+      'Internal',
+      `the registry said:\n Authorization: Basic Ym90OnMzY3JldA==, {"token":"opaque-value"}, password=hunter2 ${'x'.repeat(5000)}`,
+    );
     const status = importFailureStatus(leaky, from);
     assert.ok(status.message.length <= 512, `${status.message.length} characters`);
     assert.ok(!status.message.includes('\n'));
@@ -38,7 +48,12 @@ describe('import failure status', () => {
 
   it('reports an Upstream failure (refused, reset, TLS, 5xx) as ServiceUnavailable, not InternalError', () => {
     const status = importFailureStatus(new AppError('Upstream', 'dial tcp registry.example.com:443: connect: connection refused'), from);
-    assert.deepEqual(status, { status: 'Failure', reason: 'ServiceUnavailable', message: `${from}: dial tcp registry.example.com:443: connect: connection refused`, code: 503 });
+    assert.deepEqual(status, {
+      status: 'Failure',
+      reason: 'ServiceUnavailable',
+      message: `${from}: dial tcp registry.example.com:443: connect: connection refused`,
+      code: 503,
+    });
   });
 
   it('classifies every kind of failure with a Kubernetes reason and an error code', () => {

@@ -25,7 +25,11 @@ export interface Harness {
   readonly server: ComposedServer;
   readonly store: MemoryResourceStore;
   readonly adminToken: string;
-  request(method: string, path: string, options?: { token?: string | null; body?: unknown; contentType?: string; accept?: string; headers?: Record<string, string> }): Promise<ApiAnswer>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; contentType?: string; accept?: string; headers?: Record<string, string> },
+  ): Promise<ApiAnswer>;
   /** A logged-in user (as after `ims login -u`) with no special rights, and its token. */
   userToken(name: string, groups?: string[]): Promise<string>;
   serviceAccountToken(namespace: string, name: string): Promise<string>;
@@ -42,7 +46,14 @@ export interface HarnessOptions {
 export async function startHarness(flags: string[] = [], options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = makeTempDir('ims-harness');
   mkdirSync(dataDir, { recursive: true });
-  const config = parseServeFlags(['--data-dir', dataDir, '--store', 'memory', ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']), ...flags]);
+  const config = parseServeFlags([
+    '--data-dir',
+    dataDir,
+    '--store',
+    'memory',
+    ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']),
+    ...flags,
+  ]);
   const store = options.store ?? new MemoryResourceStore();
   const server = await composeServer(config, { logger: silentLogger, clock: systemClock, store, blobs: options.blobs });
   await bootstrap({ store, tokens: server.tokens, clock: systemClock, dataDir });

@@ -13,7 +13,9 @@ const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
 export const distributionBinary = findExecutable('docker-registry');
 
-export async function startDistribution(options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string }; accessLog?: boolean } = {}): Promise<{ host: string; pid: number; stop: () => Promise<void>; log: () => string }> {
+export async function startDistribution(
+  options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string }; accessLog?: boolean } = {},
+): Promise<{ host: string; pid: number; stop: () => Promise<void>; log: () => string }> {
   const dir = makeTempDir('ims-distribution');
   const port = await freePort();
   const config = join(dir, 'config.yml');

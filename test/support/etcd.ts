@@ -43,22 +43,70 @@ export async function startEtcd(options: { members?: number; restoreFrom?: strin
   const dir = makeTempDir('ims-etcd');
   const members: Member[] = [];
   for (let i = 0; i < count; i++) {
-    members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}`, dataDir: join(dir, `m${i}`) });
+    members.push({
+      name: `m${i}`,
+      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      peerUrl: `http://127.0.0.1:${await freePort()}`,
+      dataDir: join(dir, `m${i}`),
+    });
   }
   const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
   if (options.restoreFrom) {
     for (const member of members) {
-      execFileSync(restoreTool!, ['snapshot', 'restore', options.restoreFrom, '--name', member.name, '--data-dir', member.dataDir, '--initial-cluster', initialCluster, '--initial-advertise-peer-urls', member.peerUrl, '--initial-cluster-token', `ims-test-${process.pid}`], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'ignore' });
+      execFileSync(
+        restoreTool!,
+        [
+          'snapshot',
+          'restore',
+          options.restoreFrom,
+          '--name',
+          member.name,
+          '--data-dir',
+          member.dataDir,
+          '--initial-cluster',
+          initialCluster,
+          '--initial-advertise-peer-urls',
+          member.peerUrl,
+          '--initial-cluster-token',
+          `ims-test-${process.pid}`,
+        ],
+        { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'ignore' },
+      );
     }
   }
   const launch = (member: Member, state: 'new' | 'existing') => {
-    member.process = spawn(etcdBinary!, [
-      '--name', member.name, '--data-dir', member.dataDir,
-      '--listen-client-urls', member.clientUrl, '--advertise-client-urls', member.clientUrl,
-      '--listen-peer-urls', member.peerUrl, '--initial-advertise-peer-urls', member.peerUrl,
-      '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--initial-cluster-token', `ims-test-${process.pid}`,
-      '--heartbeat-interval', '100', '--election-timeout', '1000', '--log-level', 'error', '--logger', 'zap',
-    ], { stdio: 'ignore' });
+    member.process = spawn(
+      etcdBinary!,
+      [
+        '--name',
+        member.name,
+        '--data-dir',
+        member.dataDir,
+        '--listen-client-urls',
+        member.clientUrl,
+        '--advertise-client-urls',
+        member.clientUrl,
+        '--listen-peer-urls',
+        member.peerUrl,
+        '--initial-advertise-peer-urls',
+        member.peerUrl,
+        '--initial-cluster',
+        initialCluster,
+        '--initial-cluster-state',
+        state,
+        '--initial-cluster-token',
+        `ims-test-${process.pid}`,
+        '--heartbeat-interval',
+        '100',
+        '--election-timeout',
+        '1000',
+        '--log-level',
+        'error',
+        '--logger',
+        'zap',
+      ],
+      { stdio: 'ignore' },
+    );
   };
   const waitHealthy = async (urls: string[]) => {
     const deadline = Date.now() + 20_000;

@@ -31,7 +31,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const faults: { pattern: RegExp; count: number; answer: (res: ServerResponse, req: IncomingMessage) => void }[] = [];
   const requests: string[] = [];
   let host = '';
-  const validBasic = (header: string | undefined, creds: { user: string; password: string }) => header === `Basic ${Buffer.from(`${creds.user}:${creds.password}`).toString('base64')}`;
+  const validBasic = (header: string | undefined, creds: { user: string; password: string }) =>
+    header === `Basic ${Buffer.from(`${creds.user}:${creds.password}`).toString('base64')}`;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
     requests.push(`${req.method} ${url.pathname}`);
@@ -42,15 +43,20 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
     if (url.pathname === '/token') {
       if (!options.bearer) return res.writeHead(404).end();
-      if (req.headers.authorization && !validBasic(req.headers.authorization, options.bearer)) return res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
-      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: req.headers.authorization ? 'good-token' : 'anonymous-token' }));
+      if (req.headers.authorization && !validBasic(req.headers.authorization, options.bearer))
+        return res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      return res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token: req.headers.authorization ? 'good-token' : 'anonymous-token' }));
     }
     if (options.basic && !validBasic(req.headers.authorization, options.basic)) {
       return res.writeHead(401, { 'www-authenticate': 'Basic realm="fake"', 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
     }
     if (options.bearer && req.headers.authorization !== 'Bearer good-token') {
       const realm = `http://${options.bearer.realmHost ?? host}/token`;
-      return res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake"`, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      return res
+        .writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake"`, 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
     }
     if (url.pathname === '/v2/') return res.writeHead(200, { 'docker-distribution-api-version': 'registry/2.0' }).end('{}');
     const manifest = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
@@ -105,16 +111,31 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
 }
 
 /** Puts a small single-platform image into the fake registry; returns the manifest digest. */
-export function putImage(upstream: FakeUpstream, repository: string, tag: string | undefined, label: string, platform = { architecture: 'amd64', os: 'linux' }): string {
+export function putImage(
+  upstream: FakeUpstream,
+  repository: string,
+  tag: string | undefined,
+  label: string,
+  platform = { architecture: 'amd64', os: 'linux' },
+): string {
   const layer = Buffer.from(`layer ${label}`);
   const config = Buffer.from(JSON.stringify({ ...platform, created: '2021-01-01T00:00:00Z', config: { Env: [`L=${label}`], Cmd: ['run'] } }));
-  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: upstream.putBlob(config), size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: upstream.putBlob(layer), size: layer.length }] });
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: upstream.putBlob(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: upstream.putBlob(layer), size: layer.length }],
+  });
   return upstream.putManifest(repository, tag, manifest, 'application/vnd.docker.distribution.manifest.v2+json');
 }
 
 /** A Docker manifest list of amd64, arm64/v8 and ppc64le images; returns the list and children digests. */
 export function putManifestList(upstream: FakeUpstream, repository: string, tag: string, label: string): { list: string; children: Record<string, string> } {
-  const platforms = [{ architecture: 'amd64', os: 'linux' }, { architecture: 'arm64', os: 'linux', variant: 'v8' }, { architecture: 'ppc64le', os: 'linux' }];
+  const platforms = [
+    { architecture: 'amd64', os: 'linux' },
+    { architecture: 'arm64', os: 'linux', variant: 'v8' },
+    { architecture: 'ppc64le', os: 'linux' },
+  ];
   const children: Record<string, string> = {};
   const entries = platforms.map((platform) => {
     const digest = putImage(upstream, repository, undefined, `${label}-${platform.architecture}`, platform);
@@ -122,6 +143,10 @@ export function putManifestList(upstream: FakeUpstream, repository: string, tag:
     return { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest, size: 0, platform };
   });
   // Sizes must be right: recompute from what was stored.
-  const list = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json', manifests: entries.map((e) => ({ ...e, size: upstream.sizeOf(e.digest) })) });
+  const list = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    manifests: entries.map((e) => ({ ...e, size: upstream.sizeOf(e.digest) })),
+  });
   return { list: upstream.putManifest(repository, tag, list, 'application/vnd.docker.distribution.manifest.list.v2+json'), children };
 }

@@ -6,14 +6,33 @@ const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).dig
 
 export async function pushOverHttp(url: string, token: string, repository: string, tag: string, label: string): Promise<string> {
   const headers = { authorization: `Bearer ${token}` };
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', created: '2020-01-01T00:00:00Z', author: 'tests', config: { Env: [`LABEL=${label}`], Cmd: ['/bin/run'], ExposedPorts: { '8080/tcp': {} }, WorkingDir: '/srv', User: '1001', Labels: { name: label } } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      created: '2020-01-01T00:00:00Z',
+      author: 'tests',
+      config: { Env: [`LABEL=${label}`], Cmd: ['/bin/run'], ExposedPorts: { '8080/tcp': {} }, WorkingDir: '/srv', User: '1001', Labels: { name: label } },
+    }),
+  );
   const layer = Buffer.from(`layer for ${label}`);
   for (const blob of [config, layer]) {
     const answer = await fetch(`${url}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers });
     if (answer.status !== 201) throw new Error(`blob upload failed: ${answer.status}`);
   }
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }] }));
-  const answer = await fetch(`${url}/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { ...headers, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }],
+    }),
+  );
+  const answer = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    body: manifest,
+    headers: { ...headers, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
+  });
   if (answer.status !== 201) throw new Error(`manifest push failed: ${answer.status} ${await answer.text()}`);
   return sha256(manifest);
 }

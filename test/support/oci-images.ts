@@ -118,7 +118,17 @@ export function buildOciLayout(label = 'app'): OciLayout {
     return { manifest, platform };
   });
   const index = blob(
-    Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children.map(({ manifest, platform }) => ({ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, platform })) }, null, 2)),
+    Buffer.from(
+      JSON.stringify(
+        {
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: children.map(({ manifest, platform }) => ({ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, platform })),
+        },
+        null,
+        2,
+      ),
+    ),
     'application/vnd.oci.image.index.v1+json',
   );
   add(index);
@@ -130,7 +140,12 @@ export function buildOciLayout(label = 'app'): OciLayout {
     join(dir, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: Object.entries(refs).map(([name, item]) => ({ mediaType: item.mediaType, digest: item.digest, size: item.size, annotations: { 'org.opencontainers.image.ref.name': name } })),
+      manifests: Object.entries(refs).map(([name, item]) => ({
+        mediaType: item.mediaType,
+        digest: item.digest,
+        size: item.size,
+        annotations: { 'org.opencontainers.image.ref.name': name },
+      })),
     }),
   );
   return { dir, refs, blobs: all };

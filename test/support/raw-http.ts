@@ -23,7 +23,9 @@ export interface RawRequest {
 export function requestBytes(port: number, request: RawRequest): Buffer {
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...(body ? { 'content-length': String(body.length) } : {}), ...request.headers };
-  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
   return body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
 }
 

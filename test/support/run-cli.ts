@@ -24,7 +24,11 @@ export interface RunningCli {
   stop(): Promise<string>;
 }
 
-export function cliSession(): { run: (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => Promise<CliResult>; start: (args: string[]) => RunningCli; configPath: string } {
+export function cliSession(): {
+  run: (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => Promise<CliResult>;
+  start: (args: string[]) => RunningCli;
+  configPath: string;
+} {
   const configPath = join(makeTempDir('ims-cli'), 'config.json');
   const env = () => ({ ...process.env, IMS_CONFIG: configPath, IMS_SERVER: '', IMS_TOKEN: '' });
   return {
@@ -45,11 +49,13 @@ export function cliSession(): { run: (args: string[], options?: { stdin?: string
         wake();
       });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const gone = new Promise<void>((resolve) => child.on('exit', () => {
-        exited = true;
-        wake();
-        resolve();
-      }));
+      const gone = new Promise<void>((resolve) =>
+        child.on('exit', () => {
+          exited = true;
+          wake();
+          resolve();
+        }),
+      );
       return {
         nextLine: (pattern) =>
           new Promise((resolve, reject) => {

@@ -32,14 +32,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(extraArgs: readonly string[] = [], options: { dataDir?: string; tls?: { cert: string; key: string }; umask?: string; allowPrivateRegistries?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  extraArgs: readonly string[] = [],
+  options: { dataDir?: string; tls?: { cert: string; key: string }; umask?: string; allowPrivateRegistries?: boolean } = {},
+): Promise<RunningServer> {
   const dataDir = options.dataDir ?? makeTempDir('ims-serve');
   const port = await freePort();
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : []), ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']), ...extraArgs];
+  const args = [
+    'serve',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--data-dir',
+    dataDir,
+    ...(options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : []),
+    ...(options.allowPrivateRegistries === false ? [] : ['--allow-private-registries']),
+    ...extraArgs,
+  ];
   // A umask is set the way a user's shell sets it, so the server sees exactly what it would at a prompt.
-  const child = options.umask === undefined
-    ? spawn(imsBin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('/bin/sh', ['-c', 'umask "$1" && shift && exec "$@"', 'sh', options.umask, imsBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    options.umask === undefined
+      ? spawn(imsBin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', 'umask "$1" && shift && exec "$@"', 'sh', options.umask, imsBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -28,14 +28,20 @@ export function podSpecCauses(spec: unknown, path: string): FieldCause[] {
       const name = container.name;
       if (typeof name !== 'string' || name === '') causes.push({ reason: 'FieldValueRequired', field: `${field}.name`, message: '' });
       else {
-        for (const problem of dns1123LabelProblems(name)) causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify(name)}: ${problem}` });
+        for (const problem of dns1123LabelProblems(name))
+          causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify(name)}: ${problem}` });
         if (names.has(name)) causes.push({ reason: 'FieldValueDuplicate', field: `${field}.name`, message: JSON.stringify(name) });
         names.add(name);
       }
-      if (typeof container.image !== 'string' || container.image.trim() === '') causes.push({ reason: 'FieldValueRequired', field: `${field}.image`, message: '' });
+      if (typeof container.image !== 'string' || container.image.trim() === '')
+        causes.push({ reason: 'FieldValueRequired', field: `${field}.image`, message: '' });
       const policy = container.imagePullPolicy;
       if (policy !== undefined && !pullPolicies.includes(policy as string)) {
-        causes.push({ reason: 'FieldValueNotSupported', field: `${field}.imagePullPolicy`, message: `${JSON.stringify(policy)}: supported values: "Always", "IfNotPresent", "Never"` });
+        causes.push({
+          reason: 'FieldValueNotSupported',
+          field: `${field}.imagePullPolicy`,
+          message: `${JSON.stringify(policy)}: supported values: "Always", "IfNotPresent", "Never"`,
+        });
       }
     });
   }

@@ -9,15 +9,26 @@ import { isPlainObject, objectKey } from '../../kube/object.ts';
 export async function admitPodServiceAccount(pod: KubeObject, context: Pick<HookContext, 'store'>): Promise<void> {
   if (!isPlainObject(pod.spec)) return;
   const spec = pod.spec;
-  const named = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName : typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : 'default';
+  const named =
+    typeof spec.serviceAccountName === 'string' && spec.serviceAccountName
+      ? spec.serviceAccountName
+      : typeof spec.serviceAccount === 'string' && spec.serviceAccount
+        ? spec.serviceAccount
+        : 'default';
   spec.serviceAccountName = named;
   spec.serviceAccount = named;
   const namespace = pod.metadata?.namespace ?? '';
   const stored = await unlessNotFound(context.store.get(objectKey('', 'serviceaccounts', namespace, named)));
-  if (!stored) throw new AppError('Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: error looking up service account ${namespace}/${named}: serviceaccount "${named}" not found`);
+  if (!stored)
+    throw new AppError(
+      'Forbidden',
+      `pods "${pod.metadata?.name ?? ''}" is forbidden: error looking up service account ${namespace}/${named}: serviceaccount "${named}" not found`,
+    );
   const given = spec.imagePullSecrets;
   if (Array.isArray(given) && given.length > 0) return;
   const linked = (stored.value as { imagePullSecrets?: unknown }).imagePullSecrets;
-  const secrets = Array.isArray(linked) ? linked.filter((s): s is { name: string } => isPlainObject(s) && typeof s.name === 'string' && s.name !== '').map((s) => ({ name: s.name })) : [];
+  const secrets = Array.isArray(linked)
+    ? linked.filter((s): s is { name: string } => isPlainObject(s) && typeof s.name === 'string' && s.name !== '').map((s) => ({ name: s.name }))
+    : [];
   if (secrets.length > 0) spec.imagePullSecrets = secrets;
 }

@@ -26,7 +26,10 @@ async function readStream(context: Pick<HookContext, 'store'>, namespace: string
 }
 
 /** Current images of stream tags, read once per admission. */
-export async function resolveTags(context: Pick<HookContext, 'store'>, wanted: readonly { namespace: string; stream: string; tag: string }[]): Promise<Map<string, string>> {
+export async function resolveTags(
+  context: Pick<HookContext, 'store'>,
+  wanted: readonly { namespace: string; stream: string; tag: string }[],
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const { namespace, stream, tag } of wanted) {
     const loaded = await readStream(context, namespace, stream);
@@ -41,7 +44,9 @@ export async function admitWorkloadImages(object: KubeObject, old: KubeObject | 
   const node = object as Record<string, unknown>;
   const { triggers } = readTriggers(object.metadata?.annotations, kind, node);
   if (triggers.length > 0) {
-    const wanted = triggers.filter((t) => t.from.kind === 'ImageStreamTag').map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
+    const wanted = triggers
+      .filter((t) => t.from.kind === 'ImageStreamTag')
+      .map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
     const images = await resolveTags(context, wanted);
     applyTriggers(node, kind, triggers, namespace, (ns, stream, tag) => images.get(`${ns}/${stream}:${tag}`));
   }
@@ -53,11 +58,24 @@ export async function admitWorkloadImages(object: KubeObject, old: KubeObject | 
     const loaded = await readStream(context, ns, stream);
     if (!loaded) return undefined;
     const event = latestTagEvent(loaded, tag);
-    return { localLookup: Boolean(loaded.spec.lookupPolicy?.local), pullSpec: event?.image ? resolvePullSpec(loaded, tag) : undefined, repository: loaded.status?.dockerImageRepository };
+    return {
+      localLookup: Boolean(loaded.spec.lookupPolicy?.local),
+      pullSpec: event?.image ? resolvePullSpec(loaded, tag) : undefined,
+      repository: loaded.status?.dockerImageRepository,
+    };
   };
-  await resolveImageNames(node, kind, namespace, lookup, old && !annotationChanged ? (list, index, image) => oldImages.get(`${list}/${index}`) !== image : undefined);
+  await resolveImageNames(
+    node,
+    kind,
+    namespace,
+    lookup,
+    old && !annotationChanged ? (list, index, image) => oldImages.get(`${list}/${index}`) !== image : undefined,
+  );
 }
 
 function resolveAnnotation(object: KubeObject, kind: string): string | undefined {
-  return (podTemplateMetaOf(object as Record<string, unknown>, kind)?.annotations as Record<string, string> | undefined)?.[resolveNamesAnnotation] ?? object.metadata?.annotations?.[resolveNamesAnnotation];
+  return (
+    (podTemplateMetaOf(object as Record<string, unknown>, kind)?.annotations as Record<string, string> | undefined)?.[resolveNamesAnnotation] ??
+    object.metadata?.annotations?.[resolveNamesAnnotation]
+  );
 }

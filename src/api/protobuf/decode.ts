@@ -10,7 +10,8 @@ const magic = 'k8s\u0000';
 /** Decodes a protobuf body into the JSON form of its object. */
 export function decodeKubernetesProtobuf(bytes: Uint8Array): Record<string, unknown> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < magic.length || buffer.subarray(0, magic.length).toString('latin1') !== magic) throw new AppError('BadRequest', 'the protobuf body does not start with the Kubernetes envelope');
+  if (buffer.length < magic.length || buffer.subarray(0, magic.length).toString('latin1') !== magic)
+    throw new AppError('BadRequest', 'the protobuf body does not start with the Kubernetes envelope');
   const envelope = readFields(buffer.subarray(magic.length));
   const part = (n: number) => envelope.find((f) => f.number === n)?.value;
   const typeMeta = part(1);

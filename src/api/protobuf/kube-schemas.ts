@@ -35,14 +35,22 @@ export const objectMeta = message('ObjectMeta', {
 
 const labelSelector = message('LabelSelector', {
   1: stringMap('matchLabels'),
-  2: { name: 'matchExpressions', type: message('LabelSelectorRequirement', { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: strings('values') }), repeated: true },
+  2: {
+    name: 'matchExpressions',
+    type: message('LabelSelectorRequirement', { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: strings('values') }),
+    repeated: true,
+  },
 });
 
 const localObjectReference = message('LocalObjectReference', { 1: { name: 'name', type: 'string' } });
 
 const quantity = message('Quantity', { 1: { name: 'string', type: 'string' } }, (decoded) => decoded.string ?? '0');
 
-const intOrString = message('IntOrString', { 1: { name: 'type', type: 'int' }, 2: { name: 'intVal', type: 'int' }, 3: { name: 'strVal', type: 'string' } }, (decoded) => (decoded.type === 1 ? (decoded.strVal ?? '') : (decoded.intVal ?? 0)));
+const intOrString = message(
+  'IntOrString',
+  { 1: { name: 'type', type: 'int' }, 2: { name: 'intVal', type: 'int' }, 3: { name: 'strVal', type: 'string' } },
+  (decoded) => (decoded.type === 1 ? (decoded.strVal ?? '') : (decoded.intVal ?? 0)),
+);
 
 const container = message('Container', {
   1: { name: 'name', type: 'string' },
@@ -62,7 +70,10 @@ const container = message('Container', {
     }),
   },
   7: { name: 'env', repeated: true, type: message('EnvVar', { 1: { name: 'name', type: 'string' }, 2: { name: 'value', type: 'string' } }) },
-  8: { name: 'resources', type: message('ResourceRequirements', { 1: { name: 'limits', type: { map: quantity } }, 2: { name: 'requests', type: { map: quantity } } }) },
+  8: {
+    name: 'resources',
+    type: message('ResourceRequirements', { 1: { name: 'limits', type: { map: quantity } }, 2: { name: 'requests', type: { map: quantity } } }),
+  },
   13: { name: 'terminationMessagePath', type: 'string' },
   14: { name: 'imagePullPolicy', type: 'string' },
   16: { name: 'stdin', type: 'bool' },
@@ -94,7 +105,10 @@ const deploymentSpec = message('DeploymentSpec', {
     name: 'strategy',
     type: message('DeploymentStrategy', {
       1: { name: 'type', type: 'string' },
-      2: { name: 'rollingUpdate', type: message('RollingUpdateDeployment', { 1: { name: 'maxUnavailable', type: intOrString }, 2: { name: 'maxSurge', type: intOrString } }) },
+      2: {
+        name: 'rollingUpdate',
+        type: message('RollingUpdateDeployment', { 1: { name: 'maxUnavailable', type: intOrString }, 2: { name: 'maxSurge', type: intOrString } }),
+      },
     }),
   },
   5: { name: 'minReadySeconds', type: 'int' },
@@ -126,9 +140,20 @@ const cronJobSpec = message('CronJobSpec', {
   8: { name: 'timeZone', type: 'string', keepZero: true },
 });
 
-const policyRule = message('PolicyRule', { 1: strings('verbs'), 2: strings('apiGroups'), 3: strings('resources'), 4: strings('resourceNames'), 5: strings('nonResourceURLs') });
+const policyRule = message('PolicyRule', {
+  1: strings('verbs'),
+  2: strings('apiGroups'),
+  3: strings('resources'),
+  4: strings('resourceNames'),
+  5: strings('nonResourceURLs'),
+});
 
-const subject = message('Subject', { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiGroup', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'namespace', type: 'string' } });
+const subject = message('Subject', {
+  1: { name: 'kind', type: 'string' },
+  2: { name: 'apiGroup', type: 'string' },
+  3: { name: 'name', type: 'string' },
+  4: { name: 'namespace', type: 'string' },
+});
 
 const roleRef = message('RoleRef', { 1: { name: 'apiGroup', type: 'string' }, 2: { name: 'kind', type: 'string' }, 3: { name: 'name', type: 'string' } });
 
@@ -141,14 +166,31 @@ export const objectSchemas: Readonly<Record<string, MessageSchema>> = {
   'v1/Namespace': message('Namespace', { 1: metadata, 2: { name: 'spec', type: message('NamespaceSpec', { 1: strings('finalizers') }) }, 3: status }),
   'v1/ServiceAccount': message('ServiceAccount', {
     1: metadata,
-    2: { name: 'secrets', type: message('ObjectReference', { 1: { name: 'kind', type: 'string' }, 2: { name: 'namespace', type: 'string' }, 3: { name: 'name', type: 'string' } }), repeated: true },
+    2: {
+      name: 'secrets',
+      type: message('ObjectReference', { 1: { name: 'kind', type: 'string' }, 2: { name: 'namespace', type: 'string' }, 3: { name: 'name', type: 'string' } }),
+      repeated: true,
+    },
     3: { name: 'imagePullSecrets', type: localObjectReference, repeated: true },
     4: { name: 'automountServiceAccountToken', type: 'bool', keepZero: true },
   }),
-  'v1/Secret': message('Secret', { 1: metadata, 2: { name: 'data', type: { map: 'bytes' } }, 3: { name: 'type', type: 'string' }, 4: stringMap('stringData'), 5: { name: 'immutable', type: 'bool', keepZero: true } }),
+  'v1/Secret': message('Secret', {
+    1: metadata,
+    2: { name: 'data', type: { map: 'bytes' } },
+    3: { name: 'type', type: 'string' },
+    4: stringMap('stringData'),
+    5: { name: 'immutable', type: 'bool', keepZero: true },
+  }),
   'authentication.k8s.io/v1/TokenRequest': message('TokenRequest', {
     1: metadata,
-    2: { name: 'spec', type: message('TokenRequestSpec', { 1: strings('audiences'), 3: ignored('boundObjectRef'), 4: { name: 'expirationSeconds', type: 'int', keepZero: true } }) },
+    2: {
+      name: 'spec',
+      type: message('TokenRequestSpec', {
+        1: strings('audiences'),
+        3: ignored('boundObjectRef'),
+        4: { name: 'expirationSeconds', type: 'int', keepZero: true },
+      }),
+    },
     3: status,
   }),
   'apps/v1/Deployment': message('Deployment', { 1: metadata, 2: { name: 'spec', type: deploymentSpec }, 3: status }),

@@ -110,7 +110,10 @@ export function decodeMessage(bytes: Buffer, schema: MessageSchema, path: string
     const at = spec ? `${path}.${spec.name}` : `${path}#${number}`;
     if (!spec) {
       if (isUnset(value)) continue;
-      throw new AppError('UnsupportedMediaType', `this server reads only part of ${kind} from protobuf, and ${at} (a ${schema.message} field) is not in it; send ${kind} as JSON (application/json)`);
+      throw new AppError(
+        'UnsupportedMediaType',
+        `this server reads only part of ${kind} from protobuf, and ${at} (a ${schema.message} field) is not in it; send ${kind} as JSON (application/json)`,
+      );
     }
     if (spec.ignored) continue;
     let decoded: unknown;

@@ -10,7 +10,11 @@ import { storedResourceOf } from '../stored-resource.ts';
 import { kinds } from '../../kube/kinds.ts';
 
 /** The stream `name` in the context's namespace, or undefined when there is none. */
-export function findImageStream(resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>, context: RequestContext, name: string): Promise<ImageStream | undefined> {
+export function findImageStream(
+  resources: Pick<ResourceCatalogue, 'find' | 'storageFor'>,
+  context: RequestContext,
+  name: string,
+): Promise<ImageStream | undefined> {
   return unlessNotFound(imageStreamStorage(resources).get(context, name));
 }
 

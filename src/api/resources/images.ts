@@ -12,13 +12,33 @@ import { kinds } from '../../kube/kinds.ts';
 export const imageGroup = kinds.images.group;
 
 /** What the manifest and config bytes determine; signatures and metadata may change. */
-const contentFields = ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'] as const;
+const contentFields = [
+  'dockerImageReference',
+  'dockerImageMetadata',
+  'dockerImageMetadataVersion',
+  'dockerImageManifest',
+  'dockerImageLayers',
+  'dockerImageManifestMediaType',
+  'dockerImageConfig',
+  'dockerImageManifests',
+] as const;
 
 export const images: ResourceDefinition<Image> = {
   ...identityOf(kinds.images),
   verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'path-segment',
-  fields: ['dockerImageReference', 'dockerImageMetadata', 'dockerImageMetadataVersion', 'dockerImageManifest', 'dockerImageLayers', 'signatures', 'dockerImageSignatures', 'dockerImageManifestMediaType', 'dockerImageConfig', 'dockerImageManifests'],
+  fields: [
+    'dockerImageReference',
+    'dockerImageMetadata',
+    'dockerImageMetadataVersion',
+    'dockerImageManifest',
+    'dockerImageLayers',
+    'signatures',
+    'dockerImageSignatures',
+    'dockerImageManifestMediaType',
+    'dockerImageConfig',
+    'dockerImageManifests',
+  ],
   defaults(object) {
     object.dockerImageMetadataVersion ??= '1.0';
   },
@@ -26,14 +46,22 @@ export const images: ResourceDefinition<Image> = {
     const causes: FieldCause[] = [];
     if (old) {
       for (const field of contentFields) {
-        if (!isDeepStrictEqual(object[field], old[field])) causes.push({ reason: 'FieldValueInvalid', field, message: 'field is immutable: an image is what its verified manifest says' });
+        if (!isDeepStrictEqual(object[field], old[field]))
+          causes.push({ reason: 'FieldValueInvalid', field, message: 'field is immutable: an image is what its verified manifest says' });
       }
       return causes;
     }
     const name = object.metadata?.name ?? '';
-    if (!isDigest(name)) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must be a manifest digest like sha256:<64 hex>` });
-    if (typeof object.dockerImageReference !== 'string' || object.dockerImageReference === '') causes.push({ reason: 'FieldValueRequired', field: 'dockerImageReference', message: '' });
-    if (Array.isArray(object.dockerImageManifests) && object.dockerImageManifests.length > 0 && Array.isArray(object.dockerImageLayers) && object.dockerImageLayers.length > 0) {
+    if (!isDigest(name))
+      causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must be a manifest digest like sha256:<64 hex>` });
+    if (typeof object.dockerImageReference !== 'string' || object.dockerImageReference === '')
+      causes.push({ reason: 'FieldValueRequired', field: 'dockerImageReference', message: '' });
+    if (
+      Array.isArray(object.dockerImageManifests) &&
+      object.dockerImageManifests.length > 0 &&
+      Array.isArray(object.dockerImageLayers) &&
+      object.dockerImageLayers.length > 0
+    ) {
       causes.push({ reason: 'FieldValueInvalid', field: 'dockerImageLayers', message: 'dockerImageLayers should not be set when dockerImageManifests is set' });
     }
     return causes;

@@ -19,19 +19,29 @@ export async function resolveChangedTags(stream: ImageStream, old: ImageStream |
   const generation = stream.metadata.generation ?? 1;
   for (const [index, tag] of (stream.spec.tags ?? []).entries()) {
     const before = oldTags.get(tag.name);
-    const changed = !before || tag.generation !== before.generation || JSON.stringify(tag.from) !== JSON.stringify(before.from) || Boolean(tag.reference) !== Boolean(before.reference);
+    const changed =
+      !before ||
+      tag.generation !== before.generation ||
+      JSON.stringify(tag.from) !== JSON.stringify(before.from) ||
+      Boolean(tag.reference) !== Boolean(before.reference);
     if (!changed || !tag.from) continue;
     const namespace = tag.from.namespace || stream.metadata.namespace!;
     if (tag.from.kind !== 'DockerImage' && namespace !== stream.metadata.namespace) await requirePull(context, namespace, sourceStreamName(tag, stream), index);
     const now = formatTimestamp(context.clock.now());
     if (tag.from.kind === 'DockerImage') {
-      if (tag.reference) recordTagEvent(stream, tag.name, { created: now, dockerImageReference: tag.from.name, image: '', generation: tag.generation ?? generation });
+      if (tag.reference)
+        recordTagEvent(stream, tag.name, { created: now, dockerImageReference: tag.from.name, image: '', generation: tag.generation ?? generation });
       continue;
     }
     const event = await sourceEvent(tag, stream, namespace, index, context);
     if (!event) continue;
     if (event.image) {
-      await copyImageLinks({ store: context.store, links: new RepositoryLinks(context.store) }, event.image, repositoryOf(namespace, sourceStreamName(tag, stream)), repositoryOf(stream.metadata.namespace!, stream.metadata.name));
+      await copyImageLinks(
+        { store: context.store, links: new RepositoryLinks(context.store) },
+        event.image,
+        repositoryOf(namespace, sourceStreamName(tag, stream)),
+        repositoryOf(stream.metadata.namespace!, stream.metadata.name),
+      );
     }
     const reference = rewriteForThisStream(event, namespace, sourceStreamName(tag, stream), stream, tag);
     recordTagEvent(stream, tag.name, { created: now, dockerImageReference: reference, image: event.image, generation: tag.generation ?? generation });
@@ -55,7 +65,13 @@ async function sourceEvent(tag: TagReference, stream: ImageStream, namespace: st
     try {
       source = await getKindValue(context.store, kinds.imageStreams, namespace, sourceName);
     } catch (error) {
-      if (isAppError(error, 'NotFound')) throw invalid('ImageStream', stream.metadata.name, [{ reason: 'FieldValueInvalid', field, message: `imagestreams.image.openshift.io "${sourceName}" not found` }], imageGroup);
+      if (isAppError(error, 'NotFound'))
+        throw invalid(
+          'ImageStream',
+          stream.metadata.name,
+          [{ reason: 'FieldValueInvalid', field, message: `imagestreams.image.openshift.io "${sourceName}" not found` }],
+          imageGroup,
+        );
       throw error;
     }
   }
@@ -67,12 +83,25 @@ async function sourceEvent(tag: TagReference, stream: ImageStream, namespace: st
   if (from.kind === 'ImageStreamImage') {
     const id = from.name.includes('@') ? from.name.slice(from.name.indexOf('@') + 1) : from.name;
     const matches = new Map<string, TagEvent>();
-    for (const t of source.status?.tags ?? []) for (const item of t.items ?? []) if (item.image && (item.image.startsWith(id) || item.image.split(':')[1]?.startsWith(id))) matches.set(item.image, item);
-    if (matches.size === 0) throw invalid('ImageStream', stream.metadata.name, [{ reason: 'FieldValueInvalid', field, message: `imagestreamimages.image.openshift.io "${sourceName}@${id}" not found` }], imageGroup);
+    for (const t of source.status?.tags ?? [])
+      for (const item of t.items ?? [])
+        if (item.image && (item.image.startsWith(id) || item.image.split(':')[1]?.startsWith(id))) matches.set(item.image, item);
+    if (matches.size === 0)
+      throw invalid(
+        'ImageStream',
+        stream.metadata.name,
+        [{ reason: 'FieldValueInvalid', field, message: `imagestreamimages.image.openshift.io "${sourceName}@${id}" not found` }],
+        imageGroup,
+      );
     if (matches.size > 1) throw new AppError('Conflict', `multiple images match the prefix "${id}": ${[...matches.keys()].join(', ')}`);
     return [...matches.values()][0];
   }
-  throw invalid('ImageStream', stream.metadata.name, [{ reason: 'FieldValueInvalid', field, message: 'must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>' }], imageGroup);
+  throw invalid(
+    'ImageStream',
+    stream.metadata.name,
+    [{ reason: 'FieldValueInvalid', field, message: 'must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>' }],
+    imageGroup,
+  );
 }
 
 /** A copy of an image pushed to the source stream's repository points at this stream's repository. */
@@ -86,6 +115,9 @@ function rewriteForThisStream(event: TagEvent, namespace: string, sourceName: st
 async function requirePull(context: HookContext, namespace: string, name: string, index: number): Promise<void> {
   const allowed = await context.can({ kind: 'resource', verb: 'get', apiGroup: imageGroup, resource: 'imagestreams', subresource: 'layers', name, namespace });
   if (!allowed) {
-    throw new AppError('Forbidden', `spec.tags[${index}].from: Forbidden: ${namespace}/${name}: "${context.user.name}" may not pull images from this image stream (needs get imagestreams/layers in "${namespace}")`);
+    throw new AppError(
+      'Forbidden',
+      `spec.tags[${index}].from: Forbidden: ${namespace}/${name}: "${context.user.name}" may not pull images from this image stream (needs get imagestreams/layers in "${namespace}")`,
+    );
   }
 }

@@ -39,7 +39,8 @@ export async function referencedImages(deps: StorageDeps, context: RequestContex
       if (!item.image || found.has(item.image)) continue;
       const image = await readImage(deps, context, item.image);
       found.set(item.image, image);
-      for (const child of image?.dockerImageManifests ?? []) if (!found.has(child.digest)) found.set(child.digest, await readImage(deps, context, child.digest));
+      for (const child of image?.dockerImageManifests ?? [])
+        if (!found.has(child.digest)) found.set(child.digest, await readImage(deps, context, child.digest));
     }
   }
   return found;
@@ -47,7 +48,8 @@ export async function referencedImages(deps: StorageDeps, context: RequestContex
 
 async function imageStreamImage(deps: StorageDeps, context: RequestContext, name: string): Promise<ImageStreamImage> {
   const at = name.indexOf('@');
-  if (at <= 0 || at === name.length - 1 || name.indexOf('@', at + 1) >= 0) throw new AppError('BadRequest', 'ImageStreamImages must be retrieved with <name>@<id>');
+  if (at <= 0 || at === name.length - 1 || name.indexOf('@', at + 1) >= 0)
+    throw new AppError('BadRequest', 'ImageStreamImages must be retrieved with <name>@<id>');
   const streamName = name.slice(0, at);
   const id = name.slice(at + 1);
   let stream: ImageStream;
@@ -57,14 +59,23 @@ async function imageStreamImage(deps: StorageDeps, context: RequestContext, name
     if (isAppError(error, 'NotFound')) throw notFound('imagestreamimages', name, imageGroup);
     throw error;
   }
-  const matches = [...(await referencedImages(deps, context, stream)).entries()].filter(([digest]) => digest.startsWith(id) || digest.split(':')[1].startsWith(id));
+  const matches = [...(await referencedImages(deps, context, stream)).entries()].filter(
+    ([digest]) => digest.startsWith(id) || digest.split(':')[1].startsWith(id),
+  );
   if (matches.length === 0 || !matches[0][1]) throw notFound('imagestreamimages', name, imageGroup);
   if (matches.length > 1) throw new AppError('Conflict', `multiple images match the prefix "${id}": ${matches.map(([d]) => d).join(', ')}`);
   const { dockerImageManifest: _m, dockerImageConfig: _c, ...image } = matches[0][1];
   return {
     apiVersion: `${imageGroup}/v1`,
     kind: 'ImageStreamImage',
-    metadata: { name, namespace: context.namespace, uid: stream.metadata.uid, resourceVersion: stream.metadata.resourceVersion, creationTimestamp: image.metadata?.creationTimestamp, ...(stream.metadata.annotations ? { annotations: stream.metadata.annotations } : {}) },
+    metadata: {
+      name,
+      namespace: context.namespace,
+      uid: stream.metadata.uid,
+      resourceVersion: stream.metadata.resourceVersion,
+      creationTimestamp: image.metadata?.creationTimestamp,
+      ...(stream.metadata.annotations ? { annotations: stream.metadata.annotations } : {}),
+    },
     image,
   };
 }
@@ -91,7 +102,13 @@ export function layersStorage(deps: StorageDeps): RestStorage {
         if (config?.startsWith('sha')) blobs[config] = { size: 0, mediaType: 'application/vnd.docker.container.image.v1+json' };
         imagesOut[digest] = { layers: layers.map((l) => l.name), ...(config?.startsWith('sha') ? { config } : {}) };
       }
-      return { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamLayers', metadata: { name, namespace: context.namespace, uid: stream.metadata.uid, resourceVersion: stream.metadata.resourceVersion }, blobs, images: imagesOut };
+      return {
+        apiVersion: `${imageGroup}/v1`,
+        kind: 'ImageStreamLayers',
+        metadata: { name, namespace: context.namespace, uid: stream.metadata.uid, resourceVersion: stream.metadata.resourceVersion },
+        blobs,
+        images: imagesOut,
+      };
     },
   };
 }
@@ -102,7 +119,13 @@ export function secretsStorage(deps: StorageDeps): RestStorage {
       await readStream(deps, context, name);
       const page = await listKindValues(deps.store, kinds.secrets, context.namespace);
       const items = page.items
-        .filter((secret) => (secret.type === 'kubernetes.io/dockercfg' || secret.type === 'kubernetes.io/dockerconfigjson' || secret.type === 'kubernetes.io/podmanconfigjson') && secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] !== 'true')
+        .filter(
+          (secret) =>
+            (secret.type === 'kubernetes.io/dockercfg' ||
+              secret.type === 'kubernetes.io/dockerconfigjson' ||
+              secret.type === 'kubernetes.io/podmanconfigjson') &&
+            secret.metadata?.annotations?.['openshift.io/image.excludeSecret'] !== 'true',
+        )
         .map((secret): Secret => ({ apiVersion: 'v1', kind: 'Secret', ...secret }));
       return { apiVersion: 'v1', kind: 'SecretList', metadata: { resourceVersion: page.resourceVersion }, items } satisfies SecretList;
     },

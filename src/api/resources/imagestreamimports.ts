@@ -34,25 +34,40 @@ function validate(body: KubeObject): { images: ImageSpec[]; repository?: ImageSp
   const causes: FieldCause[] = [];
   const imagesSpec = (Array.isArray(spec.images) ? spec.images : []) as ImageSpec[];
   const repository = isPlainObject(spec.repository) ? (spec.repository as unknown as ImageSpec) : undefined;
-  if (imagesSpec.length === 0 && !repository) causes.push({ reason: 'FieldValueRequired', field: 'spec.images', message: 'you must specify at least one image or a repository import' });
+  if (imagesSpec.length === 0 && !repository)
+    causes.push({ reason: 'FieldValueRequired', field: 'spec.images', message: 'you must specify at least one image or a repository import' });
   imagesSpec.forEach((image, i) => {
-    if (image.from?.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.kind`, message: 'only DockerImage is supported' });
+    if (image.from?.kind !== 'DockerImage')
+      causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.kind`, message: 'only DockerImage is supported' });
     else if (!image.from.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].from.name`, message: '' });
     else {
       // Refused here, before anything is fetched or a spec tag is stored that no import could ever satisfy.
       const problem = typeof image.from.name === 'string' ? referenceProblem(image.from.name) : 'must be a string';
-      if (problem) causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].from.name`, message: `${JSON.stringify(String(image.from.name).slice(0, 200))}: ${problem}` });
+      if (problem)
+        causes.push({
+          reason: 'FieldValueInvalid',
+          field: `spec.images[${i}].from.name`,
+          message: `${JSON.stringify(String(image.from.name).slice(0, 200))}: ${problem}`,
+        });
     }
-    if (image.to && !image.to.name) causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].to.name`, message: 'the name of the target tag must be specified' });
+    if (image.to && !image.to.name)
+      causes.push({ reason: 'FieldValueRequired', field: `spec.images[${i}].to.name`, message: 'the name of the target tag must be specified' });
     const mode = image.importPolicy?.importMode;
-    if (mode && mode !== 'Legacy' && mode !== 'PreserveOriginal') causes.push({ reason: 'FieldValueInvalid', field: `spec.images[${i}].importPolicy.importMode`, message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'" });
+    if (mode && mode !== 'Legacy' && mode !== 'PreserveOriginal')
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.images[${i}].importPolicy.importMode`,
+        message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'",
+      });
   });
   if (repository) {
-    if (repository.from?.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.kind', message: 'only DockerImage is supported' });
+    if (repository.from?.kind !== 'DockerImage')
+      causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.kind', message: 'only DockerImage is supported' });
     else {
       try {
         const ref = parseImageReference(repository.from.name);
-        if (ref.tag || ref.id) causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'you must specify an image repository, not a tag or ID' });
+        if (ref.tag || ref.id)
+          causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'you must specify an image repository, not a tag or ID' });
       } catch {
         causes.push({ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'the provided repository name is not valid' });
       }
@@ -86,11 +101,22 @@ function importStorage(deps: StorageDeps): RestStorage {
       const spec = validate(body);
       const record = isPlainObject(body.spec) && body.spec.import === true;
       const report = await streamImportsFor(deps, context).importImages(
-        { namespace: context.namespace, name, images: spec.images, repository: spec.repository, record, expected: { resourceVersion: body.metadata?.resourceVersion, uid: body.metadata?.uid } },
+        {
+          namespace: context.namespace,
+          name,
+          images: spec.images,
+          repository: spec.repository,
+          record,
+          expected: { resourceVersion: body.metadata?.resourceVersion, uid: body.metadata?.uid },
+        },
         context.signal,
       );
-      const statusOf = (outcome: ImportOutcome) => (outcome.failure ? { ...outcome.failure, kind: 'Status', apiVersion: 'v1', metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
-      const present = (outcome: ImportOutcome, includeManifest: boolean | undefined) => (outcome.result ? (includeManifest ? outcome.result.image : withoutManifest(outcome.result.image)) : undefined);
+      const statusOf = (outcome: ImportOutcome) =>
+        outcome.failure
+          ? { ...outcome.failure, kind: 'Status', apiVersion: 'v1', metadata: {} }
+          : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 };
+      const present = (outcome: ImportOutcome, includeManifest: boolean | undefined) =>
+        outcome.result ? (includeManifest ? outcome.result.image : withoutManifest(outcome.result.image)) : undefined;
       const repositoryStatus: ImportStatus | undefined = report.repository?.status;
       return {
         apiVersion: `${imageGroup}/v1`,
@@ -99,9 +125,20 @@ function importStorage(deps: StorageDeps): RestStorage {
         spec: body.spec,
         status: {
           ...(report.stream && record ? { import: report.stream } : {}),
-          images: report.images.map((r) => ({ tag: r.spec.to?.name, status: statusOf(r.outcome), image: present(r.outcome, r.spec.includeManifest), ...(r.outcome.result?.children.length ? { manifests: r.outcome.result.children.map(withoutManifest) } : {}) })),
+          images: report.images.map((r) => ({
+            tag: r.spec.to?.name,
+            status: statusOf(r.outcome),
+            image: present(r.outcome, r.spec.includeManifest),
+            ...(r.outcome.result?.children.length ? { manifests: r.outcome.result.children.map(withoutManifest) } : {}),
+          })),
           ...(report.repository
-            ? { repository: { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, ...repositoryStatus }, images: report.repository.images.map((r) => ({ tag: r.tag, status: statusOf(r.outcome), image: present(r.outcome, false) })), additionalTags: report.repository.additionalTags } }
+            ? {
+                repository: {
+                  status: { kind: 'Status', apiVersion: 'v1', metadata: {}, ...repositoryStatus },
+                  images: report.repository.images.map((r) => ({ tag: r.tag, status: statusOf(r.outcome), image: present(r.outcome, false) })),
+                  additionalTags: report.repository.additionalTags,
+                },
+              }
             : {}),
         },
       } as KubeObject;

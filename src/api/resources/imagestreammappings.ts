@@ -33,8 +33,21 @@ function mappingStorage(deps: StorageDeps): RestStorage {
       const image = isPlainObject(body.image) ? body.image : undefined;
       const digest = isPlainObject(image?.metadata) ? image.metadata.name : undefined;
       if (!name) throw invalid('ImageStreamMapping', name, [{ reason: 'FieldValueRequired', field: 'metadata.name', message: '' }], imageGroup);
-      if (typeof digest !== 'string' || !digest) throw invalid('ImageStreamMapping', name, [{ reason: 'FieldValueRequired', field: 'image.metadata.name', message: '' }], imageGroup);
-      if (!isDigest(digest)) throw invalid('ImageStreamMapping', name, [{ reason: 'FieldValueInvalid', field: 'image.metadata.name', message: `${JSON.stringify(digest.slice(0, 100))}: must be a manifest digest like sha256:<64 hex>` }], imageGroup);
+      if (typeof digest !== 'string' || !digest)
+        throw invalid('ImageStreamMapping', name, [{ reason: 'FieldValueRequired', field: 'image.metadata.name', message: '' }], imageGroup);
+      if (!isDigest(digest))
+        throw invalid(
+          'ImageStreamMapping',
+          name,
+          [
+            {
+              reason: 'FieldValueInvalid',
+              field: 'image.metadata.name',
+              message: `${JSON.stringify(digest.slice(0, 100))}: must be a manifest digest like sha256:<64 hex>`,
+            },
+          ],
+          imageGroup,
+        );
       const streams = new ImageStreams({ store: storedStreams(deps.resources, context), clock: deps.clock });
       const stream = await streams.find(context.namespace!, name);
       if (!stream) throw notFound('imagestreams', name, imageGroup);
@@ -43,7 +56,18 @@ function mappingStorage(deps: StorageDeps): RestStorage {
       const repository = repositoryOf(context.namespace!, name);
       const stored = (await links.manifestLink(repository, digest)) ? await streams.findImage(digest) : undefined;
       if (!stored) {
-        throw invalid('ImageStreamMapping', name, [{ reason: 'FieldValueInvalid', field: 'image.metadata.name', message: `${digest}: the repository ${repository.path} does not hold this image; push it there first, or tag it from another image stream (ims tag)` }], imageGroup);
+        throw invalid(
+          'ImageStreamMapping',
+          name,
+          [
+            {
+              reason: 'FieldValueInvalid',
+              field: 'image.metadata.name',
+              message: `${digest}: the repository ${repository.path} does not hold this image; push it there first, or tag it from another image stream (ims tag)`,
+            },
+          ],
+          imageGroup,
+        );
       }
       // SPEC §1.6: an image the registry manages is pulled from this stream's repository.
       const managed = stored.metadata?.annotations?.['openshift.io/image.managed'] === 'true';

@@ -22,7 +22,17 @@ const objectReference = { kind: true, namespace: true, name: true, uid: true, ap
 const imageStreamSpecSchema = {
   lookupPolicy: { local: true },
   dockerImageRepository: true,
-  tags: [{ name: true, annotations: true, from: objectReference, reference: true, generation: true, importPolicy: { insecure: true, scheduled: true, importMode: true }, referencePolicy: { type: true } }],
+  tags: [
+    {
+      name: true,
+      annotations: true,
+      from: objectReference,
+      reference: true,
+      generation: true,
+      importPolicy: { insecure: true, scheduled: true, importMode: true },
+      referencePolicy: { type: true },
+    },
+  ],
 } as const;
 
 export function imageStreamDefinition(publicHost: () => string): ResourceDefinition<ImageStream> {
@@ -60,13 +70,20 @@ function applyDefaults(object: KubeObject, old: ImageStream | undefined, publicH
     const before = oldTags.get(tag.name);
     // A user may only ask for a re-import (generation 0); any other value keeps the old one.
     const requested = tag.generation;
-    const changed = !before || before.from?.name !== tag.from?.name || before.from?.namespace !== tag.from?.namespace || before.from?.kind !== tag.from?.kind || Boolean(before.reference) !== Boolean(tag.reference) || before.importPolicy?.importMode !== tag.importPolicy.importMode;
+    const changed =
+      !before ||
+      before.from?.name !== tag.from?.name ||
+      before.from?.namespace !== tag.from?.namespace ||
+      before.from?.kind !== tag.from?.kind ||
+      Boolean(before.reference) !== Boolean(tag.reference) ||
+      before.importPolicy?.importMode !== tag.importPolicy.importMode;
     if (changed || requested === 0 || requested === null || requested === undefined || !before?.generation) tag.generation = generation;
     else tag.generation = before.generation;
   }
   // A new repository has not been checked yet: the import controller imports it (SPEC §2.8).
   const before = old?.spec?.dockerImageRepository;
-  if (old && before !== stream.spec.dockerImageRepository && stream.metadata.annotations) delete stream.metadata.annotations['openshift.io/image.dockerRepositoryCheck'];
+  if (old && before !== stream.spec.dockerImageRepository && stream.metadata.annotations)
+    delete stream.metadata.annotations['openshift.io/image.dockerRepositoryCheck'];
   const status = (stream.status ??= {});
   if (!old) status.tags = (status.tags ?? []).filter((t) => (t.items?.length ?? 0) > 0 || (t.conditions?.length ?? 0) > 0);
   status.dockerImageRepository = `${publicHost}/${stream.metadata.namespace}/${stream.metadata.name}`;
@@ -78,8 +95,10 @@ function validateImageStream(object: KubeObject, old: ImageStream | undefined): 
   const stream = object as ImageStream;
   const causes: FieldCause[] = [];
   const name = stream.metadata.name;
-  if (!repositoryComponent.test(name) || name.length > 253) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must match "${repositoryComponent.source}"` });
-  if (`${stream.metadata.namespace}/${name}`.length > 255) causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: "'namespace/name' cannot be longer than 255 characters" });
+  if (!repositoryComponent.test(name) || name.length > 253)
+    causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must match "${repositoryComponent.source}"` });
+  if (`${stream.metadata.namespace}/${name}`.length > 255)
+    causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: "'namespace/name' cannot be longer than 255 characters" });
   const repository: unknown = stream.spec.dockerImageRepository;
   if (repository !== undefined && repository !== '' && repository !== null) {
     let problem = typeof repository === 'string' ? '' : 'must be a string';
@@ -91,7 +110,12 @@ function validateImageStream(object: KubeObject, old: ImageStream | undefined): 
         problem = (error as Error).message;
       }
     }
-    if (problem) causes.push({ reason: 'FieldValueInvalid', field: 'spec.dockerImageRepository', message: `${JSON.stringify(String(repository).slice(0, 200))}: ${problem}` });
+    if (problem)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: 'spec.dockerImageRepository',
+        message: `${JSON.stringify(String(repository).slice(0, 200))}: ${problem}`,
+      });
   }
   const tags = stream.spec.tags ?? [];
   if (!Array.isArray(tags)) return [...causes, { reason: 'FieldValueInvalid', field: 'spec.tags', message: 'must be a list' }];
@@ -99,22 +123,45 @@ function validateImageStream(object: KubeObject, old: ImageStream | undefined): 
   tags.forEach((tag: TagReference, i) => {
     const field = `spec.tags[${i}]`;
     if (!isPlainObject(tag) || typeof tag.name !== 'string' || !tagName.test(tag.name)) {
-      causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify((tag as TagReference)?.name)}: a tag must be 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'` });
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.name`,
+        message: `${JSON.stringify((tag as TagReference)?.name)}: a tag must be 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'`,
+      });
       return;
     }
     if (seen.has(tag.name)) causes.push({ reason: 'FieldValueDuplicate', field: `${field}.name`, message: JSON.stringify(tag.name) });
     seen.add(tag.name);
     if (tag.from !== undefined && tag.from !== null) {
-      if (!fromKinds.includes(tag.from.kind)) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.kind`, message: "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'" });
+      if (!fromKinds.includes(tag.from.kind))
+        causes.push({
+          reason: 'FieldValueRequired',
+          field: `${field}.from.kind`,
+          message: "valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'",
+        });
       if (!tag.from.name) causes.push({ reason: 'FieldValueRequired', field: `${field}.from.name`, message: '' });
       else if (tag.from.kind === 'DockerImage' && !isUnchangedSource(tag, old)) {
         const problem = typeof tag.from.name === 'string' ? referenceProblem(tag.from.name) : 'must be a string';
-        if (problem) causes.push({ reason: 'FieldValueInvalid', field: `${field}.from.name`, message: `${JSON.stringify(String(tag.from.name).slice(0, 200))}: ${problem}` });
+        if (problem)
+          causes.push({
+            reason: 'FieldValueInvalid',
+            field: `${field}.from.name`,
+            message: `${JSON.stringify(String(tag.from.name).slice(0, 200))}: ${problem}`,
+          });
       }
-      if (tag.importPolicy?.scheduled && tag.from.kind !== 'DockerImage') causes.push({ reason: 'FieldValueInvalid', field: `${field}.importPolicy.scheduled`, message: 'only tags pointing to Docker repositories may be scheduled for background import' });
+      if (tag.importPolicy?.scheduled && tag.from.kind !== 'DockerImage')
+        causes.push({
+          reason: 'FieldValueInvalid',
+          field: `${field}.importPolicy.scheduled`,
+          message: 'only tags pointing to Docker repositories may be scheduled for background import',
+        });
     }
     if (tag.importPolicy?.importMode && !importModes.includes(tag.importPolicy.importMode)) {
-      causes.push({ reason: 'FieldValueInvalid', field: `${field}.importPolicy.importMode`, message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'" });
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${field}.importPolicy.importMode`,
+        message: "invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'",
+      });
     }
     if (tag.referencePolicy?.type && !['Source', 'Local'].includes(tag.referencePolicy.type)) {
       causes.push({ reason: 'FieldValueNotSupported', field: `${field}.referencePolicy.type`, message: 'valid values are "Source", "Local"' });
@@ -138,9 +185,14 @@ function isUnchangedSource(tag: TagReference, old: ImageStream | undefined): boo
  * pushed or imported, which the registry would then serve from this stream's repository.
  */
 function onlyRemovesHistory(stream: ImageStream, old: ImageStream): FieldCause[] {
-  const forbidden = (field: string): FieldCause => ({ reason: 'FieldValueForbidden', field, message: 'the server records tag history; a client may only remove entries from it' });
+  const forbidden = (field: string): FieldCause => ({
+    reason: 'FieldValueForbidden',
+    field,
+    message: 'the server records tag history; a client may only remove entries from it',
+  });
   const status: unknown = stream.status;
-  if (status !== undefined && status !== null && !isPlainObject(status)) return [{ reason: 'FieldValueInvalid', field: 'status', message: 'must be an object' }];
+  if (status !== undefined && status !== null && !isPlainObject(status))
+    return [{ reason: 'FieldValueInvalid', field: 'status', message: 'must be an object' }];
   const tags: unknown = stream.status?.tags ?? [];
   if (!Array.isArray(tags)) return [{ reason: 'FieldValueInvalid', field: 'status.tags', message: 'must be a list' }];
   const before = new Map((old.status?.tags ?? []).map((t) => [t.tag, t]));

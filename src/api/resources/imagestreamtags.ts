@@ -26,7 +26,8 @@ export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
 
 export function splitStreamTag(name: string): { stream: string; tag: string } {
   const parts = name.split(':');
-  if (name.includes('@') || parts.length !== 2 || !parts[0] || !parts[1]) throw new AppError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
+  if (name.includes('@') || parts.length !== 2 || !parts[0] || !parts[1])
+    throw new AppError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
   return { stream: parts[0], tag: parts[1] };
 }
 
@@ -63,20 +64,31 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
   const write = async (context: RequestContext, name: string, body: KubeObject, mode: 'create' | 'update'): Promise<ImageStreamTag> => {
     const { stream: streamName, tag } = splitStreamTag(name);
     const given = (body.tag ?? null) as TagReference | null;
-    if (given && given.name && given.name !== tag) throw new AppError('BadRequest', `tag name "${given.name}" does not match the ImageStreamTag name "${name}"`);
+    if (given && given.name && given.name !== tag)
+      throw new AppError('BadRequest', `tag name "${given.name}" does not match the ImageStreamTag name "${name}"`);
     // AlreadyExists: someone created the stream meanwhile; read it and write again.
     const written = await retryOnConflict(10, async () => {
       const stream = await readStream(context, streamName);
       const existing = stream?.spec.tags?.find((t) => t.name === tag);
-      if (mode === 'create' && existing) throw new AppError('AlreadyExists', `imagestreamtags.image.openshift.io "${name}" already exists`, { subject: { name, group: imageGroup, kind: 'imagestreamtags' } });
-      if (!given && !existing) throw new AppError('BadRequest', `imagestreamtag ${tag} is not a spec tag in imagestream ${context.namespace}/${streamName}, cannot be updated`);
+      if (mode === 'create' && existing)
+        throw new AppError('AlreadyExists', `imagestreamtags.image.openshift.io "${name}" already exists`, {
+          subject: { name, group: imageGroup, kind: 'imagestreamtags' },
+        });
+      if (!given && !existing)
+        throw new AppError('BadRequest', `imagestreamtag ${tag} is not a spec tag in imagestream ${context.namespace}/${streamName}, cannot be updated`);
       const annotations = (body.metadata?.annotations as Record<string, string> | undefined) ?? given?.annotations ?? existing?.annotations;
-      const next: TagReference | undefined = given ? { ...given, name: tag, ...(annotations ? { annotations } : {}) } : existing ? { ...existing, ...(annotations ? { annotations } : {}) } : undefined;
+      const next: TagReference | undefined = given
+        ? { ...given, name: tag, ...(annotations ? { annotations } : {}) }
+        : existing
+          ? { ...existing, ...(annotations ? { annotations } : {}) }
+          : undefined;
       if (!stream) {
         const fresh = { apiVersion: `${imageGroup}/v1`, kind: 'ImageStream', metadata: { name: streamName }, spec: { tags: next ? [next] : [] } };
-        return streams().create(context, fresh, { dryRun: false }).catch((error: unknown) => {
-          throw isAppError(error, 'AlreadyExists') ? conflict('imagestreams', streamName, imageGroup) : error;
-        });
+        return streams()
+          .create(context, fresh, { dryRun: false })
+          .catch((error: unknown) => {
+            throw isAppError(error, 'AlreadyExists') ? conflict('imagestreams', streamName, imageGroup) : error;
+          });
       }
       const tags = (stream.spec.tags ?? []).filter((t) => t.name !== tag);
       if (next) tags.push(next);
@@ -84,7 +96,15 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
       return streams().update(context, streamName, { ...stream, spec: { ...stream.spec, tags } }, { dryRun: false });
     });
     const after: ImageStream = written;
-    return (await view(context, after, tag)) ?? { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTag', metadata: { name, namespace: context.namespace }, tag: after.spec.tags?.find((t) => t.name === tag) ?? null, image: null };
+    return (
+      (await view(context, after, tag)) ?? {
+        apiVersion: `${imageGroup}/v1`,
+        kind: 'ImageStreamTag',
+        metadata: { name, namespace: context.namespace },
+        tag: after.spec.tags?.find((t) => t.name === tag) ?? null,
+        image: null,
+      }
+    );
   };
   return {
     async get(context, name) {
@@ -103,13 +123,22 @@ function imageStreamTagStorage(deps: StorageDeps): RestStorage {
           if (found && (!query.fieldName || query.fieldName === found.metadata?.name)) items.push(found);
         }
       }
-      return { apiVersion: `${imageGroup}/v1`, kind: 'ImageStreamTagList', metadata: { resourceVersion: all.metadata.resourceVersion }, items } satisfies KubeList<ImageStreamTag>;
+      return {
+        apiVersion: `${imageGroup}/v1`,
+        kind: 'ImageStreamTagList',
+        metadata: { resourceVersion: all.metadata.resourceVersion },
+        items,
+      } satisfies KubeList<ImageStreamTag>;
     },
     create: (context, body) => write(context, body.metadata?.name ?? '', body, 'create'),
     update: (context, name, body) => write(context, name, body, 'update'),
     async delete(context, name) {
       const { stream: streamName, tag } = splitStreamTag(name);
-      const removed = await new ImageStreams({ store: storedStreams(deps.resources, context), clock: deps.clock }).removeTag(context.namespace!, streamName, tag);
+      const removed = await new ImageStreams({ store: storedStreams(deps.resources, context), clock: deps.clock }).removeTag(
+        context.namespace!,
+        streamName,
+        tag,
+      );
       if (!removed) throw notFound('imagestreamtags', name, imageGroup);
       return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name, group: imageGroup, kind: 'imagestreamtags' } };
     },

@@ -31,7 +31,18 @@ function projectRequestStorage(deps: StorageDeps): RestStorage {
       const name = body.metadata?.name ?? '';
       const problems = dns1123LabelProblems(name);
       if (problems.length > 0 || name === '') {
-        throw invalid('ProjectRequest', name, [{ reason: name ? 'FieldValueInvalid' : 'FieldValueRequired', field: 'metadata.name', message: name ? `${JSON.stringify(name)}: ${problems[0]}` : '' }], projectGroup);
+        throw invalid(
+          'ProjectRequest',
+          name,
+          [
+            {
+              reason: name ? 'FieldValueInvalid' : 'FieldValueRequired',
+              field: 'metadata.name',
+              message: name ? `${JSON.stringify(name)}: ${problems[0]}` : '',
+            },
+          ],
+          projectGroup,
+        );
       }
       const reserved = reservedPrefixes.find((prefix) => name.startsWith(prefix));
       if (reserved || name === 'default' || name === 'openshift') {
@@ -43,7 +54,11 @@ function projectRequestStorage(deps: StorageDeps): RestStorage {
       const system = { ...context, namespace: undefined };
       let namespace;
       try {
-        namespace = await deps.resources.storageFor(namespaces).create!(system, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations } }, options);
+        namespace = await deps.resources.storageFor(namespaces).create!(
+          system,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations } },
+          options,
+        );
       } catch (error) {
         if (isAppError(error, 'AlreadyExists')) throw alreadyExists('projects', name, projectGroup);
         throw error;

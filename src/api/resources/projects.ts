@@ -43,23 +43,28 @@ function projectStorage(deps: StorageDeps): RestStorage {
   const system = (context: RequestContext): RequestContext => ({ ...context, namespace: undefined });
   return {
     async get(context, name) {
-      return namespaceToProject(await namespaceStorage().get!(system(context), name).catch(() => {
-        throw notFound('projects', name, projectGroup);
-      }));
+      return namespaceToProject(
+        await namespaceStorage().get!(system(context), name).catch(() => {
+          throw notFound('projects', name, projectGroup);
+        }),
+      );
     },
     async list(context, query) {
       const all = await namespaceStorage().list!(system(context), { labelSelector: query.labelSelector, fieldName: query.fieldName });
       const visible: KubeObject[] = [];
       for (const namespace of all.items) {
         const name = namespace.metadata!.name!;
-        if (await context.can({ kind: 'resource', verb: 'get', apiGroup: projectGroup, resource: 'projects', name, namespace: name })) visible.push(namespaceToProject(namespace));
+        if (await context.can({ kind: 'resource', verb: 'get', apiGroup: projectGroup, resource: 'projects', name, namespace: name }))
+          visible.push(namespaceToProject(namespace));
       }
       return { apiVersion: `${projectGroup}/v1`, kind: 'ProjectList', metadata: { resourceVersion: all.metadata.resourceVersion }, items: visible };
     },
     async delete(context, name, options) {
-      return namespaceToProject(await namespaceStorage().delete!(system(context), name, options).catch((error: unknown) => {
-        throw (error as { kind?: string }).kind === 'NotFound' ? notFound('projects', name, projectGroup) : error;
-      }));
+      return namespaceToProject(
+        await namespaceStorage().delete!(system(context), name, options).catch((error: unknown) => {
+          throw (error as { kind?: string }).kind === 'NotFound' ? notFound('projects', name, projectGroup) : error;
+        }),
+      );
     },
   };
 }

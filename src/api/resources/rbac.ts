@@ -26,8 +26,10 @@ function rulesCauses(object: KubeObject): FieldCause[] {
     }
     const hasResources = Array.isArray(rule.resources) && rule.resources.length > 0;
     const hasUrls = Array.isArray(rule.nonResourceURLs) && rule.nonResourceURLs.length > 0;
-    if (!hasResources && !hasUrls) causes.push({ reason: 'FieldValueRequired', field: `rules[${i}].resources`, message: 'resource rules must supply at least one resource' });
-    if (hasUrls && object.metadata?.namespace) causes.push({ reason: 'FieldValueInvalid', field: `rules[${i}].nonResourceURLs`, message: 'namespaced rules cannot apply to non-resource URLs' });
+    if (!hasResources && !hasUrls)
+      causes.push({ reason: 'FieldValueRequired', field: `rules[${i}].resources`, message: 'resource rules must supply at least one resource' });
+    if (hasUrls && object.metadata?.namespace)
+      causes.push({ reason: 'FieldValueInvalid', field: `rules[${i}].nonResourceURLs`, message: 'namespaced rules cannot apply to non-resource URLs' });
   });
   return causes;
 }
@@ -37,15 +39,27 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
   const ref = object.roleRef;
   if (!isPlainObject(ref) || typeof ref.name !== 'string' || ref.name === '') causes.push({ reason: 'FieldValueRequired', field: 'roleRef.name', message: '' });
   else if (!(namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole']).includes(ref.kind as string)) {
-    causes.push({ reason: 'FieldValueNotSupported', field: 'roleRef.kind', message: `${JSON.stringify(ref.kind)}: supported values: ${namespaced ? '"Role", "ClusterRole"' : '"ClusterRole"'}` });
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      field: 'roleRef.kind',
+      message: `${JSON.stringify(ref.kind)}: supported values: ${namespaced ? '"Role", "ClusterRole"' : '"ClusterRole"'}`,
+    });
   }
-  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(object.roleRef)) causes.push({ reason: 'FieldValueInvalid', field: 'roleRef', message: 'cannot change roleRef' });
+  if (old && JSON.stringify(old.roleRef) !== JSON.stringify(object.roleRef))
+    causes.push({ reason: 'FieldValueInvalid', field: 'roleRef', message: 'cannot change roleRef' });
   const subjects = object.subjects ?? [];
   if (!Array.isArray(subjects)) return [...causes, { reason: 'FieldValueInvalid', field: 'subjects', message: 'must be a list' }];
   subjects.forEach((subject: unknown, i: number) => {
-    if (!isPlainObject(subject) || typeof subject.name !== 'string' || subject.name === '') causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].name`, message: '' });
-    else if (!bindableKinds.includes(subject.kind as string)) causes.push({ reason: 'FieldValueNotSupported', field: `subjects[${i}].kind`, message: `${JSON.stringify(subject.kind)}: supported values: "User", "Group", "ServiceAccount"` });
-    else if (subject.kind === 'ServiceAccount' && !namespaced && !subject.namespace) causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].namespace`, message: '' });
+    if (!isPlainObject(subject) || typeof subject.name !== 'string' || subject.name === '')
+      causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].name`, message: '' });
+    else if (!bindableKinds.includes(subject.kind as string))
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        field: `subjects[${i}].kind`,
+        message: `${JSON.stringify(subject.kind)}: supported values: "User", "Group", "ServiceAccount"`,
+      });
+    else if (subject.kind === 'ServiceAccount' && !namespaced && !subject.namespace)
+      causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].namespace`, message: '' });
   });
   return causes;
 }
@@ -77,7 +91,9 @@ async function admitBinding(object: KubeObject, context: HookContext, resource: 
 async function referencedRules(context: HookContext, ref: RoleRef, namespace: string | undefined): Promise<PolicyRule[]> {
   const roleResource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
   try {
-    const role = (await context.store.get(objectKey(group, roleResource, ref.kind === 'Role' ? (namespace ?? '') : '', ref.name))).value as { rules?: PolicyRule[] };
+    const role = (await context.store.get(objectKey(group, roleResource, ref.kind === 'Role' ? (namespace ?? '') : '', ref.name))).value as {
+      rules?: PolicyRule[];
+    };
     return role.rules ?? [];
   } catch (error) {
     if (isAppError(error, 'NotFound')) throw notFound(roleResource, ref.name, group);
@@ -93,17 +109,29 @@ function forbidden(resource: string, object: KubeObject, reason: string): AppErr
 const common = { verbs: allVerbs, nameRule: 'path-segment' } as const;
 
 export const roles: ResourceDefinition<Role> = {
-  ...identityOf(kinds.roles), ...common, fields: ['rules'],
+  ...identityOf(kinds.roles),
+  ...common,
+  fields: ['rules'],
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'roles'),
-  table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
+  table: {
+    columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }],
+    cells: (o) => [o.metadata?.creationTimestamp ?? ''],
+    noAge: true,
+  },
 };
 
 export const clusterroles: ResourceDefinition<ClusterRole> = {
-  ...identityOf(kinds.clusterRoles), ...common, fields: ['rules', 'aggregationRule'],
+  ...identityOf(kinds.clusterRoles),
+  ...common,
+  fields: ['rules', 'aggregationRule'],
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'clusterroles'),
-  table: { columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }], cells: (o) => [o.metadata?.creationTimestamp ?? ''], noAge: true },
+  table: {
+    columns: [{ name: 'Created At', type: 'string', description: 'When the role was created.', priority: 0 }],
+    cells: (o) => [o.metadata?.creationTimestamp ?? ''],
+    noAge: true,
+  },
 };
 
 const bindingTable = {
@@ -116,20 +144,28 @@ const bindingTable = {
   cells: (object: KubeObject) => {
     const ref = object.roleRef as { kind?: string; name?: string } | undefined;
     const subjects = (object.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
-    const of = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)).join(', ');
+    const of = (kind: string) =>
+      subjects
+        .filter((s) => s.kind === kind)
+        .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
+        .join(', ');
     return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, of('User'), of('Group'), of('ServiceAccount')];
   },
 } as const;
 
 export const rolebindings: ResourceDefinition<RoleBinding> = {
-  ...identityOf(kinds.roleBindings), ...common, fields: ['roleRef', 'subjects'],
+  ...identityOf(kinds.roleBindings),
+  ...common,
+  fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, true),
   admit: (object, _old, context) => admitBinding(object, context, 'rolebindings'),
   table: bindingTable,
 };
 
 export const clusterrolebindings: ResourceDefinition<ClusterRoleBinding> = {
-  ...identityOf(kinds.clusterRoleBindings), ...common, fields: ['roleRef', 'subjects'],
+  ...identityOf(kinds.clusterRoleBindings),
+  ...common,
+  fields: ['roleRef', 'subjects'],
   validate: (object, old) => bindingCauses(object, old, false),
   admit: (object, _old, context) => admitBinding(object, context, 'clusterrolebindings'),
   table: bindingTable,

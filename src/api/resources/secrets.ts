@@ -46,13 +46,20 @@ function secretCauses(object: KubeObject, old: KubeObject | undefined): FieldCau
   const causes: FieldCause[] = [];
   const type = String(object.type);
   if (old && old.type !== object.type) causes.push({ reason: 'FieldValueInvalid', field: 'type', message: 'field is immutable' });
-  if (old && old.immutable === true && JSON.stringify(old.data) !== JSON.stringify(object.data)) causes.push({ reason: 'FieldValueForbidden', field: 'data', message: 'field is immutable when `immutable` is set' });
+  if (old && old.immutable === true && JSON.stringify(old.data) !== JSON.stringify(object.data))
+    causes.push({ reason: 'FieldValueForbidden', field: 'data', message: 'field is immutable when `immutable` is set' });
   if (object.data !== undefined && !isPlainObject(object.data)) return [{ reason: 'FieldValueInvalid', field: 'data', message: 'must be a map' }];
   const data = (object.data ?? {}) as Record<string, unknown>;
   let total = 0;
   for (const [key, value] of Object.entries(data)) {
-    if (!dataKey.test(key)) causes.push({ reason: 'FieldValueInvalid', field: `data[${key}]`, message: "a valid config key must consist of alphanumeric characters, '-', '_' or '.'" });
-    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) causes.push({ reason: 'FieldValueInvalid', field: `data[${key}]`, message: 'must be base64-encoded' });
+    if (!dataKey.test(key))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `data[${key}]`,
+        message: "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+      });
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+      causes.push({ reason: 'FieldValueInvalid', field: `data[${key}]`, message: 'must be base64-encoded' });
     else total += (value.length * 3) / 4;
   }
   if (total > 1024 * 1024) causes.push({ reason: 'FieldValueTooLong', field: 'data', message: 'may not be more than 1048576 bytes' });

@@ -26,7 +26,8 @@ export const serviceaccounts: ResourceDefinition<ServiceAccount> = {
         continue;
       }
       list.forEach((entry: unknown, i: number) => {
-        if (!isPlainObject(entry) || typeof entry.name !== 'string' || entry.name === '') causes.push({ reason: 'FieldValueRequired' as const, field: `${field}[${i}].name`, message: '' });
+        if (!isPlainObject(entry) || typeof entry.name !== 'string' || entry.name === '')
+          causes.push({ reason: 'FieldValueRequired' as const, field: `${field}[${i}].name`, message: '' });
       });
     }
     return causes;

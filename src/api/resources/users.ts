@@ -38,7 +38,9 @@ function userStorage(deps: StorageDeps): RestStorage {
         apiVersion: `${userGroup}/v1`,
         kind: 'User',
         metadata: { name: context.user.name },
-        groups: context.user.groups.filter((g) => !g.startsWith('system:authenticated') && g !== 'system:serviceaccounts' && !g.startsWith('system:serviceaccounts:')),
+        groups: context.user.groups.filter(
+          (g) => !g.startsWith('system:authenticated') && g !== 'system:serviceaccounts' && !g.startsWith('system:serviceaccounts:'),
+        ),
       };
     },
     list: (context, query) => stored.list(context, query),

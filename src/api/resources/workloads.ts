@@ -19,7 +19,9 @@ const statusOf = (object: KubeObject): Spec => (isPlainObject(object.status) ? o
 
 /** The regular containers of a workload, for its table. */
 function containersOf(object: KubeObject): { name?: string; image?: string }[] {
-  return allContainersOf(object as Record<string, unknown>, object.kind as string).filter((c) => c.list === 'containers').map((c) => c.container);
+  return allContainersOf(object as Record<string, unknown>, object.kind as string)
+    .filter((c) => c.list === 'containers')
+    .map((c) => c.container);
 }
 
 const wideContainerColumns = [
@@ -73,7 +75,14 @@ function selectorCauses(object: KubeObject): FieldCause[] {
   const labels = (isPlainObject(template.metadata) && isPlainObject(template.metadata.labels) ? template.metadata.labels : {}) as Record<string, string>;
   const matchLabels = (isPlainObject(selector.matchLabels) ? selector.matchLabels : {}) as Record<string, string>;
   for (const [key, value] of Object.entries(matchLabels)) {
-    if (labels[key] !== value) return [{ reason: 'FieldValueInvalid', field: 'spec.template.metadata.labels', message: `${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` }];
+    if (labels[key] !== value)
+      return [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'spec.template.metadata.labels',
+          message: `${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``,
+        },
+      ];
   }
   return [];
 }
@@ -128,7 +137,10 @@ export const deployments = workload(kinds.deployments, {
 
 export const statefulsets = workload(kinds.statefulSets, {
   validate: (o) => [...selectorCauses(o), ...templateCauses('spec.template')(o)],
-  table: { columns: [{ name: 'Ready', type: 'string', description: 'Ready replicas of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [readyOfReplicas(o), ...wideContainerCells(o)] },
+  table: {
+    columns: [{ name: 'Ready', type: 'string', description: 'Ready replicas of desired.', priority: 0 }, ...wideContainerColumns],
+    cells: (o) => [readyOfReplicas(o), ...wideContainerCells(o)],
+  },
 });
 
 export const daemonsets = workload(kinds.daemonSets, {
@@ -140,7 +152,12 @@ export const daemonsets = workload(kinds.daemonSets, {
       { name: 'Ready', type: 'integer', description: 'Ready pods.', priority: 0 },
       ...wideContainerColumns,
     ],
-    cells: (o) => [Number(statusOf(o).desiredNumberScheduled ?? 0), Number(statusOf(o).currentNumberScheduled ?? 0), Number(statusOf(o).numberReady ?? 0), ...wideContainerCells(o)],
+    cells: (o) => [
+      Number(statusOf(o).desiredNumberScheduled ?? 0),
+      Number(statusOf(o).currentNumberScheduled ?? 0),
+      Number(statusOf(o).numberReady ?? 0),
+      ...wideContainerCells(o),
+    ],
   },
 });
 
@@ -151,13 +168,17 @@ export const replicasets = workload(kinds.replicaSets, {
 
 export const jobs = workload(kinds.jobs, {
   validate: templateCauses('spec.template'),
-  table: { columns: [{ name: 'Completions', type: 'string', description: 'Succeeded of desired.', priority: 0 }, ...wideContainerColumns], cells: (o) => [`${Number(statusOf(o).succeeded ?? 0)}/${Number(specOf(o).completions ?? 1)}`, ...wideContainerCells(o)] },
+  table: {
+    columns: [{ name: 'Completions', type: 'string', description: 'Succeeded of desired.', priority: 0 }, ...wideContainerColumns],
+    cells: (o) => [`${Number(statusOf(o).succeeded ?? 0)}/${Number(specOf(o).completions ?? 1)}`, ...wideContainerCells(o)],
+  },
 });
 
 export const cronjobs = workload(kinds.cronJobs, {
   validate: (o) => {
     const causes = templateCauses('spec.jobTemplate.spec.template')(o);
-    if (typeof specOf(o).schedule !== 'string' || specOf(o).schedule === '') causes.unshift({ reason: 'FieldValueRequired', field: 'spec.schedule', message: '' });
+    if (typeof specOf(o).schedule !== 'string' || specOf(o).schedule === '')
+      causes.unshift({ reason: 'FieldValueRequired', field: 'spec.schedule', message: '' });
     return causes;
   },
   table: {
@@ -167,6 +188,11 @@ export const cronjobs = workload(kinds.cronJobs, {
       { name: 'Active', type: 'integer', description: 'Running jobs.', priority: 0 },
       ...wideContainerColumns,
     ],
-    cells: (o) => [String(specOf(o).schedule ?? ''), Boolean(specOf(o).suspend ?? false), Array.isArray(statusOf(o).active) ? (statusOf(o).active as unknown[]).length : 0, ...wideContainerCells(o)],
+    cells: (o) => [
+      String(specOf(o).schedule ?? ''),
+      Boolean(specOf(o).suspend ?? false),
+      Array.isArray(statusOf(o).active) ? (statusOf(o).active as unknown[]).length : 0,
+      ...wideContainerCells(o),
+    ],
   },
 });

@@ -26,9 +26,10 @@ export class RbacAuthorizer implements Authorizer {
 
   async authorize(user: UserInfo, request: RequestAttributes): Promise<boolean> {
     if (!this.decisions) return this.decide(user, request);
-    const key = request.kind === 'resource'
-      ? `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource ?? ''}\u0000${request.name ?? ''}\u0000${request.namespace ?? ''}`
-      : `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000path:${request.path}`;
+    const key =
+      request.kind === 'resource'
+        ? `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource ?? ''}\u0000${request.name ?? ''}\u0000${request.namespace ?? ''}`
+        : `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000path:${request.path}`;
     return this.decisions.get(key, () => this.decide(user, request));
   }
 

@@ -7,13 +7,48 @@ const read = ['get', 'list', 'watch'];
 const write = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 const workloads: PolicyRule[] = [
-  { apiGroups: [''], resources: ['pods', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'configmaps', 'services', 'endpoints', 'persistentvolumeclaims', 'events'], verbs: [...read, ...write] },
-  { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'deployments/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'replicasets', 'replicasets/scale', 'replicasets/status'], verbs: [...read, ...write] },
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'pods/status',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'replicationcontrollers/status',
+      'configmaps',
+      'services',
+      'endpoints',
+      'persistentvolumeclaims',
+      'events',
+    ],
+    verbs: [...read, ...write],
+  },
+  {
+    apiGroups: ['apps'],
+    resources: [
+      'deployments',
+      'deployments/scale',
+      'deployments/status',
+      'statefulsets',
+      'statefulsets/scale',
+      'statefulsets/status',
+      'daemonsets',
+      'daemonsets/status',
+      'replicasets',
+      'replicasets/scale',
+      'replicasets/status',
+    ],
+    verbs: [...read, ...write],
+  },
   { apiGroups: ['batch'], resources: ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'], verbs: [...read, ...write] },
 ];
 
 const imageStreamsEdit: PolicyRule[] = [
-  { apiGroups: image, resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamimports'], verbs: [...read, ...write] },
+  {
+    apiGroups: image,
+    resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamimports'],
+    verbs: [...read, ...write],
+  },
   { apiGroups: image, resources: ['imagestreams/secrets', 'imagestreams/layers'], verbs: ['get', 'update'] },
   // Status is the server's record of what a stream holds: users read it, as in OpenShift, never write it.
   { apiGroups: image, resources: ['imagestreams/status'], verbs: ['get'] },
@@ -32,8 +67,36 @@ const editRules: PolicyRule[] = [
 ];
 
 const viewRules: PolicyRule[] = [
-  { apiGroups: [''], resources: ['pods', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/status', 'configmaps', 'services', 'endpoints', 'persistentvolumeclaims', 'events', 'serviceaccounts'], verbs: read },
-  { apiGroups: ['apps'], resources: ['deployments', 'deployments/status', 'statefulsets', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'replicasets', 'replicasets/status'], verbs: read },
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'pods/status',
+      'replicationcontrollers',
+      'replicationcontrollers/status',
+      'configmaps',
+      'services',
+      'endpoints',
+      'persistentvolumeclaims',
+      'events',
+      'serviceaccounts',
+    ],
+    verbs: read,
+  },
+  {
+    apiGroups: ['apps'],
+    resources: [
+      'deployments',
+      'deployments/status',
+      'statefulsets',
+      'statefulsets/status',
+      'daemonsets',
+      'daemonsets/status',
+      'replicasets',
+      'replicasets/status',
+    ],
+    verbs: read,
+  },
   { apiGroups: ['batch'], resources: ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'], verbs: read },
   { apiGroups: image, resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags'], verbs: read },
   // A subresource is read one object at a time; `get` alone also keeps view within edit, so a project admin may hand it out.
@@ -49,7 +112,14 @@ export interface ClusterRoleSpec {
 }
 
 export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
-  { name: 'cluster-admin', description: 'Full access to everything.', rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }] },
+  {
+    name: 'cluster-admin',
+    description: 'Full access to everything.',
+    rules: [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['*'] },
+    ],
+  },
   {
     name: 'admin',
     description: 'A project manager: everything in the project, including its role bindings.',
@@ -62,10 +132,29 @@ export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
   },
   { name: 'edit', description: 'Change most objects in a project, but not its roles or bindings.', rules: editRules },
   { name: 'view', description: 'Read most objects in a project, but not secrets.', rules: viewRules },
-  { name: 'basic-user', description: 'Read basic information about yourself and your projects.', rules: [{ apiGroups: ['user.openshift.io'], resources: ['users'], resourceNames: ['~'], verbs: ['get'] }, { apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['list', 'watch'] }] },
-  { name: 'self-provisioner', description: 'Create your own projects.', rules: [{ apiGroups: ['project.openshift.io'], resources: ['projectrequests'], verbs: ['create'] }] },
-  { name: 'system:image-puller', description: 'Grants the right to pull images from within a project.', rules: [{ apiGroups: image, resources: ['imagestreams/layers'], verbs: ['get'] }] },
-  { name: 'system:image-pusher', description: 'Grants the right to push and pull images from within a project.', rules: [{ apiGroups: image, resources: ['imagestreams/layers'], verbs: ['get', 'update'] }] },
+  {
+    name: 'basic-user',
+    description: 'Read basic information about yourself and your projects.',
+    rules: [
+      { apiGroups: ['user.openshift.io'], resources: ['users'], resourceNames: ['~'], verbs: ['get'] },
+      { apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['list', 'watch'] },
+    ],
+  },
+  {
+    name: 'self-provisioner',
+    description: 'Create your own projects.',
+    rules: [{ apiGroups: ['project.openshift.io'], resources: ['projectrequests'], verbs: ['create'] }],
+  },
+  {
+    name: 'system:image-puller',
+    description: 'Grants the right to pull images from within a project.',
+    rules: [{ apiGroups: image, resources: ['imagestreams/layers'], verbs: ['get'] }],
+  },
+  {
+    name: 'system:image-pusher',
+    description: 'Grants the right to push and pull images from within a project.',
+    rules: [{ apiGroups: image, resources: ['imagestreams/layers'], verbs: ['get', 'update'] }],
+  },
   {
     name: 'system:image-builder',
     description: 'Grants the right to build, push and pull images from within a project.',
@@ -76,12 +165,23 @@ export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
       { apiGroups: ['build.openshift.io', ''], resources: ['builds'], verbs: ['get'] },
     ],
   },
-  { name: 'system:image-signer', description: 'Grants the right to sign images.', rules: [{ apiGroups: image, resources: ['images', 'imagestreams/layers'], verbs: ['get'] }, { apiGroups: image, resources: ['imagesignatures'], verbs: ['create', 'delete'] }] },
+  {
+    name: 'system:image-signer',
+    description: 'Grants the right to sign images.',
+    rules: [
+      { apiGroups: image, resources: ['images', 'imagestreams/layers'], verbs: ['get'] },
+      { apiGroups: image, resources: ['imagesignatures'], verbs: ['create', 'delete'] },
+    ],
+  },
   {
     name: 'system:image-pruner',
     description: 'Grants the right to prune images.',
     rules: [
-      { apiGroups: ['', 'apps', 'batch'], resources: ['pods', 'replicationcontrollers', 'limitranges', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs'], verbs: ['get', 'list'] },
+      {
+        apiGroups: ['', 'apps', 'batch'],
+        resources: ['pods', 'replicationcontrollers', 'limitranges', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs'],
+        verbs: ['get', 'list'],
+      },
       { apiGroups: image, resources: ['imagestreams'], verbs: ['get', 'list'] },
       { apiGroups: image, resources: ['imagestreams/status'], verbs: ['update'] },
       { apiGroups: image, resources: ['images'], verbs: ['get', 'list', 'delete'] },
@@ -102,7 +202,11 @@ export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
 export const bootstrapClusterRoleBindings: readonly { name: string; role: string; subjects: Subject[] }[] = [
   { name: 'cluster-admins', role: 'cluster-admin', subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:cluster-admins' }] },
   { name: 'basic-users', role: 'basic-user', subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated' }] },
-  { name: 'self-provisioners', role: 'self-provisioner', subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated:oauth' }] },
+  {
+    name: 'self-provisioners',
+    role: 'self-provisioner',
+    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated:oauth' }],
+  },
 ];
 
 /** The bindings OpenShift's controllers give every namespace (SPEC §8.3). */
@@ -113,7 +217,9 @@ export function defaultNamespaceBindings(namespace: string): RoleBinding[] {
     subjects,
   });
   return [
-    binding('system:image-pullers', 'system:image-puller', [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${namespace}` }]),
+    binding('system:image-pullers', 'system:image-puller', [
+      { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${namespace}` },
+    ]),
     binding('system:image-builders', 'system:image-builder', [{ kind: 'ServiceAccount', name: 'builder', namespace }]),
     binding('system:deployers', 'system:deployer', [{ kind: 'ServiceAccount', name: 'deployer', namespace }]),
   ];

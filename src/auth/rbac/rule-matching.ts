@@ -7,7 +7,9 @@ import { serviceAccountUserName } from '../user.ts';
 export function ruleAllows(rule: PolicyRule, request: RequestAttributes): boolean {
   if (!includesOrStar(rule.verbs, request.verb)) return false;
   if (request.kind === 'nonResource') {
-    return (rule.nonResourceURLs ?? []).some((pattern) => pattern === '*' || pattern === request.path || (pattern.endsWith('*') && request.path.startsWith(pattern.slice(0, -1))));
+    return (rule.nonResourceURLs ?? []).some(
+      (pattern) => pattern === '*' || pattern === request.path || (pattern.endsWith('*') && request.path.startsWith(pattern.slice(0, -1))),
+    );
   }
   if (!includesOrStar(rule.apiGroups ?? [], request.apiGroup)) return false;
   if (!resourceMatches(rule.resources ?? [], request.resource, request.subresource)) return false;

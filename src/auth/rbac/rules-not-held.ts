@@ -33,7 +33,12 @@ export async function rulesNotHeld(rules: readonly PolicyRule[], namespace: stri
         }
       }
       for (const path of rule.nonResourceURLs ?? []) {
-        checks.push({ key: JSON.stringify(['url', path, verb]), rule: { nonResourceURLs: [path], verbs: [] }, verb, request: { kind: 'nonResource', verb, path } });
+        checks.push({
+          key: JSON.stringify(['url', path, verb]),
+          rule: { nonResourceURLs: [path], verbs: [] },
+          verb,
+          request: { kind: 'nonResource', verb, path },
+        });
       }
     }
   }

@@ -265,7 +265,11 @@ export class FsBlobStore implements BlobStore {
         continue;
       }
       const dir = this.uploadDir(id);
-      const [made, data, startedAt] = await Promise.all([unlessMissing(fs.stat(dir)), unlessMissing(fs.stat(join(dir, 'data'))), unlessMissing(fs.readFile(join(dir, 'startedat'), 'utf8'))]);
+      const [made, data, startedAt] = await Promise.all([
+        unlessMissing(fs.stat(dir)),
+        unlessMissing(fs.stat(join(dir, 'data'))),
+        unlessMissing(fs.readFile(join(dir, 'startedat'), 'utf8')),
+      ]);
       if (!made) continue;
       // A session a crash left without its files is listed by its directory's time, so it expires too.
       const updatedAt = new Date(data?.mtimeMs ?? made.mtimeMs).toISOString();
@@ -302,7 +306,10 @@ export class FsBlobStore implements BlobStore {
       live = { hashes: new Map(), size: -1, queue: Promise.resolve() };
       this.live.set(id, live);
     }
-    const run = live.queue.then(() => work(live), () => work(live));
+    const run = live.queue.then(
+      () => work(live),
+      () => work(live),
+    );
     live.queue = run.catch(() => undefined);
     return run;
   }

@@ -42,7 +42,10 @@ export const admBackup: Command = {
     answer.on('data', (chunk: Buffer) => (received += chunk.byteLength));
     try {
       await pipeline(answer, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
-      if (!Number.isFinite(expected) || received !== expected) throw new CliError(`the backup was cut short (${received} of ${Number.isFinite(expected) ? expected : 'unknown'} bytes); ${file} was not written, try again`);
+      if (!Number.isFinite(expected) || received !== expected)
+        throw new CliError(
+          `the backup was cut short (${received} of ${Number.isFinite(expected) ? expected : 'unknown'} bytes); ${file} was not written, try again`,
+        );
       if (!startsWith(partial, sqliteMagic)) throw new CliError(`the server sent something that is not a SQLite database; ${file} was not written`);
       renameSync(partial, file);
     } catch (error) {

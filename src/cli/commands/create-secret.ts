@@ -107,7 +107,11 @@ export const createToken: Command = {
     if (!match) throw new CliError(`invalid duration "${duration}": use a number with s, m or h, like 30m`);
     const seconds = Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
     const tokens = context.client().resource(kinds.serviceAccounts).subresource('token');
-    const result = await tokens.create(context.namespace, name, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: seconds } });
+    const result = await tokens.create(context.namespace, name, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: seconds },
+    });
     context.out(`${result.status!.token}\n`);
   },
 };

@@ -13,7 +13,10 @@ import { CliError } from '../cli-error.ts';
 
 const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 
-async function eachManifest(context: CommandContext, action: (manifest: Manifest, info: ResourceInfo, namespace: string | undefined) => Promise<string>): Promise<void> {
+async function eachManifest(
+  context: CommandContext,
+  action: (manifest: Manifest, info: ResourceInfo, namespace: string | undefined) => Promise<string>,
+): Promise<void> {
   const files = context.args.lists.get('filename') ?? [];
   if (files.length === 0) throw new CliError('must specify -f FILE (or -f - for standard input)');
   const manifests = await readManifests(files, context.stdin);
@@ -23,7 +26,9 @@ async function eachManifest(context: CommandContext, action: (manifest: Manifest
     const info = resolver.byKind(manifest.apiVersion, manifest.kind);
     const flagNamespace = context.args.strings.get('namespace');
     if (flagNamespace && manifest.metadata.namespace && flagNamespace !== manifest.metadata.namespace) {
-      throw new CliError(`the namespace from the provided object "${manifest.metadata.namespace}" does not match the namespace "${flagNamespace}". You must pass '--namespace=${manifest.metadata.namespace}' to perform this operation.`);
+      throw new CliError(
+        `the namespace from the provided object "${manifest.metadata.namespace}" does not match the namespace "${flagNamespace}". You must pass '--namespace=${manifest.metadata.namespace}' to perform this operation.`,
+      );
     }
     const namespace = info.namespaced ? (manifest.metadata.namespace ?? context.namespace) : undefined;
     try {

@@ -23,16 +23,24 @@ export const deleteCommand: Command = {
   async run(context) {
     const files = context.args.lists.get('filename') ?? [];
     const resolver = await context.resolver();
-    const targets = files.length > 0
-      ? (await readManifests(files, context.stdin)).map((m) => ({ info: resolver.byKind(m.apiVersion, m.kind), name: m.metadata.name, namespace: m.metadata.namespace }))
-      : (await parseTargets(context, context.args.positionals)).map((t) => ({ ...t, namespace: undefined as string | undefined }));
+    const targets =
+      files.length > 0
+        ? (await readManifests(files, context.stdin)).map((m) => ({
+            info: resolver.byKind(m.apiVersion, m.kind),
+            name: m.metadata.name,
+            namespace: m.metadata.namespace,
+          }))
+        : (await parseTargets(context, context.args.positionals)).map((t) => ({ ...t, namespace: undefined as string | undefined }));
     if (targets.some((t) => !t.name)) throw new CliError('resource(s) were provided, but no name was specified');
     const ignoreMissing = context.args.bools.get('ignore-not-found') ?? false;
     let failure: Error | undefined;
     for (const target of targets) {
       const namespace = target.info.namespaced ? (target.namespace ?? context.namespace) : undefined;
       try {
-        await context.client().resource(target.info).delete(namespace, target.name!, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
+        await context
+          .client()
+          .resource(target.info)
+          .delete(namespace, target.name!, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
         context.out(`${kindLabel(target.info)} "${target.name}" deleted\n`);
       } catch (error) {
         if (ignoreMissing && error instanceof ServerError && error.status === 404) continue;

@@ -45,7 +45,16 @@ export function describeImageStream(stream: ImageStream, now: Date): string {
   const sections: string[] = [];
   for (const name of prioritizedTags([...names])) {
     if (aliases.has(name) && names.has(aliasesOfSource(specTags, name, stream) ?? '')) continue;
-    sections.push(describeTag(stream, name, specTags.find((t) => t.name === name), statusTags.find((t) => t.tag === name), aliasesOf.get(name) ?? [], now));
+    sections.push(
+      describeTag(
+        stream,
+        name,
+        specTags.find((t) => t.name === name),
+        statusTags.find((t) => t.tag === name),
+        aliasesOf.get(name) ?? [],
+        now,
+      ),
+    );
   }
   return `${labelled(rows)}\n${sections.join('\n')}`;
 }
@@ -56,22 +65,32 @@ function aliasesOfSource(specTags: TagReference[], alias: string, stream: ImageS
   return from.includes(':') ? (from.startsWith(`${stream.metadata.name}:`) ? from.split(':')[1] : undefined) : from;
 }
 
-function describeTag(stream: ImageStream, name: string, spec: TagReference | undefined, status: NamedTagEventList | undefined, aliases: string[], now: Date): string {
+function describeTag(
+  stream: ImageStream,
+  name: string,
+  spec: TagReference | undefined,
+  status: NamedTagEventList | undefined,
+  aliases: string[],
+  now: Date,
+): string {
   const lines = [aliases.length ? `${name} (${aliases.join(', ')})` : name];
   if (!spec) lines.push('  no spec tag');
   else if (!spec.from) lines.push('  tag without source image');
   else {
     const from = spec.from.namespace && spec.from.namespace !== stream.metadata.namespace ? `${spec.from.namespace}/${spec.from.name}` : spec.from.name;
     const scheduled = spec.importPolicy?.scheduled;
-    if (spec.from.kind === 'ImageStreamTag') lines.push(spec.reference ? `  reference to ${from}` : scheduled ? `  updates automatically from ${from}` : `  tagged from ${from}`);
-    else if (spec.from.kind === 'DockerImage') lines.push(spec.reference ? `  reference to registry ${from}` : scheduled ? `  updates automatically from registry ${from}` : `  tagged from ${from}`);
+    if (spec.from.kind === 'ImageStreamTag')
+      lines.push(spec.reference ? `  reference to ${from}` : scheduled ? `  updates automatically from ${from}` : `  tagged from ${from}`);
+    else if (spec.from.kind === 'DockerImage')
+      lines.push(spec.reference ? `  reference to registry ${from}` : scheduled ? `  updates automatically from registry ${from}` : `  tagged from ${from}`);
     else lines.push(spec.reference ? `  reference to image ${from}` : `  tagged from ${from}`);
     if (spec.importPolicy?.insecure) lines.push('    will use insecure HTTPS or HTTP connections');
     if (spec.referencePolicy?.type === 'Local') lines.push('    prefer registry pullthrough when referencing this tag');
   }
   lines.push('');
   const items = status?.items ?? [];
-  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observedGeneration(stream, name)) lines.push('  ~ importing latest image ...');
+  if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observedGeneration(stream, name))
+    lines.push('  ~ importing latest image ...');
   for (const condition of status?.conditions ?? []) {
     if (condition.type !== 'ImportSuccess' || condition.status !== 'False') continue;
     lines.push(`  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${condition.message ?? ''}`, `      ${ago(condition.lastTransitionTime, now)}`);
@@ -86,7 +105,11 @@ function describeTag(stream: ImageStream, name: string, spec: TagReference | und
 
 export function describeImage(image: Image, name: string, now: Date): string {
   const meta = image.dockerImageMetadata ?? {};
-  const rows: [string, string][] = [['Image Name:', name], ['Docker Image:', image.dockerImageReference ?? ''], ['Name:', image.metadata?.name ?? '']];
+  const rows: [string, string][] = [
+    ['Image Name:', name],
+    ['Docker Image:', image.dockerImageReference ?? ''],
+    ['Name:', image.metadata?.name ?? ''],
+  ];
   if (image.metadata?.creationTimestamp) rows.push(['Created:', ago(image.metadata.creationTimestamp, now)]);
   if (image.metadata?.labels && Object.keys(image.metadata.labels).length) rows.push(['Labels:', sortedPairs(image.metadata.labels)]);
   const annotations = image.metadata?.annotations ?? {};
@@ -101,7 +124,8 @@ export function describeImage(image: Image, name: string, now: Date): string {
   if (meta.Created) rows.push(['Image Created:', ago(meta.Created, now)]);
   if (meta.Author) rows.push(['Author:', meta.Author]);
   if (meta.Architecture) rows.push(['Arch:', meta.Architecture]);
-  if (image.dockerImageManifests?.length) rows.push(['Manifests:', image.dockerImageManifests.map((m) => `${m.os}/${m.architecture}${m.variant ? `/${m.variant}` : ''}\t${m.digest}`).join('\n')]);
+  if (image.dockerImageManifests?.length)
+    rows.push(['Manifests:', image.dockerImageManifests.map((m) => `${m.os}/${m.architecture}${m.variant ? `/${m.variant}` : ''}\t${m.digest}`).join('\n')]);
   const config = meta.Config ?? {};
   if (config.Entrypoint?.length) rows.push(['Entrypoint:', config.Entrypoint.join(' ')]);
   if (config.Cmd?.length || !config.Entrypoint?.length) rows.push(['Command:', (config.Cmd ?? []).join(' ')]);

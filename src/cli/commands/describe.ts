@@ -5,7 +5,9 @@ import { parseTargets } from './get.ts';
 import { CliError } from '../cli-error.ts';
 import { describeImage, describeImageStream } from './describe-image.ts';
 
-type Obj = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string } };
+type Obj = Record<string, unknown> & {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string };
+};
 
 const pad = (label: string) => `${label}:`.padEnd(14);
 const mapLines = (map: Record<string, string> | undefined) => {
@@ -45,8 +47,17 @@ function body(object: Obj, kind: string): string {
       return `Role:\n  Kind:  ${ref.kind}\n  Name:  ${ref.name}\nSubjects:\n  ${'Kind'.padEnd(16)}${'Name'.padEnd(40)}Namespace\n  ${'----'.padEnd(16)}${'----'.padEnd(40)}---------\n${rows.join('\n')}\n`;
     }
     default: {
-      const template = kind === 'Pod' ? spec : kind === 'CronJob' ? (((spec.jobTemplate as Obj)?.spec as Obj)?.template as Obj)?.spec : (spec.template as Obj | undefined)?.spec;
-      const containers = ((template as { containers?: unknown[] } | undefined)?.containers ?? []) as { name: string; image: string; env?: { name: string; value?: string }[] }[];
+      const template =
+        kind === 'Pod'
+          ? spec
+          : kind === 'CronJob'
+            ? (((spec.jobTemplate as Obj)?.spec as Obj)?.template as Obj)?.spec
+            : (spec.template as Obj | undefined)?.spec;
+      const containers = ((template as { containers?: unknown[] } | undefined)?.containers ?? []) as {
+        name: string;
+        image: string;
+        env?: { name: string; value?: string }[];
+      }[];
       if (containers.length === 0) return '';
       const lines = [];
       if (spec.replicas !== undefined) lines.push(`${pad('Replicas')}${String(spec.replicas)} desired`);
@@ -64,7 +75,8 @@ export const describe: Command = {
   path: 'describe',
   summary: 'Show details of an object',
   usage: 'ims describe KIND/NAME | KIND NAME',
-  examples: '  # A service account and its pull secrets\n  ims describe sa/default\n\n  # An image stream: its tags, where they come from, and their history\n  ims describe is/ruby\n\n  # The image a tag points at\n  ims describe istag/ruby:latest',
+  examples:
+    '  # A service account and its pull secrets\n  ims describe sa/default\n\n  # An image stream: its tags, where they come from, and their history\n  ims describe is/ruby\n\n  # The image a tag points at\n  ims describe istag/ruby:latest',
   flags: [],
   async run(context) {
     const targets = await parseTargets(context, context.args.positionals);

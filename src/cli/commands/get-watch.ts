@@ -45,7 +45,9 @@ export async function watchAndPrint(context: CommandContext, target: WatchTarget
   const printRows = (table: Table) => {
     columns ??= table.columnDefinitions.length ? table.columnDefinitions : undefined;
     if (!columns || table.rows.length === 0) return;
-    context.out(formatTable([{ columnDefinitions: columns, rows: table.rows }], { wide: printing.wide, withNamespace: printing.withNamespace, noHeaders: headerShown }));
+    context.out(
+      formatTable([{ columnDefinitions: columns, rows: table.rows }], { wide: printing.wide, withNamespace: printing.withNamespace, noHeaders: headerShown }),
+    );
     headerShown = true;
   };
   const printObject = (format: ObjectFormat, object: Versioned) => {
@@ -77,7 +79,11 @@ export async function watchAndPrint(context: CommandContext, target: WatchTarget
   };
 
   /** Follows one watch until the server ends it ('ended') or the version is too old ('gone'). */
-  const follow = async <O>(events: AsyncIterable<WatchEvent<O>>, versionOf: (object: O) => string | undefined, print: (object: O) => void): Promise<'ended' | 'gone'> => {
+  const follow = async <O>(
+    events: AsyncIterable<WatchEvent<O>>,
+    versionOf: (object: O) => string | undefined,
+    print: (object: O) => void,
+  ): Promise<'ended' | 'gone'> => {
     for await (const event of events) {
       if (event.type === 'ERROR') {
         if (isGone(event.object)) return 'gone';
@@ -94,7 +100,11 @@ export async function watchAndPrint(context: CommandContext, target: WatchTarget
     const watchQuery = { ...query, name, resourceVersion };
     const format = printing.format;
     const outcome = format
-      ? await follow(resource.watch(namespace, watchQuery), (object: Versioned) => object.metadata?.resourceVersion, (object) => printObject(format, object))
+      ? await follow(
+          resource.watch(namespace, watchQuery),
+          (object: Versioned) => object.metadata?.resourceVersion,
+          (object) => printObject(format, object),
+        )
       : await follow(resource.watchTable(namespace, watchQuery), (table) => table.rows[0]?.object?.metadata?.resourceVersion, printRows);
     if (outcome === 'gone') await list(true);
   }

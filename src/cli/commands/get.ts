@@ -19,7 +19,8 @@ export interface Target {
 
 /** `deploy/web`, `secret a b`, `secret,deploy`: what the positional arguments name. */
 export async function parseTargets(context: CommandContext, words: readonly string[]): Promise<Target[]> {
-  if (words.length === 0) throw new CliError('You must specify the type of resource to get. Use "ims api-resources" for a complete list of supported resources.');
+  if (words.length === 0)
+    throw new CliError('You must specify the type of resource to get. Use "ims api-resources" for a complete list of supported resources.');
   const resolver = await context.resolver();
   if (words.some((w) => w.includes('/'))) {
     return words.map((word) => {
@@ -28,7 +29,10 @@ export async function parseTargets(context: CommandContext, words: readonly stri
       return { info: resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
     });
   }
-  const kinds = words[0].split(',').filter(Boolean).map((k) => resolver.resolve(k));
+  const kinds = words[0]
+    .split(',')
+    .filter(Boolean)
+    .map((k) => resolver.resolve(k));
   const names = words.slice(1);
   if (names.length === 0) return kinds.map((info) => ({ info }));
   return kinds.flatMap((info) => names.map((name) => ({ info, name })));
@@ -72,9 +76,16 @@ export const get: Command = {
     const namespaceOf = (info: ResourceInfo) => (info.namespaced && !all ? context.namespace : undefined);
     if (context.args.bools.get('watch') || context.args.bools.get('watch-only')) {
       if (new Set(targets.map((t) => t.info)).size > 1) throw new CliError('you may only specify a single resource type');
-      if (targets.length > 1) throw new CliError(`watch is only supported on individual resources and resource collections, but ${targets.length} resources were found`);
+      if (targets.length > 1)
+        throw new CliError(`watch is only supported on individual resources and resource collections, but ${targets.length} resources were found`);
       const [{ info, name }] = targets;
-      const printing = { format, wide: output === 'wide', withNamespace: all && info.namespaced, noHeaders: Boolean(context.args.bools.get('no-headers')), watchOnly: Boolean(context.args.bools.get('watch-only')) };
+      const printing = {
+        format,
+        wide: output === 'wide',
+        withNamespace: all && info.namespaced,
+        noHeaders: Boolean(context.args.bools.get('no-headers')),
+        watchOnly: Boolean(context.args.bools.get('watch-only')),
+      };
       await watchAndPrint(context, { info, name, namespace: namespaceOf(info), query }, printing);
       return;
     }
@@ -119,7 +130,14 @@ export const get: Command = {
     const printed: string[] = [];
     for (const [info, tables] of groups) {
       if (tables.every((t) => t.rows.length === 0)) continue;
-      printed.push(formatTable(tables, { wide: output === 'wide', namePrefix: several ? kindLabel(info) : undefined, withNamespace: all && info.namespaced, noHeaders: context.args.bools.get('no-headers') }));
+      printed.push(
+        formatTable(tables, {
+          wide: output === 'wide',
+          namePrefix: several ? kindLabel(info) : undefined,
+          withNamespace: all && info.namespaced,
+          noHeaders: context.args.bools.get('no-headers'),
+        }),
+      );
     }
     if (printed.length === 0 && problems.length === 0) {
       const info = targets[0].info;

@@ -35,7 +35,10 @@ export const newGroup: Command = {
   async run(context) {
     const [group, ...users] = context.args.positionals;
     if (!group) throw new CliError('a group name is required');
-    await context.client().resource(kinds.groups).create(undefined, { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: group }, users });
+    await context
+      .client()
+      .resource(kinds.groups)
+      .create(undefined, { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: group }, users });
     context.out(`group.user.openshift.io/${group} created\n`);
   },
 };
@@ -55,8 +58,16 @@ function membershipCommand(action: 'add' | 'remove', example: string, change: (u
   };
 }
 
-export const addUsers = membershipCommand('add', `  # Carol joins the platform team
-  ims adm groups add-users platform carol`, (users, added) => [...users, ...added.filter((user) => !users.includes(user))]);
+export const addUsers = membershipCommand(
+  'add',
+  `  # Carol joins the platform team
+  ims adm groups add-users platform carol`,
+  (users, added) => [...users, ...added.filter((user) => !users.includes(user))],
+);
 
-export const removeUsers = membershipCommand('remove', `  # Bob leaves the platform team
-  ims adm groups remove-users platform bob`, (users, removed) => users.filter((user) => !removed.includes(user)));
+export const removeUsers = membershipCommand(
+  'remove',
+  `  # Bob leaves the platform team
+  ims adm groups remove-users platform bob`,
+  (users, removed) => users.filter((user) => !removed.includes(user)),
+);

@@ -77,25 +77,51 @@ export const importImage: Command = {
     } else if (all) {
       const source = from ?? stream.spec.dockerImageRepository;
       if (source) {
-        if (stream.spec.dockerImageRepository !== source && !args.bools.get('confirm')) throw new CliError(stream.spec.dockerImageRepository ? `the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update` : 'the image stream does not currently import an entire Docker repository, pass --confirm to update');
+        if (stream.spec.dockerImageRepository !== source && !args.bools.get('confirm'))
+          throw new CliError(
+            stream.spec.dockerImageRepository
+              ? `the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update`
+              : 'the image stream does not currently import an entire Docker repository, pass --confirm to update',
+          );
         spec.repository = { from: { kind: 'DockerImage', name: source }, importPolicy: importPolicy(), referencePolicy };
       } else {
         const external = (stream.spec.tags ?? []).filter((t) => t.from?.kind === 'DockerImage');
         if (external.length === 0) throw new CliError('image stream does not have tags pointing to external container images');
-        spec.images = external.map((t) => ({ from: { kind: 'DockerImage', name: t.from!.name }, to: { name: t.name }, importPolicy: importPolicy(t.importPolicy), referencePolicy: t.referencePolicy ?? referencePolicy }));
+        spec.images = external.map((t) => ({
+          from: { kind: 'DockerImage', name: t.from!.name },
+          to: { name: t.name },
+          importPolicy: importPolicy(t.importPolicy),
+          referencePolicy: t.referencePolicy ?? referencePolicy,
+        }));
       }
     } else {
       const target = importedTag(stream, tag, from, Boolean(args.bools.get('confirm')));
-      spec.images = [{ from: { kind: 'DockerImage', name: target.source }, to: { name: target.tag }, importPolicy: importPolicy(target.existing?.importPolicy), referencePolicy: target.existing?.referencePolicy ?? referencePolicy }];
+      spec.images = [
+        {
+          from: { kind: 'DockerImage', name: target.source },
+          to: { name: target.tag },
+          importPolicy: importPolicy(target.existing?.importPolicy),
+          referencePolicy: target.existing?.referencePolicy ?? referencePolicy,
+        },
+      ];
     }
-    const answer = await context.client().resource(kinds.imageStreamImports).create(context.namespace, {
-      apiVersion: 'image.openshift.io/v1', kind: 'ImageStreamImport', metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) }, spec,
-    });
+    const answer = await context
+      .client()
+      .resource(kinds.imageStreamImports)
+      .create(context.namespace, {
+        apiVersion: 'image.openshift.io/v1',
+        kind: 'ImageStreamImport',
+        metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) },
+        spec,
+      });
     const outcome = answer.status!;
     const statuses = [...(outcome.images ?? []), ...(outcome.repository?.images ?? [])];
     if (all) {
       // One line per tag of a bulk import, on stderr so that stdout stays oc's layout.
-      for (const status of statuses) context.err(`${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`);
+      for (const status of statuses)
+        context.err(
+          `${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`,
+        );
     }
     const failed = statuses.filter((s) => s.status.status !== 'Success');
     const repositoryFailed = outcome.repository && outcome.repository.status.status !== 'Success';
@@ -105,10 +131,13 @@ export const importImage: Command = {
     if (outcome.import) account += describeImageStream(outcome.import, now) + '\n';
     for (const status of statuses) if (status.image) account += describeImage(status.image, `${streamName}:${status.tag ?? ''}`, now) + '\n';
     const additional = outcome.repository?.additionalTags ?? [];
-    if (additional.length) account += `\ninfo: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`;
+    if (additional.length)
+      account += `\ninfo: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`;
     context.out(`${kindLabel(kinds.imageStreams)}/${streamName} ${account}\n`);
     const errors = [
-      ...(outcome.repository?.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `repository tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
+      ...(outcome.repository?.images ?? [])
+        .filter((s) => s.status.status !== 'Success')
+        .map((s) => `repository tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
       ...(outcome.images ?? []).filter((s) => s.status.status !== 'Success').map((s) => `tag ${s.tag ?? ''} failed: ${s.status.message ?? ''}`),
     ];
     if (repositoryFailed && !outcome.repository?.images?.length) errors.push(outcome.repository!.status.message ?? 'the repository import failed');
@@ -117,7 +146,6 @@ export const importImage: Command = {
     if (errors.length) throw Object.assign(new CliError(errors[0]), { reported: true });
   },
 };
-
 
 interface ImportedTag {
   /** The tag the import writes: the asked one, or the end of its alias chain. */
@@ -143,17 +171,26 @@ function importedTag(stream: ImageStream, tag: string, from: string | undefined,
       throw new CliError(`tag "${tag}" on the image stream is a reference to same tag`);
     case 'missing': {
       const source = from ?? (tag === 'latest' ? stream.spec.dockerImageRepository : undefined);
-      if (!source) throw new CliError(`the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`);
+      if (!source)
+        throw new CliError(
+          `the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`,
+        );
       return { tag, source };
     }
     case 'found': {
       const existing = followed.spec;
-      if (!existing.from) throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
-      if (existing.from.kind !== 'DockerImage') throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
+      if (!existing.from)
+        throw new CliError(`tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from ?? ''}"`);
+      if (existing.from.kind !== 'DockerImage')
+        throw new CliError(`tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
       if (from && from !== existing.from.name) {
-        if (followed.followed) throw new CliError(`the tag "${tag}" points to the tag "${followed.tag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`);
+        if (followed.followed)
+          throw new CliError(
+            `the tag "${tag}" points to the tag "${followed.tag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`,
+          );
         // oc refuses another --from here; --confirm, which creates a stream, also replaces a tag's source.
-        if (!replace) throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - pass --confirm to change its source to "${from}", or use the 'tag' command`);
+        if (!replace)
+          throw new CliError(`the tag "${tag}" points to "${existing.from.name}" - pass --confirm to change its source to "${from}", or use the 'tag' command`);
         return { tag, source: from, existing };
       }
       return { tag: followed.tag, source: existing.from.name, existing };

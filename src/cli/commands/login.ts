@@ -24,7 +24,8 @@ export const login: Command = {
     if (!server) throw new CliError('no server given: ims login SERVER --token TOKEN');
     const tls = {
       certificateAuthority: args.strings.get('certificate-authority') ?? (server === context.config.server ? context.config.certificateAuthority : undefined),
-      insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? (server === context.config.server ? context.config.insecureSkipTlsVerify : undefined),
+      insecureSkipTlsVerify:
+        args.bools.get('insecure-skip-tls-verify') ?? (server === context.config.server ? context.config.insecureSkipTlsVerify : undefined),
     };
     const username = args.strings.get('username');
     let token = args.strings.get('token');
@@ -40,7 +41,12 @@ export const login: Command = {
     const user = await client.currentUser();
     const name = user.metadata.name;
     const projects = await listProjectNames(client);
-    const current = context.config.server === server && context.config.namespace && projects.includes(context.config.namespace) ? context.config.namespace : projects.includes('default') ? 'default' : projects[0];
+    const current =
+      context.config.server === server && context.config.namespace && projects.includes(context.config.namespace)
+        ? context.config.namespace
+        : projects.includes('default')
+          ? 'default'
+          : projects[0];
     context.saveConfig({ server, token, user: name, namespace: current, ...tls });
     context.out(how ? `Logged into "${server}" as "${name}" ${how}.\n\n` : 'Login successful.\n\n');
     context.out(describeProjects(projects, current));
@@ -69,4 +75,3 @@ async function requestToken(client: ApiClient, username: string, password: strin
   if (response.status === 401) throw new CliError(description || 'Login failed (401 Unauthorized)\nVerify you have provided the correct credentials.');
   throw new CliError(description || `login failed: the server answered ${response.status}`);
 }
-

@@ -20,8 +20,11 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
   const wantedName = context.args.strings.get('rolebinding-name');
   for (let attempt = 0; ; attempt++) {
     const bindings = (await roleBindings.list(context.namespace)).items;
-    let binding: RoleBinding | undefined = wantedName ? bindings.find((b) => b.metadata.name === wantedName) : bindings.find((b) => sameRef(b.roleRef, roleRef));
-    if (binding && !sameRef(binding.roleRef, roleRef)) throw new CliError(`rolebinding ${binding.metadata.name} found for role ${binding.roleRef.name}, not ${role}`);
+    let binding: RoleBinding | undefined = wantedName
+      ? bindings.find((b) => b.metadata.name === wantedName)
+      : bindings.find((b) => sameRef(b.roleRef, roleRef));
+    if (binding && !sameRef(binding.roleRef, roleRef))
+      throw new CliError(`rolebinding ${binding.metadata.name} found for role ${binding.roleRef.name}, not ${role}`);
     const creating = !binding;
     if (!binding) {
       const taken = new Set(bindings.map((b) => b.metadata.name));
@@ -39,7 +42,7 @@ async function addRole(context: CommandContext, subjects: Subject[], labels: str
       else await roleBindings.update(context.namespace, binding.metadata.name, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding });
       break;
     } catch (error) {
-      if (!(error instanceof ServerError && (error.status === 409)) || attempt >= 3) throw error;
+      if (!(error instanceof ServerError && error.status === 409) || attempt >= 3) throw error;
     }
   }
   const kindLabel = roleNamespace ? 'role.rbac.authorization.k8s.io' : 'clusterrole.rbac.authorization.k8s.io';
@@ -70,11 +73,17 @@ export const addRoleToUser: Command = {
 
   # Let the ci service account push images here
   ims policy add-role-to-user system:image-pusher -z ci`,
-  flags: [{ name: 'serviceaccount', short: 'z', type: 'strings', help: 'service accounts of the current project to grant the role to', placeholder: 'NAME' }, ...bindingFlags],
+  flags: [
+    { name: 'serviceaccount', short: 'z', type: 'strings', help: 'service accounts of the current project to grant the role to', placeholder: 'NAME' },
+    ...bindingFlags,
+  ],
   async run(context) {
     const users = context.args.positionals.slice(1);
     const accounts = context.args.lists.get('serviceaccount') ?? [];
-    const subjects: Subject[] = [...users.map(userSubject), ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace }))];
+    const subjects: Subject[] = [
+      ...users.map(userSubject),
+      ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace })),
+    ];
     await addRole(context, subjects, [...users, ...accounts.map((a) => `system:serviceaccount:${context.namespace}:${a}`)]);
   },
 };
@@ -88,6 +97,10 @@ export const addRoleToGroup: Command = {
   flags: bindingFlags,
   async run(context) {
     const groups = context.args.positionals.slice(1);
-    await addRole(context, groups.map((name) => ({ kind: 'Group' as const, apiGroup: 'rbac.authorization.k8s.io', name })), groups);
+    await addRole(
+      context,
+      groups.map((name) => ({ kind: 'Group' as const, apiGroup: 'rbac.authorization.k8s.io', name })),
+      groups,
+    );
   },
 };

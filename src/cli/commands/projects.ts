@@ -44,7 +44,9 @@ export const project: Command = {
       await context.client().resource(kinds.projects).get(undefined, name);
     } catch (error) {
       if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 403) {
-        throw new CliError(`You are not a member of project "${name}".\nYour projects are:\n${(await listProjectNames(context.client())).map((p) => `* ${p}`).join('\n')}`);
+        throw new CliError(
+          `You are not a member of project "${name}".\nYour projects are:\n${(await listProjectNames(context.client())).map((p) => `* ${p}`).join('\n')}`,
+        );
       }
       throw error;
     }
@@ -67,13 +69,16 @@ export const newProject: Command = {
     const name = context.args.positionals[0];
     if (!name) throw new CliError('must have exactly one argument: the project name');
     const server = requireServer(context);
-    await context.client().resource(kinds.projectRequests).create(undefined, {
-      apiVersion: 'project.openshift.io/v1',
-      kind: 'ProjectRequest',
-      metadata: { name },
-      displayName: context.args.strings.get('display-name'),
-      description: context.args.strings.get('description'),
-    });
+    await context
+      .client()
+      .resource(kinds.projectRequests)
+      .create(undefined, {
+        apiVersion: 'project.openshift.io/v1',
+        kind: 'ProjectRequest',
+        metadata: { name },
+        displayName: context.args.strings.get('display-name'),
+        description: context.args.strings.get('description'),
+      });
     if (context.args.bools.get('skip-config-write')) {
       context.out(`Created project "${name}" on server "${server}".\n`);
       return;

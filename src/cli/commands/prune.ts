@@ -15,7 +15,16 @@ import { humanSize } from '../output/human.ts';
 import { formatTable } from '../output/table-printer.ts';
 
 /** The kinds whose containers keep images in use. */
-const workloads: readonly Kind<Workload>[] = [kinds.pods, kinds.replicationControllers, kinds.deployments, kinds.statefulSets, kinds.daemonSets, kinds.replicaSets, kinds.jobs, kinds.cronJobs];
+const workloads: readonly Kind<Workload>[] = [
+  kinds.pods,
+  kinds.replicationControllers,
+  kinds.deployments,
+  kinds.statefulSets,
+  kinds.daemonSets,
+  kinds.replicaSets,
+  kinds.jobs,
+  kinds.cronJobs,
+];
 
 export const pruneImages: Command = {
   path: 'adm prune images',
@@ -81,14 +90,42 @@ export const pruneImages: Command = {
     const total = plan.images.reduce((sum, image) => sum + image.size, 0);
     if (plan.images.length > 0) {
       context.out('Deleting images from server ...\n');
-      context.out(formatTable([{ columnDefinitions: [{ name: 'Image', priority: 0 }, { name: 'Size', priority: 0 }], rows: plan.images.map((i) => ({ cells: [i.name, humanSize(i.size)] })) }], { wide: false }) + '\n');
+      context.out(
+        formatTable(
+          [
+            {
+              columnDefinitions: [
+                { name: 'Image', priority: 0 },
+                { name: 'Size', priority: 0 },
+              ],
+              rows: plan.images.map((i) => ({ cells: [i.name, humanSize(i.size)] })),
+            },
+          ],
+          { wide: false },
+        ) + '\n',
+      );
     }
     if (orphans.length > 0) {
       context.out('Deleting blobs no image references ...\n');
-      context.out(formatTable([{ columnDefinitions: [{ name: 'Blob', priority: 0 }, { name: 'Size', priority: 0 }], rows: orphans.map((b) => ({ cells: [b.digest, humanSize(b.size)] })) }], { wide: false }) + '\n');
+      context.out(
+        formatTable(
+          [
+            {
+              columnDefinitions: [
+                { name: 'Blob', priority: 0 },
+                { name: 'Size', priority: 0 },
+              ],
+              rows: orphans.map((b) => ({ cells: [b.digest, humanSize(b.size)] })),
+            },
+          ],
+          { wide: false },
+        ) + '\n',
+      );
     }
     const orphanBytes = orphans.reduce((sum, blob) => sum + blob.size, 0);
-    context.out(`Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length + orphans.length} blobs (${humanSize(total)} of images, ${humanSize(orphanBytes)} of blobs no image references)\n`);
+    context.out(
+      `Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length + orphans.length} blobs (${humanSize(total)} of images, ${humanSize(orphanBytes)} of blobs no image references)\n`,
+    );
     if (!confirm) return;
     await apply(context, plan, [...plan.blobs, ...orphans.map((b) => b.digest)], keepYoungerThanMs, progress);
   },
@@ -100,14 +137,21 @@ async function listStoredBlobs(client: ApiClient): Promise<StoredBlob[]> {
   let page: string | undefined;
   do {
     const response = await client.storedBlobs(page);
-    if (response.status !== 200) throw new CliError(`could not list the registry's blobs: it answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+    if (response.status !== 200)
+      throw new CliError(`could not list the registry's blobs: it answered ${response.status} ${response.body.toString().slice(0, 200)}`);
     all.push(...(JSON.parse(response.body.toString('utf8')) as { blobs: StoredBlob[] }).blobs);
     page = /^<([^>]+)>;\s*rel="next"$/.exec(String(response.headers.link ?? ''))?.[1];
   } while (page !== undefined);
   return all;
 }
 
-async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, blobs: readonly string[], keepYoungerThanMs: number, progress: (line: string) => void): Promise<void> {
+async function apply(
+  context: CommandContext,
+  plan: ReturnType<typeof planPrune>,
+  blobs: readonly string[],
+  keepYoungerThanMs: number,
+  progress: (line: string) => void,
+): Promise<void> {
   const client = context.client();
   const streams = client.resource(kinds.imageStreams);
   for (const stream of plan.streams) {
@@ -115,7 +159,12 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
       const current = await streams.get(stream.namespace, stream.name);
       const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
       const tags = current.status?.tags ?? [];
-      current.status = { ...current.status, tags: tags.map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) })).filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0) };
+      current.status = {
+        ...current.status,
+        tags: tags
+          .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) }))
+          .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0),
+      };
       try {
         await streams.updateStatus(stream.namespace, stream.name, current);
         break;
@@ -126,9 +175,12 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
   }
   let done = 0;
   for (const image of plan.images) {
-    await client.resource(kinds.images).delete(undefined, image.name).catch((error: unknown) => {
-      if (!(error instanceof ServerError && error.status === 404)) throw error;
-    });
+    await client
+      .resource(kinds.images)
+      .delete(undefined, image.name)
+      .catch((error: unknown) => {
+        if (!(error instanceof ServerError && error.status === 404)) throw error;
+      });
     if (++done % 50 === 0) progress(`deleted ${done} of ${plan.images.length} images`);
   }
   let skipped = 0;
@@ -136,7 +188,8 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
   for (const blob of blobs) {
     const response = await client.deleteBlob(blob, Math.floor(keepYoungerThanMs / 1000));
     if (response.status === 409) skipped += 1;
-    else if (response.status >= 300) throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+    else if (response.status >= 300)
+      throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
     if (++done % 100 === 0) progress(`went through ${done} of ${blobs.length} blobs`);
   }
   if (skipped) progress(`kept ${skipped} blobs still in use or written recently`);

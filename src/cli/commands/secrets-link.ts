@@ -35,7 +35,8 @@ export const secretsLink: Command = {
       const sa = await serviceAccounts.get(context.namespace, account);
       for (const secret of secretNames) {
         if (uses.includes('mount') && !sa.secrets?.some((s) => s.name === secret)) sa.secrets = [...(sa.secrets ?? []), { name: secret }];
-        if (uses.includes('pull') && !sa.imagePullSecrets?.some((s) => s.name === secret)) sa.imagePullSecrets = [...(sa.imagePullSecrets ?? []), { name: secret }];
+        if (uses.includes('pull') && !sa.imagePullSecrets?.some((s) => s.name === secret))
+          sa.imagePullSecrets = [...(sa.imagePullSecrets ?? []), { name: secret }];
       }
       try {
         await serviceAccounts.update(context.namespace, account, sa);

@@ -45,7 +45,9 @@ export const logout: Command = {
     context.saveConfig(rest);
     context.out(`Logged "${config.user ?? ''}" out on "${config.server}"\n`);
     if (isKeptBootstrapToken(answer.status, answer.body)) {
-      context.out("info: this was the bootstrap token of the server's admin.token: it stays valid. To replace it, stop the server and start it once with 'ims serve --reset-admin-token'.\n");
+      context.out(
+        "info: this was the bootstrap token of the server's admin.token: it stays valid. To replace it, stop the server and start it once with 'ims serve --reset-admin-token'.\n",
+      );
     }
   },
 };

@@ -41,7 +41,8 @@ export const setTriggers: Command = {
     const [word] = context.args.positionals;
     if (!word) throw new CliError('a KIND/NAME is required, e.g. deploy/web');
     const { info, name } = await target(context, word);
-    if (!['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob'].includes(info.kind)) throw new CliError(`${kindLabel(info)} does not support image triggers (use a Deployment, DaemonSet, StatefulSet or CronJob)`);
+    if (!['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob'].includes(info.kind))
+      throw new CliError(`${kindLabel(info)} does not support image triggers (use a Deployment, DaemonSet, StatefulSet or CronJob)`);
     const workloads = context.client().resource<Obj>(info);
     const object = await workloads.get(context.namespace, name);
     const existing = readTriggers(object.metadata.annotations, info.kind, object).triggers;
@@ -58,7 +59,8 @@ export const setTriggers: Command = {
       if (!match || fromImage.includes('@')) throw new CliError('the value of --from-image must point to an image stream tag on this server');
       const [, ns, stream, tag] = match;
       if (!tag) throw new CliError('the value of --from-image must include the tag you wish to pull from');
-      if (remove) triggers = existing.filter((t) => !(t.from.name === `${stream}:${tag}` && (t.from.namespace ?? context.namespace) === (ns ?? context.namespace)));
+      if (remove)
+        triggers = existing.filter((t) => !(t.from.name === `${stream}:${tag}` && (t.from.namespace ?? context.namespace) === (ns ?? context.namespace)));
       else {
         const containers = context.args.lists.get('containers') ?? [];
         if (containers.length === 0) throw new CliError('you must specify --containers when setting --from-image');
@@ -71,7 +73,11 @@ export const setTriggers: Command = {
         const paused = context.args.bools.get('manual') === true || context.args.bools.get('auto') === false;
         triggers = [
           ...existing.filter((t) => !containers.some((c) => t.fieldPath === fieldPath(c))),
-          ...containers.map((c) => ({ from: { kind: 'ImageStreamTag', name: `${stream}:${tag}`, ...(ns && ns !== context.namespace ? { namespace: ns } : {}) }, fieldPath: fieldPath(c), paused })),
+          ...containers.map((c) => ({
+            from: { kind: 'ImageStreamTag', name: `${stream}:${tag}`, ...(ns && ns !== context.namespace ? { namespace: ns } : {}) },
+            fieldPath: fieldPath(c),
+            paused,
+          })),
         ];
       }
     } else triggers = [];
@@ -92,7 +98,10 @@ function listTriggers(info: ResourceInfo, object: Obj, triggers: readonly ImageT
     const from = trigger.from.namespace && trigger.from.namespace !== namespace ? `${trigger.from.namespace}/${trigger.from.name}` : trigger.from.name;
     rows.push([name, 'image', `${from} (${container?.[1] ?? container?.[2] ?? trigger.fieldPath})`, String(!trigger.paused)]);
   }
-  return formatTable([{ columnDefinitions: ['Name', 'Type', 'Value', 'Auto'].map((n) => ({ name: n, priority: 0 })), rows: rows.map((cells) => ({ cells })) }], { wide: false });
+  return formatTable(
+    [{ columnDefinitions: ['Name', 'Type', 'Value', 'Auto'].map((n) => ({ name: n, priority: 0 })), rows: rows.map((cells) => ({ cells })) }],
+    { wide: false },
+  );
 }
 
 export const setImageLookup: Command = {
@@ -120,7 +129,20 @@ export const setImageLookup: Command = {
       const list = await context.client().resource(kinds.imageStreams).list(context.namespace);
       const rows = list.items.map((s) => ({ cells: [s.metadata.name, String(Boolean(s.spec?.lookupPolicy?.local))] }));
       if (rows.length === 0) return context.err(`No resources found in ${context.namespace} namespace.\n`);
-      context.out(formatTable([{ columnDefinitions: [{ name: 'Name', priority: 0 }, { name: 'Local', priority: 0 }], rows }], { wide: false }));
+      context.out(
+        formatTable(
+          [
+            {
+              columnDefinitions: [
+                { name: 'Name', priority: 0 },
+                { name: 'Local', priority: 0 },
+              ],
+              rows,
+            },
+          ],
+          { wide: false },
+        ),
+      );
       return;
     }
     for (const word of words) {

@@ -10,9 +10,12 @@ import { exactReference, parseImageReference, type ImageReference } from '../../
 type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
 
 const sourceKinds: Record<string, SourceKind> = {
-  docker: 'DockerImage', dockerimage: 'DockerImage',
-  istag: 'ImageStreamTag', imagestreamtag: 'ImageStreamTag',
-  isimage: 'ImageStreamImage', imagestreamimage: 'ImageStreamImage',
+  docker: 'DockerImage',
+  dockerimage: 'DockerImage',
+  istag: 'ImageStreamTag',
+  imagestreamtag: 'ImageStreamTag',
+  isimage: 'ImageStreamImage',
+  imagestreamimage: 'ImageStreamImage',
 };
 const tagName = /^[\w][\w.-]{0,127}$/;
 
@@ -27,7 +30,10 @@ function parseDestination(text: string, current: string): Destination {
   if (colon < 0) throw new CliError(`"${text}" must be of the form <stream_name>:<tag>`);
   const tag = text.slice(colon + 1);
   const path = text.slice(0, colon).split('/');
-  if (!tagName.test(tag)) throw new CliError(`invalid tag "${tag}" format, tags must start with an alphanumeric character followed by alphanumeric, '.' or '-' characters, and have a maximum of 128 characters`);
+  if (!tagName.test(tag))
+    throw new CliError(
+      `invalid tag "${tag}" format, tags must start with an alphanumeric character followed by alphanumeric, '.' or '-' characters, and have a maximum of 128 characters`,
+    );
   if (path.length > 2 || path.some((p) => !p)) throw new CliError(`"${text}" must be of the form [<namespace>/]<stream_name>:<tag>`);
   return path.length === 2 ? { namespace: path[0], stream: path[1], tag } : { namespace: current, stream: path[0], tag };
 }
@@ -74,7 +80,8 @@ export const tag: Command = {
       return;
     }
     if (args.positionals.length < 2) throw new CliError('a source and at least one destination are required: ims tag SOURCE DEST...');
-    if (importMode !== undefined && !['', 'Legacy', 'PreserveOriginal'].includes(importMode)) throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
+    if (importMode !== undefined && !['', 'Legacy', 'PreserveOriginal'].includes(importMode))
+      throw new CliError('valid ImportMode values are Legacy or PreserveOriginal');
     const policy = args.strings.get('reference-policy')!.toLowerCase();
     if (policy !== 'source' && policy !== 'local') throw new CliError("reference policy must be set to 'source' or 'local'");
     const [sourceText, ...destinationTexts] = args.positionals;
@@ -95,7 +102,12 @@ export const tag: Command = {
       await writeTag(context, destination, spec);
       const name = label(destination, current);
       if (args.bools.get('alias')) context.out(`Tag ${name} set up to track ${source.exact}.\n`);
-      else if (args.bools.get('scheduled')) context.out(destination.namespace !== current ? `Tag ${name} set to ${source.exact} periodically.\n` : `Tag ${name} set to import ${source.exact} periodically.\n`);
+      else if (args.bools.get('scheduled'))
+        context.out(
+          destination.namespace !== current
+            ? `Tag ${name} set to ${source.exact} periodically.\n`
+            : `Tag ${name} set to import ${source.exact} periodically.\n`,
+        );
       else context.out(`Tag ${name} set to ${source.exact}.\n`);
     }
   },
@@ -108,7 +120,14 @@ interface ResolvedSource {
   readonly exact: string;
 }
 
-async function resolveSource(context: CommandContext, text: string, kindFlag: string | undefined, alias: boolean, destinations: readonly Destination[], importFlags: boolean): Promise<ResolvedSource> {
+async function resolveSource(
+  context: CommandContext,
+  text: string,
+  kindFlag: string | undefined,
+  alias: boolean,
+  destinations: readonly Destination[],
+  importFlags: boolean,
+): Promise<ResolvedSource> {
   let ref: ImageReference;
   try {
     ref = parseImageReference(text);
@@ -135,7 +154,8 @@ async function resolveSource(context: CommandContext, text: string, kindFlag: st
   }
   if (!ref.tag) throw new CliError('--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
   if (alias) {
-    if (destinations.some((d) => d.stream !== ref.name || d.namespace !== sourceNamespace)) throw new CliError('cannot set alias across different Image Streams');
+    if (destinations.some((d) => d.stream !== ref.name || d.namespace !== sourceNamespace))
+      throw new CliError('cannot set alias across different Image Streams');
     return { kind, name: `${ref.name}:${ref.tag}`, namespace, exact: `${namespace ? `${namespace}/` : ''}${ref.name}:${ref.tag}` };
   }
   // A permanent tag pins the source's current image.
@@ -143,7 +163,8 @@ async function resolveSource(context: CommandContext, text: string, kindFlag: st
   try {
     stream = await context.client().resource(kinds.imageStreams).get(sourceNamespace, ref.name);
   } catch (error) {
-    if (error instanceof ServerError && error.status === 404) throw new CliError(`"${text}" is not currently pointing to an image, cannot use it as the source of a tag`);
+    if (error instanceof ServerError && error.status === 404)
+      throw new CliError(`"${text}" is not currently pointing to an image, cannot use it as the source of a tag`);
     throw error;
   }
   const event = stream.status?.tags?.find((t) => t.tag === ref.tag)?.items?.[0];

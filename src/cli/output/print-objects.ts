@@ -17,7 +17,10 @@ export function parseObjectFormat(output: string | undefined): ObjectFormat | un
 
 export function formatObjects(objects: readonly { info: ResourceInfo; object: Record<string, unknown> }[], format: ObjectFormat, single: boolean): string {
   if (format === 'name') return objects.map(({ info, object }) => `${kindLabel(info)}/${(object.metadata as { name?: string })?.name}\n`).join('');
-  const data = single && objects.length === 1 ? objects[0].object : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects.map((o) => o.object) };
+  const data =
+    single && objects.length === 1
+      ? objects[0].object
+      : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects.map((o) => o.object) };
   if (format === 'json') return JSON.stringify(data, null, 4) + '\n';
   if (format === 'yaml') return YAML.stringify(data, { lineWidth: 0, sortMapEntries: true });
   return renderJsonPath(format.jsonpath, data);

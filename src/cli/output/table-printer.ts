@@ -30,7 +30,16 @@ export function formatTable(tables: readonly Table[], options: TablePrintOptions
   }
   const all = options.noHeaders ? rows : [header, ...rows];
   const widths = header.map((_, col) => Math.max(...all.map((r) => (r[col] ?? '').length)));
-  return all.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col] + 3))).join('').trimEnd()).join('\n') + '\n';
+  return (
+    all
+      .map((r) =>
+        r
+          .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col] + 3)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function cellText(cell: unknown): string {

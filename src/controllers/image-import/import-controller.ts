@@ -44,7 +44,12 @@ export class ImportController implements Reconciler {
     const repository = pendingRepository(stream);
     const pending = repository ? importableTags(stream) : pendingImports(stream);
     if (pending.length === 0 && !repository) return;
-    this.deps.logger.info('importing pending tags', { namespace: stream.metadata.namespace, stream: stream.metadata.name, tags: pending.map((t) => t.name), ...(repository ? { repository } : {}) });
+    this.deps.logger.info('importing pending tags', {
+      namespace: stream.metadata.namespace,
+      stream: stream.metadata.name,
+      tags: pending.map((t) => t.name),
+      ...(repository ? { repository } : {}),
+    });
     await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, pending, signal, repository);
   }
 }

@@ -72,7 +72,12 @@ export class ImportScheduler {
   }
 
   run(signal: AbortSignal): void {
-    void watchSource(this.deps.store, prefix, (event) => (event.type === 'DELETED' ? this.forget(event.key) : this.consider(event.key, kindValue(kinds.imageStreams, event.value))), { signal, logger: this.deps.logger });
+    void watchSource(
+      this.deps.store,
+      prefix,
+      (event) => (event.type === 'DELETED' ? this.forget(event.key) : this.consider(event.key, kindValue(kinds.imageStreams, event.value))),
+      { signal, logger: this.deps.logger },
+    );
     const tick = async () => {
       if (signal.aborted) return;
       await this.visitDue(signal).catch((error: unknown) => this.deps.logger.error('scheduled import round failed', { error }));
@@ -111,7 +116,10 @@ export class ImportScheduler {
     const ready = [...this.due.entries()].filter(([key, at]) => at <= now && !this.visiting.has(key)).sort((a, b) => a[1] - b[1]);
     for (const [key] of ready) {
       if (signal.aborted || this.visiting.size >= (this.deps.maxConcurrent ?? 8)) return;
-      const stream = await this.deps.store.get(key).then((stored) => kindValue(kinds.imageStreams, stored.value)).catch(() => undefined);
+      const stream = await this.deps.store
+        .get(key)
+        .then((stored) => kindValue(kinds.imageStreams, stored.value))
+        .catch(() => undefined);
       if (!stream) {
         this.forget(key);
         continue;
@@ -152,7 +160,10 @@ export class ImportScheduler {
       }
     } else if (scheduled.length > 0) this.deps.metrics?.imports.inc({ result: 'unchanged' });
     this.deps.metrics?.duration.observe({}, (performance.now() - started) / 1000);
-    const after = await this.deps.store.get(key).then((s) => kindValue(kinds.imageStreams, s.value)).catch(() => undefined);
+    const after = await this.deps.store
+      .get(key)
+      .then((s) => kindValue(kinds.imageStreams, s.value))
+      .catch(() => undefined);
     const failing = after ? failedTags(after) : [];
     if (toImport.length > 0) {
       // An import that ran but could not get a tag records a failure condition: that is a failed import.
@@ -169,7 +180,14 @@ export class ImportScheduler {
       this.failures.set(key, attempts);
       const delay = Math.min(this.deps.intervalMs, firstRetryMs * 2 ** attempts);
       this.due.set(key, this.now() + delay);
-      await this.deps.noteRetry?.(after.metadata.namespace!, after.metadata.name, failing.map((t) => t.name), delay).catch((error: unknown) => this.deps.logger.warn('could not note the retry on the stream', { key, error }));
+      await this.deps
+        .noteRetry?.(
+          after.metadata.namespace!,
+          after.metadata.name,
+          failing.map((t) => t.name),
+          delay,
+        )
+        .catch((error: unknown) => this.deps.logger.warn('could not note the retry on the stream', { key, error }));
     } else {
       this.failures.delete(key);
       this.due.set(key, this.now() + this.deps.intervalMs);

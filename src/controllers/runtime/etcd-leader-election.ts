@@ -43,7 +43,8 @@ export class EtcdLeaderElection implements LeaderElection {
           this.options.logger.info('leading the controllers', { identity: this.options.identity });
           lead(leading.signal);
           await roundOver;
-          if (!signal.aborted) this.options.logger.warn('lost the controllers lease; campaigning again', { identity: this.options.identity, error: leading.signal.reason });
+          if (!signal.aborted)
+            this.options.logger.warn('lost the controllers lease; campaigning again', { identity: this.options.identity, error: leading.signal.reason });
         } catch (error) {
           if (!signal.aborted) this.options.logger.warn('leader election failed; trying again', { identity: this.options.identity, error });
         } finally {

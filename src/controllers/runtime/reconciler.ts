@@ -23,7 +23,11 @@ export class TerminalError extends Error {
 }
 
 /** Works keys off `queue` with `workers` parallel reconciles until `signal` aborts; the one place results and errors become requeues. */
-export async function runWorkers(reconciler: Reconciler, queue: WorkQueue, options: { workers: number; signal: AbortSignal; logger: Logger; errors?: Counter }): Promise<void> {
+export async function runWorkers(
+  reconciler: Reconciler,
+  queue: WorkQueue,
+  options: { workers: number; signal: AbortSignal; logger: Logger; errors?: Counter },
+): Promise<void> {
   options.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
   await Promise.all(
     Array.from({ length: options.workers }, async () => {

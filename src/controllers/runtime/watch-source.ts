@@ -3,7 +3,12 @@
 import type { ResourceStore, WatchEvent } from '../../store/resource-store.ts';
 import type { Logger } from '../../lib/logger.ts';
 
-export async function watchSource(store: Pick<ResourceStore, 'list' | 'watch'>, prefix: string, handle: (event: WatchEvent) => void, options: { signal: AbortSignal; logger: Logger; retryMs?: number }): Promise<void> {
+export async function watchSource(
+  store: Pick<ResourceStore, 'list' | 'watch'>,
+  prefix: string,
+  handle: (event: WatchEvent) => void,
+  options: { signal: AbortSignal; logger: Logger; retryMs?: number },
+): Promise<void> {
   while (!options.signal.aborted) {
     try {
       const current = await store.list(prefix);

@@ -37,7 +37,11 @@ export function guardedConnector(options: buildConnector.BuildOptions, guard: Ad
   const own = guard.ownAddresses ?? interfaceAddresses;
   const refused = guard.refusal ?? ((address: string) => addressRefusal(address, own()));
   const always = (guard.alwaysAllowed ?? []).map((entry) => entry.toLowerCase());
-  const checkedLookup = (hostname: string, lookupOptions: { family?: number | string; all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  const checkedLookup = (
+    hostname: string,
+    lookupOptions: { family?: number | string; all?: boolean },
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     resolve(hostname, { family: lookupOptions.family as LookupAllOptions['family'], all: true }, (error, addresses) => {
       if (error || addresses.length === 0) return callback(error ?? Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
       const bad = addresses.map((a) => ({ address: a.address, why: refused(a.address) })).find((a) => a.why);

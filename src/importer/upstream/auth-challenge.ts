@@ -12,6 +12,7 @@ export function parseChallenge(header: string | null): AuthChallenge | undefined
   const scheme = match[1].toLowerCase();
   if (scheme !== 'bearer' && scheme !== 'basic') return undefined;
   const params: Record<string, string> = {};
-  for (const param of match[2].matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) params[param[1].toLowerCase()] = (param[2] ?? param[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const param of match[2].matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+    params[param[1].toLowerCase()] = (param[2] ?? param[3] ?? '').replace(/\\(.)/g, '$1');
   return { scheme, params };
 }

@@ -37,7 +37,9 @@ export class CredentialKeyring {
   unusableFor(registry: string, path = ''): UnusableEntry[] {
     const target = parseKey(`${registry}/${path}`);
     if (!target) return [];
-    return this.unusable.filter((e) => e.match.port === target.port && hostMatches(e.match.host, target.host) && target.path.startsWith(e.match.path)).map(({ source, registry: key, reason }) => ({ source, registry: key, reason }));
+    return this.unusable
+      .filter((e) => e.match.port === target.port && hostMatches(e.match.host, target.host) && target.path.startsWith(e.match.path))
+      .map(({ source, registry: key, reason }) => ({ source, registry: key, reason }));
   }
 
   static empty(): CredentialKeyring {
@@ -123,7 +125,12 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]*').replace(/\?/g, '.')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^.]*')
+      .replace(/\?/g, '.')}$`,
+  );
   return regex.test(text);
 }
 

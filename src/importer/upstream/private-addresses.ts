@@ -86,8 +86,15 @@ function addressBytes(text: string): Uint8Array | undefined {
   if (family === 4) return Uint8Array.from(address.split('.').map(Number));
   if (family !== 6) return undefined;
   // A dotted IPv4 tail (::ffff:10.0.0.1) is two more hex words.
-  const hex = address.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_all, a: string, b: string, c: string, d: string) => `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`);
-  const words = (part: string) => part.split(':').filter(Boolean).map((w) => parseInt(w, 16));
+  const hex = address.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_all, a: string, b: string, c: string, d: string) => `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  );
+  const words = (part: string) =>
+    part
+      .split(':')
+      .filter(Boolean)
+      .map((w) => parseInt(w, 16));
   const [left, right] = hex.split('::');
   const before = words(left);
   const after = right === undefined ? [] : words(right);

@@ -36,7 +36,10 @@ export function createRegistryAllowList(patterns: readonly string[] | undefined,
 
 function compilePattern(pattern: string): { host: RegExp; ports: (port: string) => boolean; shown: string } {
   const { host, port } = splitHostPort(pattern.toLowerCase());
-  const glob = host.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const glob = host
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return {
     host: new RegExp(`^${glob}$`),
     ports: port === undefined ? (p) => p === '443' || p === '80' : port === '*' ? () => true : (p) => p === port,

@@ -17,7 +17,10 @@ import { readAtMost } from '../../lib/read-limited.ts';
 
 /** How to reach a host: a fetch bound to a TLS policy. */
 export interface Transport {
-  fetch(url: string, init: { method: string; headers: Record<string, string>; insecure: boolean; signal?: AbortSignal; redirect?: 'follow' | 'manual' }): Promise<Response>;
+  fetch(
+    url: string,
+    init: { method: string; headers: Record<string, string>; insecure: boolean; signal?: AbortSignal; redirect?: 'follow' | 'manual' },
+  ): Promise<Response>;
 }
 
 export interface UpstreamRepository {
@@ -103,7 +106,8 @@ export class RegistryClient {
     try {
       return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {
-      if (deadline.aborted && !signal?.aborted) throw new AppError('Timeout', `${repository.registry}: the registry did not finish answering within ${Math.round(deadlineMs / 1000)}s`);
+      if (deadline.aborted && !signal?.aborted)
+        throw new AppError('Timeout', `${repository.registry}: the registry did not finish answering within ${Math.round(deadlineMs / 1000)}s`);
       throw error;
     }
   }
@@ -116,7 +120,10 @@ export class RegistryClient {
     const algorithm = isDigest(reference) ? reference.split(':')[0] : 'sha256';
     const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
     if (isDigest(reference) && digest !== reference) {
-      throw new AppError('Internal', `content integrity error: the manifest retrieved (media type: ${mediaType}) with digest ${reference} does not match the digest calculated from the content ${digest}`);
+      throw new AppError(
+        'Internal',
+        `content integrity error: the manifest retrieved (media type: ${mediaType}) with digest ${reference} does not match the digest calculated from the content ${digest}`,
+      );
     }
     const claimed = response.headers.get('docker-content-digest');
     if (!isDigest(reference) && claimed && isDigest(claimed) && claimed.startsWith('sha256:') && claimed !== digest) {
@@ -147,7 +154,10 @@ export class RegistryClient {
     let path: string | undefined = `/v2/${repository.path}/tags/list?n=1000`;
     for (let page = 0; path && page < 100; page++) {
       const response = await this.request(repository, 'GET', path, { accept: 'application/json' }, signal);
-      const body = parseJson((await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8'), `the tag list of ${repository.registry}/${repository.path}`) as { tags?: string[] | null };
+      const body = parseJson(
+        (await readLimited(response, 16 * 1024 * 1024, 'the tag list')).toString('utf8'),
+        `the tag list of ${repository.registry}/${repository.path}`,
+      ) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
       const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
       path = link ? new URL(link, 'http://x').pathname + new URL(link, 'http://x').search : undefined;
@@ -155,7 +165,13 @@ export class RegistryClient {
     return tags;
   }
 
-  private async request(repository: UpstreamRepository, method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  private async request(
+    repository: UpstreamRepository,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const refused = this.deps.allowList?.refusal(repository.registry, repository.insecure);
     if (refused) throw forbidden(repository, refused);
     const base = await this.base(repository, signal);
@@ -197,7 +213,10 @@ export class RegistryClient {
         // registry's own and may echo anything it was sent, credentials included. A 5xx that
         // outlasted the retries is the registry failing, any other answer one we cannot use.
         const code = await registryErrorCode(response);
-        throw new AppError(response.status >= 500 ? 'Upstream' : 'Internal', `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`);
+        throw new AppError(
+          response.status >= 500 ? 'Upstream' : 'Internal',
+          `${method} ${repository.registry}${path.split('?')[0]}: the registry answered ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}${code ? ` (${code})` : ''}`,
+        );
       }
       if (credential && auth) this.usedCredentials.add(credential.source);
       return response;
@@ -210,8 +229,13 @@ export class RegistryClient {
     const host = credentialHost(`${scheme}://`, repository.registry);
     const hadCredentials = Boolean(this.deps.keyring.lookup(host, repository.path));
     // Entries of pull secrets that were there for this registry but could not be used: say so.
-    const unusable = this.deps.keyring.unusableFor(host, repository.path).map((e) => ({ reason: 'FieldValueInvalid' as const, field: `secret ${e.source}, entry ${e.registry}`, message: e.reason }));
-    return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', { subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' }, ...(unusable.length ? { causes: unusable } : {}) });
+    const unusable = this.deps.keyring
+      .unusableFor(host, repository.path)
+      .map((e) => ({ reason: 'FieldValueInvalid' as const, field: `secret ${e.source}, entry ${e.registry}`, message: e.reason }));
+    return new AppError('Unauthorized', hadCredentials ? 'incorrect username or password' : 'no credentials', {
+      subject: { name: `${repository.registry}/${repository.path}`, kind: hadCredentials ? 'refused' : 'anonymous' },
+      ...(unusable.length ? { causes: unusable } : {}),
+    });
   }
 
   private async authorize(challenge: AuthChallenge, repository: UpstreamRepository, credential: Credential | undefined, signal?: AbortSignal): Promise<string> {
@@ -231,7 +255,8 @@ export class RegistryClient {
     url.searchParams.set('scope', `repository:${repository.path}:pull`);
     // Delegated authentication: a realm on another host gets the credentials stored for that host.
     const realmHost = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-    const realmCredential = credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(credentialHost(url.protocol, realmHost)) ?? credential) : credential;
+    const realmCredential =
+      credential && realmHost !== repository.registry ? (this.deps.keyring.lookup(credentialHost(url.protocol, realmHost)) ?? credential) : credential;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (realmCredential) headers.authorization = `Basic ${Buffer.from(`${realmCredential.username}:${realmCredential.password}`).toString('base64')}`;
     const response = await this.send(repository, url.toString(), 'GET', headers, signal);
@@ -259,7 +284,8 @@ export class RegistryClient {
       const message = (error as Error).message;
       const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
       if (!repository.insecure) {
-        if (speaksHttp) throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
+        if (speaksHttp)
+          throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
         throw error;
       }
       const response = await this.send(repository, `http://${repository.registry}/v2/`, 'GET', {}, signal);
@@ -295,7 +321,9 @@ export class RegistryClient {
 }
 
 function forbidden(repository: UpstreamRepository, why: string): AppError {
-  return new AppError('Forbidden', `importing images from registry "${repository.registry}" is forbidden: ${why}`, { subject: { name: repository.registry, kind: 'registry' } });
+  return new AppError('Forbidden', `importing images from registry "${repository.registry}" is forbidden: ${why}`, {
+    subject: { name: repository.registry, kind: 'registry' },
+  });
 }
 
 /** Node's and undici's codes for a connection the other side reset or closed before answering. */
@@ -314,7 +342,8 @@ function transportError(repository: UpstreamRepository, url: string, error: unkn
   // A name that does not resolve is most often a mistyped one, so it stays Internal, as in OpenShift.
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
   if (code === 'ECONNREFUSED') return new AppError('Upstream', `dial tcp ${host}: connect: connection refused`);
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) return new AppError('Upstream', `tls: failed to verify certificate of ${host}: ${detail}`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail))
+    return new AppError('Upstream', `tls: failed to verify certificate of ${host}: ${detail}`);
   if (/timeout|aborted/i.test(code + detail)) return new AppError('Timeout', `${host}: the registry did not answer in time (${detail})`);
   if (connectionLost.test(code) || tlsFailed.test(code)) return new AppError('Upstream', `${host}: ${detail}`, { cause: error });
   return new AppError('Internal', `${host}: ${detail}`, { cause: error });

@@ -24,7 +24,13 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
   const unverified = new Agent({ ...timeouts, connect: guardedConnector({ timeout: connectTimeout, rejectUnauthorized: false }, guard) });
   return {
     async fetch(url, init) {
-      const response = await fetch(url, { method: init.method, headers: init.headers, signal: init.signal, redirect: 'follow', dispatcher: init.insecure ? unverified : verified });
+      const response = await fetch(url, {
+        method: init.method,
+        headers: init.headers,
+        signal: init.signal,
+        redirect: 'follow',
+        dispatcher: init.insecure ? unverified : verified,
+      });
       // undici's own Response class: the same WHATWG interface as the global type, declared apart.
       return response as unknown as Response;
     },

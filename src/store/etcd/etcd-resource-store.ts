@@ -29,7 +29,8 @@ function encodeContinue(lastKey: string, revision: string): string {
 function decodeContinue(token: string): { lastKey: string; revision: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; k?: unknown; r?: unknown };
-    if (parsed.v === 1 && typeof parsed.k === 'string' && typeof parsed.r === 'string' && /^\d+$/.test(parsed.r)) return { lastKey: parsed.k, revision: parsed.r };
+    if (parsed.v === 1 && typeof parsed.k === 'string' && typeof parsed.r === 'string' && /^\d+$/.test(parsed.r))
+      return { lastKey: parsed.k, revision: parsed.r };
   } catch {
     // fall through to the typed error
   }
@@ -92,14 +93,22 @@ export class EtcdResourceStore implements ResourceStore {
   async update(key: string, value: StoredValue, expectedResourceVersion?: string): Promise<StoredObject> {
     const full = this.fullKey(key);
     const serialized = Buffer.from(JSON.stringify(value));
-    const result = await this.txn([precondition(full, expectedResourceVersion)], [{ request_put: { key: full, value: serialized } }], [{ request_range: { key: full } }]);
+    const result = await this.txn(
+      [precondition(full, expectedResourceVersion)],
+      [{ request_put: { key: full, value: serialized } }],
+      [{ request_range: { key: full } }],
+    );
     if (!result.succeeded) throw this.failedPrecondition(key, result);
     return { key, value: JSON.parse(serialized.toString('utf8')) as StoredValue, resourceVersion: result.header.revision };
   }
 
   async delete(key: string, expectedResourceVersion?: string): Promise<StoredObject> {
     const full = this.fullKey(key);
-    const result = await this.txn([precondition(full, expectedResourceVersion)], [{ request_delete_range: { key: full, prev_kv: true } }], [{ request_range: { key: full } }]);
+    const result = await this.txn(
+      [precondition(full, expectedResourceVersion)],
+      [{ request_delete_range: { key: full, prev_kv: true } }],
+      [{ request_range: { key: full } }],
+    );
     if (!result.succeeded) throw this.failedPrecondition(key, result);
     const previous = result.responses[0]?.response_delete_range?.prev_kvs?.[0];
     if (!previous) throw keyNotFound(key);
@@ -188,7 +197,12 @@ export class EtcdResourceStore implements ResourceStore {
           if (!event.prev_kv) continue;
           buffered.push({ type: 'DELETED', key, value: JSON.parse(event.prev_kv.value.toString('utf8')) as StoredValue, resourceVersion });
         } else {
-          buffered.push({ type: event.kv.create_revision === event.kv.mod_revision ? 'ADDED' : 'MODIFIED', key, value: JSON.parse(event.kv.value.toString('utf8')) as StoredValue, resourceVersion });
+          buffered.push({
+            type: event.kv.create_revision === event.kv.mod_revision ? 'ADDED' : 'MODIFIED',
+            key,
+            value: JSON.parse(event.kv.value.toString('utf8')) as StoredValue,
+            resourceVersion,
+          });
         }
       }
       if (buffered.length > maxBufferedEvents) failure ??= new AppError('Gone', 'watch fell too far behind; start a new watch');
@@ -198,7 +212,9 @@ export class EtcdResourceStore implements ResourceStore {
     watcher.on('error', (error: Error) => {
       canceledByEtcd = true;
       // etcd cancels a watch whose start revision was compacted away; any cancel means "list again".
-      failure ??= /canceled|compacted/i.test(error.message) ? tooOldResourceVersion(fromResourceVersion) : new AppError('Unavailable', `the etcd watch failed: ${error.message}`);
+      failure ??= /canceled|compacted/i.test(error.message)
+        ? tooOldResourceVersion(fromResourceVersion)
+        : new AppError('Unavailable', `the etcd watch failed: ${error.message}`);
       notify();
     });
     const onAbort = () => notify();

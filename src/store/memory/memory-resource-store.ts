@@ -76,7 +76,12 @@ export class MemoryResourceStore implements ResourceStore {
   watch(prefix: string, fromResourceVersion: string, signal: AbortSignal): AsyncIterable<WatchEvent> {
     const from = parseVersion(fromResourceVersion);
     if (from < this.compactedThrough) throw tooOld(fromResourceVersion);
-    return this.feed.follow(prefix, fromResourceVersion, () => this.history.filter((e) => e.key.startsWith(prefix) && BigInt(e.resourceVersion) > from), signal);
+    return this.feed.follow(
+      prefix,
+      fromResourceVersion,
+      () => this.history.filter((e) => e.key.startsWith(prefix) && BigInt(e.resourceVersion) > from),
+      signal,
+    );
   }
 
   async currentResourceVersion(): Promise<string> {

@@ -23,7 +23,8 @@ const field = (number: number, value: Buffer | string) => {
   const bytes = Buffer.from(value);
   return Buffer.concat([varint((number << 3) | 2), varint(bytes.length), bytes]);
 };
-const envelope = (apiVersion: string, kind: string, object: Buffer) => Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), field(1, Buffer.concat([field(1, apiVersion), field(2, kind)])), field(2, object)]);
+const envelope = (apiVersion: string, kind: string, object: Buffer) =>
+  Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), field(1, Buffer.concat([field(1, apiVersion), field(2, kind)])), field(2, object)]);
 
 /** kubectl's JSON without what the server fills in or what means nothing: nulls, `{}`, status. */
 function meaningful(value: unknown): unknown {
@@ -40,7 +41,9 @@ function meaningful(value: unknown): unknown {
 }
 
 describe('Kubernetes protobuf bodies', () => {
-  for (const name of readdirSync(recorded).filter((file) => file.endsWith('.pb')).map((file) => file.slice(0, -3))) {
+  for (const name of readdirSync(recorded)
+    .filter((file) => file.endsWith('.pb'))
+    .map((file) => file.slice(0, -3))) {
     it(`reads kubectl's ${name} as kubectl itself renders it in JSON`, () => {
       const decoded = decodeKubernetesProtobuf(readFileSync(join(recorded, `${name}.pb`)));
       const expected = JSON.parse(readFileSync(join(recorded, `${name}.json`), 'utf8'));
@@ -52,12 +55,19 @@ describe('Kubernetes protobuf bodies', () => {
     const zero = decodeKubernetesProtobuf(readFileSync(join(recorded, 'deployment-zero-replicas.pb'))) as { spec: { replicas: number } };
     assert.equal(zero.spec.replicas, 0);
     const role = decodeKubernetesProtobuf(readFileSync(join(recorded, 'role.pb'))) as { rules: { apiGroups: string[] }[] };
-    assert.deepEqual(role.rules.map((rule) => rule.apiGroups), [[''], ['image.openshift.io']]);
+    assert.deepEqual(
+      role.rules.map((rule) => rule.apiGroups),
+      [[''], ['image.openshift.io']],
+    );
   });
 
   it('decodes a Namespace with labels', () => {
     const meta = Buffer.concat([field(1, 'team'), field(11, Buffer.concat([field(1, 'env'), field(2, 'dev')]))]);
-    assert.deepEqual(decodeKubernetesProtobuf(envelope('v1', 'Namespace', field(1, meta))), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels: { env: 'dev' } } });
+    assert.deepEqual(decodeKubernetesProtobuf(envelope('v1', 'Namespace', field(1, meta))), {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team', labels: { env: 'dev' } },
+    });
   });
 
   it('asks for JSON rather than drop content it cannot read', () => {
@@ -66,18 +76,30 @@ describe('Kubernetes protobuf bodies', () => {
     const deployment = field(2, field(3, field(2, field(2, container))));
     assert.throws(
       () => decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', Buffer.concat([field(1, field(1, 'web')), deployment]))),
-      (e) => isAppError(e, 'UnsupportedMediaType') && /Deployment\.spec\.template\.spec\.containers#9/.test(e.message) && /send Deployment as JSON/.test(e.message),
+      (e) =>
+        isAppError(e, 'UnsupportedMediaType') && /Deployment\.spec\.template\.spec\.containers#9/.test(e.message) && /send Deployment as JSON/.test(e.message),
     );
     // The same field left empty, as Kubernetes' marshallers write unset fields, is no content.
     const emptyField = Buffer.concat([field(1, 'web'), field(2, 'nginx'), field(9, '')]);
-    const decoded = decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', field(2, field(3, field(2, field(2, emptyField)))))) as { spec: { template: { spec: { containers: unknown[] } } } };
+    const decoded = decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', field(2, field(3, field(2, field(2, emptyField)))))) as {
+      spec: { template: { spec: { containers: unknown[] } } };
+    };
     assert.deepEqual(decoded.spec.template.spec.containers, [{ name: 'web', image: 'nginx' }]);
   });
 
   it('refuses bodies without the envelope, truncated ones, and kinds it does not know', () => {
-    assert.throws(() => decodeKubernetesProtobuf(Buffer.from('{}')), (e) => isAppError(e, 'BadRequest'));
+    assert.throws(
+      () => decodeKubernetesProtobuf(Buffer.from('{}')),
+      (e) => isAppError(e, 'BadRequest'),
+    );
     const truncated = Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), varint((1 << 3) | 2), varint(50), Buffer.from('short')]);
-    assert.throws(() => decodeKubernetesProtobuf(truncated), (e) => isAppError(e, 'BadRequest') && /truncated/.test(e.message));
-    assert.throws(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', Buffer.alloc(0))), (e) => isAppError(e, 'UnsupportedMediaType') && /send ConfigMap as JSON/.test(e.message));
+    assert.throws(
+      () => decodeKubernetesProtobuf(truncated),
+      (e) => isAppError(e, 'BadRequest') && /truncated/.test(e.message),
+    );
+    assert.throws(
+      () => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', Buffer.alloc(0))),
+      (e) => isAppError(e, 'UnsupportedMediaType') && /send ConfigMap as JSON/.test(e.message),
+    );
   });
 });

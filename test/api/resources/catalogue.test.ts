@@ -28,8 +28,21 @@ describe('catalogue', () => {
       for (const item of (await h.request('GET', path, { accept })).json.items) {
         for (const version of item.versions) {
           for (const r of version.resources) {
-            const subresources = Object.fromEntries((r.subresources ?? []).filter((s: { subresource: string }) => s.subresource !== 'status').map((s: { subresource: string; responseKind: { kind: string } }) => [s.subresource, s.responseKind.kind]));
-            found.push({ group: item.metadata.name ?? '', version: version.version, kind: r.responseKind.kind, resource: r.resource, singular: r.singularResource, namespaced: r.scope === 'Namespaced', shortNames: r.shortNames ?? [], subresources });
+            const subresources = Object.fromEntries(
+              (r.subresources ?? [])
+                .filter((s: { subresource: string }) => s.subresource !== 'status')
+                .map((s: { subresource: string; responseKind: { kind: string } }) => [s.subresource, s.responseKind.kind]),
+            );
+            found.push({
+              group: item.metadata.name ?? '',
+              version: version.version,
+              kind: r.responseKind.kind,
+              resource: r.resource,
+              singular: r.singularResource,
+              namespaced: r.scope === 'Namespaced',
+              shortNames: r.shortNames ?? [],
+              subresources,
+            });
           }
         }
       }
@@ -39,7 +52,16 @@ describe('catalogue', () => {
 
   it('serves every kind of the kinds table under the identity the table gives it, and no other', async () => {
     const table = Object.values(kinds)
-      .map((k) => ({ group: k.group, version: k.version, kind: k.kind, resource: k.resource, singular: k.singular, namespaced: k.namespaced, shortNames: [...k.shortNames], subresources: { ...k.subresources } }))
+      .map((k) => ({
+        group: k.group,
+        version: k.version,
+        kind: k.kind,
+        resource: k.resource,
+        singular: k.singular,
+        namespaced: k.namespaced,
+        shortNames: [...k.shortNames],
+        subresources: { ...k.subresources },
+      }))
       .sort((a, b) => a.resource.localeCompare(b.resource));
     assert.deepEqual(await discovered(), table);
   });

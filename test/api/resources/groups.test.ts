@@ -13,11 +13,17 @@ describe('groups', () => {
   it('gives members the rights bound to the group, and takes them away with membership', async () => {
     const dev = await h.userToken('dev');
     assert.equal((await h.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'team' } } })).status, 201);
-    const binding = { metadata: { name: 'developers-edit' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'developers' }] };
+    const binding = {
+      metadata: { name: 'developers-edit' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'developers' }],
+    };
     assert.equal((await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', { body: binding })).status, 201);
     assert.equal((await h.request('GET', '/api/v1/namespaces/team/secrets', { token: dev })).status, 403);
 
-    const created = await h.request('POST', groupsPath, { body: { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: 'developers' }, users: ['dev'] } });
+    const created = await h.request('POST', groupsPath, {
+      body: { apiVersion: 'user.openshift.io/v1', kind: 'Group', metadata: { name: 'developers' }, users: ['dev'] },
+    });
     assert.equal(created.status, 201);
     assert.equal((await h.request('GET', '/api/v1/namespaces/team/secrets', { token: dev })).status, 200);
     const me = await h.request('GET', '/apis/user.openshift.io/v1/users/~', { token: dev });

@@ -5,7 +5,10 @@ import type { ImageStream, NamedTagEventList } from '../../../src/kube/kinds/ima
 
 const now = new Date('2024-05-01T12:00:00Z');
 const secondsAgo = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
-const tagged = (tag: string, seconds: number): NamedTagEventList => ({ tag, items: [{ created: secondsAgo(seconds), dockerImageReference: `quay.io/org/app:${tag}`, image: 'sha256:1', generation: 1 }] });
+const tagged = (tag: string, seconds: number): NamedTagEventList => ({
+  tag,
+  items: [{ created: secondsAgo(seconds), dockerImageReference: `quay.io/org/app:${tag}`, image: 'sha256:1', generation: 1 }],
+});
 
 describe('image tables', () => {
   it('lists the most recently changed tags first, ties by name, tags without history last', () => {
@@ -36,9 +39,16 @@ describe('image tables', () => {
     const stream: ImageStream = {
       metadata: { name: 'ruby', namespace: 'demo' },
       spec: { dockerImageRepository: 'quay.io/org/ruby' },
-      status: { dockerImageRepository: 'registry.local/demo/ruby', publicDockerImageRepository: 'registry.example.com/demo/ruby', tags: [tagged('2.7', 300), tagged('latest', 5)] },
+      status: {
+        dockerImageRepository: 'registry.local/demo/ruby',
+        publicDockerImageRepository: 'registry.example.com/demo/ruby',
+        tags: [tagged('2.7', 300), tagged('latest', 5)],
+      },
     };
-    assert.deepEqual(imageStreamTable.columns.map((c) => c.name), ['Image Repository', 'Tags', 'Updated']);
+    assert.deepEqual(
+      imageStreamTable.columns.map((c) => c.name),
+      ['Image Repository', 'Tags', 'Updated'],
+    );
     assert.deepEqual(imageStreamTable.cells(stream, now), ['registry.example.com/demo/ruby', 'latest,2.7', '5 seconds ago']);
     const bare: ImageStream = { metadata: { name: 'mirror' }, spec: { dockerImageRepository: 'quay.io/org/mirror' } };
     assert.deepEqual(imageStreamTable.cells(bare, now), ['quay.io/org/mirror', '', '']);
@@ -46,9 +56,31 @@ describe('image tables', () => {
 
   it('adds the image name to a tag in wide output, and the pull spec and name to an image', () => {
     const image = { metadata: { name: 'sha256:abc' }, dockerImageReference: 'quay.io/org/ruby@sha256:abc' };
-    assert.deepEqual(imageStreamTagTable.columns.map((c) => [c.name, c.priority]), [['Image Reference', 0], ['Updated', 0], ['Image Name', 1]]);
-    assert.deepEqual(imageStreamTagTable.cells({ metadata: { name: 'ruby:2.7', creationTimestamp: secondsAgo(120) }, tag: null, image }, now), ['quay.io/org/ruby@sha256:abc', '2 minutes ago', 'sha256:abc']);
-    assert.deepEqual(imageStreamImageTable.columns.map((c) => [c.name, c.priority]), [['Updated', 0], ['Image Reference', 1], ['Image Name', 1]]);
-    assert.deepEqual(imageStreamImageTable.cells({ metadata: { name: 'ruby@sha256:abc', creationTimestamp: secondsAgo(7200) }, image }, now), ['2 hours ago', 'quay.io/org/ruby@sha256:abc', 'sha256:abc']);
+    assert.deepEqual(
+      imageStreamTagTable.columns.map((c) => [c.name, c.priority]),
+      [
+        ['Image Reference', 0],
+        ['Updated', 0],
+        ['Image Name', 1],
+      ],
+    );
+    assert.deepEqual(imageStreamTagTable.cells({ metadata: { name: 'ruby:2.7', creationTimestamp: secondsAgo(120) }, tag: null, image }, now), [
+      'quay.io/org/ruby@sha256:abc',
+      '2 minutes ago',
+      'sha256:abc',
+    ]);
+    assert.deepEqual(
+      imageStreamImageTable.columns.map((c) => [c.name, c.priority]),
+      [
+        ['Updated', 0],
+        ['Image Reference', 1],
+        ['Image Name', 1],
+      ],
+    );
+    assert.deepEqual(imageStreamImageTable.cells({ metadata: { name: 'ruby@sha256:abc', creationTimestamp: secondsAgo(7200) }, image }, now), [
+      '2 hours ago',
+      'quay.io/org/ruby@sha256:abc',
+      'sha256:abc',
+    ]);
   });
 });

@@ -34,12 +34,23 @@ describe('image stream views', () => {
 
   it('lists the pull secrets the importer may use, without excluded ones', async () => {
     const config = Buffer.from(JSON.stringify({ auths: { 'quay.io': { auth: Buffer.from('u:p').toString('base64') } } })).toString('base64');
-    await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'use-me' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } } });
-    await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'skip-me', annotations: { 'openshift.io/image.excludeSecret': 'true' } }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } } });
+    await h.request('POST', '/api/v1/namespaces/default/secrets', {
+      body: { metadata: { name: 'use-me' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } },
+    });
+    await h.request('POST', '/api/v1/namespaces/default/secrets', {
+      body: {
+        metadata: { name: 'skip-me', annotations: { 'openshift.io/image.excludeSecret': 'true' } },
+        type: 'kubernetes.io/dockerconfigjson',
+        data: { '.dockerconfigjson': config },
+      },
+    });
     await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'opaque' }, stringData: { a: 'b' } } });
     const answer = await h.request('GET', `${base}/imagestreams/views/secrets`);
     assert.equal(answer.json.kind, 'SecretList');
-    assert.deepEqual(answer.json.items.map((s: { metadata: { name: string } }) => s.metadata.name), ['use-me']);
+    assert.deepEqual(
+      answer.json.items.map((s: { metadata: { name: string } }) => s.metadata.name),
+      ['use-me'],
+    );
   });
 
   it('lets service accounts of the project read layers but not secrets', async () => {

@@ -59,7 +59,10 @@ describe('imagestreamimports', () => {
     const answer = await h.request('POST', isi, { body: importOf('again', `${upstream.host}/org/app:1.0`) });
     assert.equal(answer.json.status.images[0].status.status, 'Success');
     const made = upstream.requests.slice(before);
-    assert.deepEqual(made.filter((r) => r.includes('/manifests/') || r.includes('/blobs/')), ['GET /v2/org/app/manifests/1.0']);
+    assert.deepEqual(
+      made.filter((r) => r.includes('/manifests/') || r.includes('/blobs/')),
+      ['GET /v2/org/app/manifests/1.0'],
+    );
   });
 
   it('previews with import: false without touching anything', async () => {
@@ -97,15 +100,27 @@ describe('imagestreamimports', () => {
     const legacy = await h.request('POST', isi, { body: importOf('multi', `${upstream.host}/multi/app:latest`) });
     assert.equal(legacy.json.status.images[0].image.metadata.name, children.amd64);
     await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/arm:v1', {
-      body: { tag: { name: 'v1', annotations: { 'importer.image.openshift.io/prefer-arch': 'arm64' }, from: { kind: 'DockerImage', name: `${upstream.host}/multi/app:latest` }, reference: true } },
+      body: {
+        tag: {
+          name: 'v1',
+          annotations: { 'importer.image.openshift.io/prefer-arch': 'arm64' },
+          from: { kind: 'DockerImage', name: `${upstream.host}/multi/app:latest` },
+          reference: true,
+        },
+      },
     });
     const preferred = await h.request('POST', isi, { body: importOf('arm', `${upstream.host}/multi/app:latest`) });
     assert.equal(preferred.json.status.images[0].image.metadata.name, children.arm64);
-    const preserved = await h.request('POST', isi, { body: importOf('whole', `${upstream.host}/multi/app:latest`, { importPolicy: { insecure: true, importMode: 'PreserveOriginal' } }) });
+    const preserved = await h.request('POST', isi, {
+      body: importOf('whole', `${upstream.host}/multi/app:latest`, { importPolicy: { insecure: true, importMode: 'PreserveOriginal' } }),
+    });
     assert.equal(preserved.json.status.images[0].image.metadata.name, list);
     assert.equal(preserved.json.status.images[0].manifests.length, 3);
     const listImage = (await h.request('GET', `/apis/image.openshift.io/v1/images/${list}`)).json;
-    assert.deepEqual(listImage.dockerImageManifests.map((m: { architecture: string }) => m.architecture), ['amd64', 'arm64', 'ppc64le']);
+    assert.deepEqual(
+      listImage.dockerImageManifests.map((m: { architecture: string }) => m.architecture),
+      ['amd64', 'arm64', 'ppc64le'],
+    );
     assert.equal((await h.request('GET', `/apis/image.openshift.io/v1/images/${children.ppc64le}`)).status, 200, 'children are Images too');
   });
 
@@ -125,9 +140,20 @@ describe('imagestreamimports', () => {
       const without = await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) });
       assert.equal(without.json.status.images[0].status.reason, 'Unauthorized');
       assert.match(without.json.status.images[0].status.message, /did not have credentials to the repository/);
-      await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'hidden', annotations: { 'openshift.io/image.excludeSecret': 'true' } }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('pw') } } });
-      assert.equal((await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) })).json.status.images[0].status.reason, 'Unauthorized');
-      await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('pw') } } });
+      await h.request('POST', '/api/v1/namespaces/default/secrets', {
+        body: {
+          metadata: { name: 'hidden', annotations: { 'openshift.io/image.excludeSecret': 'true' } },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': config('pw') },
+        },
+      });
+      assert.equal(
+        (await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) })).json.status.images[0].status.reason,
+        'Unauthorized',
+      );
+      await h.request('POST', '/api/v1/namespaces/default/secrets', {
+        body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('pw') } },
+      });
       const withSecret = await h.request('POST', isi, { body: importOf('private', `${privateUpstream.host}/org/private:v1`) });
       assert.equal(withSecret.json.status.images[0].status.status, 'Success');
       assert.equal(withSecret.json.status.images[0].image.metadata.name, privateDigest);
@@ -152,21 +178,41 @@ describe('imagestreamimports', () => {
 
   it('imports a repository up to the server limit and lists the rest as additional tags', async () => {
     for (const tag of ['latest', '1.1', '1.2', 'misc']) putImage(upstream, 'bulk/app', tag, `bulk-${tag}`);
-    const answer = await h.request('POST', isi, { body: { metadata: { name: 'bulk' }, spec: { import: true, repository: { from: { kind: 'DockerImage', name: `${upstream.host}/bulk/app` }, importPolicy: { insecure: true } } } } });
-    assert.deepEqual(answer.json.status.repository.images.map((i: { tag: string }) => i.tag), ['latest', '1.2']);
+    const answer = await h.request('POST', isi, {
+      body: {
+        metadata: { name: 'bulk' },
+        spec: { import: true, repository: { from: { kind: 'DockerImage', name: `${upstream.host}/bulk/app` }, importPolicy: { insecure: true } } },
+      },
+    });
+    assert.deepEqual(
+      answer.json.status.repository.images.map((i: { tag: string }) => i.tag),
+      ['latest', '1.2'],
+    );
     assert.deepEqual(answer.json.status.repository.additionalTags, ['1.1', 'misc']);
   });
 
   it('refuses requests without images, with another kind, or with a tagged repository', async () => {
     assert.equal((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { import: true } } })).status, 422);
-    assert.match((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { images: [{ from: { kind: 'ImageStreamTag', name: 'a:b' } }] } } })).json.message, /only DockerImage is supported/);
-    assert.match((await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { repository: { from: { kind: 'DockerImage', name: 'quay.io/a/b:1' } } } } })).json.message, /you must specify an image repository, not a tag or ID/);
+    assert.match(
+      (await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { images: [{ from: { kind: 'ImageStreamTag', name: 'a:b' } }] } } })).json.message,
+      /only DockerImage is supported/,
+    );
+    assert.match(
+      (await h.request('POST', isi, { body: { metadata: { name: 'x' }, spec: { repository: { from: { kind: 'DockerImage', name: 'quay.io/a/b:1' } } } } })).json
+        .message,
+      /you must specify an image repository, not a tag or ID/,
+    );
   });
 
   it('imports a DockerImage spec tag as soon as it is set', async () => {
-    const set = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/auto:prod', { body: { tag: { name: 'prod', from: { kind: 'DockerImage', name: `${upstream.host}/org/app:1.0` }, importPolicy: { insecure: true } } } });
+    const set = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/auto:prod', {
+      body: { tag: { name: 'prod', from: { kind: 'DockerImage', name: `${upstream.host}/org/app:1.0` }, importPolicy: { insecure: true } } },
+    });
     assert.equal(set.status, 200, set.text);
-    const event = await eventually(async () => (await h.request('GET', streamPath('auto'))).json.status?.tags?.find((t: { tag: string }) => t.tag === 'prod')?.items?.[0], 'the import');
+    const event = await eventually(
+      async () => (await h.request('GET', streamPath('auto'))).json.status?.tags?.find((t: { tag: string }) => t.tag === 'prod')?.items?.[0],
+      'the import',
+    );
     assert.equal(event.image, digest);
   });
 });
@@ -186,11 +232,17 @@ describe('imagestreamimports on a server that keeps imports out of its own netwo
     const h = await startHarness([], { allowPrivateRegistries: false });
     try {
       const before = upstream.requests.length;
-      for (const [name, from] of [['by-address', `${upstream.host}/org/app:1.0`], ['by-name', `localhost:${port()}/org/app:1.0`]]) {
+      for (const [name, from] of [
+        ['by-address', `${upstream.host}/org/app:1.0`],
+        ['by-name', `localhost:${port()}/org/app:1.0`],
+      ]) {
         const answer = await h.request('POST', isi, { body: importOf(name, from) });
         const status = answer.json.status.images[0].status;
         assert.equal(status.reason, 'Forbidden', answer.text);
-        assert.match(status.message, /^importing images from registry "(127\.0\.0\.1|localhost):\d+" is forbidden: .*a loopback address.*--allow-private-registries/);
+        assert.match(
+          status.message,
+          /^importing images from registry "(127\.0\.0\.1|localhost):\d+" is forbidden: .*a loopback address.*--allow-private-registries/,
+        );
         const condition = (await h.request('GET', streamPath(name))).json.status.tags[0].conditions[0];
         assert.deepEqual([condition.type, condition.status, condition.reason], ['ImportSuccess', 'False', 'Forbidden']);
       }
@@ -208,7 +260,10 @@ describe('imagestreamimports on a server that keeps imports out of its own netwo
       assert.equal((await h.request('POST', isi, { body: importOf('listed', `${upstream.host}/org/app:1.0`) })).json.status.images[0].status.status, 'Success');
       const refused = (await h.request('POST', isi, { body: importOf('unlisted', `${other.host}/org/app:1.0`) })).json.status.images[0].status;
       assert.equal(refused.reason, 'Forbidden');
-      assert.equal(refused.message, `importing images from registry "${other.host}" is forbidden: registry "${other.host}" not allowed by whitelist: "quay.io:443", "127.0.0.1:${port()}"`);
+      assert.equal(
+        refused.message,
+        `importing images from registry "${other.host}" is forbidden: registry "${other.host}" not allowed by whitelist: "quay.io:443", "127.0.0.1:${port()}"`,
+      );
       assert.deepEqual(other.requests, []);
     } finally {
       await other.stop();
@@ -226,7 +281,9 @@ describe('import failures in stream status', () => {
     upstream = await startFakeUpstream({ basic: { user: 'bot', password: 's3cret' } });
     putImage(upstream, 'org/app', '1.0', 'echo');
     const config = Buffer.from(JSON.stringify({ auths: { [upstream.host]: { username: 'bot', password: 's3cret' } } })).toString('base64');
-    await h.request('POST', '/api/v1/namespaces/default/secrets', { body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } } });
+    await h.request('POST', '/api/v1/namespaces/default/secrets', {
+      body: { metadata: { name: 'pull-creds' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } },
+    });
   });
   after(async () => {
     await upstream.stop();
@@ -236,12 +293,17 @@ describe('import failures in stream status', () => {
   it('never shows what a registry echoes back, such as the Authorization header of a pull secret', async () => {
     // A registry that puts the request's headers in its error body, as some debugging proxies do.
     const echo = (res: ServerResponse, req: IncomingMessage) => {
-      const body = JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: `request had Authorization: ${req.headers.authorization}`, detail: { headers: req.headers } }], padding: 'x'.repeat(10_000) });
+      const body = JSON.stringify({
+        errors: [{ code: 'MANIFEST_INVALID', message: `request had Authorization: ${req.headers.authorization}`, detail: { headers: req.headers } }],
+        padding: 'x'.repeat(10_000),
+      });
       res.writeHead(400, { 'content-type': 'application/json' }).end(body);
     };
     upstream.fault(/manifests\/1\.0$/, 1, echo);
     await h.request('POST', isi, { body: importOf('echoed', `${upstream.host}/org/app:1.0`) });
-    upstream.fault(/manifests\/1\.0$/, 1, (res, req) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end(`${req.headers.authorization} is what you sent`));
+    upstream.fault(/manifests\/1\.0$/, 1, (res, req) =>
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end(`${req.headers.authorization} is what you sent`),
+    );
     await h.request('POST', isi, { body: importOf('echoed-as-manifest', `${upstream.host}/org/app:1.0`) });
     for (const name of ['echoed', 'echoed-as-manifest']) {
       const stream = (await h.request('GET', streamPath(name))).text;

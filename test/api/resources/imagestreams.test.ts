@@ -19,7 +19,13 @@ describe('imagestreams', () => {
   it('refuses a spec tag whose DockerImage source is not a reference, naming the field', async () => {
     const answer = await h.request('POST', streams, { body: stream('bad', [dockerTag('1', 'quay.io/org/app:1'), dockerTag('2', 'host/UPPER/Case::x')]) });
     assert.equal(answer.status, 422);
-    assert.deepEqual(answer.json.details.causes, [{ reason: 'FieldValueInvalid', field: 'spec.tags[1].from.name', message: '"host/UPPER/Case::x": repository names must be lower case letters, digits and separators (. _ __ -)' }]);
+    assert.deepEqual(answer.json.details.causes, [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.tags[1].from.name',
+        message: '"host/UPPER/Case::x": repository names must be lower case letters, digits and separators (. _ __ -)',
+      },
+    ]);
     assert.equal((await h.request('GET', `${streams}/bad`)).status, 404);
   });
 

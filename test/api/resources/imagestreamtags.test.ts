@@ -24,7 +24,10 @@ describe('imagestreamtags', () => {
     assert.equal(answer.json.image.dockerImageReference, `127.0.0.1:8080/default/ruby@${v1}`);
     assert.equal(answer.json.tag, null, 'a pushed tag has no spec tag');
     const list = await h.request('GET', istags);
-    assert.deepEqual(list.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['ruby:2.7']);
+    assert.deepEqual(
+      list.json.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ['ruby:2.7'],
+    );
   });
 
   it('answers bad names with BadRequest and missing tags with NotFound', async () => {
@@ -36,14 +39,18 @@ describe('imagestreamtags', () => {
   });
 
   it('pins a tag to an image with an ImageStreamImage source, copying it at once', async () => {
-    const answer = await h.request('PUT', `${istags}/ruby:prod`, { body: tagBody('ruby:prod', { name: 'prod', from: { kind: 'ImageStreamImage', name: `ruby@${v1.slice(7, 19)}` } }) });
+    const answer = await h.request('PUT', `${istags}/ruby:prod`, {
+      body: tagBody('ruby:prod', { name: 'prod', from: { kind: 'ImageStreamImage', name: `ruby@${v1.slice(7, 19)}` } }),
+    });
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.json.image.metadata.name, v1);
     assert.equal(answer.json.tag.from.kind, 'ImageStreamImage');
   });
 
   it('keeps an alias following its source while a pinned tag stays', async () => {
-    const alias = await h.request('PUT', `${istags}/ruby:latest`, { body: tagBody('ruby:latest', { name: 'latest', from: { kind: 'ImageStreamTag', name: 'ruby:2.7' } }) });
+    const alias = await h.request('PUT', `${istags}/ruby:latest`, {
+      body: tagBody('ruby:latest', { name: 'latest', from: { kind: 'ImageStreamTag', name: 'ruby:2.7' } }),
+    });
     assert.equal(alias.json.image.metadata.name, v1);
     const v2 = (await pushImage(h, 'default/ruby', '2.7', 'ruby27-patched')).digest;
     const after = (await h.request('GET', stream('ruby'))).json;
@@ -54,18 +61,24 @@ describe('imagestreamtags', () => {
   });
 
   it('copies a tag from another stream, pointing the pull spec at this stream', async () => {
-    const copied = await h.request('PUT', `${istags}/app:stable`, { body: tagBody('app:stable', { name: 'stable', from: { kind: 'ImageStreamTag', name: 'ruby:prod' } }) });
+    const copied = await h.request('PUT', `${istags}/app:stable`, {
+      body: tagBody('app:stable', { name: 'stable', from: { kind: 'ImageStreamTag', name: 'ruby:prod' } }),
+    });
     assert.equal(copied.status, 200, copied.text);
     assert.equal(copied.json.image.dockerImageReference, `127.0.0.1:8080/default/app@${v1}`);
     assert.equal((await h.request('GET', stream('app'))).status, 200, 'the stream was created');
   });
 
   it('resolves Local reference policy to the integrated registry', async () => {
-    await h.request('PUT', `${istags}/app:ext`, { body: tagBody('app:ext', { name: 'ext', reference: true, from: { kind: 'DockerImage', name: 'quay.io/org/app:1.0' } }) });
+    await h.request('PUT', `${istags}/app:ext`, {
+      body: tagBody('app:ext', { name: 'ext', reference: true, from: { kind: 'DockerImage', name: 'quay.io/org/app:1.0' } }),
+    });
     const reference = (await h.request('GET', stream('app'))).json.status.tags.find((t: { tag: string }) => t.tag === 'ext').items[0];
     assert.equal(reference.dockerImageReference, 'quay.io/org/app:1.0');
     assert.equal(reference.image, '');
-    await h.request('PUT', `${istags}/app:local`, { body: tagBody('app:local', { name: 'local', from: { kind: 'ImageStreamTag', name: 'ruby:prod' }, referencePolicy: { type: 'Local' } }) });
+    await h.request('PUT', `${istags}/app:local`, {
+      body: tagBody('app:local', { name: 'local', from: { kind: 'ImageStreamTag', name: 'ruby:prod' }, referencePolicy: { type: 'Local' } }),
+    });
     const local = await h.request('GET', `${istags}/app:local`);
     assert.equal(local.json.image.dockerImageReference, `127.0.0.1:8080/default/app@${v1}`);
   });
@@ -87,7 +100,13 @@ describe('imagestreamtags', () => {
     const denied = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/mine/imagestreamtags/copy:v1', { token: user, body });
     assert.equal(denied.status, 403);
     assert.match(denied.json.message, /default\/ruby/);
-    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { metadata: { name: 'tagger-pull' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' }, subjects: [{ kind: 'User', name: 'tagger' }] } });
+    await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      body: {
+        metadata: { name: 'tagger-pull' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' },
+        subjects: [{ kind: 'User', name: 'tagger' }],
+      },
+    });
     const allowed = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/mine/imagestreamtags/copy:v1', { token: user, body });
     assert.equal(allowed.status, 200, allowed.text);
   });

@@ -9,9 +9,12 @@ describe('projects and project requests', () => {
   });
 
   const newProject = (token: string, name: string, extra: Record<string, unknown> = {}) =>
-    h.request('POST', '/apis/project.openshift.io/v1/projectrequests', { token, body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name }, ...extra } });
+    h.request('POST', '/apis/project.openshift.io/v1/projectrequests', {
+      token,
+      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name }, ...extra },
+    });
 
-  it('lets a logged-in user create a project and makes them its admin, with OpenShift\'s default accounts and bindings', async () => {
+  it("lets a logged-in user create a project and makes them its admin, with OpenShift's default accounts and bindings", async () => {
     const alice = await h.userToken('alice');
     const created = await newProject(alice, 'alpha', { displayName: 'Alpha', description: 'first' });
     assert.equal(created.status, 201);
@@ -19,23 +22,36 @@ describe('projects and project requests', () => {
     assert.equal(created.json.metadata.annotations['openshift.io/requester'], 'alice');
     assert.equal(created.json.metadata.annotations['openshift.io/display-name'], 'Alpha');
     const accounts = await h.request('GET', '/api/v1/namespaces/alpha/serviceaccounts', { token: alice });
-    assert.deepEqual(accounts.json.items.map((a: { metadata: { name: string } }) => a.metadata.name), ['builder', 'default', 'deployer']);
+    assert.deepEqual(
+      accounts.json.items.map((a: { metadata: { name: string } }) => a.metadata.name),
+      ['builder', 'default', 'deployer'],
+    );
     const bindings = await h.request('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/alpha/rolebindings', { token: alice });
     const byName = Object.fromEntries(bindings.json.items.map((b: { metadata: { name: string } }) => [b.metadata.name, b]));
-    assert.deepEqual(byName.admin.subjects.map((s: { name: string }) => s.name), ['alice']);
+    assert.deepEqual(
+      byName.admin.subjects.map((s: { name: string }) => s.name),
+      ['alice'],
+    );
     assert.equal(byName['system:image-pullers'].subjects[0].name, 'system:serviceaccounts:alpha');
     assert.equal(byName['system:image-builders'].roleRef.name, 'system:image-builder');
     assert.equal(byName['system:deployers'].subjects[0].name, 'deployer');
-    assert.equal((await h.request('POST', '/api/v1/namespaces/alpha/secrets', { token: alice, body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } })).status, 201);
+    assert.equal(
+      (await h.request('POST', '/api/v1/namespaces/alpha/secrets', { token: alice, body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } }))
+        .status,
+      201,
+    );
   });
 
-  it('keeps projects apart: a user neither sees nor reads another user\'s project', async () => {
+  it("keeps projects apart: a user neither sees nor reads another user's project", async () => {
     const carol = await h.userToken('carol');
     const dave = await h.userToken('dave');
     await newProject(carol, 'carols');
     await newProject(dave, 'daves');
     const list = await h.request('GET', '/apis/project.openshift.io/v1/projects', { token: carol });
-    assert.deepEqual(list.json.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['carols']);
+    assert.deepEqual(
+      list.json.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+      ['carols'],
+    );
     const peek = await h.request('GET', '/api/v1/namespaces/daves/secrets', { token: carol });
     assert.equal(peek.status, 403);
     assert.equal((await h.request('GET', '/apis/project.openshift.io/v1/projects/daves', { token: carol })).status, 403);

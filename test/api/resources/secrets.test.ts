@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../../support/api-harness.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-const dockerSecret = (name: string, content: string, type = 'kubernetes.io/dockerconfigjson', key = '.dockerconfigjson') => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, type, data: { [key]: b64(content) } });
+const dockerSecret = (name: string, content: string, type = 'kubernetes.io/dockerconfigjson', key = '.dockerconfigjson') => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name },
+  type,
+  data: { [key]: b64(content) },
+});
 
 describe('secrets', () => {
   let h: Harness;
@@ -31,13 +37,19 @@ describe('secrets', () => {
     assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'c' }, type: 'kubernetes.io/dockerconfigjson', data: {} })).status, 422);
     // The documentation's sample config.json has an `auth` that is not base64 of user:password:
     // Kubernetes stores it; an import names the entry when it cannot use it.
-    assert.equal((await create(dockerSecret('d', JSON.stringify({ 'quay.io': { auth: 'bm9jb2xvbg==' } }), 'kubernetes.io/dockercfg', '.dockercfg'))).status, 201);
+    assert.equal(
+      (await create(dockerSecret('d', JSON.stringify({ 'quay.io': { auth: 'bm9jb2xvbg==' } }), 'kubernetes.io/dockercfg', '.dockercfg'))).status,
+      201,
+    );
     assert.equal((await create(dockerSecret('e', JSON.stringify({ 'quay.io': { auth: b64('u:p') } }), 'kubernetes.io/dockercfg', '.dockercfg'))).status, 201);
   });
 
   it('requires a user name or password in basic-auth secrets and base64 in data', async () => {
     assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ba' }, type: 'kubernetes.io/basic-auth', data: {} })).status, 422);
-    assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ba2' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'x' } })).status, 201);
+    assert.equal(
+      (await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ba2' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'x' } })).status,
+      201,
+    );
     assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'raw' }, data: { k: 'not base64!' } })).status, 422);
   });
 
@@ -55,7 +67,9 @@ describe('service accounts', () => {
   });
 
   it('issues a token through the token subresource that authenticates as the service account', async () => {
-    const issued = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/builder/token', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } } });
+    const issued = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/builder/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+    });
     assert.equal(issued.status, 201);
     const token = issued.json.status.token as string;
     const me = await h.request('GET', '/apis/user.openshift.io/v1/users/~', { token });
@@ -65,7 +79,10 @@ describe('service accounts', () => {
 
   it('refuses tokens for a missing account and out-of-range lifetimes', async () => {
     assert.equal((await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/ghost/token', { body: { spec: {} } })).status, 404);
-    assert.equal((await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/default/token', { body: { spec: { expirationSeconds: 5 } } })).status, 400);
+    assert.equal(
+      (await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/default/token', { body: { spec: { expirationSeconds: 5 } } })).status,
+      400,
+    );
   });
 
   it('stops accepting a token once its service account is deleted', async () => {
@@ -77,7 +94,9 @@ describe('service accounts', () => {
   });
 
   it('refuses secret references without names', async () => {
-    const answer = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts', { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'refs' }, imagePullSecrets: [{}] } });
+    const answer = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts', {
+      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'refs' }, imagePullSecrets: [{}] },
+    });
     assert.equal(answer.status, 422);
     assert.equal(answer.json.details.causes[0].field, 'imagePullSecrets[0].name');
   });

@@ -11,14 +11,16 @@ describe('service account tokens', () => {
   });
 
   const accounts = '/api/v1/namespaces/default/serviceaccounts';
-  const requestToken = async (name: string) => (await h.request('POST', `${accounts}/${name}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } })).json.status.token as string;
+  const requestToken = async (name: string) =>
+    (await h.request('POST', `${accounts}/${name}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } })).json.status
+      .token as string;
   const whoAmI = (token: string) => h.request('GET', '/apis/user.openshift.io/v1/users/~', { token });
   const basic = (token: string) => `Basic ${Buffer.from(`ci:${token}`).toString('base64')}`;
   const registryBase = (token: string) => registryRequest(h, 'GET', '/v2/', { token: null, headers: { authorization: basic(token) } });
   /** The registry's cached manifest answer, which the server gives before building a Request. */
   const fastPull = (token: string) => h.server.fastPath('GET', '/v2/default/app/manifests/v1', basic(token), 'fast');
 
-  it('does not revive a deleted account\'s token when an account of the same name is created, on the API or the registry', async () => {
+  it("does not revive a deleted account's token when an account of the same name is created, on the API or the registry", async () => {
     await h.request('POST', accounts, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci' } } });
     const old = await requestToken('ci');
     // Used once on each face first, so the token and RBAC caches hold it when the account goes.
@@ -32,7 +34,7 @@ describe('service account tokens', () => {
     assert.equal((await registryBase(old)).status, 401);
 
     assert.equal((await h.request('POST', accounts, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci' } } })).status, 201);
-    assert.equal((await whoAmI(old)).status, 401, 'the new account does not take the old one\'s tokens');
+    assert.equal((await whoAmI(old)).status, 401, "the new account does not take the old one's tokens");
     const registry = await registryBase(old);
     assert.equal(registry.status, 401);
     assert.equal(registry.json.errors[0].code, 'UNAUTHORIZED');

@@ -25,7 +25,9 @@ describe('workload kinds', () => {
     it(`stores a ${kind} as given and refuses one whose containers lack an image`, async () => {
       const apiVersion = path.startsWith('/api/v1') ? 'v1' : path.split('/').slice(2, 4).join('/');
       const name = kind.toLowerCase();
-      const good = await h.request('POST', path, { body: { apiVersion, kind, metadata: { name }, ...shape([{ name: 'app', image: 'quay.io/org/app:1', env: [{ name: 'A', value: '1' }] }]) } });
+      const good = await h.request('POST', path, {
+        body: { apiVersion, kind, metadata: { name }, ...shape([{ name: 'app', image: 'quay.io/org/app:1', env: [{ name: 'A', value: '1' }] }]) },
+      });
       assert.equal(good.status, 201, JSON.stringify(good.json));
       const stored = await h.request('GET', `${path}/${name}`);
       assert.equal(JSON.stringify(stored.json).includes('quay.io/org/app:1'), true);
@@ -36,11 +38,28 @@ describe('workload kinds', () => {
   }
 
   it('refuses duplicate container names and a selector that does not match the template', async () => {
-    const duplicate = await h.request('POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dup' }, spec: { containers: [{ name: 'a', image: 'x' }, { name: 'a', image: 'y' }] } } });
+    const duplicate = await h.request('POST', '/api/v1/namespaces/default/pods', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'dup' },
+        spec: {
+          containers: [
+            { name: 'a', image: 'x' },
+            { name: 'a', image: 'y' },
+          ],
+        },
+      },
+    });
     assert.equal(duplicate.status, 422);
     assert.equal(duplicate.json.details.causes[0].reason, 'FieldValueDuplicate');
     const mismatch = await h.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
-      body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mismatch' }, spec: { selector: { matchLabels: { app: 'other' } }, template: template([{ name: 'a', image: 'x' }]) } },
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'mismatch' },
+        spec: { selector: { matchLabels: { app: 'other' } }, template: template([{ name: 'a', image: 'x' }]) },
+      },
     });
     assert.equal(mismatch.status, 422);
     assert.match(mismatch.json.message, /selector` does not match template `labels`/);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { ruleAllows, subjectMatches } from '../../../src/auth/rbac/rule-matching.ts';
 import { serviceAccountUser } from '../../../src/auth/user.ts';
 
-const request = (extra: Record<string, string | undefined>) => ({ kind: 'resource' as const, verb: 'get', apiGroup: 'image.openshift.io', resource: 'imagestreams', namespace: 'ns', ...extra });
+const request = (extra: Record<string, string | undefined>) => ({
+  kind: 'resource' as const,
+  verb: 'get',
+  apiGroup: 'image.openshift.io',
+  resource: 'imagestreams',
+  namespace: 'ns',
+  ...extra,
+});
 
 describe('RBAC rule matching', () => {
   it('matches verbs, groups and resources, with * and subresources', () => {

@@ -14,13 +14,24 @@ describe('rules not held', () => {
     assert.deepEqual(await rulesNotHeld(everything, 'ns', holding(everything)), []);
     const broad: PolicyRule[] = [{ apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }];
     assert.deepEqual(await rulesNotHeld(everything, 'ns', holding(broad)), everything);
-    assert.deepEqual(await rulesNotHeld([{ apiGroups: [''], resources: ['pods/status'], verbs: ['get'] }], 'ns', holding([{ apiGroups: [''], resources: ['pods/*'], verbs: ['get'] }])), []);
+    assert.deepEqual(
+      await rulesNotHeld(
+        [{ apiGroups: [''], resources: ['pods/status'], verbs: ['get'] }],
+        'ns',
+        holding([{ apiGroups: [''], resources: ['pods/*'], verbs: ['get'] }]),
+      ),
+      [],
+    );
   });
 
   it('asks each resource name, and a rule without names needs a grant without names', async () => {
     const named: PolicyRule[] = [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['a'], verbs: ['get'] }];
-    assert.deepEqual(await rulesNotHeld([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['a', 'b'], verbs: ['get'] }], 'ns', holding(named)), [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['b'], verbs: ['get'] }]);
-    assert.deepEqual(await rulesNotHeld([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], 'ns', holding(named)), [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+    assert.deepEqual(await rulesNotHeld([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['a', 'b'], verbs: ['get'] }], 'ns', holding(named)), [
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['b'], verbs: ['get'] },
+    ]);
+    assert.deepEqual(await rulesNotHeld([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], 'ns', holding(named)), [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+    ]);
   });
 
   it('words the refusal as Kubernetes does: one sorted line per group and resource, verbs together', async () => {
@@ -30,7 +41,10 @@ describe('rules not held', () => {
         { nonResourceURLs: ['/metrics'], verbs: ['get'] },
       ],
       'ns',
-      holding([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'delete'] }, { apiGroups: [''], resources: ['pods'], verbs: ['get'] }]),
+      holding([
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'delete'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+      ]),
     );
     assert.equal(
       describeRulesNotHeld({ name: 'alice', groups: ['devs', 'system:authenticated'] }, missing),

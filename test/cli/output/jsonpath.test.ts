@@ -2,7 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderJsonPath } from '../../../src/cli/output/jsonpath.ts';
 
-const list = { items: [{ metadata: { name: 'a' }, spec: { tags: [{ name: 'latest' }, { name: '1.0' }] } }, { metadata: { name: 'b' }, spec: { tags: [] } }] };
+const list = {
+  items: [
+    { metadata: { name: 'a' }, spec: { tags: [{ name: 'latest' }, { name: '1.0' }] } },
+    { metadata: { name: 'b' }, spec: { tags: [] } },
+  ],
+};
 
 describe('kubectl JSONPath templates', () => {
   it('prints fields, wildcards and indexes', () => {

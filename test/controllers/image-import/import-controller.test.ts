@@ -22,23 +22,38 @@ describe('importing spec.dockerImageRepository', () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  it('imports a new stream repository\'s tags, marks it checked, and imports again when the repository changes', async () => {
+  it("imports a new stream repository's tags, marks it checked, and imports again when the repository changes", async () => {
     const upstream = await startFakeUpstream();
     const h = await startHarness();
-    cleanups.push(() => upstream.stop(), () => h.server.close());
+    cleanups.push(
+      () => upstream.stop(),
+      () => h.server.close(),
+    );
     const digests = Object.fromEntries(['2.0', 'latest', '1.9'].map((tag) => [tag, putImage(upstream, 'openshift/ruby-20-centos7', tag, `ruby-${tag}`)]));
     const other = putImage(upstream, 'openshift/ruby-22', '2.2', 'ruby-2.2');
-    const created = await h.request('POST', streams, { body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'my-ruby', annotations: { 'openshift.io/image.insecureRepository': 'true' } }, spec: { dockerImageRepository: `${upstream.host}/openshift/ruby-20-centos7` } } });
+    const created = await h.request('POST', streams, {
+      body: {
+        apiVersion: 'image.openshift.io/v1',
+        kind: 'ImageStream',
+        metadata: { name: 'my-ruby', annotations: { 'openshift.io/image.insecureRepository': 'true' } },
+        spec: { dockerImageRepository: `${upstream.host}/openshift/ruby-20-centos7` },
+      },
+    });
     assert.equal(created.status, 201, created.text);
     const read = async () => (await h.request('GET', `${streams}/my-ruby`)).json;
     const imported = await eventually(read, (s) => s.status?.tags?.length === 3);
     assert.deepEqual(Object.fromEntries(imported.status.tags.map((t: { tag: string; items: { image: string }[] }) => [t.tag, t.items[0].image])), digests);
     assert.ok(imported.metadata.annotations['openshift.io/image.dockerRepositoryCheck'], 'the repository is marked as checked');
-    assert.deepEqual(imported.spec.tags.map((t: { name: string; from: { name: string } }) => [t.name, t.from.name]), ['1.9', '2.0', 'latest'].map((tag) => [tag, `${upstream.host}/openshift/ruby-20-centos7:${tag}`]));
+    assert.deepEqual(
+      imported.spec.tags.map((t: { name: string; from: { name: string } }) => [t.name, t.from.name]),
+      ['1.9', '2.0', 'latest'].map((tag) => [tag, `${upstream.host}/openshift/ruby-20-centos7:${tag}`]),
+    );
     // Checked once: the controller does not import it again on every change of the stream.
     assert.equal(pendingRepository(imported), undefined);
 
-    const changed = await h.request('PUT', `${streams}/my-ruby`, { body: { ...imported, spec: { ...imported.spec, dockerImageRepository: `${upstream.host}/openshift/ruby-22` } } });
+    const changed = await h.request('PUT', `${streams}/my-ruby`, {
+      body: { ...imported, spec: { ...imported.spec, dockerImageRepository: `${upstream.host}/openshift/ruby-22` } },
+    });
     assert.equal(changed.status, 200, changed.text);
     assert.equal(changed.json.metadata.annotations['openshift.io/image.dockerRepositoryCheck'], undefined, 'a new repository is not checked yet');
     const again = await eventually(read, (s) => s.status?.tags?.some((t: { tag: string }) => t.tag === '2.2'));

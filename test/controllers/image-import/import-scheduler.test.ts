@@ -5,7 +5,11 @@ import { putImage, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { scheduledTags, failedTags } from '../../../src/controllers/image-import/import-scheduler.ts';
 import type { ImageStream } from '../../../src/image/image-stream.ts';
 
-const stream = (tags: ImageStream['spec']['tags'], status: NonNullable<ImageStream['status']>['tags'] = []): ImageStream => ({ metadata: { name: 's', namespace: 'n' }, spec: { tags }, status: { tags: status } });
+const stream = (tags: ImageStream['spec']['tags'], status: NonNullable<ImageStream['status']>['tags'] = []): ImageStream => ({
+  metadata: { name: 's', namespace: 'n' },
+  spec: { tags },
+  status: { tags: status },
+});
 
 describe('which tags the scheduler visits', () => {
   it('takes scheduled DockerImage tags, and stops a digest-pinned one once imported', () => {
@@ -15,9 +19,17 @@ describe('which tags the scheduler visits', () => {
       { name: 'manual', from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, generation: 2, importPolicy: { scheduled: false } },
       { name: 'pinned', from: { kind: 'DockerImage', name: pinned }, generation: 2, importPolicy: { scheduled: true } },
     ];
-    assert.deepEqual(scheduledTags(stream(tags)).map((t) => t.name), ['moving', 'pinned']);
-    const imported = stream(tags, [{ tag: 'pinned', items: [{ created: '', dockerImageReference: pinned, image: `sha256:${'a'.repeat(64)}`, generation: 2 }] }]);
-    assert.deepEqual(scheduledTags(imported).map((t) => t.name), ['moving']);
+    assert.deepEqual(
+      scheduledTags(stream(tags)).map((t) => t.name),
+      ['moving', 'pinned'],
+    );
+    const imported = stream(tags, [
+      { tag: 'pinned', items: [{ created: '', dockerImageReference: pinned, image: `sha256:${'a'.repeat(64)}`, generation: 2 }] },
+    ]);
+    assert.deepEqual(
+      scheduledTags(imported).map((t) => t.name),
+      ['moving'],
+    );
   });
 
   it('finds tags whose import failed at their current generation', () => {
@@ -42,18 +54,28 @@ describe('scheduled import', () => {
   it('re-imports a scheduled tag when the upstream moves, asking with HEAD only while it does not', async () => {
     const upstream = await startFakeUpstream();
     const h = await startHarness(['--import-interval', '1s']);
-    cleanups.push(() => upstream.stop(), () => h.server.close());
+    cleanups.push(
+      () => upstream.stop(),
+      () => h.server.close(),
+    );
     const first = putImage(upstream, 'org/app', 'v1', 'first');
-    const set = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/app:v1', { body: { tag: { name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` }, importPolicy: { scheduled: true, insecure: true } } } });
+    const set = await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/app:v1', {
+      body: { tag: { name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/org/app:v1` }, importPolicy: { scheduled: true, insecure: true } } },
+    });
     assert.equal(set.status, 200, set.text);
-    const current = async () => (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/app')).json.status?.tags?.[0]?.items?.[0]?.image as string | undefined;
+    const current = async () =>
+      (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/app')).json.status?.tags?.[0]?.items?.[0]?.image as
+        string | undefined;
     for (let i = 0; i < 100 && (await current()) !== first; i++) await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(await current(), first);
     const mark = upstream.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const quiet = upstream.requests.slice(mark).filter((r) => r.includes('/manifests/'));
     assert.ok(quiet.length >= 1, 'the tag was checked');
-    assert.ok(quiet.every((r) => r.startsWith('HEAD ')), `an unchanged tag costs only HEADs: ${quiet.join(', ')}`);
+    assert.ok(
+      quiet.every((r) => r.startsWith('HEAD ')),
+      `an unchanged tag costs only HEADs: ${quiet.join(', ')}`,
+    );
     const second = putImage(upstream, 'org/app', 'v1', 'second');
     for (let i = 0; i < 150 && (await current()) !== second; i++) await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(await current(), second, 'the moved tag was imported within a couple of intervals');
@@ -65,11 +87,15 @@ describe('retrying failed imports', () => {
     const upstream = await startFakeUpstream();
     const h = await startHarness(['--import-interval', '1m']);
     try {
-      await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/missing:v1', { body: { tag: { name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/org/missing:v1` }, importPolicy: { insecure: true } } } });
+      await h.request('PUT', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/missing:v1', {
+        body: { tag: { name: 'v1', from: { kind: 'DockerImage', name: `${upstream.host}/org/missing:v1` }, importPolicy: { insecure: true } } },
+      });
       let message = '';
       for (let i = 0; i < 120 && !/next attempt in/.test(message); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        message = (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/missing')).json.status?.tags?.[0]?.conditions?.[0]?.message ?? '';
+        message =
+          (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/missing')).json.status?.tags?.[0]?.conditions?.[0]?.message ??
+          '';
       }
       assert.match(message, /^dockerimage\.image\.openshift\.io ".*\/org\/missing:v1" not found \(next attempt in 10s\)$/);
       assert.ok(upstream.requests.filter((r) => r.includes('/org/missing/manifests/v1')).length >= 2, 'it was tried again');

@@ -38,8 +38,15 @@ describe('the address guard on import connections', () => {
     const { client, close } = clientWith({ allowPrivate: false });
     try {
       const before = internal.requests.length;
-      await assert.rejects(client.fetchManifest({ registry: internal.host, path: 'org/app', insecure: true }, 'v1'), forbidden(new RegExp(`registry "${internal.host}" is forbidden: "${internal.host}" is a loopback address.*--allow-private-registries`)));
-      await assert.rejects(client.fetchManifest({ registry: `[::ffff:127.0.0.1]:${portOf(internal)}`, path: 'org/app', insecure: true }, 'v1'), forbidden(/is a loopback address/), 'an IPv4-mapped IPv6 address is the same address');
+      await assert.rejects(
+        client.fetchManifest({ registry: internal.host, path: 'org/app', insecure: true }, 'v1'),
+        forbidden(new RegExp(`registry "${internal.host}" is forbidden: "${internal.host}" is a loopback address.*--allow-private-registries`)),
+      );
+      await assert.rejects(
+        client.fetchManifest({ registry: `[::ffff:127.0.0.1]:${portOf(internal)}`, path: 'org/app', insecure: true }, 'v1'),
+        forbidden(/is a loopback address/),
+        'an IPv4-mapped IPv6 address is the same address',
+      );
       assert.equal(internal.requests.length, before, 'not a single request reached it');
     } finally {
       await close();
@@ -62,10 +69,16 @@ describe('the address guard on import connections', () => {
   });
 
   it('refuses a name when any of its addresses is private, so a second answer cannot rebind it', async () => {
-    const answers = [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.7', family: 4 }];
+    const answers = [
+      { address: '93.184.215.14', family: 4 },
+      { address: '10.0.0.7', family: 4 },
+    ];
     const { client, close } = clientWith({ allowPrivate: false, lookup: (_name, _options, callback) => callback(null, answers) });
     try {
-      await assert.rejects(client.fetchManifest({ registry: 'registry.rebind.example', path: 'org/app', insecure: false }, 'v1'), forbidden(/"registry\.rebind\.example" resolves to 10\.0\.0\.7, a private address/));
+      await assert.rejects(
+        client.fetchManifest({ registry: 'registry.rebind.example', path: 'org/app', insecure: false }, 'v1'),
+        forbidden(/"registry\.rebind\.example" resolves to 10\.0\.0\.7, a private address/),
+      );
     } finally {
       await close();
     }
@@ -95,7 +108,10 @@ describe('the address guard on import connections', () => {
   it("refuses the server's own addresses even when they are public", async () => {
     const { client, close } = clientWith({ allowPrivate: false, ownAddresses: () => ['8.8.8.8'] });
     try {
-      await assert.rejects(client.fetchManifest({ registry: '8.8.8.8:5000', path: 'org/app', insecure: true }, 'v1'), forbidden(/one of this server's own addresses/));
+      await assert.rejects(
+        client.fetchManifest({ registry: '8.8.8.8:5000', path: 'org/app', insecure: true }, 'v1'),
+        forbidden(/one of this server's own addresses/),
+      );
     } finally {
       await close();
     }
@@ -110,7 +126,11 @@ describe('the address guard on import connections', () => {
       allowed.fault(/manifests\/v1$/, 1, (res) => res.writeHead(307, { location: `http://localhost:${portOf(internal)}/v2/org/app/manifests/v1` }).end());
       await assert.rejects(client.fetchManifest(repository, 'v1'), forbidden(new RegExp(`registry "${allowed.host}" is forbidden: "localhost" resolves to`)));
       allowed.fault(/manifests\/v1$/, 1, (res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end());
-      await assert.rejects(client.fetchManifest(repository, 'v1'), forbidden(/"169\.254\.169\.254:80" is a link-local address/), 'not even the cloud metadata service');
+      await assert.rejects(
+        client.fetchManifest(repository, 'v1'),
+        forbidden(/"169\.254\.169\.254:80" is a link-local address/),
+        'not even the cloud metadata service',
+      );
       assert.equal(internal.requests.length, before, 'the redirect target was never asked');
     } finally {
       await close();
@@ -119,14 +139,26 @@ describe('the address guard on import connections', () => {
 
   it('does not send credentials to a token realm on a private address, nor forward its token', async () => {
     const registry = await startFakeUpstream({ bearer: { user: 'robot', password: 'pw', realmHost: internal.host } });
-    const keyring = CredentialKeyring.fromDockerConfigs([{ source: 'creds', content: { auths: { [registry.host]: { username: 'robot', password: 'pw' }, [internal.host]: { username: 'robot', password: 'pw' } } } }]);
+    const keyring = CredentialKeyring.fromDockerConfigs([
+      {
+        source: 'creds',
+        content: { auths: { [registry.host]: { username: 'robot', password: 'pw' }, [internal.host]: { username: 'robot', password: 'pw' } } },
+      },
+    ]);
     const { client, close } = clientWith({ allowPrivate: false, alwaysAllowed: [registry.host] }, keyring);
     try {
       putImage(registry, 'org/app', 'v1', 'behind-a-token');
       const before = internal.requests.length;
-      await assert.rejects(client.fetchManifest({ registry: registry.host, path: 'org/app', insecure: true }, 'v1'), forbidden(new RegExp(`"${internal.host}" is a loopback address`)));
+      await assert.rejects(
+        client.fetchManifest({ registry: registry.host, path: 'org/app', insecure: true }, 'v1'),
+        forbidden(new RegExp(`"${internal.host}" is a loopback address`)),
+      );
       assert.equal(internal.requests.length, before, 'the realm got no request, so no credentials');
-      assert.deepEqual(registry.requests.filter((r) => r.includes('/manifests/')), ['GET /v2/org/app/manifests/v1'], 'asked once, with no token to show');
+      assert.deepEqual(
+        registry.requests.filter((r) => r.includes('/manifests/')),
+        ['GET /v2/org/app/manifests/v1'],
+        'asked once, with no token to show',
+      );
     } finally {
       await close();
       await registry.stop();

@@ -39,7 +39,18 @@ describe('private addresses', () => {
   });
 
   it('leaves public addresses alone, right next to the private ranges', () => {
-    for (const address of ['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.0', '100.63.255.255', '100.128.0.0', '11.0.0.1', '2606:4700:4700::1111', 'fbff::1', '2a00::1']) {
+    for (const address of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '172.15.255.255',
+      '172.32.0.0',
+      '100.63.255.255',
+      '100.128.0.0',
+      '11.0.0.1',
+      '2606:4700:4700::1111',
+      'fbff::1',
+      '2a00::1',
+    ]) {
       assert.equal(privateAddressKind(address), undefined, address);
     }
   });

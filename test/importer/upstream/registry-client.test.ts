@@ -9,7 +9,8 @@ import { freePort } from '../../support/serve-process.ts';
 
 // The fake upstreams listen on loopback.
 const transport = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000, addresses: { allowPrivate: true } });
-const keyringFor = (host: string, user: string, password: string) => CredentialKeyring.fromDockerConfigs([{ source: 'pull-secret', content: { auths: { [host]: { username: user, password } } } }]);
+const keyringFor = (host: string, user: string, password: string) =>
+  CredentialKeyring.fromDockerConfigs([{ source: 'pull-secret', content: { auths: { [host]: { username: user, password } } } }]);
 const repo = (upstream: FakeUpstream, path = 'org/app'): UpstreamRepository => ({ registry: upstream.host, path, insecure: true });
 const noSleep = async () => {};
 
@@ -33,7 +34,10 @@ describe('registry client against a hostile registry', () => {
   });
 
   it('refuses a plain HTTP registry that is not marked insecure', async () => {
-    await assert.rejects(client().fetchManifest({ ...repo(upstream), insecure: false }, '1.0'), (e) => isAppError(e, 'BadRequest') && /is HTTP only and requires the insecure flag/.test(e.message));
+    await assert.rejects(
+      client().fetchManifest({ ...repo(upstream), insecure: false }, '1.0'),
+      (e) => isAppError(e, 'BadRequest') && /is HTTP only and requires the insecure flag/.test(e.message),
+    );
   });
 
   it('answers NotFound for a missing tag', async () => {
@@ -57,7 +61,9 @@ describe('registry client against a hostile registry', () => {
 
   it('refuses a manifest whose content does not match the digest asked for', async () => {
     const other = putImage(upstream, 'org/app', undefined, 'two');
-    upstream.fault(new RegExp(`manifests/${other}$`), 1, (res) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end('{"schemaVersion":2,"tampered":true}'));
+    upstream.fault(new RegExp(`manifests/${other}$`), 1, (res) =>
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }).end('{"schemaVersion":2,"tampered":true}'),
+    );
     await assert.rejects(client().fetchManifest(repo(upstream), other), (e) => isAppError(e) && /content integrity error/.test(e.message));
   });
 
@@ -83,7 +89,10 @@ describe('registry client against a hostile registry', () => {
     try {
       upstream.fault(/manifests\/1\.0$/, 1, () => {});
       const slow = new RegistryClient({ transport: impatient, keyring: CredentialKeyring.empty(), sleep: noSleep });
-      await assert.rejects(slow.fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Timeout') && e.message.startsWith(`${upstream.host}: the registry did not answer in time`));
+      await assert.rejects(
+        slow.fetchManifest(repo(upstream), '1.0'),
+        (e) => isAppError(e, 'Timeout') && e.message.startsWith(`${upstream.host}: the registry did not answer in time`),
+      );
     } finally {
       await impatient.close();
     }
@@ -91,7 +100,10 @@ describe('registry client against a hostile registry', () => {
 
   it('reports an unreachable registry clearly', async () => {
     const port = await freePort();
-    await assert.rejects(client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e) && /connection refused/.test(e.message));
+    await assert.rejects(
+      client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'),
+      (e) => isAppError(e) && /connection refused/.test(e.message),
+    );
   });
 });
 
@@ -104,7 +116,10 @@ describe('registry client authentication', () => {
       assert.equal((await client.fetchManifest(repo(upstream, 'org/private'), 'v1')).digest, digest);
       assert.deepEqual([...client.usedCredentials], ['pull-secret']);
       const anonymous = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
-      await assert.rejects(anonymous.fetchManifest(repo(upstream, 'org/private'), 'v1'), (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'anonymous');
+      await assert.rejects(
+        anonymous.fetchManifest(repo(upstream, 'org/private'), 'v1'),
+        (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'anonymous',
+      );
       const wrong = new RegistryClient({ transport, keyring: keyringFor(upstream.host, 'bot', 'wrong'), sleep: noSleep });
       await assert.rejects(wrong.fetchManifest(repo(upstream, 'org/private'), 'v1'), (e) => isAppError(e, 'Unauthorized') && e.subject?.kind === 'refused');
     } finally {
@@ -117,7 +132,12 @@ describe('registry client authentication', () => {
     const upstream = await startFakeUpstream({ bearer: { user: 'robot', password: 'token-pw', realmHost: auth.host } });
     try {
       const digest = putImage(upstream, 'org/app', 'v1', 'bearer');
-      const keyring = CredentialKeyring.fromDockerConfigs([{ source: 'both', content: { auths: { [upstream.host]: { username: 'robot', password: 'wrong-for-realm' }, [auth.host]: { username: 'robot', password: 'token-pw' } } } }]);
+      const keyring = CredentialKeyring.fromDockerConfigs([
+        {
+          source: 'both',
+          content: { auths: { [upstream.host]: { username: 'robot', password: 'wrong-for-realm' }, [auth.host]: { username: 'robot', password: 'token-pw' } } },
+        },
+      ]);
       const client = new RegistryClient({ transport, keyring, sleep: noSleep });
       assert.equal((await client.fetchManifest(repo(upstream), 'v1')).digest, digest);
       assert.ok(auth.requests.includes('GET /token'), 'the token came from the realm host');
@@ -142,7 +162,6 @@ describe('registry client authentication', () => {
   });
 });
 
-
 describe('registry client over TLS', () => {
   it('refuses a certificate it cannot verify, and accepts it for an insecure registry', async () => {
     const { createServer } = await import('node:https');
@@ -158,10 +177,18 @@ describe('registry client over TLS', () => {
     try {
       const client = new RegistryClient({ transport, keyring: CredentialKeyring.empty(), sleep: noSleep });
       await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e) && /certificate/i.test(e.message));
-      await assert.rejects(client.fetchManifest({ registry: host, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e, 'NotFound'), 'insecure skips verification and gets to the 404');
+      await assert.rejects(
+        client.fetchManifest({ registry: host, path: 'a/b', insecure: true }, 'x'),
+        (e) => isAppError(e, 'NotFound'),
+        'insecure skips verification and gets to the 404',
+      );
       const trusting = createUndiciTransport({ extraCaFile: tls.cert, addresses: { allowPrivate: true } });
       const verified = new RegistryClient({ transport: trusting, keyring: CredentialKeyring.empty(), sleep: noSleep });
-      await assert.rejects(verified.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e, 'NotFound'), '--extra-ca makes it trusted');
+      await assert.rejects(
+        verified.fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'),
+        (e) => isAppError(e, 'NotFound'),
+        '--extra-ca makes it trusted',
+      );
       await trusting.close();
     } finally {
       server.closeAllConnections();
@@ -174,7 +201,13 @@ describe('credentials for a plain-HTTP registry named without a port (SPEC §2.1
   let upstream: FakeUpstream;
   const real = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000, addresses: { allowPrivate: true } });
   // `plain.registry.test` (no port) is the fake upstream; over HTTPS it answers with plain HTTP, as such a registry does.
-  const routed = { fetch: (url: string, init: Parameters<typeof real.fetch>[1]) => real.fetch(url.replace(/^(https?):\/\/plain\.registry\.test/, (_, scheme: string) => `${scheme}://${upstream.host}`), init) };
+  const routed = {
+    fetch: (url: string, init: Parameters<typeof real.fetch>[1]) =>
+      real.fetch(
+        url.replace(/^(https?):\/\/plain\.registry\.test/, (_, scheme: string) => `${scheme}://${upstream.host}`),
+        init,
+      ),
+  };
   const secret = (key: string) => ({ source: `for-${key}`, content: { auths: { [key]: { username: 'bot', password: 'pw' } } } });
   before(async () => {
     upstream = await startFakeUpstream({ basic: { user: 'bot', password: 'pw' } });
@@ -186,7 +219,10 @@ describe('credentials for a plain-HTTP registry named without a port (SPEC §2.1
   });
 
   const fetchWith = (key: string) =>
-    new RegistryClient({ transport: routed, keyring: CredentialKeyring.fromDockerConfigs([secret(key)]), sleep: noSleep }).fetchManifest({ registry: 'plain.registry.test', path: 'team/app', insecure: true }, 'v1');
+    new RegistryClient({ transport: routed, keyring: CredentialKeyring.fromDockerConfigs([secret(key)]), sleep: noSleep }).fetchManifest(
+      { registry: 'plain.registry.test', path: 'team/app', insecure: true },
+      'v1',
+    );
 
   it('uses a secret stored for host:80', async () => {
     assert.equal((await fetchWith('plain.registry.test:80')).mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
@@ -210,7 +246,10 @@ describe('registry client failure kinds', () => {
 
   it('calls a refused connection an Upstream failure, not an internal one', async () => {
     const port = await freePort();
-    await assert.rejects(client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'), (e) => isAppError(e, 'Upstream') && e.message === `dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    await assert.rejects(
+      client().fetchManifest({ registry: `127.0.0.1:${port}`, path: 'a/b', insecure: true }, 'x'),
+      (e) => isAppError(e, 'Upstream') && e.message === `dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
   });
 
   it('calls a registry that keeps answering 5xx, or resets the connection, an Upstream failure', async () => {
@@ -218,7 +257,10 @@ describe('registry client failure kinds', () => {
     try {
       putImage(upstream, 'org/app', '1.0', 'kinds');
       upstream.fault(/manifests\/1\.0$/, 4, (res) => res.writeHead(503).end());
-      await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Upstream') && e.message.endsWith('/v2/org/app/manifests/1.0: the registry answered 503 Service Unavailable'));
+      await assert.rejects(
+        client().fetchManifest(repo(upstream), '1.0'),
+        (e) => isAppError(e, 'Upstream') && e.message.endsWith('/v2/org/app/manifests/1.0: the registry answered 503 Service Unavailable'),
+      );
       upstream.fault(/manifests\/1\.0$/, 1, (_res, req) => req.socket.destroy());
       await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Upstream') && e.message.startsWith(`${upstream.host}: `));
     } finally {
@@ -230,7 +272,10 @@ describe('registry client failure kinds', () => {
     const upstream = await startFakeUpstream();
     try {
       upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(400).end());
-      await assert.rejects(client().fetchManifest(repo(upstream), '1.0'), (e) => isAppError(e, 'Internal') && /the registry answered 400 Bad Request$/.test(e.message));
+      await assert.rejects(
+        client().fetchManifest(repo(upstream), '1.0'),
+        (e) => isAppError(e, 'Internal') && /the registry answered 400 Bad Request$/.test(e.message),
+      );
     } finally {
       await upstream.stop();
     }
@@ -245,7 +290,10 @@ describe('registry client failure kinds', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      await assert.rejects(client().fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'), (e) => isAppError(e, 'Upstream') && e.message.startsWith(`tls: failed to verify certificate of ${host}`));
+      await assert.rejects(
+        client().fetchManifest({ registry: host, path: 'a/b', insecure: false }, 'x'),
+        (e) => isAppError(e, 'Upstream') && e.message.startsWith(`tls: failed to verify certificate of ${host}`),
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

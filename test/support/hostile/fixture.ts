@@ -23,12 +23,22 @@ export interface Fixture {
 export async function createFixture(url: string, port: number, token: string): Promise<Fixture> {
   const namespace = 'hostile';
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => {
+    fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (r) => {
       if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
       return r;
     });
   await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  await api('POST', `/api/v1/namespaces/${namespace}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fixture', labels: { app: 'fixture' }, annotations: { note: 'kept' } }, type: 'Opaque', stringData: { password: 's3cret' } });
+  await api('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'fixture', labels: { app: 'fixture' }, annotations: { note: 'kept' } },
+    type: 'Opaque',
+    stringData: { password: 's3cret' },
+  });
   const repository = `${namespace}/pushed`;
   const manifestDigest = await pushOverHttp(url, token, repository, 'v1', 'hostile');
   // A tag of the pushed image, not of another registry: an import there would fail and be retried,
@@ -37,13 +47,30 @@ export async function createFixture(url: string, port: number, token: string): P
     apiVersion: 'image.openshift.io/v1',
     kind: 'ImageStream',
     metadata: { name: 'fixture', annotations: { purpose: 'hostile-input fixture' } },
-    spec: { lookupPolicy: { local: true }, tags: [{ name: 'pinned', from: { kind: 'ImageStreamTag', name: 'pushed:v1' }, referencePolicy: { type: 'Source' } }] },
+    spec: {
+      lookupPolicy: { local: true },
+      tags: [{ name: 'pinned', from: { kind: 'ImageStreamTag', name: 'pushed:v1' }, referencePolicy: { type: 'Source' } }],
+    },
   });
-  const manifestResponse = await fetch(`${url}/v2/${repository}/manifests/v1`, { headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+  const manifestResponse = await fetch(`${url}/v2/${repository}/manifests/v1`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+  });
   const manifest = (await manifestResponse.json()) as Record<string, unknown>;
   const upload = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (upload.status !== 202) throw new Error(`starting an upload: ${upload.status}`);
-  return { url, port, token, namespace, stream: 'fixture', secret: 'fixture', repository, tag: 'v1', manifest, manifestDigest, uploadPath: upload.headers.get('location')! };
+  return {
+    url,
+    port,
+    token,
+    namespace,
+    stream: 'fixture',
+    secret: 'fixture',
+    repository,
+    tag: 'v1',
+    manifest,
+    manifestDigest,
+    uploadPath: upload.headers.get('location')!,
+  };
 }
 
 /** Everything the fixture stored, as served (status, Range and a digest of the exact bytes), to compare before and after. */
@@ -51,13 +78,21 @@ export async function snapshot(fixture: Fixture): Promise<Record<string, string>
   const { url, token, namespace, repository } = fixture;
   const get = async (path: string, accept?: string) => {
     const response = await fetch(url + path, { headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) } });
-    return `${response.status} ${response.headers.get('range') ?? ''} sha256:${createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex')}`;
+    return `${response.status} ${response.headers.get('range') ?? ''} sha256:${createHash('sha256')
+      .update(Buffer.from(await response.arrayBuffer()))
+      .digest('hex')}`;
   };
   const names = async (path: string) => {
-    const list = (await (await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { metadata: { name: string; resourceVersion: string } }[] };
+    const list = (await (await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: { metadata: { name: string; resourceVersion: string } }[];
+    };
     return list.items.map((item) => `${item.metadata.name}@${item.metadata.resourceVersion}`).join(',');
   };
-  const manifest = (await (await fetch(`${url}/v2/${repository}/manifests/v1`, { headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).json()) as { config: { digest: string }; layers: { digest: string }[] };
+  const manifest = (await (
+    await fetch(`${url}/v2/${repository}/manifests/v1`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    })
+  ).json()) as { config: { digest: string }; layers: { digest: string }[] };
   return {
     secret: await get(`/api/v1/namespaces/${namespace}/secrets/fixture`),
     stream: await get(`/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/fixture`),

@@ -10,12 +10,20 @@ const latin1 = (text: string) => Buffer.from(text, 'latin1');
 
 export function headerTemplates(): Template[] {
   const auth = (f: Fixture) => ({ authorization: `Bearer ${f.token}` });
-  const paths = (f: Fixture) => [`/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`, `/v2/${f.repository}/manifests/${f.tag}`, '/healthz', `/apis/image.openshift.io/v1/namespaces/${f.namespace}/imagestreams`];
+  const paths = (f: Fixture) => [
+    `/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`,
+    `/v2/${f.repository}/manifests/${f.tag}`,
+    '/healthz',
+    `/apis/image.openshift.io/v1/namespaces/${f.namespace}/imagestreams`,
+  ];
   return [
     (f, r) => {
       const method = r.pick(['TRACE', 'TRACK', 'CONNECT', 'PROPFIND', 'MKCOL', 'LOCK', 'PURGE', 'M-SEARCH', 'FOO', 'SEARCH', 'BREW']);
       const path = r.pick(paths(f));
-      return { name: `${method} ${path.split('/').slice(0, 3).join('/')}`, request: { raw: requestBytes(f.port, { method, path, headers: auth(f) }), path: method === 'CONNECT' ? '/' : path } };
+      return {
+        name: `${method} ${path.split('/').slice(0, 3).join('/')}`,
+        request: { raw: requestBytes(f.port, { method, path, headers: auth(f) }), path: method === 'CONNECT' ? '/' : path },
+      };
     },
     (f, r) => {
       // Face paths only: where a lenient parse lets a line through, the missing token still refuses it.
@@ -39,7 +47,10 @@ export function headerTemplates(): Template[] {
     (f, r) => {
       const path = r.pick(paths(f));
       const host = r.pick(['a/b', 'a?b', 'a#b', '[zz]', 'host:99999', 'host:port', '', 'user@host', 'two words', 'a\\b', '127.0.0.1:8080/api']);
-      return { name: `the Host header ${JSON.stringify(host)}`, request: { raw: requestBytes(f.port, { method: 'GET', path, headers: { ...auth(f), host } }), path } };
+      return {
+        name: `the Host header ${JSON.stringify(host)}`,
+        request: { raw: requestBytes(f.port, { method: 'GET', path, headers: { ...auth(f), host } }), path },
+      };
     },
     (f, r) => {
       const path = r.pick(paths(f));
@@ -63,21 +74,63 @@ export function headerTemplates(): Template[] {
       return { name: `a body whose framing contradicts itself: ${framing.trim().replace(/\r\n/g, '; ').slice(0, 60)}`, request: { raw: latin1(raw), path } };
     },
     (f, r) => {
-      const type = r.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'image/png', 'application/vnd.kubernetes.protobuf;stream=watch']);
+      const type = r.pick([
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'image/png',
+        'application/vnd.kubernetes.protobuf;stream=watch',
+      ]);
       const body = json({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `t-${r.text(6)}` } });
-      return { name: `a body of Content-Type ${type}`, request: { method: 'POST', path: `/api/v1/namespaces/${f.namespace}/secrets`, headers: { ...auth(f), 'content-type': type }, body: type.includes('protobuf') ? 'k8s\u0000' : body } };
+      return {
+        name: `a body of Content-Type ${type}`,
+        request: {
+          method: 'POST',
+          path: `/api/v1/namespaces/${f.namespace}/secrets`,
+          headers: { ...auth(f), 'content-type': type },
+          body: type.includes('protobuf') ? 'k8s\u0000' : body,
+        },
+      };
     },
     (f, r) => {
-      const authorization = r.pick(['Bearer', 'Bearer  ', 'Basic !!!', `Basic ${Buffer.from('nocolon').toString('base64')}`, 'Negotiate abc', `Bearer ${'x'.repeat(6000)}`, 'sha256~forged', `Bearer sha256~${'A'.repeat(43)}`]);
-      return { name: `the credentials ${JSON.stringify(authorization.slice(0, 24))}`, request: { method: 'GET', path: r.pick([`/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`, `/v2/${f.repository}/tags/list`, '/metrics']), headers: { authorization } } };
+      const authorization = r.pick([
+        'Bearer',
+        'Bearer  ',
+        'Basic !!!',
+        `Basic ${Buffer.from('nocolon').toString('base64')}`,
+        'Negotiate abc',
+        `Bearer ${'x'.repeat(6000)}`,
+        'sha256~forged',
+        `Bearer sha256~${'A'.repeat(43)}`,
+      ]);
+      return {
+        name: `the credentials ${JSON.stringify(authorization.slice(0, 24))}`,
+        request: {
+          method: 'GET',
+          path: r.pick([`/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`, `/v2/${f.repository}/tags/list`, '/metrics']),
+          headers: { authorization },
+        },
+      };
     },
     (f, r) => {
       const expect = r.pick(['fancy-feature', 'x', 'expect-this']);
-      return { name: `an Expect header no server knows: ${expect}`, request: { method: 'PUT', path: `/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`, headers: { ...auth(f), expect, 'content-type': 'application/json' }, body: '{}' } };
+      return {
+        name: `an Expect header no server knows: ${expect}`,
+        request: {
+          method: 'PUT',
+          path: `/api/v1/namespaces/${f.namespace}/secrets/${f.secret}`,
+          headers: { ...auth(f), expect, 'content-type': 'application/json' },
+          body: '{}',
+        },
+      };
     },
     (f, r) => {
       const range = r.pick(['10-5', 'bytes=5-2', 'x-y', '3-4/2']);
-      return { name: `a chunk with Content-Range ${range}`, request: { method: 'PATCH', path: f.uploadPath, headers: { ...auth(f), 'content-range': range }, body: 'chunk' } };
+      return {
+        name: `a chunk with Content-Range ${range}`,
+        request: { method: 'PATCH', path: f.uploadPath, headers: { ...auth(f), 'content-range': range }, body: 'chunk' },
+      };
     },
   ];
 }
