@@ -23,6 +23,7 @@ INSERT OR IGNORE INTO counters (name, value) VALUES ('revision', 0), ('compacted
 
 export class SqliteResourceStore implements ResourceStore {
   private readonly db: DatabaseSync;
+  private readonly path: string;
   private readonly feed = new ChangeFeed();
   private readonly historyLimit: number;
   private readonly statements: Record<string, StatementSync>;
@@ -33,6 +34,7 @@ export class SqliteResourceStore implements ResourceStore {
     // Created owner-only before SQLite opens it, so it is never readable by others, not even for a moment.
     closeSync(openSync(path, 'a', 0o600));
     keepOwnerOnly(path);
+    this.path = path;
     this.db = new DatabaseSync(path);
     // FULL: an acknowledged write is on disk before we answer, so a crash or power cut loses nothing.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
@@ -148,7 +150,15 @@ export class SqliteResourceStore implements ResourceStore {
   async backup(path: string): Promise<{ resourceVersion: string }> {
     closeSync(openSync(path, 'wx', 0o600));
     keepOwnerOnly(path);
-    await backup(this.db, path);
+    // From a connection of its own, in one step: the step reads one snapshot (WAL lets the server's
+    // connection write meanwhile), where a backup sharing the writing connection failed now and
+    // then, and one copied a hundred pages at a time fell behind a busy store and never finished.
+    const reader = new DatabaseSync(this.path, { readOnly: true });
+    try {
+      await backup(reader, path, { rate: 1_000_000_000 });
+    } finally {
+      reader.close();
+    }
     const copy = new DatabaseSync(path);
     try {
       copy.exec('PRAGMA journal_mode = DELETE');
