@@ -1,6 +1,5 @@
 // image.openshift.io/v1 imagestreammappings (create only, SPEC §1.6): records an image under a tag
 // of a stream that its repository already holds, through the streams layer the registry also uses.
-import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
 import { imageGroup } from './images.ts';
@@ -74,7 +73,8 @@ function mappingStorage(deps: StorageDeps): RestStorage {
       const own = stream.status?.dockerImageRepository || stream.spec.dockerImageRepository;
       const reference = managed && own ? `${own}@${digest}` : String(stored.dockerImageReference);
       await streams.recordTag(context.namespace!, name, typeof body.tag === 'string' && body.tag ? body.tag : 'latest', { digest, reference });
-      return successStatus() as unknown as KubeObject;
+      // A create-only virtual kind answers with a Status, as OpenShift's mappings do.
+      return { ...successStatus() };
     },
   };
 }
