@@ -113,8 +113,9 @@ export class ResourceClient<T extends KubeObject = KubeObject, S extends Subreso
     return watchEvents(this.transport.lines('GET', watchPath(this.address, namespace, query), { accept: tableAccept, signal: query.signal }));
   }
 
-  create(namespace: string | undefined, body: T): Promise<Served<T>> {
-    return this.transport.json('POST', collectionPath(this.address, namespace), { body });
+  /** `strict`: unknown fields are refused (`fieldValidation=Strict`, what kubectl create and apply ask). */
+  create(namespace: string | undefined, body: T, options: { strict?: boolean } = {}): Promise<Served<T>> {
+    return this.transport.json('POST', `${collectionPath(this.address, namespace)}${options.strict ? '?fieldValidation=Strict' : ''}`, { body });
   }
 
   update(namespace: string | undefined, name: string, body: T): Promise<Served<T>> {
@@ -126,8 +127,11 @@ export class ResourceClient<T extends KubeObject = KubeObject, S extends Subreso
   }
 
   /** A JSON merge patch (RFC 7386). */
-  patch(namespace: string | undefined, name: string, patch: Record<string, unknown>): Promise<Served<T>> {
-    return this.transport.json('PATCH', objectPath(this.address, namespace, name), { body: patch, contentType: 'application/merge-patch+json' });
+  patch(namespace: string | undefined, name: string, patch: Record<string, unknown>, options: { strict?: boolean } = {}): Promise<Served<T>> {
+    return this.transport.json('PATCH', `${objectPath(this.address, namespace, name)}${options.strict ? '?fieldValidation=Strict' : ''}`, {
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
   }
 
   /** Deletes with `options` as the DeleteOptions body, if given. */

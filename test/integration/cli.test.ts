@@ -84,6 +84,16 @@ describe('ims CLI', () => {
     assert.equal(gone.stderr, 'error: deployments.apps "web" not found\n');
   });
 
+  it('refuses fields the server does not know in -f files, as kubectl create and apply do', async () => {
+    const typo = 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: typo\nspec:\n  tagz:\n  - name: v1\n';
+    for (const verb of ['create', 'apply']) {
+      const refused = await admin.run([verb, '-f', '-'], { stdin: typo });
+      assert.equal(refused.code, 1, verb);
+      assert.match(refused.stderr, /unknown field "spec\.tagz"/, verb);
+    }
+    assert.equal((await admin.run(['get', 'is', 'typo'])).code, 1, 'nothing was stored');
+  });
+
   it('reports bad files with the line of the problem', async () => {
     const bad = await admin.run(['create', '-f', '-'], { stdin: 'kind: Secret\nmetadata: [\n' });
     assert.equal(bad.code, 1);

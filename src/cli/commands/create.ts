@@ -54,7 +54,8 @@ export const create: Command = {
   async run(context) {
     await eachManifest(context, async (manifest, info, namespace) => {
       if (namespace) manifest.metadata.namespace = namespace;
-      await context.client().resource(info).create(namespace, manifest);
+      // As kubectl: what the server does not know in a file is a mistake to report, not to drop.
+      await context.client().resource(info).create(namespace, manifest, { strict: true });
       return 'created';
     });
   },
@@ -82,14 +83,14 @@ export const apply: Command = {
         current = await resource.get(namespace, name);
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 404)) throw error;
-        await resource.create(namespace, modified);
+        await resource.create(namespace, modified, { strict: true });
         return 'created';
       }
       const currentAnnotations = current.metadata?.annotations ?? {};
       const original = currentAnnotations[lastApplied] ? (JSON.parse(currentAnnotations[lastApplied]) as Record<string, unknown>) : undefined;
       const patch = threeWayMergePatch(original, modified, current);
       if (Object.keys(patch).length === 0) return 'unchanged';
-      await resource.patch(namespace, name, patch);
+      await resource.patch(namespace, name, patch, { strict: true });
       return 'configured';
     });
   },
