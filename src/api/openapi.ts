@@ -75,7 +75,7 @@ function openApiGroupVersion(group: string, version: string, definitions: readon
         apiVersion: { type: 'string' },
         kind: { type: 'string' },
         metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-        ...Object.fromEntries(d.fields.map((f) => [f, { 'x-kubernetes-preserve-unknown-fields': true }])),
+        ...Object.fromEntries(d.fields.map((f) => [f, { ...d.openApi?.[f], 'x-kubernetes-preserve-unknown-fields': true }])),
       },
       'x-kubernetes-group-version-kind': [gvk],
     };

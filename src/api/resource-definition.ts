@@ -11,6 +11,17 @@ import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
 
+/** A piece of an OpenAPI v3 schema, as kubectl explain reads it. */
+export interface OpenApiSchema {
+  readonly type?: 'string' | 'boolean' | 'integer' | 'number' | 'object' | 'array';
+  readonly format?: string;
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, OpenApiSchema>>;
+  readonly items?: OpenApiSchema;
+  readonly additionalProperties?: OpenApiSchema;
+  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
+}
+
 export type FieldSchema = true | { readonly [field: string]: FieldSchema } | readonly [FieldSchema];
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -62,6 +73,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
    * one-element array describes the elements of a list.
    */
   readonly schema?: { readonly [field: string]: FieldSchema };
+  /** Described fields for the OpenAPI documents (kubectl explain); fields without one keep a bare schema. */
+  readonly openApi?: Readonly<Record<string, OpenApiSchema>>;
   /** Keeps `metadata.generation`, bumped when anything but metadata and status changes. */
   readonly hasGeneration?: boolean;
   /** Has a `/status` subresource: main writes keep the old status, status writes keep the rest. */

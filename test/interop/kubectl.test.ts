@@ -98,6 +98,17 @@ describe('kubectl interop', { skip }, () => {
     assert.match(namespaces.stdout, /\ntour\s+Active/);
   });
 
+  it('explains the fields of the image kinds (1.33)', async () => {
+    const tags = await kubectl(kubectl133!, ['explain', 'is.spec.tags']);
+    assert.equal(tags.code, 0, tags.stderr);
+    assert.match(tags.stdout, /FIELD: tags <\[\]Object>/);
+    assert.match(tags.stdout, /importPolicy\t<Object>\n\s+How the tag is imported\./);
+    const mode = await kubectl(kubectl133!, ['explain', 'imagestreams.spec.tags.importPolicy.importMode']);
+    assert.match(mode.stdout, /PreserveOriginal imports the whole list/);
+    const layers = await kubectl(kubectl133!, ['explain', 'istag.image.dockerImageLayers']);
+    assert.match(layers.stdout, /The layers, base first\./);
+  });
+
   it('runs the imperative commands that send protobuf (1.33)', async () => {
     assert.equal((await kubectl(kubectl133!, ['create', 'namespace', 'imperative'])).stdout, 'namespace/imperative created\n');
     const secret = await kubectl(kubectl133!, [

@@ -1,6 +1,7 @@
 // image.openshift.io/v1 images: cluster-scoped, named by manifest digest (SPEC §1.2). Images are
 // made only by the server, from manifest and config bytes whose digests it checked (a push or an
 // import); clients may read, label, annotate and delete them, never create one or change its content.
+import { imageSchema } from './image-openapi.ts';
 import type { FieldCause } from '../../errors.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
 import type { Image } from '../../kube/kinds/image.ts';
@@ -27,6 +28,7 @@ export const images: ResourceDefinition<Image> = {
   ...identityOf(kinds.images),
   verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'path-segment',
+  openApi: imageSchema,
   fields: [
     'dockerImageReference',
     'dockerImageMetadata',

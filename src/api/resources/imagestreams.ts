@@ -9,6 +9,7 @@ import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { imageStreamTable } from './image-tables.ts';
+import { imageStreamSchema } from './image-openapi.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
 
@@ -43,6 +44,7 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     nameRule: 'path-segment',
     fields: ['spec', 'status'],
     schema: { spec: imageStreamSpecSchema },
+    openApi: imageStreamSchema,
     hasGeneration: true,
     hasStatus: true,
     defaults: (object, old) => applyDefaults(object, old, publicHost()),

@@ -1,5 +1,6 @@
 // image.openshift.io/v1 imagestreamtags (SPEC §1.3): a virtual view of one tag of a stream — its
 // spec tag and its current image, with the pull spec resolved by the tag's reference policy.
+import { imageStreamTagSchema } from './image-openapi.ts';
 import { findImageStream, imageStreamStorage } from './image-stream-storage.ts';
 import type { KubeList, KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
@@ -20,6 +21,7 @@ export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   nameRule: 'path-segment',
   fields: ['tag', 'generation', 'lookupPolicy', 'conditions', 'image'],
+  openApi: imageStreamTagSchema,
   storage: (deps) => imageStreamTagStorage(deps),
   table: imageStreamTagTable,
 };
