@@ -4,10 +4,11 @@
 //  2. CPU the server uses per import interval to keep T scheduled tags checked (HEAD against an
 //     in-process upstream that never changes), as a share of one core.
 //   node bench/triggers/triggers-bench.ts [--changes 1000] [--tags 10000] [--interval 60s]
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startServer } from '../../test/support/serve-process.ts';
 import { putImage, startFakeUpstream } from '../../test/support/fake-upstream.ts';
+import { pushOverHttp } from '../../test/support/http-push.ts';
 import { parseDuration } from '../../src/lib/duration.ts';
 
 const args = process.argv.slice(2);
@@ -54,37 +55,8 @@ void (async () => {
 })();
 const latencies: number[] = [];
 // A mapping tags only what the repository holds, so each change first pushes a new image by digest (untimed).
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const pushByDigest = async (): Promise<string> => {
-  const layer = randomBytes(64);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
-  for (const blob of [config, layer]) {
-    const uploaded = await fetch(`${server.url}/v2/default/app/blobs/uploads/?digest=${sha256(blob)}`, {
-      method: 'POST',
-      body: blob,
-      headers: { authorization: auth.authorization },
-    });
-    if (uploaded.status !== 201) throw new Error(`blob upload failed: ${uploaded.status}`);
-  }
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }],
-    }),
-  );
-  const digest = sha256(manifest);
-  const pushed = await fetch(`${server.url}/v2/default/app/manifests/${digest}`, {
-    method: 'PUT',
-    body: manifest,
-    headers: { authorization: auth.authorization, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
-  });
-  if (pushed.status !== 201) throw new Error(`manifest push failed: ${pushed.status}`);
-  return digest;
-};
 for (let i = 0; i < changes; i++) {
-  const digest = await pushByDigest();
+  const digest = await pushOverHttp(server.url, server.adminToken, 'default/app', undefined, `change-${i}-${randomBytes(4).toString('hex')}`);
   const seen = new Promise<number>((resolve) => waiting.set(digest, resolve));
   const started = performance.now();
   const answer = await api('POST', '/apis/image.openshift.io/v1/namespaces/default/imagestreammappings', {

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
-export async function pushOverHttp(url: string, token: string, repository: string, tag: string, label: string): Promise<string> {
+/** Pushes the image labelled `label`, by `tag`, or by its digest when `tag` is undefined; returns the digest. */
+export async function pushOverHttp(url: string, token: string, repository: string, tag: string | undefined, label: string): Promise<string> {
   const headers = { authorization: `Bearer ${token}` };
   const config = Buffer.from(
     JSON.stringify({
@@ -28,7 +29,7 @@ export async function pushOverHttp(url: string, token: string, repository: strin
       layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }],
     }),
   );
-  const answer = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
+  const answer = await fetch(`${url}/v2/${repository}/manifests/${tag ?? sha256(manifest)}`, {
     method: 'PUT',
     body: manifest,
     headers: { ...headers, 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' },
