@@ -94,6 +94,13 @@ describe('ims CLI', () => {
     assert.equal((await admin.run(['get', 'is', 'typo'])).code, 1, 'nothing was stored');
   });
 
+  it('takes global flags before the command too', async () => {
+    const listed = await admin.run(['-n', 'default', 'get', 'sa', '-o', 'name']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^serviceaccount\/default$/m);
+    assert.equal((await admin.run(['--server', server.url, 'whoami'])).stdout, 'admin\n');
+  });
+
   it('reports bad files with the line of the problem', async () => {
     const bad = await admin.run(['create', '-f', '-'], { stdin: 'kind: Secret\nmetadata: [\n' });
     assert.equal(bad.code, 1);
