@@ -88,40 +88,20 @@ export const pruneImages: Command = {
       context.out(formatTable([{ columnDefinitions: ['Stream', 'Image', 'Tag'].map((name) => ({ name, priority: 0 })), rows }], { wide: false }) + '\n');
     }
     const total = plan.images.reduce((sum, image) => sum + image.size, 0);
-    if (plan.images.length > 0) {
-      context.out('Deleting images from server ...\n');
+    if (plan.images.length > 0)
       context.out(
-        formatTable(
-          [
-            {
-              columnDefinitions: [
-                { name: 'Image', priority: 0 },
-                { name: 'Size', priority: 0 },
-              ],
-              rows: plan.images.map((i) => ({ cells: [i.name, humanSize(i.size)] })),
-            },
-          ],
-          { wide: false },
-        ) + '\n',
+        `Deleting images from server ...\n${sizeTable(
+          'Image',
+          plan.images.map((i) => [i.name, i.size]),
+        )}\n`,
       );
-    }
-    if (orphans.length > 0) {
-      context.out('Deleting blobs no image references ...\n');
+    if (orphans.length > 0)
       context.out(
-        formatTable(
-          [
-            {
-              columnDefinitions: [
-                { name: 'Blob', priority: 0 },
-                { name: 'Size', priority: 0 },
-              ],
-              rows: orphans.map((b) => ({ cells: [b.digest, humanSize(b.size)] })),
-            },
-          ],
-          { wide: false },
-        ) + '\n',
+        `Deleting blobs no image references ...\n${sizeTable(
+          'Blob',
+          orphans.map((b) => [b.digest, b.size]),
+        )}\n`,
       );
-    }
     const orphanBytes = orphans.reduce((sum, blob) => sum + blob.size, 0);
     context.out(
       `Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length + orphans.length} blobs (${humanSize(total)} of images, ${humanSize(orphanBytes)} of blobs no image references)\n`,
@@ -130,6 +110,12 @@ export const pruneImages: Command = {
     await apply(context, plan, [...plan.blobs, ...orphans.map((b) => b.digest)], keepYoungerThanMs, progress);
   },
 };
+
+/** A two-column table of what goes and its size. */
+function sizeTable(what: string, rows: readonly (readonly [string, number])[]): string {
+  const columnDefinitions = [what, 'Size'].map((name) => ({ name, priority: 0 as const }));
+  return formatTable([{ columnDefinitions, rows: rows.map(([name, size]) => ({ cells: [name, humanSize(size)] })) }], { wide: false });
+}
 
 /** Every blob the registry holds, page by page. */
 async function listStoredBlobs(client: ApiClient): Promise<StoredBlob[]> {
