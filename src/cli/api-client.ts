@@ -87,14 +87,7 @@ export class ApiClient {
       headers['content-type'] = options.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    const secure = url.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
-    const tls = secure
-      ? {
-          ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined,
-          rejectUnauthorized: !this.options.insecureSkipTlsVerify,
-        }
-      : {};
+    const { send, tls } = this.connection(url);
     return new Promise((resolve, reject) => {
       const req = send(url, { method, headers, timeout: 60_000, ...tls }, resolve);
       req.on('timeout', () => req.destroy(new Error('the server did not answer within 60s')));
@@ -102,6 +95,13 @@ export class ApiClient {
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  /** How to reach `url`: plain HTTP, or HTTPS trusting the session's CA (or nothing, if told to). */
+  private connection(url: URL) {
+    if (url.protocol !== 'https:') return { send: httpRequest, tls: {} };
+    const ca = this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined;
+    return { send: httpsRequest, tls: { ca, rejectUnauthorized: !this.options.insecureSkipTlsVerify } };
   }
 
   /**
@@ -112,14 +112,7 @@ export class ApiClient {
     const url = new URL(path, this.options.server);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const secure = url.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
-    const tls = secure
-      ? {
-          ca: this.options.certificateAuthority ? readFileSync(this.options.certificateAuthority) : undefined,
-          rejectUnauthorized: !this.options.insecureSkipTlsVerify,
-        }
-      : {};
+    const { send, tls } = this.connection(url);
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, { method, headers, signal: options.signal, ...tls }, resolve);
       req.on('error', (error: NodeJS.ErrnoException) =>
