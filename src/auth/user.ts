@@ -3,6 +3,9 @@
 export interface UserInfo {
   readonly name: string;
   readonly groups: readonly string[];
+  /** Set for users another authority vouched for (a cluster's TokenReview, a front proxy's headers). */
+  readonly uid?: string;
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const anonymousUser: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };

@@ -86,6 +86,11 @@ export async function composeServer(
       services: {
         ...upstream.importServices,
         namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+        reviews: {
+          authenticateToken: (token) => authenticator.userForToken(token),
+          authorize: (user, request) => authorizer.authorize(user, request),
+          rulesFor: (user, namespace) => authorizer.rulesFor(user, namespace),
+        },
         issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
           token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
           expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
