@@ -22,6 +22,10 @@ import { YamlBodyParser } from './yaml-body-parser.ts';
 export interface ApiFaceDeps {
   readonly catalogue: ResourceCatalogue;
   readonly authenticator: Pick<Authenticator, 'authenticate'>;
+  /** A front proxy's word on who asks (request headers under a verified client certificate), asked before tokens. */
+  readonly frontProxy?: {
+    authenticate(request: Request): { readonly kind: 'user'; readonly user: UserInfo } | { readonly kind: 'refused'; readonly reason: string } | undefined;
+  };
   readonly authorizer: Authorizer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -67,7 +71,9 @@ export class ApiFace {
   private async route(request: Request, requestId: string): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === '/version') return jsonResponse(this.version());
-    const authentication = await this.deps.authenticator.authenticate(request.headers.get('authorization'));
+    const proxied = this.deps.frontProxy?.authenticate(request);
+    if (proxied?.kind === 'refused') throw new AppError('Unauthorized', 'Unauthorized');
+    const authentication = proxied ?? (await this.deps.authenticator.authenticate(request.headers.get('authorization')));
     if (authentication.kind !== 'user') throw new AppError('Unauthorized', 'Unauthorized');
     const user = authentication.user;
     const info = parseRequestInfo(request.method, url);

@@ -21,7 +21,11 @@ import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { Authenticator } from '../auth/authenticator.ts';
-import { RbacAuthorizer } from '../auth/rbac/authorizer.ts';
+import { RbacAuthorizer, anyAuthorizer } from '../auth/rbac/authorizer.ts';
+import { chainAuthenticators } from '../auth/authenticator-chain.ts';
+import { delegatedAuth } from '../cluster/delegated-auth.ts';
+import { RequestHeaderAuthenticator } from '../cluster/request-header-authenticator.ts';
+import { verifiedClientOf } from '../lib/verified-client.ts';
 import { HtpasswdFile } from '../auth/htpasswd.ts';
 import { RepositoryLinks } from '../streams/repository-links.ts';
 import { ImageStreams } from '../streams/image-streams.ts';
@@ -74,8 +78,13 @@ export async function composeServer(
   const caches = startWatchedCaches(store, lifetime.signal, logger);
 
   const tokens = new TokenService({ store, clock });
-  const authenticator = new Authenticator({ tokens, store, clock, cache: caches.tokens });
-  const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
+  const ownTokens = new Authenticator({ tokens, store, clock, cache: caches.tokens });
+  const rbac = new RbacAuthorizer({ store, decisions: caches.decisions });
+  // With a cluster, its tokens and RBAC count too, after this server's own (which never leave it).
+  const delegated = config.cluster ? await delegatedAuth(config.cluster, config.delegatedCache, { clock, logger }) : undefined;
+  const authenticator = delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens;
+  const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
+  const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
 
   const catalogue = createCatalogue(
@@ -87,9 +96,9 @@ export async function composeServer(
         ...upstream.importServices,
         namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
         reviews: {
-          authenticateToken: (token) => authenticator.userForToken(token),
+          authenticateToken: (token) => ownTokens.userForToken(token),
           authorize: (user, request) => authorizer.authorize(user, request),
-          rulesFor: (user, namespace) => authorizer.rulesFor(user, namespace),
+          rulesFor: (user, namespace) => rbac.rulesFor(user, namespace),
         },
         issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
           token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
@@ -98,7 +107,7 @@ export async function composeServer(
       },
     },
   );
-  const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
+  const api = new ApiFace({ catalogue, authenticator, frontProxy, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({
     tokens,
     store,

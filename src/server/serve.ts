@@ -36,7 +36,12 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const servers: Server[] = [];
   const urls: string[] = [];
   for (const listener of listeners) {
-    const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: listener.tls });
+    const server = createHttpServer(composed.handle, {
+      fastPath: composed.fastPath,
+      shutdown: shutdown.signal,
+      tls: listener.tls,
+      clientCa: config.requestHeader?.clientCaFile,
+    });
     await listen(server, listener.host, listener.port);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : listener.port;

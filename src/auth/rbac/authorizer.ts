@@ -14,6 +14,16 @@ export interface Authorizer {
   authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
 }
 
+/** Allows what any of `authorizers` allows, asked in order (RBAC never denies outright, so none overrides another). */
+export function anyAuthorizer(authorizers: readonly Authorizer[]): Authorizer {
+  return {
+    async authorize(user, request) {
+      for (const authorizer of authorizers) if (await authorizer.authorize(user, request)) return true;
+      return false;
+    },
+  };
+}
+
 export class RbacAuthorizer implements Authorizer {
   private readonly store: Pick<ResourceStore, 'get' | 'list'>;
   private readonly decisions?: WatchedCache<boolean>;
