@@ -18,6 +18,7 @@ import { handleResourceRequest } from './resource-handler.ts';
 import { jsonResponse, statusResponse } from './http-responses.ts';
 import { bodyLimits, type BodyLimits } from './body-limits.ts';
 import { YamlBodyParser } from './yaml-body-parser.ts';
+import { impersonatedUser } from './impersonation.ts';
 
 export interface ApiFaceDeps {
   readonly catalogue: ResourceCatalogue;
@@ -75,7 +76,7 @@ export class ApiFace {
     if (proxied?.kind === 'refused') throw new AppError('Unauthorized', 'Unauthorized');
     const authentication = proxied ?? (await this.deps.authenticator.authenticate(request.headers.get('authorization')));
     if (authentication.kind !== 'user') throw new AppError('Unauthorized', 'Unauthorized');
-    const user = authentication.user;
+    const user = await impersonatedUser(authentication.user, request.headers, this.deps.authorizer);
     const info = parseRequestInfo(request.method, url);
     if (info.kind === 'nonResource') return this.nonResource(request, url);
     const definition = this.deps.catalogue.find(info.group, info.version, info.resource);

@@ -1,5 +1,5 @@
-// Real kubectl's `auth can-i`, `auth can-i --list` and `auth whoami` against a real `ims serve` over
-// TLS, answered by its SelfSubjectAccessReview, SelfSubjectRulesReview and SelfSubjectReview.
+// Real kubectl's `auth can-i` (with --list and --as), and `auth whoami` against a real `ims serve`
+// over TLS, answered by its SelfSubjectAccessReview, SelfSubjectRulesReview and SelfSubjectReview.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -85,6 +85,18 @@ describe('kubectl auth against ims serve', { skip }, () => {
       assert.doesNotMatch(list.stdout, /\nsecrets/);
     });
   }
+
+  it('answers for the user kubectl --as impersonates, which only cluster-admin may (1.33)', async () => {
+    const binary = versions.at(-1)!.binary!;
+    const as = ['--as', 'system:serviceaccount:shop:default'];
+    const pull = await kubectl(binary, 'admin', ['auth', 'can-i', 'get', 'imagestreams', '--subresource=layers', ...as]);
+    assert.deepEqual([pull.code, pull.stdout], [0, 'yes\n'], pull.stderr);
+    const secrets = await kubectl(binary, 'admin', ['auth', 'can-i', 'get', 'secrets', ...as]);
+    assert.deepEqual([secrets.code, secrets.stdout], [1, 'no\n'], secrets.stderr);
+    const refused = await kubectl(binary, 'puller', ['auth', 'can-i', 'get', 'secrets', '--as', 'admin']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /users "admin" is forbidden: User "system:serviceaccount:shop:default" cannot impersonate resource "users"/);
+  });
 
   for (const { version, binary } of versions.filter((v) => v.version !== '1.27')) {
     it(`tells kubectl auth whoami who the token is (${version})`, async () => {
