@@ -121,8 +121,11 @@ export interface ReviewServices {
   /** Whom one of this server's own tokens belongs to; undefined for a token it does not know. */
   authenticateToken(token: string): Promise<UserInfo | undefined>;
   authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
-  /** Every rule the user holds in the namespace, cluster-wide ones included. */
-  rulesFor(user: UserInfo, namespace: string): Promise<PolicyRule[]>;
+  /**
+   * Every rule the user holds in the namespace, cluster-wide ones included; `incomplete` when another
+   * authorizer (a cluster's) may allow more than the rules say.
+   */
+  rulesFor(user: UserInfo, namespace: string): Promise<{ rules: PolicyRule[]; incomplete: boolean }>;
 }
 
 export interface ResourceCatalogue {

@@ -9,6 +9,7 @@ import type { ClusterReviews } from './cluster-reviews.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
+import type { Counter } from '../lib/metrics.ts';
 
 export interface AccessReviewAuthorizerDeps {
   readonly reviews: Pick<ClusterReviews, 'reviewAccess'>;
@@ -17,6 +18,8 @@ export interface AccessReviewAuthorizerDeps {
   readonly allowedTtlMs: number;
   readonly deniedTtlMs: number;
   readonly maxEntries?: number;
+  /** Counts the reviews actually sent, by `result` (allowed, denied, error). */
+  readonly reviewsSent?: Pick<Counter, 'inc'>;
 }
 
 export class AccessReviewAuthorizer implements Authorizer {
@@ -35,12 +38,23 @@ export class AccessReviewAuthorizer implements Authorizer {
     try {
       return await this.answers.get(
         key,
-        () => this.deps.reviews.reviewAccess(user, request),
+        () => this.review(user, request),
         (allowed) => (allowed ? this.deps.allowedTtlMs : this.deps.deniedTtlMs),
       );
     } catch (error) {
       this.deps.logger.warn('subject access review failed', { user: user.name, error: (error as Error).message });
       return false;
+    }
+  }
+
+  private async review(user: UserInfo, request: RequestAttributes): Promise<boolean> {
+    try {
+      const allowed = await this.deps.reviews.reviewAccess(user, request);
+      this.deps.reviewsSent?.inc({ review: 'SubjectAccessReview', result: allowed ? 'allowed' : 'denied' });
+      return allowed;
+    } catch (error) {
+      this.deps.reviewsSent?.inc({ review: 'SubjectAccessReview', result: 'error' });
+      throw error;
     }
   }
 }

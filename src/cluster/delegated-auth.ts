@@ -3,6 +3,7 @@
 // its brief cache. The composition root puts them after this server's own tokens and RBAC.
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Counter } from '../lib/metrics.ts';
 import type { ClusterConnection } from './kube-config.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { TokenReviewAuthenticator } from './token-review-authenticator.ts';
@@ -24,7 +25,7 @@ export interface DelegatedAuth {
 export async function delegatedAuth(
   connection: ClusterConnection,
   cache: DelegatedCacheTtls,
-  deps: { readonly clock: Clock; readonly logger: Logger },
+  deps: { readonly clock: Clock; readonly logger: Logger; readonly reviewsSent?: Pick<Counter, 'inc'> },
 ): Promise<DelegatedAuth> {
   const config = await loadKubeConfig(connection);
   const { KubeClusterReviews } = await import('./kube-cluster-reviews.ts');

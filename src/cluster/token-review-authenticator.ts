@@ -10,6 +10,7 @@ import { hashOf } from '../auth/tokens.ts';
 import { anonymousUser } from '../auth/user.ts';
 import { tokenFromHeader } from '../auth/authenticator.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
+import type { Counter } from '../lib/metrics.ts';
 
 export interface TokenReviewAuthenticatorDeps {
   readonly reviews: Pick<ClusterReviews, 'reviewToken'>;
@@ -19,6 +20,8 @@ export interface TokenReviewAuthenticatorDeps {
   readonly authenticatedTtlMs: number;
   readonly unauthenticatedTtlMs: number;
   readonly maxEntries?: number;
+  /** Counts the reviews actually sent, by `result` (authenticated, unauthenticated, error). */
+  readonly reviewsSent?: Pick<Counter, 'inc'>;
 }
 
 export class TokenReviewAuthenticator {
@@ -39,7 +42,7 @@ export class TokenReviewAuthenticator {
     try {
       answer = await this.answers.get(
         hashOf(token),
-        () => this.deps.reviews.reviewToken(token),
+        () => this.review(token),
         (a) => (a.authenticated ? this.deps.authenticatedTtlMs : this.deps.unauthenticatedTtlMs),
       );
     } catch (error) {
@@ -47,5 +50,16 @@ export class TokenReviewAuthenticator {
       return { kind: 'invalid', reason: 'the cluster could not review the token' };
     }
     return answer.authenticated ? { kind: 'user', user: answer.user, token } : { kind: 'invalid', reason: 'invalid or expired token' };
+  }
+
+  private async review(token: string): Promise<TokenReviewResult> {
+    try {
+      const answer = await this.deps.reviews.reviewToken(token);
+      this.deps.reviewsSent?.inc({ review: 'TokenReview', result: answer.authenticated ? 'authenticated' : 'unauthenticated' });
+      return answer;
+    } catch (error) {
+      this.deps.reviewsSent?.inc({ review: 'TokenReview', result: 'error' });
+      throw error;
+    }
   }
 }

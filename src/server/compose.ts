@@ -81,7 +81,16 @@ export async function composeServer(
   const ownTokens = new Authenticator({ tokens, store, clock, cache: caches.tokens });
   const rbac = new RbacAuthorizer({ store, decisions: caches.decisions });
   // With a cluster, its tokens and RBAC count too, after this server's own (which never leave it).
-  const delegated = config.cluster ? await delegatedAuth(config.cluster, config.delegatedCache, { clock, logger }) : undefined;
+  const delegated = config.cluster
+    ? await delegatedAuth(config.cluster, config.delegatedCache, {
+        clock,
+        logger,
+        reviewsSent: metrics.counter(
+          'ims_cluster_reviews_total',
+          'TokenReviews and SubjectAccessReviews sent to the connected cluster (not those answered from the cache), by result.',
+        ),
+      })
+    : undefined;
   const authenticator = delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens;
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
@@ -98,7 +107,11 @@ export async function composeServer(
         reviews: {
           authenticateToken: (token) => ownTokens.userForToken(token),
           authorize: (user, request) => authorizer.authorize(user, request),
-          rulesFor: (user, namespace) => rbac.rulesFor(user, namespace),
+          // The cluster's RBAC lists no rules here, so for the users it vouched for the list is incomplete.
+          rulesFor: async (user, namespace) => ({
+            rules: await rbac.rulesFor(user, namespace),
+            incomplete: delegated !== undefined && user.vouchedBy !== undefined,
+          }),
         },
         issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
           token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),

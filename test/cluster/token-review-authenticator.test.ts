@@ -10,14 +10,16 @@ const sa = { name: 'system:serviceaccount:shop:default', groups: ['system:servic
 function setup(answer: (token: string) => Promise<TokenReviewResult>, logger: Logger = silentLogger) {
   const clock = fakeClock();
   const asked: string[] = [];
+  const counted: string[] = [];
   const authenticator = new TokenReviewAuthenticator({
+    reviewsSent: { inc: (labels = {}) => void counted.push(`${labels.review} ${labels.result}`) },
     reviews: { reviewToken: (token) => (asked.push(token), answer(token)) },
     clock,
     logger,
     authenticatedTtlMs: 10_000,
     unauthenticatedTtlMs: 2_000,
   });
-  return { clock, asked, authenticator };
+  return { clock, asked, counted, authenticator };
 }
 
 describe('TokenReviewAuthenticator', () => {
@@ -31,7 +33,7 @@ describe('TokenReviewAuthenticator', () => {
   });
 
   it('asks the cluster once per token while its answer is kept, each answer for its own TTL', async () => {
-    const { authenticator, asked, clock } = setup(async (token) => (token === 'good' ? { authenticated: true, user: sa } : { authenticated: false }));
+    const { authenticator, asked, counted, clock } = setup(async (token) => (token === 'good' ? { authenticated: true, user: sa } : { authenticated: false }));
     await authenticator.authenticate('Bearer good');
     await authenticator.authenticate('Bearer good');
     await authenticator.authenticate('Bearer bad');
@@ -44,6 +46,7 @@ describe('TokenReviewAuthenticator', () => {
     clock.advance(8_000);
     await authenticator.authenticate('Bearer good');
     assert.deepEqual(asked, ['good', 'bad', 'bad', 'good']);
+    assert.deepEqual(counted, ['TokenReview authenticated', 'TokenReview unauthenticated', 'TokenReview unauthenticated', 'TokenReview authenticated']);
   });
 
   it('fails closed when the cluster cannot answer, asks again next time, and logs no token', async () => {

@@ -133,9 +133,24 @@ describe('delegated authentication and authorization (a second ims serve as the 
     assert.equal(whoami.json.metadata.name, 'system:serviceaccount:shop:default');
     const streams = await api(hub, 'GET', '/apis/image.openshift.io/v1/namespaces/other/imagestreams', undefined, clusterToken);
     assert.equal(streams.status, 403, 'system:image-puller in the cluster does not list streams');
+    const rules = await api(
+      hub,
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+      { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'other' } },
+      clusterToken,
+    );
+    assert.equal(rules.json.status.incomplete, true, "the cluster's grants are not among the rules the hub lists");
     const hubToken = await serviceAccountToken(hub, 'third', 'default');
     assert.equal((await pull('third/app', hubToken)).status, 200);
     assert.equal((await pull('other/app', hubToken)).status, 403, "the hub's own service account never borrows the cluster's grants");
+  });
+
+  it('counts the reviews it sent to the cluster in /metrics', async () => {
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${hub.adminToken}` } })).text();
+    assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="TokenReview"[^}]*result="authenticated"[^}]*\} [1-9]/);
+    assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="SubjectAccessReview"[^}]*result="allowed"[^}]*\} [1-9]/);
+    assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="SubjectAccessReview"[^}]*result="denied"[^}]*\} [1-9]/);
   });
 
   it("follows the cluster's RBAC once its brief cache expires", async () => {

@@ -119,7 +119,8 @@ function selfRulesReviewStorage(deps: StorageDeps): RestStorage {
       const reviews = reviewsOf(deps);
       let status: NonNullable<SelfSubjectRulesReview['status']>;
       try {
-        status = { ...splitRules(await reviews.rulesFor(context.user, spec.namespace)), incomplete: false };
+        const { rules, incomplete } = await reviews.rulesFor(context.user, spec.namespace);
+        status = { ...splitRules(rules), incomplete };
       } catch {
         status = { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'the rules could not be read' };
       }
