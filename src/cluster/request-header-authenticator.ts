@@ -4,6 +4,9 @@
 // who the request comes from. That is how kube-apiserver tells an aggregated API server who asks.
 import type { UserInfo } from '../auth/user.ts';
 import type { VerifiedClient } from '../lib/verified-client.ts';
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { AppError } from '../errors.ts';
 
 export interface RequestHeaderOptions {
   readonly clientCaFile: string;
@@ -47,6 +50,25 @@ export class RequestHeaderAuthenticator {
     }
     return { kind: 'user', user: { name, groups, ...(Object.keys(extra).length ? { extra } : {}), vouchedBy: 'front-proxy' } };
   }
+}
+
+/** The front proxy's CA certificates (PEM), checked at start so a wrong file is named rather than trusting nobody. */
+export function readClientCa(file: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (error) {
+    throw new AppError(
+      'BadRequest',
+      `--requestheader-client-ca-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
+    );
+  }
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new AppError('BadRequest', `--requestheader-client-ca-file ${file}: not a PEM certificate`);
+  }
+  return pem;
 }
 
 /** Extra keys are percent-encoded in header names (Kubernetes' convention); a malformed escape is kept as written. */

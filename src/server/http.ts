@@ -33,7 +33,7 @@ export interface HttpServerOptions {
    * Ask TLS clients for a certificate and verify it against this CA (a front proxy's): a verified
    * one is noted on the request for the request-header authenticator. Clients without one are served as ever.
    */
-  readonly clientCa?: string;
+  readonly clientCa?: Buffer;
   readonly fastPath?: FastPath;
   /** Aborted on shutdown: every in-flight request's signal follows it. */
   readonly shutdown: AbortSignal;
@@ -51,7 +51,7 @@ export function createHttpServer(handler: FetchHandler, options: HttpServerOptio
           ...serverOptions,
           cert: readFileSync(options.tls.cert),
           key: readFileSync(options.tls.key),
-          ...(options.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: readFileSync(options.clientCa) } : {}),
+          ...(options.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: options.clientCa } : {}),
         },
         listener,
       )

@@ -9,9 +9,11 @@ import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { readClientCa } from '../cluster/request-header-authenticator.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  const clientCa = config.requestHeader ? readClientCa(config.requestHeader.clientCaFile) : undefined;
   prepareDataDir(config.dataDir, logger);
   // One server per data dir, before anything opens the store. Replicas on etcd share the store by
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
@@ -40,7 +42,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       fastPath: composed.fastPath,
       shutdown: shutdown.signal,
       tls: listener.tls,
-      clientCa: config.requestHeader?.clientCaFile,
+      clientCa,
     });
     await listen(server, listener.host, listener.port);
     const address = server.address();
