@@ -85,6 +85,11 @@ describe('front-proxy authentication', { skip }, () => {
     assert.equal(admins.status, 200);
   });
 
+  it('refuses to start on a client CA file that holds no certificate', async () => {
+    const tls = makeSelfSignedCertificate();
+    await assert.rejects(startServer(['--requestheader-client-ca-file', tls.key], { tls }), /--requestheader-client-ca-file .*tls\.key: not a PEM certificate/);
+  });
+
   it('serves clients without a certificate as before (a token over TLS)', async () => {
     assert.equal((await get('/api/v1/namespaces', { token: server.adminToken })).status, 200);
     assert.equal((await get('/api/v1/namespaces', { cert: proxy, token: server.adminToken })).status, 200);
