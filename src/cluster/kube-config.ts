@@ -4,14 +4,17 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../errors.ts';
 
-/** A kubeconfig file (and a context in it other than its current one), or the pod's own service account. */
-export type ClusterConnection = { readonly kubeconfig: string; readonly context?: string } | { readonly inCluster: true };
+/** A kubeconfig file (and a context in it other than its current one); no file: the pod's own service account. */
+export interface ClusterConnection {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
 
 export async function loadKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
   // Loaded only when a cluster is configured: the client is large and embedded servers never need it.
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
-  if ('inCluster' in connection) {
+  if (connection.kubeconfig === undefined) {
     if (!process.env.KUBERNETES_SERVICE_HOST)
       throw new AppError('BadRequest', '--in-cluster: KUBERNETES_SERVICE_HOST is not set; this is not a pod (use --kubeconfig FILE)');
     config.loadFromCluster();

@@ -47,7 +47,7 @@ export interface ServerConfig {
   readonly allowPrivateRegistries: boolean;
   /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
   readonly resetAdminToken: boolean;
-  /** The Kubernetes cluster tokens and permissions are delegated to (--kubeconfig/--context, --in-cluster); none: embedded. */
+  /** The Kubernetes cluster tokens and permissions are delegated to: a kubeconfig file (--kubeconfig), or the pod's service account when absent (--in-cluster); none: embedded. */
   readonly cluster?: ClusterConnection;
   /** How long the cluster's TokenReview and SubjectAccessReview answers are kept. */
   readonly delegatedCache: DelegatedCacheTtls;
@@ -202,13 +202,14 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     );
   const allowPrivate = switchValue(values, 'allow-private-registries');
   const resetAdminToken = switchValue(values, 'reset-admin-token');
-  const inCluster = switchValue(values, 'in-cluster');
-  if (inCluster && values.has('kubeconfig')) throw new AppError('BadRequest', '--in-cluster and --kubeconfig name two ways to reach a cluster: give one');
-  if (values.has('context') && !values.has('kubeconfig')) throw new AppError('BadRequest', '--context names a context of --kubeconfig FILE: give the file too');
-  const cluster: ClusterConnection | undefined = inCluster
-    ? { inCluster: true }
-    : values.has('kubeconfig')
-      ? { kubeconfig: resolve(values.get('kubeconfig')!), ...(values.has('context') ? { context: values.get('context') } : {}) }
+  if (values.has('kubeconfig') && switchValue(values, 'in-cluster')) throw new AppError('BadRequest', '--kubeconfig and --in-cluster exclude each other');
+  if (values.has('context') && !values.has('kubeconfig')) throw new AppError('BadRequest', '--context needs --kubeconfig: the file whose context it names');
+  const cluster: ClusterConnection | undefined =
+    values.has('kubeconfig') || switchValue(values, 'in-cluster')
+      ? {
+          kubeconfig: values.has('kubeconfig') ? resolve(values.get('kubeconfig')!) : undefined,
+          context: values.get('context'),
+        }
       : undefined;
   const cacheTtl = (flag: string) => {
     const text = values.get(flag) ?? '10s';

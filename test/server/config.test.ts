@@ -84,9 +84,9 @@ describe('ims serve flags for imports that must not stall', () => {
   it('delegates to a cluster only when --kubeconfig (with an optional --context) or --in-cluster says so', () => {
     assert.equal(parseServeFlags([]).cluster, undefined);
     assert.deepEqual(parseServeFlags(['--kubeconfig', '/etc/kube/config', '--context', 'prod']).cluster, { kubeconfig: '/etc/kube/config', context: 'prod' });
-    assert.deepEqual(parseServeFlags(['--in-cluster']).cluster, { inCluster: true });
-    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'k']), /--in-cluster and --kubeconfig name two ways/);
-    assert.throws(() => parseServeFlags(['--context', 'prod']), /--context names a context of --kubeconfig FILE/);
+    assert.deepEqual(parseServeFlags(['--in-cluster']).cluster, { kubeconfig: undefined, context: undefined });
+    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'k']), /--kubeconfig and --in-cluster exclude each other/);
+    assert.throws(() => parseServeFlags(['--context', 'prod']), /--context needs --kubeconfig/);
     assert.deepEqual(parseServeFlags([]).delegatedCache, {
       authenticatedTtlMs: 10_000,
       unauthenticatedTtlMs: 10_000,
