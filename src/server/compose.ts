@@ -76,7 +76,7 @@ export async function composeServer(
   const tokens = new TokenService({ store, clock });
   const authenticator = new Authenticator({ tokens, store, clock, cache: caches.tokens });
   const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
-  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
+  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
 
   const catalogue = createCatalogue(
     builtInDefinitions(() => publicHost),
