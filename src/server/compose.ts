@@ -131,7 +131,18 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
+  imageControllers({
+    config,
+    store,
+    catalogue,
+    importServices: upstream.importServices,
+    budgets: upstream.budgets,
+    tokens,
+    metrics,
+    clock,
+    logger,
+    actingAs,
+  }).start(lifetime.signal);
 
   const backup = backupFace({
     authenticator,
