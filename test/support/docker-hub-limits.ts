@@ -9,8 +9,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 export interface DockerHubLimits {
   /** host:port of the proxy: what pull specs name. */
   readonly host: string;
-  /** Every request received, spent limit or not. */
-  readonly requests: { readonly method: string; readonly path: string; readonly at: number }[];
+  /** Every request received, spent limit or not, with the status it was answered (once it was). */
+  readonly requests: { readonly method: string; readonly path: string; readonly at: number; status?: number }[];
   /** Manifest GETs that were let through (what counted against the limit). */
   readonly counted: () => number;
   /** What is left of the window. */
@@ -32,7 +32,7 @@ export async function startDockerHubLimits(target: string, options: { limit: num
   let remaining = options.limit;
   let counted = 0;
   let quiet: number | undefined;
-  const requests: { method: string; path: string; at: number }[] = [];
+  const requests: { method: string; path: string; at: number; status?: number }[] = [];
   const limitHeaders = () => ({
     'ratelimit-limit': `${options.limit};w=${window}`,
     'ratelimit-remaining': `${remaining};w=${window}`,
@@ -40,7 +40,9 @@ export async function startDockerHubLimits(target: string, options: { limit: num
   });
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push({ method: req.method ?? '', path, at: Date.now() });
+    const entry: { method: string; path: string; at: number; status?: number } = { method: req.method ?? '', path, at: Date.now() };
+    requests.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
     if (quiet !== undefined) {
       return res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(quiet), ...limitHeaders() }).end(tooManyRequests);
     }
