@@ -16,6 +16,8 @@ import { cliSession } from '../support/run-cli.ts';
 const skip = missingPeer('docker-registry (distribution 2.8)', distributionBinary, 'apt-get install docker-registry');
 const streams = '/apis/image.openshift.io/v1/namespaces/default/imagestreams';
 const limited = ['a', 'b', 'c', 'd'];
+const dockerManifest = 'application/vnd.docker.distribution.manifest.v2+json';
+const dockerList = 'application/vnd.docker.distribution.manifest.list.v2+json';
 
 /** Polls `read` until `done` holds or `ms` pass; the caller asserts on what it got. */
 async function within<T>(ms: number, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -41,6 +43,20 @@ describe('scheduled imports spend a registry rate limit as a budget', { skip }, 
     return (path === '/metrics' ? response.text() : response.json()) as Promise<any>;
   };
   const push = (repository: string, label: string) => pushOverHttp(`http://${distribution.host}`, 'unused', repository, 'v1', label);
+  /** Pushes a manifest list of an amd64 and an arm64 image as `v1`; returns the amd64 child's digest. */
+  const pushList = async (repository: string, label: string) => {
+    const url = `http://${distribution.host}`;
+    const children = [];
+    for (const architecture of ['amd64', 'arm64']) {
+      const digest = await pushOverHttp(url, 'unused', repository, undefined, `${label}-${architecture}`);
+      const head = await fetch(`${url}/v2/${repository}/manifests/${digest}`, { method: 'HEAD', headers: { accept: dockerManifest } });
+      children.push({ mediaType: dockerManifest, digest, size: Number(head.headers.get('content-length')), platform: { architecture, os: 'linux' } });
+    }
+    const list = JSON.stringify({ schemaVersion: 2, mediaType: dockerList, manifests: children });
+    const put = await fetch(`${url}/v2/${repository}/manifests/v1`, { method: 'PUT', body: list, headers: { 'content-type': dockerList } });
+    assert.equal(put.status, 201, await put.text());
+    return children[0].digest;
+  };
   const scheduled = (name: string, from: string) => ({
     metadata: { name },
     spec: { tags: [{ name: 'v1', from: { kind: 'DockerImage', name: from }, importPolicy: { scheduled: true, insecure: true } }] },
@@ -53,11 +69,13 @@ describe('scheduled imports spend a registry rate limit as a budget', { skip }, 
     distribution = await startDistribution();
     hub = await startDockerHubLimits(distribution.host, { limit: 100 });
     for (const name of [...limited, 'healthy']) await push(`org/${name}`, `${name}-1`);
+    await pushList('org/multi', 'multi-1');
     server = await startServer(['--import-interval', '1s', '--max-scheduled-imports-per-minute', '0']);
-    for (const name of limited) await api('POST', streams, scheduled(name, `${hub.host}/org/${name}:v1`));
+    for (const name of [...limited, 'multi']) await api('POST', streams, scheduled(name, `${hub.host}/org/${name}:v1`));
     await api('POST', streams, scheduled('healthy', `${distribution.host}/org/healthy:v1`));
     await api('POST', streams, scheduled('missing', `${distribution.host}/org/missing:v1`));
-    const imported = await within(30_000, states, (tags) => tags.every((t) => t?.items?.length === 1));
+    const everyStream = () => Promise.all([...limited, 'multi'].map(tagOf));
+    const imported = await within(30_000, everyStream, (tags) => tags.every((t) => t?.items?.length === 1));
     assert.ok(
       imported.every((t) => t?.items?.length === 1),
       JSON.stringify(imported),
@@ -102,6 +120,25 @@ describe('scheduled imports spend a registry rate limit as a budget', { skip }, 
     const tags = await within(30_000, states, done);
     assert.ok(done(tags), JSON.stringify(tags, null, 1));
     assert.equal(hub.counted() - counted, 2, 'only the two deferred tags cost a GET: the others were checked with HEADs');
+  });
+
+  it('counts a moved manifest list as Docker Hub does: one pull for the platform taken, so one left is enough', async () => {
+    hub.setRemaining(1);
+    const counted = hub.counted();
+    const seen = hub.requests.length;
+    const child = await pushList('org/multi', 'multi-2');
+    const tag = await within(
+      30_000,
+      () => tagOf('multi'),
+      (t) => t?.items?.[0]?.image === child || t?.conditions !== undefined,
+    );
+    assert.equal(tag?.items?.[0]?.image, child, JSON.stringify(tag));
+    assert.equal(tag.conditions, undefined);
+    assert.equal(hub.counted() - counted, 1);
+    assert.deepEqual(
+      hub.requests.slice(seen).filter((r) => r.status === 429),
+      [],
+    );
   });
 
   it('sends nothing to a host that answered 429 with Retry-After, while the other registry goes on', async () => {

@@ -1,8 +1,9 @@
 // A stand-in for Docker Hub's rate limiting, as its documentation describes it: a proxy on a
 // loopback port in front of any registry (the fake upstream, or a real distribution registry) that
-// counts each manifest GET against a limit, lets HEAD through free, sends `ratelimit-limit` and
-// `ratelimit-remaining` (`N;w=SECONDS`) on manifest answers, and answers 429 TOOMANYREQUESTS once
-// the limit is spent. Tests may also make it answer 429 with a Retry-After, and read every request
+// counts pulls against a limit (each GET of an image manifest: a multi-arch image costs one per
+// architecture fetched, its manifest list nothing more), lets HEAD through free, sends
+// `ratelimit-limit` and `ratelimit-remaining` (`N;w=SECONDS`) on manifest answers, and answers
+// every manifest GET 429 TOOMANYREQUESTS once the limit is spent. Tests may also make it answer 429 with a Retry-After, and read every request
 // it received, with when it came.
 import { createServer, request as httpRequest, type Server } from 'node:http';
 
@@ -11,7 +12,7 @@ export interface DockerHubLimits {
   readonly host: string;
   /** Every request received, spent limit or not, with the status it was answered (once it was). */
   readonly requests: { readonly method: string; readonly path: string; readonly at: number; status?: number }[];
-  /** Manifest GETs that were let through (what counted against the limit). */
+  /** Pulls counted against the limit: image manifests sent. */
   readonly counted: () => number;
   /** What is left of the window. */
   setRemaining(remaining: number): void;
@@ -47,13 +48,14 @@ export async function startDockerHubLimits(target: string, options: { limit: num
       return res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(quiet), ...limitHeaders() }).end(tooManyRequests);
     }
     const manifest = /^\/v2\/.+\/manifests\/[^/]+$/.test(path);
-    const counts = manifest && req.method === 'GET';
-    if (counts && remaining <= 0) return res.writeHead(429, { 'content-type': 'application/json', ...limitHeaders() }).end(tooManyRequests);
-    if (counts) {
-      remaining -= 1;
-      counted += 1;
-    }
+    const pull = manifest && req.method === 'GET';
+    if (pull && remaining <= 0) return res.writeHead(429, { 'content-type': 'application/json', ...limitHeaders() }).end(tooManyRequests);
     const upstream = httpRequest(`http://${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: target } }, (answer) => {
+      const list = /manifest\.list|image\.index/.test(String(answer.headers['content-type']));
+      if (pull && answer.statusCode === 200 && !list) {
+        remaining -= 1;
+        counted += 1;
+      }
       const headers = { ...answer.headers, ...(manifest ? limitHeaders() : {}) };
       res.writeHead(answer.statusCode ?? 502, headers);
       answer.pipe(res);

@@ -5,7 +5,7 @@
 // up to the interval, except those of a source that is no pull spec at all, which no retry could fix.
 // Visits run concurrently within a global cap and a cap per registry host, so a registry that
 // never answers holds up only its own streams.
-// Rate limits are a budget: an import is promised the requests it needs before it starts; what a
+// Rate limits are a budget: an import is promised the pulls it needs before it starts; what a
 // registry cannot give is deferred (ImportSuccess=False, reason RateLimited) until it resets, and a
 // host that asked for quiet (Retry-After) gets no request at all until then. A nearly spent host's
 // streams are visited one at a time, due longest ago first, so what is left goes to them.
@@ -169,27 +169,27 @@ export class ImportScheduler {
     const now = this.now();
     const waited = (key: string, at: number) => this.waitingSince.get(key) ?? at;
     const ready = [...this.due.entries()].filter(([key, at]) => at <= now && !this.visiting.has(key)).sort((a, b) => waited(...a) - waited(...b));
-    const streams: { key: string; stream: ImageStream }[] = [];
-    for (const [key] of ready) {
-      const stream = await this.deps.store
-        .get(key)
-        .then((stored) => kindValue(kinds.imageStreams, stored.value))
-        .catch(() => undefined);
-      if (stream) streams.push({ key, stream });
-      else this.forget(key);
-    }
-    // A host with fewer requests left than its due tags could need is nearly spent: one visit at a
-    // time, in order, so what is left goes to the tags due longest ago.
+    // A host with fewer requests left than the tags due there so far in this round is nearly spent:
+    // one visit at a time, in order, so what is left goes to the tags due longest ago.
     const dueTags = new Map<string, number>();
-    for (const { stream } of streams) for (const tag of visitedTags(stream)) dueTags.set(registryOf(tag), (dueTags.get(registryOf(tag)) ?? 0) + 1);
     const nearlySpent = (host: string) => {
       const available = this.deps.budgets?.state(host).available;
       return available !== undefined && available < (dueTags.get(host) ?? 0);
     };
     const heldBack = new Set<string>();
-    for (const { key, stream } of streams) {
+    for (const [key] of ready) {
       if (signal.aborted || this.visiting.size >= (this.deps.maxConcurrent ?? 8)) return;
-      const hosts = [...new Set(visitedTags(stream).map(registryOf))];
+      const stream = await this.deps.store
+        .get(key)
+        .then((stored) => kindValue(kinds.imageStreams, stored.value))
+        .catch(() => undefined);
+      if (!stream) {
+        this.forget(key);
+        continue;
+      }
+      const tags = visitedTags(stream);
+      for (const tag of tags) dueTags.set(registryOf(tag), (dueTags.get(registryOf(tag)) ?? 0) + 1);
+      const hosts = [...new Set(tags.map(registryOf))];
       // A registry at its cap waits; the streams of other registries go on.
       const waits = hosts.filter(
         (host) => heldBack.has(host) || (this.perRegistry.get(host) ?? 0) >= (nearlySpent(host) ? 1 : (this.deps.maxPerRegistry ?? 2)),
@@ -245,8 +245,7 @@ export class ImportScheduler {
         deferred.push({ tag, host });
         continue;
       }
-      // What the import's manifest GETs cost: a manifest list and the child taken from it.
-      const cost = check?.manifestList ? 2 : 1;
+      const cost = importCost(tag, check);
       if (spent.has(host) || (budgets && !budgets.reserve(host, cost))) {
         spent.add(host);
         deferred.push({ tag, host });
@@ -360,6 +359,16 @@ export class ImportScheduler {
     this.tokens -= 1;
     return true;
   }
+}
+
+/**
+ * What importing the tag takes from the budget, as Docker Hub counts pulls: one per image manifest
+ * fetched. A manifest list's own GET comes with the child taken from it (Legacy: one pull in all);
+ * PreserveOriginal fetches every child, of which a multi-arch list has two at least. The registry's
+ * next answer says what it really took.
+ */
+function importCost(tag: TagReference, check: UpstreamTagCheck | undefined): number {
+  return check?.manifestList && tag.importPolicy?.importMode === 'PreserveOriginal' ? 2 : 1;
 }
 
 /** Whether a tag's newest image was imported for its current source (its spec generation). */
