@@ -327,8 +327,10 @@ export class RegistryClient {
     const retries = this.deps.retries ?? 3;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const budgets = this.deps.budgets;
-    // The registry's own requests are counted under its name as imports know it (a port of 443 included).
-    const host = sameOrigin(url, repository.registry) ? repository.registry : new URL(url).host;
+    // Counted under the registry's name as imports know it, its token service's requests too: a
+    // registry cannot grow the series by naming a new realm host in every challenge, and a token
+    // service that asks for quiet keeps its registry from being pulled anyway.
+    const host = repository.registry;
     for (let attempt = 0; ; attempt++) {
       // A retry below has waited out the host's own Retry-After already.
       const quiet = attempt === 0 ? budgets?.refusal(host) : undefined;
@@ -361,11 +363,6 @@ export class RegistryClient {
       return response;
     }
   }
-}
-
-/** Whether `url` goes to `registry` itself (not to its token service or a redirect's host). */
-function sameOrigin(url: string, registry: string): boolean {
-  return url.startsWith(`https://${registry}/`) || url.startsWith(`http://${registry}/`);
 }
 
 function forbidden(repository: UpstreamRepository, why: string): AppError {
