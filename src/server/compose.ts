@@ -94,7 +94,7 @@ export async function composeServer(
   const authenticator = delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens;
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
-  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
+  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
 
   const catalogue = createCatalogue(
     builtInDefinitions(() => publicHost),
@@ -158,7 +158,18 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
+  imageControllers({
+    config,
+    store,
+    catalogue,
+    importServices: upstream.importServices,
+    budgets: upstream.budgets,
+    tokens,
+    metrics,
+    clock,
+    logger,
+    actingAs,
+  }).start(lifetime.signal);
 
   const backup = backupFace({
     authenticator,
