@@ -213,6 +213,21 @@ describe('scheduled imports and a rate-limit budget', () => {
     }
   });
 
+  it('says so when the quiet was asked by a host that is down (503), not by its rate limit', async () => {
+    const s = await setup(['alpha']);
+    try {
+      s.budgets.observe(host, 'GET', { status: 503, headers: new Headers({ 'retry-after': '300' }) });
+      s.start();
+      await until(() => s.scheduler.nextVisit(keyOf('alpha')) !== undefined);
+      s.advance(1000);
+      await s.visits(1);
+      assert.deepEqual(s.checked, []);
+      assert.equal(s.deferred[0].message, 'deferred: registry-1.docker.io is unavailable and asked to be called again in 4m59s');
+    } finally {
+      s.stop();
+    }
+  });
+
   it('sends not even a HEAD to a host that asked for quiet, and tries again only once it ends', async () => {
     const s = await setup(['alpha']);
     try {
