@@ -99,7 +99,9 @@ Flags:
       --max-concurrent-imports N  scheduled imports running at once (default 8), so one slow
                                   registry never holds up the others
       --max-concurrent-imports-per-registry N
-                                  of those, at most N against one registry host (default 2)
+                                  of those, at most N against one registry host (default 2; one
+                                  at a time, due longest ago first, while its rate limit is nearly
+                                  spent: see Rate limits in the README)
       --upstream-connect-timeout DURATION
                                   give up connecting to a registry after this long (default 10s)
       --upstream-response-timeout DURATION

@@ -1,6 +1,6 @@
 // The image-stream service: how the server reads a stream and records what happened to it (a tag
-// pointed at an image, an image forgotten, a retry noted, an import deferred), each write with one retry-on-conflict.
-// Faces and controllers call it; it knows no request, face or HTTP.
+// pointed at an image, an image forgotten, a retry noted, an import deferred), each write with one
+// retry-on-conflict. Faces and controllers call it; it knows no request, face or HTTP.
 import type { Clock } from '../lib/clock.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { ImageStream, TagEvent } from '../image/image-stream.ts';

@@ -172,7 +172,7 @@ describe('scheduled imports spend a registry rate limit as a budget', { skip }, 
     const a = await ims.run(['describe', 'is/a']);
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /^ {2}! deferred: rate limit of \S+, resets in (10m|9m\d+s)$/m);
-    assert.match(a.stdout, /^ {6}Next attempt: in (10m|9m\d+s) \(when the rate limit allows\)$/m);
+    assert.match(a.stdout, /^ {6}Next attempt: in (10m|9m\d+s) \(when the registry allows\)$/m);
     assert.doesNotMatch(a.stdout, /next attempt at/, 'the note is read, not printed');
     const missing = await ims.run(['describe', 'is/missing']);
     assert.match(missing.stdout, /^ {2}! error: Import failed \(NotFound\): dockerimage\.image\.openshift\.io "\S+\/org\/missing:v1" not found$/m);

@@ -101,7 +101,7 @@ function describeTag(
       `      ${ago(condition.lastTransitionTime, now)}`,
     );
     const next = nextAttemptOf(condition.message);
-    if (next) lines.push(`      Next attempt: ${nextAttemptText(next, now)} (${deferred ? 'when the rate limit allows' : 'retrying with backoff'})`);
+    if (next) lines.push(`      Next attempt: ${nextAttemptText(next, now)} (${deferred ? 'when the registry allows' : 'retrying with backoff'})`);
   }
   items.forEach((item, i) => {
     lines.push(`  ${i === 0 ? '*' : ' '} ${item.dockerImageReference}`);

@@ -324,7 +324,9 @@ export class ImportScheduler {
         const resets = state.blockedUntil ?? state.resetsAt;
         // A rolling window gives requests back before it resets in full: look again (with a HEAD) within an interval.
         const at = state.blockedUntil ?? Math.min(resets ?? Infinity, now + this.deps.intervalMs);
-        const message = `deferred: rate limit of ${host}${resets === undefined ? '' : `, resets in ${humanDuration(resets - now)}`}`;
+        const message = state.unavailable
+          ? `deferred: ${host} is unavailable and asked to be called again in ${humanDuration(resets! - now)}`
+          : `deferred: rate limit of ${host}${resets === undefined ? '' : `, resets in ${humanDuration(resets - now)}`}`;
         return { tag: tag.name, message, at: new Date(Math.max(at, now + 1000)) };
       });
       attempts.push(...deferrals.map((d) => d.at.getTime()));

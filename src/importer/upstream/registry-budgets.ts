@@ -16,6 +16,8 @@ export interface BudgetState {
   readonly resetsAt?: number;
   /** No request to the host before this (Retry-After). */
   readonly blockedUntil?: number;
+  /** The quiet was asked with a 503 (the host is down), not a 429 (its rate limit). */
+  readonly unavailable?: boolean;
 }
 
 interface HostBudget {
@@ -23,6 +25,7 @@ interface HostBudget {
   remaining?: number;
   resetsAt?: number;
   blockedUntil?: number;
+  unavailable?: boolean;
   reserved: number;
 }
 
@@ -54,7 +57,10 @@ export class RegistryBudgets {
     }
     if (response.status !== 429 && response.status !== 503) return;
     const wait = retryAfterMs(response.headers.get('retry-after'), now);
-    if (wait !== undefined && wait > 0) budget.blockedUntil = Math.max(budget.blockedUntil ?? 0, now + wait);
+    if (wait !== undefined && wait > 0 && now + wait > (budget.blockedUntil ?? 0)) {
+      budget.blockedUntil = now + wait;
+      budget.unavailable = response.status === 503;
+    }
     if (response.status === 429) {
       budget.remaining = 0;
       const back = now + (wait ?? spentWithoutWordMs);
@@ -75,7 +81,7 @@ export class RegistryBudgets {
       limit: budget.limit,
       available: budget.remaining === undefined ? undefined : Math.max(0, budget.remaining - budget.reserved),
       resetsAt: budget.resetsAt,
-      blockedUntil: budget.blockedUntil !== undefined && budget.blockedUntil > now ? budget.blockedUntil : undefined,
+      ...(budget.blockedUntil !== undefined && budget.blockedUntil > now ? { blockedUntil: budget.blockedUntil, unavailable: budget.unavailable } : {}),
     };
   }
 

@@ -36,7 +36,7 @@ describe('describe is: when a tag is tried next', () => {
     );
     assert.match(
       text,
-      /^ {2}! deferred: rate limit of registry-1\.docker\.io, resets in 5h\n {6}About a minute ago\n {6}Next attempt: in 4m \(when the rate limit allows\)$/m,
+      /^ {2}! deferred: rate limit of registry-1\.docker\.io, resets in 5h\n {6}About a minute ago\n {6}Next attempt: in 4m \(when the registry allows\)$/m,
     );
     assert.doesNotMatch(text, /Import failed|next attempt at/);
   });

@@ -213,6 +213,43 @@ describe('scheduled imports and a rate-limit budget', () => {
     }
   });
 
+  it('keeps deferred streams ahead of those due since: the next request left goes to the one that waited longest', async () => {
+    const names = ['alpha', 'bravo', 'charlie', 'delta'];
+    const s = await setup(names);
+    try {
+      s.start();
+      await until(() => names.every((name) => s.scheduler.nextVisit(keyOf(name)) !== undefined));
+      const byDue = [...names].sort((a, b) => s.scheduler.nextVisit(keyOf(a))! - s.scheduler.nextVisit(keyOf(b))!);
+      s.setLeft(1);
+      s.advance(1000);
+      await s.visits(4);
+      assert.deepEqual(s.imported, byDue.slice(0, 1));
+      await until(() => names.every((name) => s.scheduler.nextVisit(keyOf(name))! > s.now()));
+      // One more request comes back; by now every stream is due again, the imported one too.
+      s.setLeft(1);
+      s.advance(2000);
+      await s.visits(8);
+      assert.deepEqual(s.imported, byDue.slice(0, 2), 'the deferred stream due first, not the one imported a round ago');
+    } finally {
+      s.stop();
+    }
+  });
+
+  it('says so when the quiet was asked by a host that is down (503), not by its rate limit', async () => {
+    const s = await setup(['alpha']);
+    try {
+      s.budgets.observe(host, 'GET', { status: 503, headers: new Headers({ 'retry-after': '300' }) });
+      s.start();
+      await until(() => s.scheduler.nextVisit(keyOf('alpha')) !== undefined);
+      s.advance(1000);
+      await s.visits(1);
+      assert.deepEqual(s.checked, []);
+      assert.equal(s.deferred[0].message, 'deferred: registry-1.docker.io is unavailable and asked to be called again in 4m59s');
+    } finally {
+      s.stop();
+    }
+  });
+
   it('sends not even a HEAD to a host that asked for quiet, and tries again only once it ends', async () => {
     const s = await setup(['alpha']);
     try {

@@ -24,7 +24,7 @@ describe('registry budgets', () => {
   it('keeps what the registry said is left, and when its window comes back', () => {
     const { budgets, now } = setup();
     budgets.observe('registry-1.docker.io', 'GET', answer(200, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '3;w=21600' }));
-    assert.deepEqual(budgets.state('registry-1.docker.io'), { limit: 100, available: 3, resetsAt: now() + 21600_000, blockedUntil: undefined });
+    assert.deepEqual(budgets.state('registry-1.docker.io'), { limit: 100, available: 3, resetsAt: now() + 21600_000 });
     assert.deepEqual(budgets.snapshot(), [{ registry: 'registry-1.docker.io', limit: 100, remaining: 3 }]);
   });
 
@@ -69,6 +69,9 @@ describe('registry budgets', () => {
     budgets.observe('h', 'GET', answer(503, { 'retry-after': '30' }));
     assert.ok(budgets.refusal('h'));
     assert.equal(budgets.state('h').available, undefined);
+    assert.equal(budgets.state('h').unavailable, true);
+    budgets.observe('h', 'GET', answer(429, { 'retry-after': '60' }));
+    assert.equal(budgets.state('h').unavailable, false, 'the longer quiet, asked by a 429, is the rate limit');
   });
 
   it('counts requests by registry, method and status, and those without an answer', () => {
