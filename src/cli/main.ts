@@ -1,63 +1,22 @@
-// The `ims` CLI: finds the command named by the leading words, parses its flags with the global
-// ones, and reports failures as `error: <message>` with exit code 1.
+// The `ims` CLI: finds the command named by the leading words, loads only that command, parses its
+// flags with the global ones, and reports failures as `error: <message>` with exit code 1.
 import type { Command, CommandContext } from './command.ts';
 import type { CliConfig } from './config.ts';
+import type { CommandEntry } from './command-table.ts';
 import { globalFlags } from './command.ts';
 import { formatFlags, parseArgs } from './args.ts';
 import { loadConfig, saveConfig } from './config.ts';
 import { ApiClient } from './api-client.ts';
-import { ResourceResolver } from './resource-resolver.ts';
 import { CliError } from './cli-error.ts';
-import { login } from './commands/login.ts';
-import { logout, whoami } from './commands/session.ts';
-import { newProject, project, projects } from './commands/projects.ts';
-import { get } from './commands/get.ts';
-import { describe } from './commands/describe.ts';
-import { apply, create } from './commands/create.ts';
-import { deleteCommand } from './commands/delete.ts';
-import { createDockerRegistrySecret, createGenericSecret, createToken } from './commands/create-secret.ts';
-import { secretsLink } from './commands/secrets-link.ts';
-import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
-import { registryInfo, registryLogin } from './commands/registry.ts';
-import { tag } from './commands/tag.ts';
-import { importImage } from './commands/import-image.ts';
-import { setImageLookup, setTriggers } from './commands/set.ts';
-import { pruneImages } from './commands/prune.ts';
-import { admBackup } from './commands/backup.ts';
-import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
+import { commandGroups, commandTable, findCommand, groupSummaries, leadingWords } from './command-table.ts';
+import { cachedResolver } from './discovery-cache.ts';
 
-export const commands: readonly Command[] = [
-  login,
-  logout,
-  whoami,
-  newProject,
-  project,
-  projects,
-  get,
-  describe,
-  create,
-  apply,
-  deleteCommand,
-  createDockerRegistrySecret,
-  createGenericSecret,
-  createToken,
-  secretsLink,
-  addRoleToUser,
-  addRoleToGroup,
-  registryInfo,
-  registryLogin,
-  tag,
-  importImage,
-  setTriggers,
-  setImageLookup,
-  pruneImages,
-  admBackup,
-  newGroup,
-  addUsers,
-  removeUsers,
-];
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];
+const processIo: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
 
 /**
  * Moves global flags given before the command (`ims -n demo get is`, `ims --server URL whoami`) to
@@ -78,23 +37,28 @@ export function hoistGlobalFlags(argv: readonly string[]): string[] {
   return leading.length === 0 ? [...argv] : [...argv.slice(i), ...leading];
 }
 
-export async function runCli(
-  given: readonly string[],
-  io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) },
-): Promise<number> {
+export async function runCli(given: readonly string[], io: CliIo = processIo): Promise<number> {
   const argv = hoistGlobalFlags(given);
   try {
-    const words = argv.filter((a) => !a.startsWith('-'));
-    const command = findCommand(argv);
-    if (!command) {
-      const group = groups.find((g) => g.split(' ').every((w, i) => words[i] === w) && words.length === g.split(' ').length);
-      if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h' || group) {
-        io.out(overview(group));
+    const words = leadingWords(argv);
+    const entry = findCommand(argv);
+    // `ims set`, `ims create secret`: a group named by more words than any command it holds.
+    const group = commandGroups().find((g) => g.split(' ').every((w, i) => words[i] === w));
+    if (group && (!entry || group.split(' ').length > entry.path.split(' ').length)) {
+      const extra = words[group.split(' ').length];
+      if (extra !== undefined) throw new CliError(`unknown command "${extra}" for "ims ${group}"\nRun 'ims ${group} --help' for usage.`);
+      io.out(groupHelp(group));
+      return 0;
+    }
+    if (!entry) {
+      if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+        io.out(overview());
         return 0;
       }
       throw new CliError(`unknown command "${words.join(' ') || argv[0]}" for "ims"\nRun 'ims --help' for usage.`);
     }
-    const rest = dropPath(argv, command.path);
+    const command = await entry.load();
+    const rest = argv.slice(entry.path.split(' ').length);
     const args = parseArgs(rest, [...command.flags, ...globalFlags]);
     if (args.bools.get('help')) {
       io.out(commandHelp(command));
@@ -110,27 +74,8 @@ export async function runCli(
   }
 }
 
-function findCommand(argv: readonly string[]): Command | undefined {
-  const words: string[] = [];
-  for (const a of argv) {
-    if (a.startsWith('-')) break;
-    words.push(a);
-  }
-  let best: Command | undefined;
-  for (const command of commands) {
-    const path = command.path.split(' ');
-    if (path.every((w, i) => words[i] === w) && (!best || path.length > best.path.split(' ').length)) best = command;
-  }
-  return best;
-}
-
-function dropPath(argv: readonly string[], path: string): string[] {
-  return argv.slice(path.split(' ').length);
-}
-
-function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) => void; err: (t: string) => void }): CommandContext {
+function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandContext {
   const config: CliConfig = loadConfig();
-  let resolver: Promise<ResourceResolver> | undefined;
   let client: ApiClient | undefined;
   const context: CommandContext = {
     args,
@@ -148,7 +93,7 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) 
       });
       return client;
     },
-    resolver: () => (resolver ??= ResourceResolver.discover(context.client())),
+    resolver: cachedResolver(() => context.client()),
     saveConfig,
     out: io.out,
     err: io.err,
@@ -161,17 +106,19 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) 
   return context;
 }
 
-function overview(group: string | undefined): string {
-  const shown = commands.filter((c) => !group || c.path.startsWith(group + ' '));
-  const width = Math.max(...shown.map((c) => c.path.length)) + 3;
+function commandRows(entries: readonly { name: string; summary: string }[]): string {
+  const width = Math.max(...entries.map((e) => e.name.length)) + 3;
+  return entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`).join('\n');
+}
+
+function overview(): string {
   return `ims: OpenShift's image streams, standalone. This client speaks oc's commands.
 
 Usage:
   ims COMMAND [flags]
 
 Commands:
-${shown.map((c) => `  ${c.path.padEnd(width)}${c.summary}`).join('\n')}
-  serve${' '.repeat(width - 5)}Run the server (see 'ims serve --help')
+${commandRows([...commandTable.map((c) => ({ name: c.path, summary: c.summary })), { name: 'serve', summary: "Run the server (see 'ims serve --help')" }])}
 
 Global flags:
 ${formatFlags(globalFlags)}
@@ -180,7 +127,32 @@ Use 'ims COMMAND --help' for more about a command.
 `;
 }
 
+/** A group's own commands and subgroups, one word below it, as cobra lists "Available Commands". */
+function subcommandsOf(group: string): { name: string; summary: string }[] {
+  const depth = group.split(' ').length + 1;
+  const below = (path: string) => path.startsWith(group + ' ') && path.split(' ').length === depth;
+  const commands = commandTable.filter((c: CommandEntry) => below(c.path)).map((c) => ({ name: c.path.split(' ')[depth - 1], summary: c.summary }));
+  const groups = commandGroups()
+    .filter(below)
+    .map((g) => ({ name: g.split(' ')[depth - 1], summary: groupSummaries[g] ?? '' }));
+  return [...commands, ...groups].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function groupHelp(group: string): string {
+  return `${groupSummaries[group] ?? `Commands under "ims ${group}"`}.
+
+Usage:
+  ims ${group} COMMAND [flags]
+
+Available Commands:
+${commandRows(subcommandsOf(group))}
+
+Use 'ims ${group} COMMAND --help' for more about a command.
+`;
+}
+
 function commandHelp(command: Command): string {
+  const subcommands = commandGroups().includes(command.path) ? subcommandsOf(command.path) : [];
   return `${command.summary}.
 
 Usage:
@@ -188,7 +160,7 @@ Usage:
 
 Examples:
 ${command.examples}
-${command.flags.length ? `\nFlags:\n${formatFlags(command.flags)}\n` : ''}
+${subcommands.length ? `\nAvailable Commands:\n${commandRows(subcommands)}\n` : ''}${command.flags.length ? `\nFlags:\n${formatFlags(command.flags)}\n` : ''}
 Global flags:
 ${formatFlags(globalFlags)}
 `;

@@ -8,7 +8,7 @@ import bcrypt from 'bcryptjs';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
-import { commands } from '../../src/cli/main.ts';
+import { commandTable } from '../../src/cli/command-table.ts';
 
 const deployment = (image: string) => deploymentYaml('web', [{ name: 'web', image }]);
 
@@ -169,7 +169,7 @@ describe('ims CLI', () => {
   });
 
   it('explains itself: --help with examples on every command, and clear errors', async () => {
-    for (const command of commands) {
+    for (const command of commandTable) {
       const help = await admin.run([...command.path.split(' '), '--help']);
       assert.equal(help.code, 0, command.path);
       assert.match(help.stdout, /Examples:\n {2}# /, command.path);

@@ -25,11 +25,13 @@ export const deleteCommand: Command = {
     const resolver = await context.resolver();
     const targets =
       files.length > 0
-        ? (await readManifests(files, context.stdin)).map((m) => ({
-            info: resolver.byKind(m.apiVersion, m.kind),
-            name: m.metadata.name,
-            namespace: m.metadata.namespace,
-          }))
+        ? await Promise.all(
+            (await readManifests(files, context.stdin)).map(async (m) => ({
+              info: await resolver.byKind(m.apiVersion, m.kind),
+              name: m.metadata.name,
+              namespace: m.metadata.namespace,
+            })),
+          )
         : (await parseTargets(context, context.args.positionals)).map((t) => ({ ...t, namespace: undefined as string | undefined }));
     if (targets.some((t) => !t.name)) throw new CliError('resource(s) were provided, but no name was specified');
     const ignoreMissing = context.args.bools.get('ignore-not-found') ?? false;

@@ -23,16 +23,16 @@ export async function parseTargets(context: CommandContext, words: readonly stri
     throw new CliError('You must specify the type of resource to get. Use "ims api-resources" for a complete list of supported resources.');
   const resolver = await context.resolver();
   if (words.some((w) => w.includes('/'))) {
-    return words.map((word) => {
+    const targets: Target[] = [];
+    for (const word of words) {
       const slash = word.indexOf('/');
       if (slash <= 0 || slash === word.length - 1) throw new CliError(`arguments in resource/name form must have a single resource and name: "${word}"`);
-      return { info: resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
-    });
+      targets.push({ info: await resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) });
+    }
+    return targets;
   }
-  const kinds = words[0]
-    .split(',')
-    .filter(Boolean)
-    .map((k) => resolver.resolve(k));
+  const kinds: ResourceInfo[] = [];
+  for (const kind of words[0].split(',').filter(Boolean)) kinds.push(await resolver.resolve(kind));
   const names = words.slice(1);
   if (names.length === 0) return kinds.map((info) => ({ info }));
   return kinds.flatMap((info) => names.map((name) => ({ info, name })));
