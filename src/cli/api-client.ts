@@ -38,9 +38,34 @@ export interface DiscoveryList {
     metadata: { name?: string };
     versions: {
       version: string;
-      resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[];
+      resources: {
+        resource: string;
+        responseKind: { kind: string };
+        scope: string;
+        singularResource: string;
+        shortNames?: string[];
+        verbs: string[];
+        categories?: string[];
+      }[];
     }[];
   }[];
+}
+
+/** An OpenAPI v3 schema as `explain` reads it. */
+export interface OpenApiSchema {
+  type?: string;
+  description?: string;
+  properties?: Record<string, OpenApiSchema>;
+  items?: OpenApiSchema;
+  additionalProperties?: OpenApiSchema | boolean;
+  required?: string[];
+  $ref?: string;
+  allOf?: OpenApiSchema[];
+  'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
+}
+
+export interface OpenApiDocument {
+  components?: { schemas?: Record<string, OpenApiSchema> };
 }
 
 const discoveryAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -169,7 +194,7 @@ export class ApiClient {
   }
 
   /** What the server says about itself, e.g. where its registry is (`/.well-known/imagestream`). */
-  serverInfo(): Promise<{ registryHost?: string }> {
+  serverInfo(): Promise<{ registryHost?: string; version?: string }> {
     return this.json('GET', '/.well-known/imagestream');
   }
 
@@ -186,6 +211,23 @@ export class ApiClient {
     return this.raw('GET', authorize.pathname + authorize.search, {
       headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'x-csrf-token': '1' },
     });
+  }
+
+  /** The Kubernetes version the server speaks (`/version`, which needs no token). */
+  kubernetesVersion(): Promise<{ major?: string; minor?: string; gitVersion?: string; platform?: string }> {
+    return this.json('GET', '/version');
+  }
+
+  /** A group version's OpenAPI v3 document, at the address the server's index gives for it; none if it has none. */
+  async openApiDocument(group: string, version: string): Promise<OpenApiDocument | undefined> {
+    const index = await this.json<{ paths?: Record<string, { serverRelativeURL?: string }> }>('GET', '/openapi/v3');
+    const entry = index.paths?.[group ? `apis/${group}/${version}` : `api/${version}`];
+    const address = entry?.serverRelativeURL;
+    if (!address) return undefined;
+    // Relative to this server only: an absolute address would carry the token to another host.
+    if (!address.startsWith('/') || address.startsWith('//'))
+      throw new CliError(`the server's OpenAPI index names a document elsewhere (${address.slice(0, 100)})`);
+    return this.json<OpenApiDocument>('GET', address);
   }
 
   /** Revokes the token in use. */

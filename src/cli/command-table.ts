@@ -6,6 +6,8 @@ export interface CommandEntry {
   /** Words that name it: `create secret docker-registry`; the same as the loaded command's. */
   readonly path: string;
   readonly summary: string;
+  /** Left out of help and completion: the shell scripts' own `__complete`. */
+  readonly hidden?: boolean;
   load(): Promise<Command>;
 }
 
@@ -29,11 +31,32 @@ export const commandTable: readonly CommandEntry[] = [
   { path: 'new-project', summary: 'Create a new project and switch to it', load: async () => (await import('./commands/projects.ts')).newProject },
   { path: 'project', summary: 'Switch to another project, or show the current one', load: async () => (await import('./commands/projects.ts')).project },
   { path: 'projects', summary: 'List the projects you can use', load: async () => (await import('./commands/projects.ts')).projects },
+  { path: 'version', summary: 'Print the client and server versions', load: async () => (await import('./commands/version.ts')).version },
+  {
+    path: 'api-resources',
+    summary: 'List the kinds of objects the server serves',
+    load: async () => (await import('./commands/api-resources.ts')).apiResources,
+  },
+  { path: 'explain', summary: 'Describe the fields of a kind, from the server', load: async () => (await import('./commands/explain.ts')).explain },
   { path: 'get', summary: 'Show one or many objects', load: async () => (await import('./commands/get.ts')).get },
   { path: 'describe', summary: 'Show details of an object', load: async () => (await import('./commands/describe.ts')).describe },
   { path: 'create', summary: 'Create objects from files', load: async () => (await import('./commands/create.ts')).create },
   { path: 'apply', summary: 'Create or update objects so that they match files', load: async () => (await import('./commands/create.ts')).apply },
   { path: 'delete', summary: 'Delete objects by kind and name, or those in a file', load: async () => (await import('./commands/delete.ts')).deleteCommand },
+  { path: 'edit', summary: 'Edit an object in your editor and save it', load: async () => (await import('./commands/edit.ts')).edit },
+  { path: 'patch', summary: 'Change fields of an object with a patch', load: async () => (await import('./commands/patch.ts')).patch },
+  { path: 'label', summary: 'Set or remove labels of objects', load: async () => (await import('./commands/label.ts')).label },
+  { path: 'annotate', summary: 'Set or remove annotations of objects', load: async () => (await import('./commands/label.ts')).annotate },
+  {
+    path: 'create imagestream',
+    summary: 'Create an empty image stream',
+    load: async () => (await import('./commands/create-imagestream.ts')).createImageStream,
+  },
+  {
+    path: 'create deployment',
+    summary: 'Create a deployment that runs the given images',
+    load: async () => (await import('./commands/create-deployment.ts')).createDeployment,
+  },
   {
     path: 'create secret docker-registry',
     summary: 'Create a secret with credentials for a container registry',
@@ -50,6 +73,7 @@ export const commandTable: readonly CommandEntry[] = [
     load: async () => (await import('./commands/create-secret.ts')).createToken,
   },
   { path: 'secrets link', summary: 'Link secrets to a service account', load: async () => (await import('./commands/secrets-link.ts')).secretsLink },
+  { path: 'secrets unlink', summary: 'Detach secrets from a service account', load: async () => (await import('./commands/secrets-link.ts')).secretsUnlink },
   {
     path: 'policy add-role-to-user',
     summary: 'Grant a role to users or service accounts in the current project',
@@ -59,6 +83,16 @@ export const commandTable: readonly CommandEntry[] = [
     path: 'policy add-role-to-group',
     summary: 'Grant a role to groups in the current project',
     load: async () => (await import('./commands/policy.ts')).addRoleToGroup,
+  },
+  {
+    path: 'policy remove-role-from-user',
+    summary: 'Take a role away from users or service accounts in the current project',
+    load: async () => (await import('./commands/policy.ts')).removeRoleFromUser,
+  },
+  {
+    path: 'policy remove-role-from-group',
+    summary: 'Take a role away from groups in the current project',
+    load: async () => (await import('./commands/policy.ts')).removeRoleFromGroup,
   },
   { path: 'registry info', summary: "Print the integrated registry's host", load: async () => (await import('./commands/registry.ts')).registryInfo },
   {
@@ -95,6 +129,13 @@ export const commandTable: readonly CommandEntry[] = [
   { path: 'adm groups new', summary: 'Create a group, optionally with users', load: async () => (await import('./commands/groups.ts')).newGroup },
   { path: 'adm groups add-users', summary: 'Add users to a group', load: async () => (await import('./commands/groups.ts')).addUsers },
   { path: 'adm groups remove-users', summary: 'Remove users from a group', load: async () => (await import('./commands/groups.ts')).removeUsers },
+  {
+    path: '__complete',
+    summary: 'Print completion candidates for the shell scripts',
+    hidden: true,
+    load: async () => (await import('./commands/completion.ts')).complete,
+  },
+  { path: 'completion', summary: 'Print a shell completion script (bash or zsh)', load: async () => (await import('./commands/completion.ts')).completion },
 ];
 
 /** The command the leading words name, the longest match winning (`create secret generic` over `create`). */

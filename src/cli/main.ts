@@ -14,9 +14,17 @@ import { cachedResolver } from './discovery-cache.ts';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Standard input as text; the process's by default. */
+  stdin?(): Promise<string>;
 }
 
 const processIo: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
  * Moves global flags given before the command (`ims -n demo get is`, `ims --server URL whoami`) to
@@ -59,7 +67,8 @@ export async function runCli(given: readonly string[], io: CliIo = processIo): P
     }
     const command = await entry.load();
     const rest = argv.slice(entry.path.split(' ').length);
-    const args = parseArgs(rest, [...command.flags, ...globalFlags]);
+    // The completion scripts pass the line as typed, flags and all: words to complete, not flags to obey.
+    const args = entry.hidden ? parseArgs(['--', ...rest], []) : parseArgs(rest, [...command.flags, ...globalFlags]);
     if (args.bools.get('help')) {
       io.out(commandHelp(command));
       return 0;
@@ -97,11 +106,7 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandCont
     saveConfig,
     out: io.out,
     err: io.err,
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    stdin: io.stdin ?? readProcessStdin,
   };
   return context;
 }
@@ -118,7 +123,7 @@ Usage:
   ims COMMAND [flags]
 
 Commands:
-${commandRows([...commandTable.map((c) => ({ name: c.path, summary: c.summary })), { name: 'serve', summary: "Run the server (see 'ims serve --help')" }])}
+${commandRows([...commandTable.filter((c) => !c.hidden).map((c) => ({ name: c.path, summary: c.summary })), { name: 'serve', summary: "Run the server (see 'ims serve --help')" }])}
 
 Global flags:
 ${formatFlags(globalFlags)}
@@ -131,7 +136,9 @@ Use 'ims COMMAND --help' for more about a command.
 function subcommandsOf(group: string): { name: string; summary: string }[] {
   const depth = group.split(' ').length + 1;
   const below = (path: string) => path.startsWith(group + ' ') && path.split(' ').length === depth;
-  const commands = commandTable.filter((c: CommandEntry) => below(c.path)).map((c) => ({ name: c.path.split(' ')[depth - 1], summary: c.summary }));
+  const commands = commandTable
+    .filter((c: CommandEntry) => !c.hidden && below(c.path))
+    .map((c) => ({ name: c.path.split(' ')[depth - 1], summary: c.summary }));
   const groups = commandGroups()
     .filter(below)
     .map((g) => ({ name: g.split(' ')[depth - 1], summary: groupSummaries[g] ?? '' }));

@@ -8,6 +8,8 @@ import { CliError } from './cli-error.ts';
 /** A resource as the server's discovery describes it. */
 export interface ResourceInfo extends KindIdentity {
   readonly verbs: readonly string[];
+  /** `all`, `images`: the groupings `api-resources -o wide` lists. */
+  readonly categories?: readonly string[];
 }
 
 /** Every resource of the server's aggregated discovery, the preferred (first) version of each group. */
@@ -27,6 +29,7 @@ export async function discoverResources(client: Pick<ApiClient, 'discovery'>): P
             shortNames: r.shortNames ?? [],
             namespaced: r.scope === 'Namespaced',
             verbs: r.verbs,
+            ...(r.categories?.length ? { categories: r.categories } : {}),
           });
         }
       }
