@@ -19,6 +19,7 @@ if (args[0] === 'serve') {
     }
   }
 } else {
-  const { runCli } = await import('./cli/main.ts');
+  const { endQuietlyOnClosedPipes, runCli } = await import('./cli/main.ts');
+  endQuietlyOnClosedPipes();
   process.exitCode = await runCli(args);
 }

@@ -17,6 +17,8 @@ export interface ClientOptions {
   readonly token?: string;
   readonly certificateAuthority?: string;
   readonly insecureSkipTlsVerify?: boolean;
+  /** When the token expires (ms since the epoch), to say so when the server refuses it. */
+  readonly tokenExpiresAt?: number;
 }
 
 export interface RawResponse {
@@ -149,7 +151,7 @@ export class ApiClient {
     if (status < 200 || status >= 300) {
       const chunks: Buffer[] = [];
       for await (const chunk of response) chunks.push(chunk as Buffer);
-      throw errorFrom({ status, headers: response.headers, body: Buffer.concat(chunks) });
+      throw this.refusal({ status, headers: response.headers, body: Buffer.concat(chunks) });
     }
     let pending = '';
     try {
@@ -175,7 +177,19 @@ export class ApiClient {
   async json<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.raw(method, path, options);
     if (response.status >= 200 && response.status < 300) return (response.body.length ? JSON.parse(response.body.toString('utf8')) : {}) as T;
-    throw errorFrom(response);
+    throw this.refusal(response);
+  }
+
+  /** The server's refusal as an error; a refused token past its expiry says it expired. */
+  refusal(response: RawResponse): ServerError {
+    const expiresAt = this.options.tokenExpiresAt;
+    if (response.status === 401 && expiresAt !== undefined && Date.now() >= expiresAt)
+      return new ServerError(
+        401,
+        'Unauthorized',
+        `your login token expired at ${new Date(expiresAt).toISOString()}; log in again: ims login ${this.options.server}`,
+      );
+    return errorFrom(response);
   }
 
   /** The verbs of a kinds-table entry (typed by it), or of a resource the server's discovery named. */
@@ -262,11 +276,24 @@ export function errorFrom(response: RawResponse): ServerError {
   return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`);
 }
 
-function connectionProblem(server: string, error: NodeJS.ErrnoException): string {
-  if (error.code === 'ECONNREFUSED') return `The connection to the server ${new URL(server).host} was refused - did you specify the right host or port?`;
-  if (error.code === 'ENOTFOUND') return `dial tcp: lookup ${new URL(server).hostname}: no such host`;
-  if (error.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error.code === 'SELF_SIGNED_CERT_IN_CHAIN' || error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
-    return `the server uses a certificate signed by an unknown authority; pass --certificate-authority=FILE (or --insecure-skip-tls-verify)`;
-  }
+/** Node's codes for a certificate the client could not verify. */
+const untrustedCertificate =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED)$/;
+
+/** What went wrong reaching the server, and what to do about it. */
+export function connectionProblem(server: string, error: NodeJS.ErrnoException): string {
+  const url = new URL(server);
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') return `The connection to the server ${url.host} was refused - did you specify the right host or port?`;
+  if (code === 'ENOTFOUND') return `dial tcp: lookup ${url.hostname}: no such host`;
+  if (untrustedCertificate.test(code))
+    return `the server ${url.host} uses a certificate signed by an unknown authority; pass --certificate-authority=FILE with its CA (or --insecure-skip-tls-verify)`;
+  if (code === 'CERT_HAS_EXPIRED') return `the certificate of the server ${url.host} has expired; renew it, or pass --insecure-skip-tls-verify`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `the certificate of the server is not valid for ${url.hostname}: use a name or address it was issued for (${error.message.replace(/^.*?: /, '')})`;
+  if (url.protocol === 'https:' && (code === 'EPROTO' || /wrong version number|packet length too long/i.test(error.message)))
+    return `the server ${url.host} speaks plain HTTP, not HTTPS: use http://${url.host}`;
+  if (url.protocol === 'http:' && (code === 'ECONNRESET' || /socket hang up/i.test(error.message)))
+    return `the server ${url.host} closed the connection: if it serves HTTPS, use https://${url.host}`;
   return `unable to reach ${server}: ${error.message}`;
 }

@@ -45,6 +45,19 @@ export function hoistGlobalFlags(argv: readonly string[]): string[] {
   return leading.length === 0 ? [...argv] : [...argv.slice(i), ...leading];
 }
 
+/**
+ * A reader that stops reading (`ims get is | head -1`) closes the pipe: ims ends at once with
+ * status 0 and no stack trace, as other CLIs do, for the reader's sake.
+ */
+export function endQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 export async function runCli(given: readonly string[], io: CliIo = processIo): Promise<number> {
   const argv = hoistGlobalFlags(given);
   try {
@@ -79,7 +92,7 @@ export async function runCli(given: readonly string[], io: CliIo = processIo): P
   } catch (error) {
     if (!(error as { reported?: boolean }).reported)
       io.err(`error: ${error instanceof CliError ? error.message : ((error as Error).message ?? String(error))}\n`);
-    return 1;
+    return (error as { exitCode?: number }).exitCode ?? 1;
   }
 }
 
@@ -99,6 +112,8 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandCont
         token: args.strings.get('token') ?? (process.env.IMS_TOKEN || config.token),
         certificateAuthority: args.strings.get('certificate-authority') ?? config.certificateAuthority,
         insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
+        // The saved expiry is the saved token's: a token from --token or $IMS_TOKEN has its own.
+        tokenExpiresAt: (args.strings.get('token') ?? process.env.IMS_TOKEN) ? undefined : config.tokenExpiresAt,
       });
       return client;
     },

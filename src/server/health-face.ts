@@ -19,7 +19,9 @@ export function healthFace(deps: {
     async handle(request) {
       const { pathname } = new URL(request.url);
       if (pathname === '/.well-known/imagestream')
-        return new Response(JSON.stringify({ registryHost: deps.publicHost, version: imagestreamVersion }), { headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ registryHost: deps.publicHost, version: imagestreamVersion }), {
+          headers: { 'content-type': 'application/json' },
+        });
       if (pathname !== '/readyz') return text('ok');
       const ready = await deps.store.currentResourceVersion().then(
         () => true,

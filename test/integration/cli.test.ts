@@ -104,7 +104,9 @@ describe('ims CLI', () => {
   it('reports bad files with the line of the problem', async () => {
     const bad = await admin.run(['create', '-f', '-'], { stdin: 'kind: Secret\nmetadata: [\n' });
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: error parsing STDIN: line \d+, column \d+/);
+    // The parser's whole message, once: what is wrong, where, and the line with a caret under the spot.
+    assert.match(bad.stderr, /^error: error parsing STDIN: [^\n]* at line \d+, column \d+:\n\n[^\n]*\n *\^\n$/);
+    assert.equal(bad.stderr.match(/line \d+/g)?.length, 1);
   });
 
   it('logs in with a password, and grants roles with policy', async () => {
