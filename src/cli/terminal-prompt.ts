@@ -2,30 +2,43 @@
 // without echo. Without a terminal, one line of standard input is the answer (`echo pw | ims login`).
 import { CliError } from './cli-error.ts';
 
-/** Reads one line of a non-terminal standard input. */
-async function readLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += (chunk as Buffer).toString('utf8');
-    const newline = text.indexOf('\n');
-    if (newline >= 0) {
-      process.stdin.pause();
-      return text.slice(0, newline).replace(/\r$/, '');
-    }
-  }
-  return text;
+/**
+ * Reads one line of standard input, leaving the stream open for the next question (leaving a
+ * `for await` loop early would destroy it).
+ */
+function readLine(): Promise<string> {
+  const stdin = process.stdin;
+  stdin.setEncoding('utf8');
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = (line: string) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+      resolve(line.replace(/\r$/, ''));
+    };
+    const onData = (chunk: string) => {
+      text += chunk;
+      const newline = text.indexOf('\n');
+      if (newline >= 0) finish(text.slice(0, newline));
+    };
+    const onEnd = () => finish(text);
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.resume();
+  });
 }
 
 /** The answer to `question`; typed characters are not shown when `secret`. Ctrl-C ends ims with 130. */
 export async function prompt(question: string, options: { secret: boolean }): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(question);
-  if (!stdin.isTTY) return readLine();
-  if (!options.secret) {
-    stdin.setEncoding('utf8');
+  if (!stdin.isTTY || !options.secret) {
+    process.stderr.write(question);
     return readLine();
   }
+  // Echo goes off before the question is shown, so nothing typed after it can appear.
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.setEncoding('utf8');
   stdin.resume();
   try {
