@@ -12,7 +12,6 @@ import { formatCustomColumns, parseCustomColumns } from '../output/custom-column
 import { sortByJsonPath } from '../output/sort-by.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-import { watchAndPrint } from './get-watch.ts';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -98,6 +97,7 @@ export const get: Command = {
         noHeaders: Boolean(context.args.bools.get('no-headers')),
         watchOnly: Boolean(context.args.bools.get('watch-only')),
       };
+      const { watchAndPrint } = await import('./get-watch.ts');
       await watchAndPrint(context, { info, name, namespace: namespaceOf(info), query }, printing);
       return;
     }
