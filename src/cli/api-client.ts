@@ -1,8 +1,7 @@
 // The CLI's HTTP client for the Imagestream server: bearer token, TLS trust from the saved session,
 // server errors (Kubernetes Status) turned into CliErrors carrying the server's message, the typed
 // verbs of each kind, and a named method for each other endpoint the CLI uses.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../kube/object.ts';
 import type { SubresourceTypes } from '../kube/kinds.ts';
@@ -11,6 +10,11 @@ import type { Served, TypedAddress } from './resource-client.ts';
 import { kinds } from '../kube/kinds.ts';
 import { ResourceClient } from './resource-client.ts';
 import { CliError } from './cli-error.ts';
+
+// The CommonJS modules themselves: an ESM import of node:http reads every export, and one of them
+// loads Node's whole fetch implementation (a tenth of a CLI command's start) that ims never uses.
+const { request: httpRequest } = process.getBuiltinModule('node:http');
+const { request: httpsRequest } = process.getBuiltinModule('node:https');
 
 export interface ClientOptions {
   readonly server: string;
