@@ -206,6 +206,8 @@ describe('ims verbs', () => {
     assert.equal((await api('GET', '/apis/image.openshift.io/v1/namespaces/verbs/imagestreams/aardvark')).status, 200, 'the unlabelled one stays');
     assert.deepEqual(await ims.run(['delete', 'is', '-l', 'team=api']), { code: 0, stdout: '', stderr: 'No resources found\n' });
     assert.equal((await ims.run(['delete', 'is/aardvark', '-l', 'a=b'])).stderr, 'error: name cannot be provided when a selector (-l) or --all is specified\n');
+    assert.equal((await ims.run(['delete', 'is', '--all'])).stdout, 'imagestream.image.openshift.io "aardvark" deleted\n');
+    assert.equal((await api('GET', '/apis/image.openshift.io/v1/namespaces/verbs/imagestreams')).json.items.length, 0);
   });
 
   it('lists the kinds the server serves, and explains their fields', async () => {
