@@ -48,6 +48,8 @@ describe('ims completion', () => {
     assert.deepEqual(await bash('ims', 'get', 'is', 'r'), ['rails', 'ruby']);
     assert.deepEqual(await bash('ims', 'describe', 'is/p'), ['is/python']);
     assert.deepEqual(await bash('ims', 'get', 'sa', '-n', 'shop', 'b'), ['builder']);
+    assert.deepEqual(await bash('ims', '-n', 'shop', 'get', 'sa', 'b'), ['builder'], 'global flags before the command');
+    assert.deepEqual(await bash('ims', '-n', 'shop', 'se'), ['secrets', 'serve', 'set']);
     assert.ok((await bash('ims', 'get', '-n', '')).includes('shop'));
     assert.deepEqual(await bash('ims', 'get', 'is', '--show-l'), ['--show-labels']);
     assert.deepEqual(await bash('ims', 'get', 'is', '-o', 'y'), ['yaml']);

@@ -5,8 +5,9 @@ import type { Command, CommandContext } from '../command.ts';
 import type { FlagSpec } from '../args.ts';
 import { CliError } from '../cli-error.ts';
 import { globalFlags } from '../command.ts';
-import { commandTable, findCommand } from '../command-table.ts';
+import { commandTable, findCommand, leadingWords } from '../command-table.ts';
 import { listProjectNames } from '../project-list.ts';
+import { hoistGlobalFlags } from '../global-flags.ts';
 import { resourceLabel } from '../resource-resolver.ts';
 
 const bashScript = `# bash completion for ims. Load it with: source <(ims completion bash)
@@ -44,14 +45,16 @@ function valueFlag(word: string | undefined, flags: readonly FlagSpec[]): FlagSp
 }
 
 /** What may come next on `ims WORDS... CURRENT`, one candidate a line; best effort, never an error. */
-export async function completions(context: CommandContext, words: readonly string[], current: string): Promise<string[]> {
+export async function completions(context: CommandContext, typedWords: readonly string[], current: string): Promise<string[]> {
+  // `ims -n demo get is <TAB>`: the command's words come first, as ims reads the line.
+  const words = hoistGlobalFlags(typedWords);
   const entry = findCommand(words);
-  const typed = words.filter((w) => !w.startsWith('-'));
-  if (!entry || typed.length < entry.path.split(' ').length) {
+  const named = leadingWords(words);
+  if (!entry || named.length < entry.path.split(' ').length) {
     // Still naming the command: the next word of every command path the words so far begin.
-    const depth = words.length;
+    const depth = named.length;
     const next = commandTable
-      .filter((c) => !c.hidden && c.path.split(' ').slice(0, depth).join(' ') === words.join(' '))
+      .filter((c) => !c.hidden && c.path.split(' ').slice(0, depth).join(' ') === named.join(' '))
       .map((c) => c.path.split(' ')[depth])
       .filter((w): w is string => w !== undefined);
     return [...new Set([...next, ...(depth === 0 ? ['serve'] : [])])].sort();
