@@ -6,6 +6,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { inProcessCli } from '../support/in-process-cli.ts';
+import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const imsBin = join(import.meta.dirname, '..', '..', 'bin', 'ims');
@@ -198,6 +199,29 @@ describe('ims verbs', () => {
     const all = await ims.run(['get', 'sa', '--all-namespaces', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name']);
     assert.match(all.stdout, /\nverbs\s+builder\n/);
     assert.match(all.stdout, /\ndefault\s+default\n/);
+  });
+
+  it('watches with custom columns and labels too', async () => {
+    const process = cliSession();
+    assert.equal((await process.run(['login', server.url, '--token', server.adminToken])).code, 0);
+    const columns = process.start(['get', 'is', '-n', 'verbs', '-w', '-o', 'custom-columns=NAME:.metadata.name,LOCAL:.spec.lookupPolicy.local']);
+    const labels = process.start(['get', 'is', '-n', 'verbs', '-w', '--show-labels']);
+    try {
+      await columns.nextLine(/^NAME\s+LOCAL$/);
+      await columns.nextLine(/^ruby\s+false$/);
+      await labels.nextLine(/^NAME\s.*\sLABELS$/);
+      await labels.nextLine(/^ruby\s.*\sfrom=file,team=api$/);
+      await api('POST', '/apis/image.openshift.io/v1/namespaces/verbs/imagestreams', {
+        metadata: { name: 'watched', labels: { seen: 'yes' } },
+        spec: { lookupPolicy: { local: true } },
+      });
+      await columns.whileRunning(columns.nextLine(/^watched\s+true$/));
+      await labels.whileRunning(labels.nextLine(/^watched\s.*\sseen=yes$/));
+    } finally {
+      await columns.stop();
+      await labels.stop();
+    }
+    assert.equal((await ims.run(['delete', 'is/watched'])).code, 0);
   });
 
   it('deletes what a label selector picks', async () => {

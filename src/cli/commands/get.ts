@@ -95,6 +95,8 @@ export const get: Command = {
         wide: output === 'wide',
         withNamespace: all && info.namespaced,
         noHeaders: Boolean(context.args.bools.get('no-headers')),
+        showLabels: Boolean(context.args.bools.get('show-labels')),
+        customColumns,
         watchOnly: Boolean(context.args.bools.get('watch-only')),
       };
       const { watchAndPrint } = await import('./get-watch.ts');
