@@ -146,6 +146,10 @@ describe('ims verbs', () => {
     assert.equal(saved.spec.lookupPolicy.local, true);
     assert.equal(saved.metadata.annotations.meanwhile, 'yes', "the other writer's change is kept");
 
+    const asJson = await ims.run(['edit', 'is/ruby', '-o', 'json'], { env: { EDITOR: `sed -i 's/"meanwhile": "yes"/"meanwhile": "json"/'` } });
+    assert.equal(asJson.stdout, 'imagestream.image.openshift.io/ruby edited\n', asJson.stderr);
+    assert.equal((await stream('ruby')).metadata.annotations.meanwhile, 'json');
+
     const seen = join(dir, 'seen');
     const count = join(dir, 'count');
     const fixing = script(
