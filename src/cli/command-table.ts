@@ -16,6 +16,7 @@ export const groupSummaries: Readonly<Record<string, string>> = {
   adm: 'Tools for administrators: pruning, backups and groups',
   'adm groups': 'Manage groups of users',
   'adm prune': 'Remove what is no longer used',
+  auth: 'Inspect what you (or others) may do',
   create: 'Create objects from files, or one of the kinds below',
   'create secret': 'Create a secret',
   policy: 'Manage who may do what in a project',
@@ -129,6 +130,7 @@ export const commandTable: readonly CommandEntry[] = [
   { path: 'adm groups new', summary: 'Create a group, optionally with users', load: async () => (await import('./commands/groups.ts')).newGroup },
   { path: 'adm groups add-users', summary: 'Add users to a group', load: async () => (await import('./commands/groups.ts')).addUsers },
   { path: 'adm groups remove-users', summary: 'Remove users from a group', load: async () => (await import('./commands/groups.ts')).removeUsers },
+  { path: 'auth can-i', summary: 'Check whether an action is allowed', load: async () => (await import('./commands/auth.ts')).authCanI },
   {
     path: '__complete',
     summary: 'Print completion candidates for the shell scripts',
