@@ -1,8 +1,7 @@
 // The CLI's HTTP client for the Imagestream server: bearer token, TLS trust from the saved session,
 // server errors (Kubernetes Status) turned into CliErrors carrying the server's message, the typed
 // verbs of each kind, and a named method for each other endpoint the CLI uses.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../kube/object.ts';
 import type { SubresourceTypes } from '../kube/kinds.ts';
@@ -12,11 +11,18 @@ import { kinds } from '../kube/kinds.ts';
 import { ResourceClient } from './resource-client.ts';
 import { CliError } from './cli-error.ts';
 
+// The CommonJS modules themselves: an ESM import of node:http reads every export, and one of them
+// loads Node's whole fetch implementation (a tenth of a CLI command's start) that ims never uses.
+const { request: httpRequest } = process.getBuiltinModule('node:http');
+const { request: httpsRequest } = process.getBuiltinModule('node:https');
+
 export interface ClientOptions {
   readonly server: string;
   readonly token?: string;
   readonly certificateAuthority?: string;
   readonly insecureSkipTlsVerify?: boolean;
+  /** When the token expires (ms since the epoch), to say so when the server refuses it. */
+  readonly tokenExpiresAt?: number;
 }
 
 export interface RawResponse {
@@ -38,9 +44,34 @@ export interface DiscoveryList {
     metadata: { name?: string };
     versions: {
       version: string;
-      resources: { resource: string; responseKind: { kind: string }; scope: string; singularResource: string; shortNames?: string[]; verbs: string[] }[];
+      resources: {
+        resource: string;
+        responseKind: { kind: string };
+        scope: string;
+        singularResource: string;
+        shortNames?: string[];
+        verbs: string[];
+        categories?: string[];
+      }[];
     }[];
   }[];
+}
+
+/** An OpenAPI v3 schema as `explain` reads it. */
+export interface OpenApiSchema {
+  type?: string;
+  description?: string;
+  properties?: Record<string, OpenApiSchema>;
+  items?: OpenApiSchema;
+  additionalProperties?: OpenApiSchema | boolean;
+  required?: string[];
+  $ref?: string;
+  allOf?: OpenApiSchema[];
+  'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
+}
+
+export interface OpenApiDocument {
+  components?: { schemas?: Record<string, OpenApiSchema> };
 }
 
 const discoveryAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -124,7 +155,7 @@ export class ApiClient {
     if (status < 200 || status >= 300) {
       const chunks: Buffer[] = [];
       for await (const chunk of response) chunks.push(chunk as Buffer);
-      throw errorFrom({ status, headers: response.headers, body: Buffer.concat(chunks) });
+      throw this.refusal({ status, headers: response.headers, body: Buffer.concat(chunks) });
     }
     let pending = '';
     try {
@@ -150,7 +181,19 @@ export class ApiClient {
   async json<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.raw(method, path, options);
     if (response.status >= 200 && response.status < 300) return (response.body.length ? JSON.parse(response.body.toString('utf8')) : {}) as T;
-    throw errorFrom(response);
+    throw this.refusal(response);
+  }
+
+  /** The server's refusal as an error; a refused token past its expiry says it expired. */
+  refusal(response: RawResponse): ServerError {
+    const expiresAt = this.options.tokenExpiresAt;
+    if (response.status === 401 && expiresAt !== undefined && Date.now() >= expiresAt)
+      return new ServerError(
+        401,
+        'Unauthorized',
+        `your login token expired at ${new Date(expiresAt).toISOString()}; log in again: ims login ${this.options.server}`,
+      );
+    return errorFrom(response);
   }
 
   /** The verbs of a kinds-table entry (typed by it), or of a resource the server's discovery named. */
@@ -169,7 +212,7 @@ export class ApiClient {
   }
 
   /** What the server says about itself, e.g. where its registry is (`/.well-known/imagestream`). */
-  serverInfo(): Promise<{ registryHost?: string }> {
+  serverInfo(): Promise<{ registryHost?: string; version?: string }> {
     return this.json('GET', '/.well-known/imagestream');
   }
 
@@ -186,6 +229,23 @@ export class ApiClient {
     return this.raw('GET', authorize.pathname + authorize.search, {
       headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'x-csrf-token': '1' },
     });
+  }
+
+  /** The Kubernetes version the server speaks (`/version`, which needs no token). */
+  kubernetesVersion(): Promise<{ major?: string; minor?: string; gitVersion?: string; platform?: string }> {
+    return this.json('GET', '/version');
+  }
+
+  /** A group version's OpenAPI v3 document, at the address the server's index gives for it; none if it has none. */
+  async openApiDocument(group: string, version: string): Promise<OpenApiDocument | undefined> {
+    const index = await this.json<{ paths?: Record<string, { serverRelativeURL?: string }> }>('GET', '/openapi/v3');
+    const entry = index.paths?.[group ? `apis/${group}/${version}` : `api/${version}`];
+    const address = entry?.serverRelativeURL;
+    if (!address) return undefined;
+    // Relative to this server only: an absolute address would carry the token to another host.
+    if (!address.startsWith('/') || address.startsWith('//'))
+      throw new CliError(`the server's OpenAPI index names a document elsewhere (${address.slice(0, 100)})`);
+    return this.json<OpenApiDocument>('GET', address);
   }
 
   /** Revokes the token in use. */
@@ -220,11 +280,24 @@ export function errorFrom(response: RawResponse): ServerError {
   return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`);
 }
 
-function connectionProblem(server: string, error: NodeJS.ErrnoException): string {
-  if (error.code === 'ECONNREFUSED') return `The connection to the server ${new URL(server).host} was refused - did you specify the right host or port?`;
-  if (error.code === 'ENOTFOUND') return `dial tcp: lookup ${new URL(server).hostname}: no such host`;
-  if (error.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error.code === 'SELF_SIGNED_CERT_IN_CHAIN' || error.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
-    return `the server uses a certificate signed by an unknown authority; pass --certificate-authority=FILE (or --insecure-skip-tls-verify)`;
-  }
+/** Node's codes for a certificate the client could not verify. */
+const untrustedCertificate =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED)$/;
+
+/** What went wrong reaching the server, and what to do about it. */
+export function connectionProblem(server: string, error: NodeJS.ErrnoException): string {
+  const url = new URL(server);
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') return `The connection to the server ${url.host} was refused - did you specify the right host or port?`;
+  if (code === 'ENOTFOUND') return `dial tcp: lookup ${url.hostname}: no such host`;
+  if (untrustedCertificate.test(code))
+    return `the server ${url.host} uses a certificate signed by an unknown authority; pass --certificate-authority=FILE with its CA (or --insecure-skip-tls-verify)`;
+  if (code === 'CERT_HAS_EXPIRED') return `the certificate of the server ${url.host} has expired; renew it, or pass --insecure-skip-tls-verify`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `the certificate of the server is not valid for ${url.hostname}: use a name or address it was issued for (${error.message.replace(/^.*?: /, '')})`;
+  if (url.protocol === 'https:' && (code === 'EPROTO' || /wrong version number|packet length too long/i.test(error.message)))
+    return `the server ${url.host} speaks plain HTTP, not HTTPS: use http://${url.host}`;
+  if (url.protocol === 'http:' && (code === 'ECONNRESET' || /socket hang up/i.test(error.message)))
+    return `the server ${url.host} closed the connection: if it serves HTTPS, use https://${url.host}`;
   return `unable to reach ${server}: ${error.message}`;
 }

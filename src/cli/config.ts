@@ -5,6 +5,13 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from './cli-error.ts';
 
+/** One `ims registry login`: which auth file, for which registry host, with the session of which server. */
+export interface RegistryLogin {
+  readonly file: string;
+  readonly host: string;
+  readonly server: string;
+}
+
 export interface CliConfig {
   server?: string;
   token?: string;
@@ -12,6 +19,10 @@ export interface CliConfig {
   user?: string;
   certificateAuthority?: string;
   insecureSkipTlsVerify?: boolean;
+  /** When the token stops working (ms since the epoch), if the server said so at login. */
+  tokenExpiresAt?: number;
+  /** Auth files `ims registry login` wrote this session's token into. */
+  registryLogins?: RegistryLogin[];
 }
 
 export function configPath(): string {

@@ -1,103 +1,71 @@
-// The `ims` CLI: finds the command named by the leading words, parses its flags with the global
-// ones, and reports failures as `error: <message>` with exit code 1.
+// The `ims` CLI: finds the command named by the leading words, loads only that command, parses its
+// flags with the global ones, and reports failures as `error: <message>` with exit code 1.
 import type { Command, CommandContext } from './command.ts';
 import type { CliConfig } from './config.ts';
+import type { CommandEntry } from './command-table.ts';
 import { globalFlags } from './command.ts';
 import { formatFlags, parseArgs } from './args.ts';
 import { loadConfig, saveConfig } from './config.ts';
 import { ApiClient } from './api-client.ts';
-import { ResourceResolver } from './resource-resolver.ts';
 import { CliError } from './cli-error.ts';
-import { login } from './commands/login.ts';
-import { logout, whoami } from './commands/session.ts';
-import { newProject, project, projects } from './commands/projects.ts';
-import { get } from './commands/get.ts';
-import { describe } from './commands/describe.ts';
-import { apply, create } from './commands/create.ts';
-import { deleteCommand } from './commands/delete.ts';
-import { createDockerRegistrySecret, createGenericSecret, createToken } from './commands/create-secret.ts';
-import { secretsLink } from './commands/secrets-link.ts';
-import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
-import { registryInfo, registryLogin } from './commands/registry.ts';
-import { tag } from './commands/tag.ts';
-import { importImage } from './commands/import-image.ts';
-import { setImageLookup, setTriggers } from './commands/set.ts';
-import { pruneImages } from './commands/prune.ts';
-import { admBackup } from './commands/backup.ts';
-import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
-import { authCanI } from './commands/auth.ts';
+import { commandGroups, commandTable, findCommand, groupSummaries, leadingWords } from './command-table.ts';
+import { cachedResolver } from './discovery-cache.ts';
+import { hoistGlobalFlags } from './global-flags.ts';
 
-export const commands: readonly Command[] = [
-  login,
-  logout,
-  whoami,
-  newProject,
-  project,
-  projects,
-  get,
-  describe,
-  create,
-  apply,
-  deleteCommand,
-  createDockerRegistrySecret,
-  createGenericSecret,
-  createToken,
-  secretsLink,
-  addRoleToUser,
-  addRoleToGroup,
-  registryInfo,
-  registryLogin,
-  tag,
-  importImage,
-  setTriggers,
-  setImageLookup,
-  pruneImages,
-  admBackup,
-  newGroup,
-  addUsers,
-  removeUsers,
-  authCanI,
-];
+export { hoistGlobalFlags };
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm', 'auth'];
-
-/**
- * Moves global flags given before the command (`ims -n demo get is`, `ims --server URL whoami`) to
- * after it, where every command reads them, as oc and kubectl take them anywhere on the line.
- */
-export function hoistGlobalFlags(argv: readonly string[]): string[] {
-  const leading: string[] = [];
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const token = argv[i];
-    const name = token.startsWith('--') ? token.slice(2).split('=')[0] : token.startsWith('-') && token.length === 2 ? token.slice(1) : undefined;
-    const flag = name === undefined ? undefined : globalFlags.find((f) => (f.name === name || f.short === name) && f.name !== 'help');
-    if (!flag) break;
-    leading.push(token);
-    // A string flag without `=value` takes the next word as its value.
-    if (flag.type === 'string' && !token.includes('=') && i + 1 < argv.length) leading.push(argv[++i]);
-  }
-  return leading.length === 0 ? [...argv] : [...argv.slice(i), ...leading];
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input as text; the process's by default. */
+  stdin?(): Promise<string>;
 }
 
-export async function runCli(
-  given: readonly string[],
-  io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) },
-): Promise<number> {
+const processIo: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A reader that stops reading (`ims get is | head -1`) closes the pipe: ims ends at once with
+ * status 0 and no stack trace, as other CLIs do, for the reader's sake.
+ */
+export function endQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
+export async function runCli(given: readonly string[], io: CliIo = processIo): Promise<number> {
   const argv = hoistGlobalFlags(given);
   try {
-    const words = argv.filter((a) => !a.startsWith('-'));
-    const command = findCommand(argv);
-    if (!command) {
-      const group = groups.find((g) => g.split(' ').every((w, i) => words[i] === w) && words.length === g.split(' ').length);
-      if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h' || group) {
-        io.out(overview(group));
+    const words = leadingWords(argv);
+    const entry = findCommand(argv);
+    // `ims set`, `ims create secret`: a group named by more words than any command it holds.
+    const group = commandGroups().find((g) => g.split(' ').every((w, i) => words[i] === w));
+    if (group && (!entry || group.split(' ').length > entry.path.split(' ').length)) {
+      const extra = words[group.split(' ').length];
+      if (extra !== undefined) throw new CliError(`unknown command "${extra}" for "ims ${group}"\nRun 'ims ${group} --help' for usage.`);
+      io.out(groupHelp(group));
+      return 0;
+    }
+    if (!entry) {
+      if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+        io.out(overview());
         return 0;
       }
       throw new CliError(`unknown command "${words.join(' ') || argv[0]}" for "ims"\nRun 'ims --help' for usage.`);
     }
-    const rest = dropPath(argv, command.path);
-    const args = parseArgs(rest, [...command.flags, ...globalFlags]);
+    const command = await entry.load();
+    const rest = argv.slice(entry.path.split(' ').length);
+    // The completion scripts pass the line as typed, flags and all: words to complete, not flags to obey.
+    const args = entry.hidden ? parseArgs(['--', ...rest], []) : parseArgs(rest, [...command.flags, ...globalFlags]);
     if (args.bools.get('help')) {
       io.out(commandHelp(command));
       return 0;
@@ -108,31 +76,12 @@ export async function runCli(
   } catch (error) {
     if (!(error as { reported?: boolean }).reported)
       io.err(`error: ${error instanceof CliError ? error.message : ((error as Error).message ?? String(error))}\n`);
-    return 1;
+    return (error as { exitCode?: number }).exitCode ?? 1;
   }
 }
 
-function findCommand(argv: readonly string[]): Command | undefined {
-  const words: string[] = [];
-  for (const a of argv) {
-    if (a.startsWith('-')) break;
-    words.push(a);
-  }
-  let best: Command | undefined;
-  for (const command of commands) {
-    const path = command.path.split(' ');
-    if (path.every((w, i) => words[i] === w) && (!best || path.length > best.path.split(' ').length)) best = command;
-  }
-  return best;
-}
-
-function dropPath(argv: readonly string[], path: string): string[] {
-  return argv.slice(path.split(' ').length);
-}
-
-function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) => void; err: (t: string) => void }): CommandContext {
+function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandContext {
   const config: CliConfig = loadConfig();
-  let resolver: Promise<ResourceResolver> | undefined;
   let client: ApiClient | undefined;
   const context: CommandContext = {
     args,
@@ -147,33 +96,33 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) 
         token: args.strings.get('token') ?? (process.env.IMS_TOKEN || config.token),
         certificateAuthority: args.strings.get('certificate-authority') ?? config.certificateAuthority,
         insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
+        // The saved expiry is the saved token's: a token from --token or $IMS_TOKEN has its own.
+        tokenExpiresAt: (args.strings.get('token') ?? process.env.IMS_TOKEN) ? undefined : config.tokenExpiresAt,
       });
       return client;
     },
-    resolver: () => (resolver ??= ResourceResolver.discover(context.client())),
+    resolver: cachedResolver(() => context.client()),
     saveConfig,
     out: io.out,
     err: io.err,
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    stdin: io.stdin ?? readProcessStdin,
   };
   return context;
 }
 
-function overview(group: string | undefined): string {
-  const shown = commands.filter((c) => !group || c.path.startsWith(group + ' '));
-  const width = Math.max(...shown.map((c) => c.path.length)) + 3;
+function commandRows(entries: readonly { name: string; summary: string }[]): string {
+  const width = Math.max(...entries.map((e) => e.name.length)) + 3;
+  return entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`).join('\n');
+}
+
+function overview(): string {
   return `ims: OpenShift's image streams, standalone. This client speaks oc's commands.
 
 Usage:
   ims COMMAND [flags]
 
 Commands:
-${shown.map((c) => `  ${c.path.padEnd(width)}${c.summary}`).join('\n')}
-  serve${' '.repeat(width - 5)}Run the server (see 'ims serve --help')
+${commandRows([...commandTable.filter((c) => !c.hidden).map((c) => ({ name: c.path, summary: c.summary })), { name: 'serve', summary: "Run the server (see 'ims serve --help')" }])}
 
 Global flags:
 ${formatFlags(globalFlags)}
@@ -182,7 +131,34 @@ Use 'ims COMMAND --help' for more about a command.
 `;
 }
 
+/** A group's own commands and subgroups, one word below it, as cobra lists "Available Commands". */
+function subcommandsOf(group: string): { name: string; summary: string }[] {
+  const depth = group.split(' ').length + 1;
+  const below = (path: string) => path.startsWith(group + ' ') && path.split(' ').length === depth;
+  const commands = commandTable
+    .filter((c: CommandEntry) => !c.hidden && below(c.path))
+    .map((c) => ({ name: c.path.split(' ')[depth - 1], summary: c.summary }));
+  const groups = commandGroups()
+    .filter(below)
+    .map((g) => ({ name: g.split(' ')[depth - 1], summary: groupSummaries[g] ?? '' }));
+  return [...commands, ...groups].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function groupHelp(group: string): string {
+  return `${groupSummaries[group] ?? `Commands under "ims ${group}"`}.
+
+Usage:
+  ims ${group} COMMAND [flags]
+
+Available Commands:
+${commandRows(subcommandsOf(group))}
+
+Use 'ims ${group} COMMAND --help' for more about a command.
+`;
+}
+
 function commandHelp(command: Command): string {
+  const subcommands = commandGroups().includes(command.path) ? subcommandsOf(command.path) : [];
   return `${command.summary}.
 
 Usage:
@@ -190,7 +166,7 @@ Usage:
 
 Examples:
 ${command.examples}
-${command.flags.length ? `\nFlags:\n${formatFlags(command.flags)}\n` : ''}
+${subcommands.length ? `\nAvailable Commands:\n${commandRows(subcommands)}\n` : ''}${command.flags.length ? `\nFlags:\n${formatFlags(command.flags)}\n` : ''}
 Global flags:
 ${formatFlags(globalFlags)}
 `;

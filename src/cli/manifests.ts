@@ -49,9 +49,12 @@ export function parseManifests(text: string, source: string): Manifest[] {
   const out: Manifest[] = [];
   for (const document of list) {
     if (document.errors.length > 0) {
+      // The parser's message names the line and column and shows the line with a caret under the
+      // spot: all of it, once. One without a position gets it added.
       const error = document.errors[0];
-      const where = error.linePos?.[0] ? ` line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-      throw new CliError(`error parsing ${source}:${where}: ${error.message.split('\n')[0]}`);
+      const message = error.message.trimEnd();
+      const where = error.linePos?.[0] && !/ at line \d+, column \d+/.test(message) ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
+      throw new CliError(`error parsing ${source}: ${message}${where}`);
     }
     const value = document.toJS() as unknown;
     if (value === null || value === undefined) continue;

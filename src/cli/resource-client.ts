@@ -60,6 +60,14 @@ export function objectPath(address: ResourceAddress, namespace: string | undefin
   return `${collectionPath(address, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
 }
 
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+const patchContentTypes: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
 const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 function withQuery(path: string, query: ListQuery | undefined): string {
@@ -126,11 +134,11 @@ export class ResourceClient<T extends KubeObject = KubeObject, S extends Subreso
     return this.transport.json('PUT', objectPath(this.address, namespace, name, 'status'), { body });
   }
 
-  /** A JSON merge patch (RFC 7386). */
-  patch(namespace: string | undefined, name: string, patch: Record<string, unknown>, options: { strict?: boolean } = {}): Promise<Served<T>> {
+  /** A JSON merge patch (RFC 7386) unless `type` says otherwise: a JSON patch (RFC 6902) or a strategic merge patch. */
+  patch(namespace: string | undefined, name: string, patch: unknown, options: { strict?: boolean; type?: PatchType } = {}): Promise<Served<T>> {
     return this.transport.json('PATCH', `${objectPath(this.address, namespace, name)}${options.strict ? '?fieldValidation=Strict' : ''}`, {
       body: patch,
-      contentType: 'application/merge-patch+json',
+      contentType: patchContentTypes[options.type ?? 'merge'],
     });
   }
 

@@ -116,6 +116,9 @@ Flags:
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
+      --access-token-max-age DURATION
+                                  how long a token from 'ims login -u' works (default 24h), as
+                                  OpenShift's accessTokenMaxAgeSeconds
       --reset-admin-token         recover a lost administrator: revoke every earlier bootstrap token, make
                                   'admin' a cluster-admin again and write a new <data-dir>/admin.token,
                                   then serve as usual (needs the data dir, and the server stopped)
@@ -238,7 +241,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     htpasswd: values.get('htpasswd') ? resolve(values.get('htpasswd')!) : undefined,
     logLevel: level as LogLevel,
     maxBodyBytes: 3 * 1024 * 1024,
-    tokenTtlSeconds: 24 * 3600,
+    tokenTtlSeconds: Math.floor(atLeastOneSecond('access-token-max-age', values.get('access-token-max-age') ?? '24h') / 1000),
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
     maxScheduledImportsPerMinute: perMinute(values.get('max-scheduled-imports-per-minute') ?? '60'),
     maxConcurrentImports: positive('max-concurrent-imports', values.get('max-concurrent-imports') ?? '8'),
@@ -357,6 +360,7 @@ const knownFlags = new Set([
   'max-concurrent-imports-per-registry',
   'upstream-connect-timeout',
   'upstream-response-timeout',
+  'access-token-max-age',
   'kubeconfig',
   'context',
   'authentication-token-webhook-cache-ttl',

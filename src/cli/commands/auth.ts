@@ -68,7 +68,7 @@ async function resourceAttributes(
   if (typed !== '*') {
     const resolver = await context.resolver();
     try {
-      const found = resolver.resolve(typed);
+      const found = await resolver.resolve(typed);
       group = found.group;
       resource = found.resource;
     } catch {

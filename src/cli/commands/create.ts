@@ -23,7 +23,7 @@ async function eachManifest(
   const resolver = await context.resolver();
   let failure: Error | undefined;
   for (const manifest of manifests) {
-    const info = resolver.byKind(manifest.apiVersion, manifest.kind);
+    const info = await resolver.byKind(manifest.apiVersion, manifest.kind);
     const flagNamespace = context.args.strings.get('namespace');
     if (flagNamespace && manifest.metadata.namespace && flagNamespace !== manifest.metadata.namespace) {
       throw new CliError(

@@ -10,6 +10,7 @@ import type { Table } from '../output/table-printer.ts';
 import type { ObjectFormat } from '../output/print-objects.ts';
 import { apiVersionOf } from '../../kube/kinds.ts';
 import { formatTable } from '../output/table-printer.ts';
+import { formatCustomColumns, type CustomColumn } from '../output/custom-columns.ts';
 import { formatObjects } from '../output/print-objects.ts';
 import { CliError } from '../cli-error.ts';
 
@@ -27,6 +28,10 @@ export interface WatchPrinting {
   readonly wide: boolean;
   readonly withNamespace: boolean;
   readonly noHeaders: boolean;
+  /** A LABELS column on table rows. */
+  readonly showLabels?: boolean;
+  /** `-o custom-columns=…`: these columns of each object instead of `format`. */
+  readonly customColumns?: readonly CustomColumn[];
   /** Print changes only, not what is there when the watch starts. */
   readonly watchOnly: boolean;
 }
@@ -46,11 +51,21 @@ export async function watchAndPrint(context: CommandContext, target: WatchTarget
     columns ??= table.columnDefinitions.length ? table.columnDefinitions : undefined;
     if (!columns || table.rows.length === 0) return;
     context.out(
-      formatTable([{ columnDefinitions: columns, rows: table.rows }], { wide: printing.wide, withNamespace: printing.withNamespace, noHeaders: headerShown }),
+      formatTable([{ columnDefinitions: columns, rows: table.rows }], {
+        wide: printing.wide,
+        withNamespace: printing.withNamespace,
+        noHeaders: headerShown,
+        showLabels: printing.showLabels,
+      }),
     );
     headerShown = true;
   };
   const printObject = (format: ObjectFormat, object: Versioned) => {
+    if (printing.customColumns) {
+      context.out(formatCustomColumns(printing.customColumns, [object], headerShown));
+      headerShown = true;
+      return;
+    }
     const text = formatObjects([{ info: target.info, object: { apiVersion: apiVersionOf(target.info), kind: target.info.kind, ...object } }], format, true);
     // Several YAML documents in one output are separated as kubectl's YAML printer separates them.
     context.out(format === 'yaml' && printedObjects > 0 ? `---\n${text}` : text);

@@ -8,9 +8,10 @@ import { kindLabel } from '../resource-resolver.ts';
 import { apiVersionOf } from '../../kube/kinds.ts';
 import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
+import { formatCustomColumns, parseCustomColumns } from '../output/custom-columns.ts';
+import { sortByJsonPath } from '../output/sort-by.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-import { watchAndPrint } from './get-watch.ts';
 
 export interface Target {
   readonly info: ResourceInfo;
@@ -23,16 +24,16 @@ export async function parseTargets(context: CommandContext, words: readonly stri
     throw new CliError('You must specify the type of resource to get. Use "ims api-resources" for a complete list of supported resources.');
   const resolver = await context.resolver();
   if (words.some((w) => w.includes('/'))) {
-    return words.map((word) => {
+    const targets: Target[] = [];
+    for (const word of words) {
       const slash = word.indexOf('/');
       if (slash <= 0 || slash === word.length - 1) throw new CliError(`arguments in resource/name form must have a single resource and name: "${word}"`);
-      return { info: resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
-    });
+      targets.push({ info: await resolver.resolve(word.slice(0, slash)), name: word.slice(slash + 1) });
+    }
+    return targets;
   }
-  const kinds = words[0]
-    .split(',')
-    .filter(Boolean)
-    .map((k) => resolver.resolve(k));
+  const kinds: ResourceInfo[] = [];
+  for (const kind of words[0].split(',').filter(Boolean)) kinds.push(await resolver.resolve(kind));
   const names = words.slice(1);
   if (names.length === 0) return kinds.map((info) => ({ info }));
   return kinds.flatMap((info) => names.map((name) => ({ info, name })));
@@ -54,6 +55,12 @@ export const get: Command = {
   # A field, with JSONPath
   ims get sa default -o jsonpath='{.imagePullSecrets[*].name}'
 
+  # Columns of your own, newest stream last
+  ims get is -o custom-columns=NAME:.metadata.name,TAGS:.spec.tags[*].name --sort-by=.metadata.creationTimestamp
+
+  # Streams labelled team=web, with their labels
+  ims get is -l team=web --show-labels
+
   # Image streams, then each change to them as it happens
   ims get is -w`,
   flags: [
@@ -61,6 +68,8 @@ export const get: Command = {
     { name: 'all-namespaces', short: 'A', type: 'bool', help: 'list across all projects' },
     { name: 'selector', short: 'l', type: 'string', help: 'label selector, e.g. app=web,tier!=db', placeholder: 'SELECTOR' },
     { name: 'no-headers', type: 'bool', help: "don't print column headers" },
+    { name: 'show-labels', type: 'bool', help: 'add a LABELS column' },
+    { name: 'sort-by', type: 'string', help: 'order by the value of this JSONPath, e.g. .metadata.name', placeholder: 'JSONPATH' },
     { name: 'watch', short: 'w', type: 'bool', help: 'after listing, print each change as it happens' },
     { name: 'watch-only', type: 'bool', help: 'print changes as they happen, without listing first' },
     // oc took --export until it was removed; scripts from those days still pass it.
@@ -69,7 +78,9 @@ export const get: Command = {
   async run(context) {
     const targets = await parseTargets(context, context.args.positionals);
     const output = context.args.strings.get('output');
-    const format = parseObjectFormat(output);
+    const customColumns = output?.startsWith('custom-columns=') ? parseCustomColumns(output.slice('custom-columns='.length)) : undefined;
+    const format = customColumns ? 'json' : parseObjectFormat(output);
+    const sortBy = context.args.strings.get('sort-by');
     const all = context.args.bools.get('all-namespaces') ?? false;
     const query = { labelSelector: context.args.strings.get('selector') };
     const client = context.client();
@@ -84,8 +95,11 @@ export const get: Command = {
         wide: output === 'wide',
         withNamespace: all && info.namespaced,
         noHeaders: Boolean(context.args.bools.get('no-headers')),
+        showLabels: Boolean(context.args.bools.get('show-labels')),
+        customColumns,
         watchOnly: Boolean(context.args.bools.get('watch-only')),
       };
+      const { watchAndPrint } = await import('./get-watch.ts');
       await watchAndPrint(context, { info, name, namespace: namespaceOf(info), query }, printing);
       return;
     }
@@ -117,13 +131,25 @@ export const get: Command = {
           objects.push(...(list?.items ?? []).map((object) => ({ info: target.info, object: { apiVersion, kind: target.info.kind, ...object } })));
         }
       }
-      if (objects.length || problems.length === 0) context.out(formatObjects(objects, format, targets.length === 1 && targets[0].name !== undefined));
+      const sorted = sortBy ? sortByJsonPath(objects, sortBy, (o) => o.object) : objects;
+      if (customColumns) {
+        if (sorted.length)
+          context.out(
+            formatCustomColumns(
+              customColumns,
+              sorted.map((o) => o.object),
+              Boolean(context.args.bools.get('no-headers')),
+            ),
+          );
+        else if (problems.length === 0) context.err(`No resources found in ${context.namespace} namespace.\n`);
+      } else if (sorted.length || problems.length === 0) context.out(formatObjects(sorted, format, targets.length === 1 && targets[0].name !== undefined));
       reportProblems();
       return;
     }
     const groups = new Map<ResourceInfo, Table[]>();
     for (const target of targets) {
       const table = await found(() => client.resource(target.info).table(namespaceOf(target.info), target.name, query));
+      if (table && sortBy) table.rows = await sortRows(context, target, namespaceOf(target.info), query, table.rows, sortBy);
       if (table) groups.set(target.info, [...(groups.get(target.info) ?? []), table]);
     }
     const several = new Set(targets.map((t) => t.info)).size > 1;
@@ -136,6 +162,7 @@ export const get: Command = {
           namePrefix: several ? kindLabel(info) : undefined,
           withNamespace: all && info.namespaced,
           noHeaders: context.args.bools.get('no-headers'),
+          showLabels: context.args.bools.get('show-labels'),
         }),
       );
     }
@@ -148,3 +175,22 @@ export const get: Command = {
     reportProblems();
   },
 };
+
+/**
+ * The table's rows in the order of `sortBy`: metadata fields are in the rows themselves; any other
+ * field needs the objects, listed once beside the table and matched to rows by namespace and name.
+ */
+async function sortRows(
+  context: CommandContext,
+  target: Target,
+  namespace: string | undefined,
+  query: { labelSelector?: string },
+  rows: Table['rows'],
+  sortBy: string,
+): Promise<Table['rows']> {
+  if (/^\{?\.?metadata\./.test(sortBy)) return sortByJsonPath(rows, sortBy, (row) => row.object);
+  const resource = context.client().resource(target.info);
+  const objects = target.name ? [await resource.get(namespace, target.name)] : (await resource.list(namespace, query)).items;
+  const byKey = new Map(objects.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  return sortByJsonPath(rows, sortBy, (row) => byKey.get(`${row.object?.metadata?.namespace ?? ''}/${row.object?.metadata?.name ?? ''}`));
+}

@@ -1,9 +1,12 @@
 // `ims login`: stores the server, a token and TLS trust in the CLI config; with -u/-p it trades a
-// password for a token through the server's OAuth endpoint, as `oc login` does.
+// password for a token through the server's OAuth endpoint, as `oc login` does (asking for the
+// password, unechoed, when -p is not given), and renews what `ims registry login` wrote.
 import type { Command } from '../command.ts';
 import { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 import { describeProjects, listProjectNames } from '../project-list.ts';
+import { prompt } from '../terminal-prompt.ts';
+import { renewRegistryLogins } from '../registry-credentials.ts';
 
 export const login: Command = {
   path: 'login',
@@ -13,10 +16,13 @@ export const login: Command = {
   ims login https://127.0.0.1:8443 --token "$(cat ims-data/admin.token)" --certificate-authority tls.crt
 
   # Log in with a user name and password from the server's htpasswd file
-  ims login https://127.0.0.1:8443 -u alice -p secret`,
+  ims login https://127.0.0.1:8443 -u alice -p secret
+
+  # The same, typing the password where nobody sees it
+  ims login https://127.0.0.1:8443 -u alice`,
   flags: [
     { name: 'username', short: 'u', type: 'string', help: 'user name', placeholder: 'USER' },
-    { name: 'password', short: 'p', type: 'string', help: 'password', placeholder: 'PASSWORD' },
+    { name: 'password', short: 'p', type: 'string', help: 'password (asked for, unechoed, if not given)', placeholder: 'PASSWORD' },
   ],
   async run(context) {
     const { args } = context;
@@ -27,13 +33,16 @@ export const login: Command = {
       insecureSkipTlsVerify:
         args.bools.get('insecure-skip-tls-verify') ?? (server === context.config.server ? context.config.insecureSkipTlsVerify : undefined),
     };
-    const username = args.strings.get('username');
+    let username = args.strings.get('username');
     let token = args.strings.get('token');
     let how = 'using the token provided';
+    let tokenExpiresAt: number | undefined;
+    if (token === undefined && username === undefined && process.stdin.isTTY) username = await prompt('Username: ', { secret: false });
     if (username !== undefined) {
-      const password = args.strings.get('password');
-      if (password === undefined) throw new CliError('a password is required with -u (use -p PASSWORD)');
-      token = await requestToken(new ApiClient({ server, ...tls }), username, password);
+      const password = args.strings.get('password') ?? (await prompt('Password: ', { secret: true }));
+      const granted = await requestToken(new ApiClient({ server, ...tls }), username, password);
+      token = granted.token;
+      tokenExpiresAt = granted.expiresInSeconds === undefined ? undefined : Date.now() + granted.expiresInSeconds * 1000;
       how = '';
     }
     if (!token) throw new CliError('a token (--token) or user name and password (-u, -p) are required');
@@ -47,7 +56,8 @@ export const login: Command = {
         : projects.includes('default')
           ? 'default'
           : projects[0];
-    context.saveConfig({ server, token, user: name, namespace: current, ...tls });
+    const registryLogins = renewRegistryLogins(context.config, server, name, token);
+    context.saveConfig({ server, token, user: name, namespace: current, ...tls, ...(tokenExpiresAt ? { tokenExpiresAt } : {}), registryLogins });
     context.out(how ? `Logged into "${server}" as "${name}" ${how}.\n\n` : 'Login successful.\n\n');
     context.out(describeProjects(projects, current));
   },
@@ -59,12 +69,14 @@ function normaliseServer(server: string | undefined): string | undefined {
   return withScheme.replace(/\/+$/, '');
 }
 
-async function requestToken(client: ApiClient, username: string, password: string): Promise<string> {
+async function requestToken(client: ApiClient, username: string, password: string): Promise<{ token: string; expiresInSeconds?: number }> {
   const response = await client.authorizeWithPassword(username, password);
   const location = response.headers.location;
   if (response.status === 302 && typeof location === 'string') {
-    const token = new URLSearchParams(location.slice(location.indexOf('#') + 1)).get('access_token');
-    if (token) return token;
+    const fragment = new URLSearchParams(location.slice(location.indexOf('#') + 1));
+    const token = fragment.get('access_token');
+    const expiresIn = Number(fragment.get('expires_in'));
+    if (token) return { token, expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined };
   }
   let description = '';
   try {

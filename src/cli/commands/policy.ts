@@ -104,3 +104,103 @@ export const addRoleToGroup: Command = {
     );
   },
 };
+
+/**
+ * Takes subjects out of every binding of the role in the current project (or the one named), as
+ * `oc policy remove-role-from-*`: a binding left with no subjects is deleted, unless it is marked
+ * `rbac.authorization.kubernetes.io/autoupdate: "false"`, which says an administrator keeps it.
+ */
+async function removeRole(context: CommandContext, subjects: Subject[], labels: string[]): Promise<void> {
+  const role = context.args.positionals[0];
+  if (!role) throw new CliError('you must specify a role');
+  if (subjects.length === 0) throw new CliError('you must specify at least one subject');
+  const roleNamespace = context.args.strings.get('role-namespace');
+  const roleRef: RoleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: roleNamespace ? 'Role' : 'ClusterRole', name: role };
+  const roleBindings = context.client().resource(kinds.roleBindings);
+  const wantedName = context.args.strings.get('rolebinding-name');
+  for (let attempt = 0; ; attempt++) {
+    const all = (await roleBindings.list(context.namespace)).items;
+    let bindings: RoleBinding[];
+    if (wantedName) {
+      const named = all.find((b) => b.metadata.name === wantedName);
+      if (!named) throw new CliError(`rolebindings.rbac.authorization.k8s.io "${wantedName}" not found`);
+      if (!sameRef(named.roleRef, roleRef)) throw new CliError(`rolebinding ${wantedName} contains role ${named.roleRef.name}, instead of role ${role}`);
+      bindings = [named];
+    } else {
+      bindings = all.filter((b) => sameRef(b.roleRef, roleRef));
+      if (bindings.length === 0) throw new CliError(`unable to locate any RoleBinding for ${roleRef.kind} "${role}"`);
+    }
+    let found = 0;
+    const changed: RoleBinding[] = [];
+    for (const binding of bindings) {
+      const kept = (binding.subjects ?? []).filter(
+        (s) => !subjects.some((r) => r.kind === s.kind && r.name === s.name && (r.namespace ?? '') === (s.namespace ?? '')),
+      );
+      if (kept.length === (binding.subjects ?? []).length) continue;
+      found += (binding.subjects ?? []).length - kept.length;
+      changed.push({ ...binding, subjects: kept });
+    }
+    if (found === 0) throw new CliError(`unable to find target [${labels.map((l) => `"${l}"`).join(' ')}]`);
+    try {
+      for (const binding of changed) {
+        const keep = (binding.subjects ?? []).length > 0 || binding.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] === 'false';
+        if (keep)
+          await roleBindings.update(context.namespace, binding.metadata.name, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...binding });
+        else
+          await roleBindings.delete(context.namespace, binding.metadata.name, {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            preconditions: { resourceVersion: binding.metadata.resourceVersion },
+          });
+      }
+      break;
+    } catch (error) {
+      // Someone changed a binding meanwhile: read them again and remove from what is there now.
+      if (!(error instanceof ServerError && error.status === 409) || attempt >= 3) throw error;
+    }
+  }
+  const kindLabel = roleNamespace ? 'role.rbac.authorization.k8s.io' : 'clusterrole.rbac.authorization.k8s.io';
+  const quoted = labels.map((l) => `"${l}"`);
+  context.out(`${kindLabel}/${role} removed: ${quoted.length === 1 ? quoted[0] : `[${quoted.join(' ')}]`}\n`);
+}
+
+export const removeRoleFromUser: Command = {
+  path: 'policy remove-role-from-user',
+  summary: 'Take a role away from users or service accounts in the current project',
+  usage: 'ims policy remove-role-from-user ROLE (USER... | -z SERVICE_ACCOUNT...) [flags]',
+  examples: `  # alice may no longer edit this project
+  ims policy remove-role-from-user edit alice
+
+  # The ci service account may no longer push here
+  ims policy remove-role-from-user system:image-pusher -z ci`,
+  flags: [
+    { name: 'serviceaccount', short: 'z', type: 'strings', help: 'service accounts of the current project to take the role from', placeholder: 'NAME' },
+    ...bindingFlags,
+  ],
+  async run(context) {
+    const users = context.args.positionals.slice(1);
+    const accounts = context.args.lists.get('serviceaccount') ?? [];
+    const subjects: Subject[] = [
+      ...users.map(userSubject),
+      ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace })),
+    ];
+    await removeRole(context, subjects, [...users, ...accounts]);
+  },
+};
+
+export const removeRoleFromGroup: Command = {
+  path: 'policy remove-role-from-group',
+  summary: 'Take a role away from groups in the current project',
+  usage: 'ims policy remove-role-from-group ROLE GROUP... [flags]',
+  examples: `  # Service accounts of project "consumer" may no longer pull from this project
+  ims policy remove-role-from-group system:image-puller system:serviceaccounts:consumer -n producer`,
+  flags: bindingFlags,
+  async run(context) {
+    const groups = context.args.positionals.slice(1);
+    await removeRole(
+      context,
+      groups.map((name) => ({ kind: 'Group' as const, apiGroup: 'rbac.authorization.k8s.io', name })),
+      groups,
+    );
+  },
+};

@@ -1,10 +1,10 @@
 // `ims registry info` and `ims registry login`: where the integrated registry is, and credentials
 // for it in the docker or containers auth file, so skopeo, podman and docker just work.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.ts';
 import { CliError } from '../cli-error.ts';
+import { rememberRegistryLogin, saveRegistryAuth } from '../registry-credentials.ts';
 
 async function registryHost(context: CommandContext): Promise<string> {
   const override = context.args.strings.get('registry');
@@ -44,17 +44,11 @@ export const registryLogin: Command = {
     const host = await registryHost(context);
     const user = (await context.client().currentUser()).metadata.name;
     const file = context.args.strings.get('to') ?? join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
-    let config: { auths?: Record<string, unknown> } = {};
-    if (existsSync(file)) {
-      try {
-        config = JSON.parse(readFileSync(file, 'utf8')) as typeof config;
-      } catch (error) {
-        throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-      }
-    }
-    config.auths = { ...config.auths, [host]: { auth: Buffer.from(`${user.replace(/:/g, '-')}:${token}`).toString('base64') } };
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    saveRegistryAuth(file, host, user, token);
+    // Only the session's own token is renewed by `ims login` and removed by `ims logout`; a --token or $IMS_TOKEN is the caller's.
+    const server = context.client().options.server;
+    if (token === context.config.token && server === context.config.server)
+      context.saveConfig({ ...context.config, registryLogins: rememberRegistryLogin(context.config, { file: resolve(file), host, server }) });
     context.out(`Saved credentials for ${host} into ${file}\n`);
   },
 };

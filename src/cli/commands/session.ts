@@ -1,6 +1,7 @@
 // `ims whoami [-t]` and `ims logout`.
 import type { Command } from '../command.ts';
 import { CliError } from '../cli-error.ts';
+import { removeRegistryLogins } from '../registry-credentials.ts';
 
 export const whoami: Command = {
   path: 'whoami',
@@ -31,7 +32,7 @@ export const logout: Command = {
   path: 'logout',
   summary: 'End the current session and forget its token',
   usage: 'ims logout',
-  examples: `  # Revoke the token and remove it from the CLI config
+  examples: `  # Revoke the token, and remove it from the CLI config and the files ims registry login wrote
   ims logout
 
   # Logged in with the bootstrap token (admin.token)? Logout forgets it here, and it stays valid:
@@ -41,8 +42,10 @@ export const logout: Command = {
     const { config } = context;
     if (!config.token || !config.server) throw new CliError('You must have a token in order to logout.');
     const answer = await context.client().revokeToken();
-    const { token: _token, ...rest } = config;
-    context.saveConfig(rest);
+    // skopeo and podman must not keep the token either: what `ims registry login` wrote goes too.
+    const registryLogins = removeRegistryLogins(config, config.server);
+    const { token: _token, tokenExpiresAt: _expiry, ...rest } = config;
+    context.saveConfig({ ...rest, registryLogins });
     context.out(`Logged "${config.user ?? ''}" out on "${config.server}"\n`);
     if (isKeptBootstrapToken(answer.status, answer.body)) {
       context.out(

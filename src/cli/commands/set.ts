@@ -15,7 +15,7 @@ type Obj = Record<string, unknown> & { metadata: { name: string; namespace?: str
 async function target(context: CommandContext, word: string): Promise<{ info: ResourceInfo; name: string }> {
   const slash = word.indexOf('/');
   if (slash <= 0) throw new CliError(`"${word}" must be KIND/NAME, e.g. deploy/web`);
-  return { info: (await context.resolver()).resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
+  return { info: await (await context.resolver()).resolve(word.slice(0, slash)), name: word.slice(slash + 1) };
 }
 
 export const setTriggers: Command = {
@@ -124,7 +124,7 @@ export const setImageLookup: Command = {
     const words = context.args.positionals;
     const enabled = context.args.bools.get('enabled') ?? true;
     const resolver = await context.resolver();
-    const streams = resolver.resolve('imagestreams');
+    const streams = await resolver.resolve('imagestreams');
     if (words.length === 0 || context.args.bools.get('list')) {
       const list = await context.client().resource(kinds.imageStreams).list(context.namespace);
       const rows = list.items.map((s) => ({ cells: [s.metadata.name, String(Boolean(s.spec?.lookupPolicy?.local))] }));

@@ -313,7 +313,10 @@ export class RegistryClient {
       const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
       if (!repository.insecure) {
         if (speaksHttp)
-          throw new AppError('BadRequest', `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import`);
+          throw new AppError(
+            'BadRequest',
+            `the repository ${repository.registry}/${repository.path} is HTTP only and requires the insecure flag to import: pass --insecure (or set the tag's importPolicy.insecure)`,
+          );
         throw error;
       }
       const response = await this.send(repository, `http://${repository.registry}/v2/`, 'GET', {}, signal);
@@ -387,8 +390,14 @@ function transportError(repository: UpstreamRepository, url: string, error: unkn
   // A name that does not resolve is most often a mistyped one, so it stays Internal, as in OpenShift.
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('Internal', `dial tcp: lookup ${new URL(url).hostname}: no such host`);
   if (code === 'ECONNREFUSED') return new AppError('Upstream', `dial tcp ${host}: connect: connection refused`);
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail))
-    return new AppError('Upstream', `tls: failed to verify certificate of ${host}: ${detail}`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unknown authority/i.test(code + detail)) {
+    // Node's own advice (run Node.js with --use-system-ca) is not a fix anyone running ims can apply.
+    const reason = detail.replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca$/, '');
+    return new AppError(
+      'Upstream',
+      `tls: failed to verify certificate of ${host}: ${reason}: trust its CA with 'ims serve --extra-ca FILE', or pass --insecure to import without verifying`,
+    );
+  }
   if (/timeout|aborted/i.test(code + detail)) return new AppError('Timeout', `${host}: the registry did not answer in time (${detail})`);
   if (connectionLost.test(code) || tlsFailed.test(code)) return new AppError('Upstream', `${host}: ${detail}`, { cause: error });
   return new AppError('Internal', `${host}: ${detail}`, { cause: error });
