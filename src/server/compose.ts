@@ -43,6 +43,8 @@ export interface ComposedServer {
   readonly fastPath: FastPath;
   readonly store: ResourceStore;
   readonly tokens: TokenService;
+  /** Stops the controllers and gives up their leadership, so another replica leads at once. */
+  readonly handOver: () => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -131,7 +133,14 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
+  const controllers = new AbortController();
+  const controllersStopped = imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs })
+    .start(AbortSignal.any([lifetime.signal, controllers.signal]))
+    .catch((error: unknown) => logger.warn('the controllers stopped with an error', { error }));
+  const handOver = () => {
+    controllers.abort();
+    return controllersStopped;
+  };
 
   const backup = backupFace({
     authenticator,
@@ -157,7 +166,9 @@ export async function composeServer(
     fastPath: (method, pathAndQuery, authorization, requestId) => fastPath.answer(method, pathAndQuery, authorization, requestId),
     store,
     tokens,
+    handOver,
     close: async () => {
+      await handOver();
       lifetime.abort();
       await upstream.close();
       await store.close();

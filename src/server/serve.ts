@@ -56,13 +56,15 @@ export async function runServer(config: ServerConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
+    // Leadership first, while the listeners drain: the next leader need not wait out the lease.
+    const handedOver = composed.handOver();
     const closed = servers.map((server) => new Promise((resolve) => server.once('close', resolve)));
     for (const server of servers) server.close();
     shutdown.abort();
     for (const server of servers) server.closeIdleConnections();
     const force = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), 10_000);
     force.unref();
-    void Promise.all(closed).then(async () => {
+    void Promise.all([...closed, handedOver]).then(async () => {
       await composed.close();
       lock?.release();
       logger.info('stopped');
