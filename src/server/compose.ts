@@ -43,6 +43,8 @@ export interface ComposedServer {
   readonly fastPath: FastPath;
   readonly store: ResourceStore;
   readonly tokens: TokenService;
+  /** The host:port pull specs name (--public-host, or the listen address). */
+  readonly publicHost: string;
   /** Stops the controllers and gives up their leadership, so another replica leads at once. */
   readonly handOver: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -166,6 +168,7 @@ export async function composeServer(
     fastPath: (method, pathAndQuery, authorization, requestId) => fastPath.answer(method, pathAndQuery, authorization, requestId),
     store,
     tokens,
+    publicHost,
     handOver,
     close: async () => {
       await handOver();

@@ -48,6 +48,11 @@ describe('replicas sharing etcd', { skip }, () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  it('mints the admin token once: the replica started second finds it in etcd and writes none', () => {
+    assert.notEqual(first.adminToken, '');
+    assert.equal(second.adminToken, '', 'the second replica wrote an admin token of its own');
+  });
+
   it('serves through either replica what was written through the other, and streams it to watches', async () => {
     const watch = await api(second, 'GET', '/api/v1/namespaces/default/secrets?watch=true&resourceVersion=0&timeoutSeconds=20');
     const reader = watch.body!.getReader();
