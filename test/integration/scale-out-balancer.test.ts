@@ -1,7 +1,8 @@
 // Three `ims serve --store etcd` replicas on a three-member etcd cluster behind haproxy (round robin):
 // API writes through the balancer land on every replica and every replica answers the same; the
 // controller leader killed during a scheduled import leaves the import to another replica; an etcd
-// member killed under write load loses no acknowledged write.
+// member killed under write load loses no acknowledged write. The registry through the balancer
+// (skopeo, chunked uploads across replicas, kill -9 during pushes) is scale-out-registry.test.ts.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
@@ -133,18 +134,5 @@ describe('three replicas behind a load balancer', { skip }, () => {
       assert.deepEqual(lost, [], `replica on port ${replica.port} lacks acknowledged writes`);
     }
     await etcd.revive(0);
-  });
-
-  // Needs blobs every replica shares: `--blobs s3` (issue 14, the S3 driver), with Swift started by
-  // the tests. The lead enables this once the S3 driver is merged: start the replicas with
-  // `--blobs s3 --s3-endpoint … --s3-bucket …` instead of local data dirs, then run the steps below.
-  it.skip('pushes with skopeo through the balancer, pulls back byte-identical, and keeps every acknowledged push when a replica is killed (needs --blobs s3)', () => {
-    // 1. skopeo copy oci:<layout> docker://<balancer>/default/app:v1: its requests land on r0, r1 and r2
-    //    (X-Served-By), and skopeo copy back to a new layout gives the same manifest and blob bytes.
-    // 2. A chunked upload: POST and the first PATCH to replica 1 directly, the next PATCH and the PUT to
-    //    replica 3: the blob is committed and pullable through the balancer.
-    // 3. 20 concurrent skopeo pushes through the balancer; kill -9 one replica after the first one
-    //    succeeds; every push skopeo reported as done is pullable afterwards, and no blob HEAD through
-    //    any replica answers 200 for a digest whose upload was not committed.
   });
 });

@@ -38,6 +38,7 @@ export class EtcdLeaderElection implements LeaderElection {
     const election = client.namespace(this.options.keyPrefix ?? '/imagestream/').election('controllers', this.options.ttlSeconds ?? 10);
     /** The lease of an ended campaign that etcd has not yet confirmed revoked. */
     let abandoned: string | undefined;
+    const failures = new RepeatedWarning(logger, 'leader election failed; trying again');
     try {
       while (!signal.aborted) {
         if (abandoned !== undefined) {
@@ -58,12 +59,13 @@ export class EtcdLeaderElection implements LeaderElection {
           await Promise.race([new Promise<void>((resolve) => campaign.once('elected', () => resolve())), roundOver]);
           if (signal.aborted) break;
           if (leading.signal.aborted) throw leading.signal.reason;
+          failures.reset();
           logger.info('leading the controllers', { identity });
           lead(leading.signal);
           await roundOver;
           if (!signal.aborted) logger.warn('lost the controllers lease; campaigning again', { identity, error: leading.signal.reason });
         } catch (error) {
-          if (!signal.aborted) logger.warn('leader election failed; trying again', { identity, error: summary(error) });
+          if (!signal.aborted) failures.note({ identity, error: summary(error) });
         } finally {
           leading.abort();
           abandoned = await endCampaign(client, campaign);
@@ -118,6 +120,39 @@ function pause(signal: AbortSignal, ms: number): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * A warning that repeats while etcd is down (a campaign fails every few hundred ms, with errors that
+ * alternate between the connection's and the circuit breaker's): logged when it first happens, then
+ * at most every 30 s with how often it happened meanwhile.
+ */
+class RepeatedWarning {
+  private readonly logger: Logger;
+  private readonly msg: string;
+  private lastAt: number | undefined;
+  private repeated = 0;
+
+  constructor(logger: Logger, msg: string) {
+    this.logger = logger;
+    this.msg = msg;
+  }
+
+  note(fields: { identity: string; error: unknown }): void {
+    const now = Date.now();
+    if (this.lastAt !== undefined && now - this.lastAt < 30_000) {
+      this.repeated += 1;
+      return;
+    }
+    this.logger.warn(this.msg, { ...fields, ...(this.repeated > 0 ? { repeatedSinceLastLog: this.repeated } : {}) });
+    this.lastAt = now;
+    this.repeated = 0;
+  }
+
+  reset(): void {
+    this.lastAt = undefined;
+    this.repeated = 0;
+  }
 }
 
 /** An etcd error's message, without the grpc stack that repeats on every retry during an outage. */
