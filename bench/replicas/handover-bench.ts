@@ -1,6 +1,7 @@
 // How long the controllers go without a leader, and the API without answers, when a replica or
-// etcd goes away: SIGTERM of the leader, SIGKILL of the leader, and a full etcd outage long enough
-// to lose the lease. Real etcd and real `ims serve` processes; run by hand, never as a test.
+// etcd goes away: SIGTERM of the leader, SIGKILL of the leader, a full etcd outage long enough to
+// lose the lease, and short outages while clients keep calling (which opens the etcd client's
+// circuit breaker). Real etcd and real `ims serve` processes; run by hand, never as a test.
 //
 //   node_modules/.bin/node bench/replicas/handover-bench.ts [--runs 3]
 import { startServer, type RunningServer } from '../../test/support/serve-process.ts';
@@ -55,18 +56,46 @@ async function outage(): Promise<{ lead: number; api: number }> {
   return { lead, api };
 }
 
+/** etcd down for `outageMs` while a client calls the API every 100 ms; then how long until it answers 200. */
+async function apiRecovery(outageMs: number): Promise<number> {
+  const etcd = await startEtcd();
+  const server = await startServer(['--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(',')]);
+  const headers = { authorization: `Bearer ${server.adminToken}` };
+  const url = `${server.url}/api/v1/namespaces/default/secrets`;
+  const call = async () => {
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  await etcd.kill(0);
+  const until = Date.now() + outageMs;
+  while (Date.now() < until) {
+    await call();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await etcd.revive(0);
+  const healthy = Date.now();
+  await waitFor('the API', async () => ((await call()) === 200 ? true : undefined), 60_000);
+  const ms = Date.now() - healthy;
+  await server.stop();
+  await etcd.stop();
+  return ms;
+}
+
 const rows: string[] = [];
 for (let run = 1; run <= runs; run++) {
   const term = await handover('SIGTERM');
   const kill = await handover('SIGKILL');
   const down = await outage();
-  rows.push(`| ${run} | ${term} | ${kill} | ${down.lead} | ${down.api} |`);
+  const short = await apiRecovery(3_000);
+  const longer = await apiRecovery(12_000);
+  rows.push(`| ${run} | ${term} | ${kill} | ${down.lead} | ${down.api} | ${short} | ${longer} |`);
   process.stderr.write(`run ${run} done\n`);
 }
 process.stdout.write(
   [
-    '| run | SIGTERM of the leader → other replica leads (ms) | SIGKILL of the leader → other replica leads (ms) | etcd healthy again → controllers lead (ms) | etcd healthy again → API answers 200 (ms) |',
-    '|---|---|---|---|---|',
+    '| run | SIGTERM of the leader → other replica leads | SIGKILL of the leader → other replica leads | etcd back after losing the lease → controllers lead | … → first request answered | etcd back after 3 s, clients calling → API answers | … after 12 s |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),

@@ -61,7 +61,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   if (tokenFile) process.stdout.write(`The administrator's token is in ${tokenFile}. Log in with:\n  ims login ${url} --token "$(cat ${tokenFile})"\n`);
   if (holder)
     process.stdout.write(
-      `The administrator's token was written by the replica that started first (${holder.identity}), into ${join(holder.dataDir, 'admin.token')} on its machine.\n`,
+      `The administrator's token is held by another replica on this etcd: ${holder.identity} wrote it into ${join(holder.dataDir, 'admin.token')} on its machine.\n`,
     );
 
   let stopping = false;
