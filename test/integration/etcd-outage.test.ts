@@ -27,8 +27,20 @@ describe('an etcd outage', { skip }, () => {
       assert.equal(status.reason, 'ServiceUnavailable');
       assert.match(status.message, /etcd/);
       assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
+      // The worst moment for etcd to come back: just after the client's circuit breaker let one call
+      // through to the dead cluster and opened again. The etcd3 client's default then refused every
+      // call for another 5 s, long after etcd was healthy.
+      const outageMessage = async () => {
+        const answer = await fetch(secrets, { headers });
+        return answer.status === 503 ? ((await answer.json()) as { message: string }).message : undefined;
+      };
+      await waitFor('the circuit breaker to open', async () => ((await outageMessage())?.includes('circuit breaker is open') ? true : undefined), 20_000);
+      await waitFor(
+        'a call let through to the dead cluster',
+        async () => ((await outageMessage())?.includes('circuit breaker') === false ? true : undefined),
+        20_000,
+      );
       await etcd.revive(0);
-      // The etcd3 client's own breaker kept answering 503 for up to 5 s after this point.
       const answer = await waitFor(
         'the API to answer again',
         async () => {
