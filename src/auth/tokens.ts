@@ -109,6 +109,15 @@ export class TokenService {
     if (stored.value.bootstrap !== true) await this.deps.store.update(tokenKey(token), { ...stored.value, bootstrap: true }, stored.resourceVersion);
   }
 
+  /** Whether any bootstrap token is stored (replicas sharing a store mint only the first). */
+  async hasBootstrapToken(): Promise<boolean> {
+    const marked = await this.deps.store.list(objectKey('oauth.openshift.io', 'oauthaccesstokens', '', ''), {
+      filter: (value) => value.bootstrap === true,
+      limit: 1,
+    });
+    return marked.items.length > 0;
+  }
+
   /** Revokes every bootstrap token (`ims serve --reset-admin-token`); returns how many. */
   async revokeBootstrapTokens(): Promise<number> {
     const marked = await this.deps.store.list(objectKey('oauth.openshift.io', 'oauthaccesstokens', '', ''), { filter: (value) => value.bootstrap === true });

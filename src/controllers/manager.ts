@@ -30,9 +30,9 @@ export class ControllerManager {
     this.deps = deps;
   }
 
-  /** Takes part in the election until `signal` aborts. */
-  start(signal: AbortSignal): void {
-    void this.deps.election.run(signal, (leading) => {
+  /** Takes part in the election until `signal` aborts; resolves once this replica no longer holds leadership. */
+  start(signal: AbortSignal): Promise<void> {
+    return this.deps.election.run(signal, (leading) => {
       for (const controller of this.deps.controllers) controller.run(leading);
       for (const task of this.deps.periodic) this.schedule(task, leading);
     });

@@ -58,15 +58,37 @@ export async function getManifest(context: RegistryContext, request: Request, re
   const link = (await context.links.manifestLink(repository, digest)) ?? (await referencedManifest(context, repository, digest, request.signal));
   if (!link) throw manifestUnknown(reference);
   const headers = { 'content-type': link.mediaType, 'content-length': String(link.size), 'docker-content-digest': digest, etag: `"${digest}"` };
-  if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
   let bytes = context.manifests?.get(digest);
+  // HEAD answers 200 only when a GET would deliver the bytes: a replica whose blob store lacks them
+  // (blobs not shared between replicas) says MANIFEST_UNKNOWN to both, never 200 and then 404.
+  if (!bytes && request.method === 'HEAD') await unlessContentMissing(context, repository, digest, reference, context.blobs.stat(digest));
+  if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
   if (!bytes) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-    bytes = Buffer.concat(chunks);
+    bytes = await unlessContentMissing(context, repository, digest, reference, readAll(context, digest));
     context.manifests?.set(digest, bytes);
   }
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+}
+
+async function readAll(context: RegistryContext, digest: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The manifest's bytes, or MANIFEST_UNKNOWN (logged: the store names content this blob store lacks). */
+async function unlessContentMissing<T>(context: RegistryContext, repository: Repository, digest: string, reference: string, content: Promise<T>): Promise<T> {
+  try {
+    return await content;
+  } catch (error) {
+    if (!isAppError(error, 'NotFound')) throw error;
+    context.logger.warn('a linked manifest is missing from the blob store; do the replicas share their blobs?', {
+      requestId: context.requestId,
+      repository: repository.path,
+      digest,
+    });
+    throw manifestUnknown(reference);
+  }
 }
 
 export async function putManifest(context: RegistryContext, request: Request, repository: Repository, reference: string): Promise<Response> {

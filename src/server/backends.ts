@@ -1,6 +1,7 @@
 // The backend table: which ResourceStore, BlobStore and leader election a configuration means.
 // The only place that names concrete backends.
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ResourceStore } from '../store/resource-store.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
@@ -15,15 +16,32 @@ import { FsBlobStore, fsBlobContentDir } from '../blobs/fs/fs-blob-store.ts';
 import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
 import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
+import type { EtcdClientTls } from '../store/etcd/etcd-connection.ts';
 import { AppError } from '../errors.ts';
 
-const stores: Record<ServerConfig['store'], (config: Pick<ServerConfig, 'dataDir' | 'etcdEndpoints'>) => ResourceStore> = {
+type StoreConfig = Pick<ServerConfig, 'store' | 'dataDir' | 'etcdEndpoints' | 'etcdTls'>;
+
+const stores: Record<ServerConfig['store'], (config: StoreConfig) => ResourceStore> = {
   memory: () => new MemoryResourceStore(),
   sqlite: (config) => new SqliteResourceStore(join(config.dataDir, 'store.db')),
-  etcd: (config) => new EtcdResourceStore({ endpoints: config.etcdEndpoints }),
+  etcd: (config) => new EtcdResourceStore({ endpoints: config.etcdEndpoints, tls: etcdTls(config) }),
 };
 
-export function openStore(config: Pick<ServerConfig, 'store' | 'dataDir' | 'etcdEndpoints'>): ResourceStore {
+/** The PEM bytes of --etcd-ca/--etcd-cert/--etcd-key, read once at start; a file that cannot be read names its flag. */
+function etcdTls(config: Pick<ServerConfig, 'etcdTls'>): EtcdClientTls | undefined {
+  if (!config.etcdTls) return undefined;
+  const read = (flag: string, path: string | undefined) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new AppError('BadRequest', `--${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot be read'}`);
+    }
+  };
+  return { ca: read('etcd-ca', config.etcdTls.ca), cert: read('etcd-cert', config.etcdTls.cert), key: read('etcd-key', config.etcdTls.key) };
+}
+
+export function openStore(config: StoreConfig): ResourceStore {
   return stores[config.store](config);
 }
 
@@ -55,8 +73,13 @@ export function storeBackup(config: Pick<ServerConfig, 'store'>, store: Resource
 }
 
 /** A single process always leads; replicas sharing etcd elect one through a lease. */
-export function openElection(config: Pick<ServerConfig, 'store' | 'etcdEndpoints'>, logger: Logger): LeaderElection {
+export function openElection(config: Pick<ServerConfig, 'store' | 'etcdEndpoints' | 'etcdTls'>, logger: Logger): LeaderElection {
   return config.store === 'etcd'
-    ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, identity: `${hostname()}:${process.pid}`, logger })
+    ? new EtcdLeaderElection({ endpoints: config.etcdEndpoints, tls: etcdTls(config), identity: replicaIdentity(), logger })
     : new LocalLeaderElection();
+}
+
+/** How this replica names itself to the others (the election, the bootstrap record). */
+export function replicaIdentity(): string {
+  return `${hostname()}:${process.pid}`;
 }

@@ -13,19 +13,25 @@ import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../auth/rba
 import { formatTimestamp, objectKey } from '../kube/object.ts';
 import { isAppError } from '../errors.ts';
 import { provisionNamespace } from '../api/resources/namespaces.ts';
+import { claimAdminToken, recordAdminTokenHolder, type ReplicaName } from './bootstrap-record.ts';
 
 const rbac = 'rbac.authorization.k8s.io';
 
 export interface BootstrapDeps {
   readonly store: ResourceStore;
-  readonly tokens: Pick<TokenService, 'issue' | 'find' | 'markBootstrap' | 'revokeBootstrapTokens'>;
+  readonly tokens: Pick<TokenService, 'issue' | 'find' | 'markBootstrap' | 'revokeBootstrapTokens' | 'hasBootstrapToken'>;
   readonly clock: Clock;
   readonly dataDir: string;
   /** Revoke every bootstrap token, make `admin` a cluster-admin again, and write a new admin.token. */
   readonly resetAdminToken?: boolean;
+  /** This replica, when it shares the store with others (etcd): then only the first one mints the token. */
+  readonly replica?: ReplicaName;
 }
 
-/** Returns the path of a newly written admin token file, if one was written. */
+/**
+ * Returns the path of a newly written admin token file, if one was written. A replica sharing the
+ * store writes none when another replica holds the bootstrap token (`adminTokenHolder` says which).
+ */
 export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined> {
   const { store, clock } = deps;
   const meta = (name: string) => ({
@@ -74,7 +80,9 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
   if (deps.resetAdminToken) {
     await deps.tokens.revokeBootstrapTokens();
     await restoreAdministrator(store);
-    return writeTokenFile(tokenFile, await deps.tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true }));
+    const written = writeTokenFile(tokenFile, await deps.tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true }));
+    if (deps.replica) await recordAdminTokenHolder(store, clock, deps.replica);
+    return written;
   }
   const existing = readTokenFile(tokenFile);
   if (existing !== undefined) {
@@ -85,6 +93,8 @@ export async function bootstrap(deps: BootstrapDeps): Promise<string | undefined
     // A file this store does not know (revoked, or from a store since replaced) gets a token that works.
     if (found) return undefined;
   }
+  const mayMint = deps.replica ? await claimAdminToken({ store, clock, hasBootstrapToken: () => deps.tokens.hasBootstrapToken() }, deps.replica) : true;
+  if (!mayMint) return undefined;
   return writeTokenFile(tokenFile, await deps.tokens.issue({ kind: 'user', userName: 'admin' }, undefined, { bootstrap: true }));
 }
 

@@ -47,6 +47,10 @@ export interface ComposedServer {
   readonly fastPath: FastPath;
   readonly store: ResourceStore;
   readonly tokens: TokenService;
+  /** The host:port pull specs name (--public-host, or the listen address). */
+  readonly publicHost: string;
+  /** Stops the controllers and gives up their leadership, so another replica leads at once. */
+  readonly handOver: () => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
@@ -158,7 +162,8 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({
+  const controllers = new AbortController();
+  const controllersStopped = imageControllers({
     config,
     store,
     catalogue,
@@ -169,7 +174,13 @@ export async function composeServer(
     clock,
     logger,
     actingAs,
-  }).start(lifetime.signal);
+  })
+    .start(AbortSignal.any([lifetime.signal, controllers.signal]))
+    .catch((error: unknown) => logger.warn('the controllers stopped with an error', { error }));
+  const handOver = () => {
+    controllers.abort();
+    return controllersStopped;
+  };
 
   const backup = backupFace({
     authenticator,
@@ -195,7 +206,10 @@ export async function composeServer(
     fastPath: (method, pathAndQuery, authorization, requestId) => fastPath.answer(method, pathAndQuery, authorization, requestId),
     store,
     tokens,
+    publicHost,
+    handOver,
     close: async () => {
+      await handOver();
       lifetime.abort();
       await upstream.close();
       await store.close();

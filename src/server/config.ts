@@ -18,6 +18,8 @@ export interface ServerConfig {
   readonly publicHost?: string;
   readonly store: 'sqlite' | 'memory' | 'etcd';
   readonly etcdEndpoints: readonly string[];
+  /** PEM files for TLS to etcd: the CA of the members' certificates, and this replica's client certificate and key. */
+  readonly etcdTls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
   readonly blobs: 'fs' | 's3';
   readonly s3Endpoint?: string;
   readonly s3Bucket?: string;
@@ -86,7 +88,12 @@ Flags:
                                   --store etcd may share one)
       --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
       --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
-      --etcd-endpoints URL,...    etcd members, with --store etcd
+      --etcd-endpoints URL,...    etcd members, with --store etcd (https:// for TLS)
+      --etcd-ca FILE              CA certificates that sign the etcd members' certificates (default:
+                                  the system's CAs, for https:// endpoints)
+      --etcd-cert FILE            client certificate to present to etcd (needs --etcd-key), for a
+                                  cluster started with --client-cert-auth
+      --etcd-key FILE             private key of --etcd-cert
       --blobs fs|s3               blob backend (default fs)
       --s3-endpoint URL           S3 endpoint, with --blobs s3
       --s3-bucket NAME            S3 bucket, with --blobs s3
@@ -187,6 +194,15 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint))
       throw new AppError('BadRequest', `--etcd-endpoints takes client URLs like http://127.0.0.1:2379, not "${endpoint}"`);
   }
+  const etcdTls = parseEtcdTls(values);
+  if (
+    etcdTls &&
+    !(values.get('etcd-endpoints') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .every((endpoint) => endpoint.startsWith('https://'))
+  )
+    throw new AppError('BadRequest', '--etcd-ca, --etcd-cert and --etcd-key need https:// --etcd-endpoints');
   const expiryText = values.get('upload-expiry') ?? '24h';
   const uploadExpiryMs = parseDuration(expiryText);
   if (uploadExpiryMs === undefined || uploadExpiryMs < 1000)
@@ -231,6 +247,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     publicHost: values.get('public-host'),
     store: store as ServerConfig['store'],
     etcdEndpoints: (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean),
+    etcdTls,
     blobs: blobs as ServerConfig['blobs'],
     s3Endpoint: values.get('s3-endpoint'),
     s3Bucket: values.get('s3-bucket'),
@@ -295,6 +312,14 @@ function requestHeaderOptions(values: ReadonlyMap<string, string>, servesTls: bo
   };
 }
 
+function parseEtcdTls(values: ReadonlyMap<string, string>): ServerConfig['etcdTls'] {
+  const [ca, cert, key] = ['etcd-ca', 'etcd-cert', 'etcd-key'].map((flag) => (values.has(flag) ? resolve(values.get(flag)!) : undefined));
+  if (Boolean(cert) !== Boolean(key)) throw new AppError('BadRequest', '--etcd-cert and --etcd-key go together');
+  if (!ca && !cert) return undefined;
+  if (values.get('store') !== 'etcd') throw new AppError('BadRequest', '--etcd-ca, --etcd-cert and --etcd-key go with --store etcd');
+  return { ca, cert, key };
+}
+
 function positive(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new AppError('BadRequest', `--${flag} must be a whole number of at least 1, not "${text}"`);
@@ -346,6 +371,9 @@ const knownFlags = new Set([
   'public-host',
   'store',
   'etcd-endpoints',
+  'etcd-ca',
+  'etcd-cert',
+  'etcd-key',
   'blobs',
   's3-endpoint',
   's3-bucket',

@@ -1,12 +1,16 @@
 // `ims serve`: starts the composed server on its listeners (one, or plain HTTP and HTTPS side by
 // side with --listen-tls), bootstraps the store, and drains on SIGTERM/SIGINT before exiting 0.
 import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { systemClock } from '../lib/clock.ts';
 import { composeServer } from './compose.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
+import { adminTokenHolder, notePublicHost } from './bootstrap-record.ts';
+import { replicaIdentity } from './backends.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { readClientCa } from '../cluster/request-header-authenticator.ts';
@@ -19,13 +23,18 @@ export async function runServer(config: ServerConfig): Promise<void> {
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
   const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
   const composed = await composeServer(config, { logger, clock: systemClock });
+  // Replicas on etcd share one store: one of them mints the admin token, and they should all name one public host.
+  const replica = config.store === 'etcd' ? { identity: replicaIdentity(), dataDir: config.dataDir } : undefined;
   const tokenFile = await bootstrap({
     store: composed.store,
     tokens: composed.tokens,
     clock: systemClock,
     dataDir: config.dataDir,
     resetAdminToken: config.resetAdminToken,
+    replica,
   });
+  if (replica) await notePublicHost(composed.store, logger, composed.publicHost, replica);
+  const holder = replica && !tokenFile && !existsSync(join(config.dataDir, 'admin.token')) ? await adminTokenHolder(composed.store) : undefined;
   const shutdown = new AbortController();
   const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   // With --listen-tls, --listen stays plain HTTP; without it, a certificate makes --listen HTTPS.
@@ -57,19 +66,25 @@ export async function runServer(config: ServerConfig): Promise<void> {
   process.stdout.write(`Imagestream is serving on ${urls.join(' and ')} (data in ${config.dataDir})\n`);
   if (config.resetAdminToken) process.stdout.write(`--reset-admin-token: every earlier bootstrap token is revoked, and "admin" is a cluster-admin again.\n`);
   if (tokenFile) process.stdout.write(`The administrator's token is in ${tokenFile}. Log in with:\n  ims login ${url} --token "$(cat ${tokenFile})"\n`);
+  if (holder)
+    process.stdout.write(
+      `The administrator's token is held by another replica on this etcd: ${holder.identity} wrote it into ${join(holder.dataDir, 'admin.token')} on its machine.\n`,
+    );
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
+    // Leadership first, while the listeners drain: the next leader need not wait out the lease.
+    const handedOver = composed.handOver();
     const closed = servers.map((server) => new Promise((resolve) => server.once('close', resolve)));
     for (const server of servers) server.close();
     shutdown.abort();
     for (const server of servers) server.closeIdleConnections();
     const force = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), 10_000);
     force.unref();
-    void Promise.all(closed).then(async () => {
+    void Promise.all([...closed, handedOver]).then(async () => {
       await composed.close();
       lock?.release();
       logger.info('stopped');

@@ -48,6 +48,33 @@ describe('replicas sharing etcd', { skip }, () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  it('mints the admin token once: the replica started second finds it in etcd and writes none', () => {
+    assert.notEqual(first.adminToken, '');
+    assert.equal(second.adminToken, '', 'the second replica wrote an admin token of its own');
+  });
+
+  it('warns when a replica names another --public-host than the replicas before it', async () => {
+    const stray = await startServer(['--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(','), '--public-host', 'elsewhere.example.com:5000']);
+    try {
+      const warning = await eventually(
+        'the warning',
+        async () =>
+          stray
+            .logs()
+            .split('\n')
+            .find((line) => line.includes('another --public-host')),
+        10_000,
+      );
+      const fields = JSON.parse(warning) as { level: string; publicHost: string; recorded: string };
+      assert.equal(fields.level, 'warn');
+      assert.equal(fields.publicHost, 'elsewhere.example.com:5000');
+      assert.equal(fields.recorded, `127.0.0.1:${second.port}`);
+      assert.equal(stray.adminToken, '', 'nor does a third replica mint an admin token');
+    } finally {
+      await stray.stop();
+    }
+  });
+
   it('serves through either replica what was written through the other, and streams it to watches', async () => {
     const watch = await api(second, 'GET', '/api/v1/namespaces/default/secrets?watch=true&resourceVersion=0&timeoutSeconds=20');
     const reader = watch.body!.getReader();

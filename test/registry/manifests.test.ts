@@ -301,3 +301,22 @@ describe('images referenced from another stream', () => {
     assert.equal((await registryRequest(h, 'GET', `/v2/default/unrelated/manifests/${pushed.digest}`)).status, 404);
   });
 });
+
+describe('a replica whose blob store lacks a manifest the shared store links', () => {
+  it('answers HEAD and GET alike: 404 MANIFEST_UNKNOWN, never HEAD 200 and then GET 404', async () => {
+    const { MemoryBlobStore } = await import('../../src/blobs/memory/memory-blob-store.ts');
+    const { systemClock } = await import('../../src/lib/clock.ts');
+    const first = await startHarness([], { blobs: new MemoryBlobStore({ clock: systemClock }) });
+    const second = await startHarness([], { store: first.store, blobs: new MemoryBlobStore({ clock: systemClock }) });
+    const pushed = await pushImage(first, 'default/elsewhere', 'v1', 'pushed through the first replica');
+    assert.equal(pushed.answer.status, 201);
+    for (const reference of ['v1', pushed.digest]) {
+      const path = `/v2/default/elsewhere/manifests/${reference}`;
+      const head = await registryRequest(second, 'HEAD', path, { token: first.adminToken });
+      const get = await registryRequest(second, 'GET', path, { token: first.adminToken });
+      assert.deepEqual([head.status, get.status], [404, 404], reference);
+      assert.equal(JSON.parse(get.bytes.toString()).errors[0].code, 'MANIFEST_UNKNOWN');
+      assert.equal((await registryRequest(first, 'HEAD', path)).status, 200, 'the replica holding the bytes still serves them');
+    }
+  });
+});

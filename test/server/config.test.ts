@@ -122,4 +122,19 @@ describe('ims serve flags for imports that must not stall', () => {
     assert.throws(() => parseServeFlags(['--requestheader-client-ca-file', '/ca.crt']), /needs --tls-cert and --tls-key/);
     assert.throws(() => parseServeFlags(['--requestheader-username-headers', 'X-User']), /needs --requestheader-client-ca-file/);
   });
+
+  it('takes client TLS for etcd (--etcd-ca, --etcd-cert with --etcd-key) only with https:// endpoints', () => {
+    const https = ['--store', 'etcd', '--etcd-endpoints', 'https://127.0.0.1:2379'];
+    const config = parseServeFlags([...https, '--etcd-ca', 'ca.crt', '--etcd-cert', 'client.crt', '--etcd-key', 'client.key']);
+    assert.match(config.etcdTls?.ca ?? '', /\/ca\.crt$/);
+    assert.match(config.etcdTls?.key ?? '', /\/client\.key$/);
+    assert.equal(parseServeFlags(https).etcdTls, undefined, 'https alone trusts the system CAs');
+    assert.throws(() => parseServeFlags([...https, '--etcd-cert', 'client.crt']), /--etcd-cert and --etcd-key go together/);
+    assert.throws(
+      () => parseServeFlags(['--store', 'etcd', '--etcd-endpoints', 'http://127.0.0.1:2379', '--etcd-ca', 'ca.crt']),
+      /need https:\/\/ --etcd-endpoints/,
+    );
+    assert.throws(() => parseServeFlags(['--etcd-ca', 'ca.crt']), /go with --store etcd/);
+    assert.match(serveHelp, /--etcd-cert FILE +client certificate to present to etcd/);
+  });
 });

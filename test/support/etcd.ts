@@ -1,7 +1,10 @@
 // Starts Debian's etcd (3.4) on free loopback ports with a throwaway data dir: one member, or a
 // three-member cluster whose members can be killed and revived to test failover; or a new cluster
-// restored from a snapshot, as an operator restores a backup.
+// restored from a snapshot, as an operator restores a backup; optionally serving clients over TLS
+// and requiring a client certificate signed by a given CA.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { freePort } from './serve-process.ts';
 import { makeTempDir } from './temp-dir.ts';
@@ -29,7 +32,32 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-async function healthy(url: string): Promise<boolean> {
+/** Client TLS: the CA clients trust, the members' certificate, and the client certificate the harness checks health with. */
+export interface EtcdTls {
+  readonly ca: string;
+  readonly server: { cert: string; key: string };
+  readonly client: { cert: string; key: string };
+}
+
+function healthyOverTls(url: string, tls: EtcdTls): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      `${url}/health`,
+      { ca: readFileSync(tls.ca), cert: readFileSync(tls.client.cert), key: readFileSync(tls.client.key), timeout: 1000 },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(res.statusCode === 200 && body.includes('"health":"true"')));
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+async function healthy(url: string, tls?: EtcdTls): Promise<boolean> {
+  if (tls) return healthyOverTls(url, tls);
   try {
     const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     return response.ok && ((await response.json()) as { health?: string }).health === 'true';
@@ -38,14 +66,16 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export async function startEtcd(options: { members?: number; restoreFrom?: string } = {}): Promise<EtcdCluster> {
+export async function startEtcd(options: { members?: number; restoreFrom?: string; tls?: EtcdTls } = {}): Promise<EtcdCluster> {
   const count = options.members ?? 1;
+  const tls = options.tls;
+  const clientScheme = tls ? 'https' : 'http';
   const dir = makeTempDir('ims-etcd');
   const members: Member[] = [];
   for (let i = 0; i < count; i++) {
     members.push({
       name: `m${i}`,
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${clientScheme}://127.0.0.1:${await freePort()}`,
       peerUrl: `http://127.0.0.1:${await freePort()}`,
       dataDir: join(dir, `m${i}`),
     });
@@ -104,13 +134,14 @@ export async function startEtcd(options: { members?: number; restoreFrom?: strin
         'error',
         '--logger',
         'zap',
+        ...(tls ? ['--cert-file', tls.server.cert, '--key-file', tls.server.key, '--trusted-ca-file', tls.ca, '--client-cert-auth'] : []),
       ],
       { stdio: 'ignore' },
     );
   };
   const waitHealthy = async (urls: string[]) => {
     const deadline = Date.now() + 20_000;
-    while (!(await Promise.all(urls.map(healthy))).every(Boolean)) {
+    while (!(await Promise.all(urls.map((url) => healthy(url, tls)))).every(Boolean)) {
       if (Date.now() > deadline) throw new Error(`etcd did not become healthy at ${urls.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

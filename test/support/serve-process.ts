@@ -2,7 +2,7 @@
 // integration and interop tests; stops it with SIGTERM. The fake upstreams and distribution
 // registries of those tests listen on loopback, so it allows private registries unless told not to.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { makeTempDir } from './temp-dir.ts';
@@ -14,6 +14,7 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  /** The token in <data-dir>/admin.token; '' when another replica on the same etcd minted it. */
   readonly adminToken: string;
   readonly process: ChildProcess;
   /** Everything the server wrote to stderr so far (JSON log lines). */
@@ -72,7 +73,7 @@ export async function startServer(
     url: `${scheme}://127.0.0.1:${port}`,
     port,
     dataDir,
-    adminToken: readFileSync(join(dataDir, 'admin.token'), 'utf8').trim(),
+    adminToken: existsSync(join(dataDir, 'admin.token')) ? readFileSync(join(dataDir, 'admin.token'), 'utf8').trim() : '',
     process: child,
     logs: () => stderr,
     async stop() {

@@ -78,3 +78,32 @@ export function makeClientCertificate(ca: { cert: string; key: string }, cn: str
   );
   return { cert, key };
 }
+
+export interface CertificateAuthority {
+  /** The CA's certificate, for clients and servers to trust. */
+  readonly ca: string;
+  /** A certificate for 127.0.0.1 signed by the CA, good for TLS servers and clients alike. */
+  issue(name: string): { cert: string; key: string };
+}
+
+/** A throwaway CA, for peers that check client certificates (etcd with --client-cert-auth). */
+export function makeIssuingAuthority(): CertificateAuthority {
+  const dir = makeTempDir('ims-ca');
+  const ca = join(dir, 'ca.crt');
+  const caKey = join(dir, 'ca.key');
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', ca, '-days', '2', '-subj', '/CN=ims-test-ca']);
+  const extensions = join(dir, 'leaf.ext');
+  writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  return {
+    ca,
+    issue(name) {
+      const key = join(dir, `${name}.key`);
+      const request = join(dir, `${name}.csr`);
+      const cert = join(dir, `${name}.crt`);
+      openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', request, '-subj', `/CN=${name}`]);
+      openssl(['x509', '-req', '-in', request, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', extensions]);
+      return { cert, key };
+    },
+  };
+}

@@ -25,13 +25,15 @@ const prefix = 'image.openshift.io/imagestreams/';
 export class ImportController implements Reconciler {
   readonly name = 'image-import';
   private readonly deps: ImportControllerDeps;
-  private readonly queue = new WorkQueue();
+  /** A new queue each time this replica starts leading: the last one was shut down when leadership ended. */
+  private queue = new WorkQueue();
 
   constructor(deps: ImportControllerDeps) {
     this.deps = deps;
   }
 
   run(signal: AbortSignal): void {
+    this.queue = new WorkQueue();
     void watchSource(this.deps.store, prefix, (event) => event.type !== 'DELETED' && this.queue.add(event.key), { signal, logger: this.deps.logger });
     void runWorkers(this, this.queue, { workers: 2, signal, logger: this.deps.logger });
   }

@@ -30,7 +30,8 @@ const streamPrefix = 'image.openshift.io/imagestreams/';
 export class TriggerController implements Reconciler {
   readonly name = 'image-triggers';
   private readonly deps: TriggerControllerDeps;
-  private readonly queue = new WorkQueue();
+  /** A new queue each time this replica starts leading: the last one was shut down when leadership ended. */
+  private queue = new WorkQueue();
   /** `ns/stream` → workload keys following it. */
   private readonly followers = new Map<string, Set<string>>();
   /** workload key → the streams it follows and its kind. */
@@ -43,6 +44,7 @@ export class TriggerController implements Reconciler {
   }
 
   run(signal: AbortSignal): void {
+    this.queue = new WorkQueue();
     const options = { signal, logger: this.deps.logger };
     for (const kind of this.deps.kinds) void watchSource(this.deps.store, kind.prefix, (event) => this.index(kind, event), options);
     void watchSource(this.deps.store, streamPrefix, (event) => event.type !== 'DELETED' && this.streamChanged(event.key), options);

@@ -2,7 +2,10 @@
 // decides which replica leads, and leadership ends (its signal aborts) when the lease is lost.
 
 export interface LeaderElection {
-  /** Calls `lead` with a signal that aborts when leadership ends; returns when `signal` aborts. */
+  /**
+   * Calls `lead` with a signal that aborts when leadership ends; returns when `signal` aborts and
+   * leadership has been given up (so another replica may lead at once).
+   */
   run(signal: AbortSignal, lead: (leading: AbortSignal) => void): Promise<void>;
 }
 

@@ -3,14 +3,17 @@
 // compares the key's revision, so etcd alone decides races between replicas. Paged lists read all
 // their pages at the revision of the first one, and watches resume from a revision after a
 // reconnect, so a client that follows list-then-watch misses nothing across a member failure.
-import { Etcd3, type IOptions, type IKeyValue, type IRangeResponse, type ITxnResponse, type IRequestOp, type ICompare, type Watcher } from 'etcd3';
+import { type Etcd3, type IKeyValue, type IRangeResponse, type ITxnResponse, type IRequestOp, type ICompare, type Watcher } from 'etcd3';
 import type { ListOptions, ListResult, ResourceStore, StoredObject, StoredValue, WatchEvent } from '../resource-store.ts';
 import { AppError, isAppError } from '../../errors.ts';
+import { connectEtcd, type EtcdClientTls } from './etcd-connection.ts';
 import { keyConflict, keyExists, keyNotFound, parseResourceVersion, tooOldResourceVersion } from '../store-errors.ts';
 
 export interface EtcdStoreOptions {
   /** Client URLs of the cluster's members, e.g. http://127.0.0.1:2379. */
   readonly endpoints: readonly string[];
+  /** Client TLS for https:// endpoints. */
+  readonly tls?: EtcdClientTls;
   /** Every key lives under this prefix, so one cluster can hold several installations. */
   readonly keyPrefix?: string;
   /** How long one call may wait for the cluster (e.g. during a leader election), in ms. */
@@ -71,8 +74,7 @@ export class EtcdResourceStore implements ResourceStore {
     this.root = options.keyPrefix ?? '/imagestream/';
     this.rootLength = Buffer.byteLength(this.root);
     this.timeoutMs = options.callTimeoutMs ?? 15_000;
-    const clientOptions: IOptions = { hosts: [...options.endpoints], dialTimeout: 5_000 };
-    this.client = new Etcd3(clientOptions);
+    this.client = connectEtcd(options);
   }
 
   async create(key: string, value: StoredValue): Promise<StoredObject> {

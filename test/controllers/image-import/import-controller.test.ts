@@ -70,3 +70,39 @@ describe('importing spec.dockerImageRepository', () => {
     }
   });
 });
+
+describe('the import controller across leadership rounds', () => {
+  it('imports again when this replica leads a second time (the first round shut its queue down)', async () => {
+    const { MemoryResourceStore } = await import('../../../src/store/memory/memory-resource-store.ts');
+    const { ImportController } = await import('../../../src/controllers/image-import/import-controller.ts');
+    const { createLogger } = await import('../../../src/lib/logger.ts');
+    const store = new MemoryResourceStore();
+    const imported: string[] = [];
+    const controller = new ImportController({
+      store,
+      logger: createLogger({ write: () => {} }),
+      importTags: async (_namespace, name) => void imported.push(name),
+    });
+    const stream = (name: string) => ({
+      metadata: { name, namespace: 'default' },
+      spec: { tags: [{ name: 'v1', generation: 1, from: { kind: 'DockerImage', name: 'quay.io/org/app:v1' } }] },
+      status: {},
+    });
+    const firstRound = new AbortController();
+    controller.run(firstRound.signal);
+    await store.create('image.openshift.io/imagestreams/default/first', stream('first'));
+    await eventually(
+      async () => imported,
+      (names) => names.includes('first'),
+    );
+    firstRound.abort();
+
+    controller.run(new AbortController().signal);
+    await store.create('image.openshift.io/imagestreams/default/second', stream('second'));
+    const names = await eventually(
+      async () => imported,
+      (names) => names.includes('second'),
+    );
+    assert.ok(names.includes('second'), 'the second round imported nothing');
+  });
+});
