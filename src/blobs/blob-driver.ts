@@ -58,4 +58,9 @@ export interface BlobDriver {
   move(from: string, to: string, writtenAt: Date): Promise<void>;
   /** A URL anyone may GET the object from for `ttlSeconds`, where the storage can sign one. */
   signedUrl?(path: string, ttlSeconds: number): Promise<string>;
+  /**
+   * Ends the appends under `prefix` begun before `startedBefore` that hold storage of their own
+   * (multipart uploads) and that no session holds (`heldBy`: the state a session has for a path).
+   */
+  abortAbandonedAppends?(prefix: string, startedBefore: Date, heldBy: (path: string) => Promise<AppendState | undefined>): Promise<number>;
 }

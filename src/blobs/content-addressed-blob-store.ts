@@ -54,9 +54,13 @@ export class ContentAddressedBlobStore implements BlobStore {
   /** Serialises the appends and commits of one session within this process. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(driver: BlobDriver, deps: { clock?: Clock } = {}) {
+  private readonly redirectTtlSeconds?: number;
+
+  /** `redirectTtlSeconds`: hand out signed URLs valid that long for blob reads, where the driver signs them. */
+  constructor(driver: BlobDriver, deps: { clock?: Clock; redirectTtlSeconds?: number } = {}) {
     this.driver = driver;
     this.clock = deps.clock ?? systemClock;
+    this.redirectTtlSeconds = deps.redirectTtlSeconds;
   }
 
   async stat(digest: string): Promise<BlobInfo> {
@@ -71,9 +75,23 @@ export class ContentAddressedBlobStore implements BlobStore {
     return stream;
   }
 
-  /** Where a client may fetch the blob itself for a while, when the driver can sign URLs. */
-  async signedUrl(digest: string, ttlSeconds: number): Promise<string | undefined> {
-    return this.driver.signedUrl?.(blobPath(digest), ttlSeconds);
+  async redirectUrl(digest: string): Promise<string | undefined> {
+    if (this.redirectTtlSeconds === undefined || !this.driver.signedUrl) return undefined;
+    return this.driver.signedUrl(blobPath(digest), this.redirectTtlSeconds);
+  }
+
+  /**
+   * Gives back the storage of appends no session holds, begun more than `olderThanMs` ago: a crash
+   * between starting one and saving its session leaves them, and only the driver can list them.
+   */
+  async abortAbandonedAppends(olderThanMs: number): Promise<number> {
+    if (!this.driver.abortAbandonedAppends) return 0;
+    const startedBefore = new Date(this.clock.now().getTime() - olderThanMs);
+    return this.driver.abortAbandonedAppends(
+      'uploads/',
+      startedBefore,
+      async (path) => (await this.session(path.split('/')[1]).catch(() => undefined))?.append,
+    );
   }
 
   async put(digest: string, content: Uint8Array): Promise<BlobInfo> {

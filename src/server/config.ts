@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { parseDuration } from '../lib/duration.ts';
 import type { LogLevel } from '../lib/logger.ts';
 import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
+import { parseS3Flags, s3Flags, s3Help, s3Switches, type S3BlobsConfig } from './s3-flags.ts';
 
 export interface ServerConfig {
   readonly listenHost: string;
@@ -16,8 +17,8 @@ export interface ServerConfig {
   readonly store: 'sqlite' | 'memory' | 'etcd';
   readonly etcdEndpoints: readonly string[];
   readonly blobs: 'fs' | 's3';
-  readonly s3Endpoint?: string;
-  readonly s3Bucket?: string;
+  /** The S3 backend's settings, with --blobs s3. */
+  readonly s3?: S3BlobsConfig;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly importIntervalMs: number;
@@ -78,10 +79,7 @@ Flags:
       --public-host HOST:PORT     host clients use in pull specs (default: the listen address)
       --store sqlite|memory|etcd  metadata backend (default sqlite; memory forgets everything on exit)
       --etcd-endpoints URL,...    etcd members, with --store etcd
-      --blobs fs|s3               blob backend (default fs)
-      --s3-endpoint URL           S3 endpoint, with --blobs s3
-      --s3-bucket NAME            S3 bucket, with --blobs s3
-      --upload-expiry DURATION    delete an unfinished blob upload after this long without a byte (default 24h)
+${s3Help}      --upload-expiry DURATION    delete an unfinished blob upload after this long without a byte (default 24h)
       --tls-cert FILE             serve HTTPS with this certificate (needs --tls-key)
       --tls-key FILE              private key of --tls-cert
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
@@ -149,8 +147,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const uploadExpiryMs = parseDuration(expiryText);
   if (uploadExpiryMs === undefined || uploadExpiryMs < 1000)
     throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
-  if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket')))
-    throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const s3 = blobs === 's3' ? parseS3Flags(values) : undefined;
   const allowedRegistries = values.has('allowed-registries')
     ? values
         .get('allowed-registries')!
@@ -174,8 +171,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     store: store as ServerConfig['store'],
     etcdEndpoints: (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean),
     blobs: blobs as ServerConfig['blobs'],
-    s3Endpoint: values.get('s3-endpoint'),
-    s3Bucket: values.get('s3-bucket'),
+    s3,
     tlsCert: values.get('tls-cert'),
     tlsKey: values.get('tls-key'),
     importIntervalMs,
@@ -235,7 +231,7 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries', 'reset-admin-token']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token', ...s3Switches]);
 
 const knownFlags = new Set([
   ...switches,
@@ -249,8 +245,7 @@ const knownFlags = new Set([
   'store',
   'etcd-endpoints',
   'blobs',
-  's3-endpoint',
-  's3-bucket',
+  ...s3Flags,
   'tls-cert',
   'tls-key',
   'import-interval',
