@@ -32,7 +32,7 @@ export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | '
   if (config.blobs === 's3') {
     if (!config.s3) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
     const { abortUploadsAfterMs, redirectTtlSeconds, ...driver } = config.s3;
-    const store = new S3BlobStore(driver, { clock, redirectTtlSeconds });
+    const store = await new S3BlobStore(driver, { clock, redirectTtlSeconds }).init();
     if (logger) abortAbandonedUploadsPeriodically(store, abortUploadsAfterMs, logger);
     return store;
   }

@@ -210,4 +210,20 @@ describe('replicas sharing etcd and S3', { skip }, () => {
       assert.equal(pulled.code, 0, pulled.stderr);
     }
   });
+
+  it('refuses to start on a bucket that is not there, naming it', async () => {
+    const flags = s3Flags.map((flag) => (flag === bucket ? 'no-such-bucket' : flag));
+    await assert.rejects(startServer(flags), /S3 bucket "no-such-bucket" at http:\/\/127\.0\.0\.1:\d+ does not exist/);
+  });
+
+  it('answers 503 UNAVAILABLE for blobs while the storage is down, goes on serving the rest, and logs no secret', async () => {
+    const content = Buffer.from('stored before the outage');
+    await fetch(`${first.url}/v2/default/outage/blobs/uploads/?digest=${sha256(content)}`, { method: 'POST', body: content, headers: auth() });
+    await swift.stop();
+    const answer = await fetch(`${second.url}/v2/default/outage/blobs/${sha256(content)}`, { headers: auth() });
+    assert.equal(answer.status, 503);
+    assert.equal(((await answer.json()) as { errors: { code: string }[] }).errors[0].code, 'UNAVAILABLE');
+    assert.equal((await fetch(`${second.url}/healthz`)).status, 200, 'the server itself goes on');
+    for (const server of [first, second]) assert.ok(!server.logs().includes(swift.secretAccessKey), 'the S3 secret is in no log line');
+  });
 });

@@ -15,6 +15,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
@@ -65,6 +66,16 @@ function isMissing(error: unknown): boolean {
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.name === 'NoSuchUpload' || e?.$metadata?.httpStatusCode === 404;
 }
 
+/** Storage that cannot be reached or answers 5xx: this server cannot serve blobs now, and says so (503), not that it broke. */
+function isUnavailable(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string };
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    (status !== undefined && status >= 500) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(e?.code ?? e?.name ?? '')
+  );
+}
+
 /** S3's refusals as the registry's errors; the storage's own words stay in the log, not in answers. */
 function storageError(error: unknown): never {
   const e = error as { name?: string };
@@ -79,6 +90,7 @@ export class S3BlobDriver implements BlobDriver {
   private readonly bucket: string;
   private readonly root: string;
   private readonly partSize: number;
+  private readonly endpoint: string;
 
   constructor(options: S3DriverOptions) {
     this.client = new S3Client({
@@ -90,7 +102,20 @@ export class S3BlobDriver implements BlobDriver {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    // Once for every command, outside the SDK's retries.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (isUnavailable(error)) throw new AppError('Unavailable', 'the blob storage is not answering', { ociCode: 'UNAVAILABLE', cause: error });
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'imsStorageUnavailable' },
+    );
     this.bucket = options.bucket;
+    this.endpoint = options.endpoint;
     this.root = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
     this.partSize = Math.max(minPartSize, options.partSize ?? 10 * 1024 * 1024);
   }
@@ -323,6 +348,24 @@ export class S3BlobDriver implements BlobDriver {
       uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
     } while (keyMarker);
     return aborted;
+  }
+
+  /** Refuses to start on a bucket that is not there or not ours, rather than failing every push later. */
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const why =
+        status === 404
+          ? 'does not exist'
+          : status === 403
+            ? 'refuses these credentials'
+            : status === undefined
+              ? 'cannot be reached'
+              : `answers HTTP ${status}`;
+      throw new AppError('Unavailable', `S3 bucket "${this.bucket}" at ${this.endpoint} ${why}`, { cause: error });
+    }
   }
 
   close(): void {

@@ -14,6 +14,12 @@ export class S3BlobStore extends ContentAddressedBlobStore {
     this.s3Driver = driver;
   }
 
+  /** Checks that the bucket is there and answers to these credentials. */
+  async init(): Promise<this> {
+    await this.s3Driver.check();
+    return this;
+  }
+
   close(): void {
     this.s3Driver.close();
   }
