@@ -4,7 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { isAppError } from '../../../src/errors.ts';
 import { S3BlobStore } from '../../../src/blobs/s3/s3-blob-store.ts';
 import type { Clock } from '../../../src/lib/clock.ts';
 import { describeBlobStoreContract, readAll, sha256 } from '../../contracts/blob-store.contract.ts';
@@ -91,6 +92,22 @@ describe('S3BlobStore on a real S3 API', { skip }, () => {
     client.destroy();
     assert.deepEqual(blobs.Contents ?? [], []);
     assert.equal((await store.commitUpload(upload.id, sha256(content))).size, content.length);
+  });
+
+  it('refuses to assemble a part another writer overwrote, rather than store bytes the digest never saw', async () => {
+    const store = await openStore();
+    const bucket = buckets.get(store)!;
+    const content = randomBytes(6 * MiB);
+    const upload = await store.startUpload();
+    await store.appendUpload(upload.id, 0, content);
+    // A second append racing on the same session (another replica) lands its own first part last.
+    const client = swift!.client();
+    const pending = (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `ims/uploads/${upload.id}/` }))).Uploads![0];
+    await client.send(new UploadPartCommand({ Bucket: bucket, Key: pending.Key, UploadId: pending.UploadId, PartNumber: 1, Body: randomBytes(6 * MiB) }));
+    await assert.rejects(store.commitUpload(upload.id, sha256(content)), (error) => isAppError(error) && error.ociCode === 'BLOB_UPLOAD_INVALID');
+    const blobs = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'ims/blobs/' }));
+    client.destroy();
+    assert.deepEqual(blobs.Contents ?? [], []);
   });
 
   it('aborts multipart uploads no session holds once they are old enough, and keeps those a session holds', async () => {
