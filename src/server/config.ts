@@ -148,6 +148,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   if (uploadExpiryMs === undefined || uploadExpiryMs < 1000)
     throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
   const s3 = blobs === 's3' ? parseS3Flags(values) : undefined;
+  const strayS3Flag = s3 ? undefined : s3Flags.find((flag) => values.has(flag));
+  if (strayS3Flag) throw new AppError('BadRequest', `--${strayS3Flag} goes with --blobs s3`);
   const allowedRegistries = values.has('allowed-registries')
     ? values
         .get('allowed-registries')!

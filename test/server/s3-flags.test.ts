@@ -54,6 +54,7 @@ describe('ims serve --blobs s3 flags', () => {
     assert.throws(() => parseServeFlags([...base, '--s3-endpoint', 'http://x/path?q']), refusal(/--s3-endpoint takes a URL/));
     assert.throws(() => parseServeFlags([...base, '--s3-bucket', '../b']), refusal(/not a bucket name/));
     assert.throws(() => parseServeFlags([...base, '--s3-prefix', 'a b']), refusal(/--s3-prefix takes/));
+    assert.throws(() => parseServeFlags(['--s3-redirect']), refusal(/--s3-redirect goes with --blobs s3/));
   });
 
   it('teaches every S3 flag in ims serve --help', () => {
