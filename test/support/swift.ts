@@ -139,6 +139,10 @@ export async function startSwift(): Promise<S3Endpoint> {
     execFileSync('swift-ring-builder', [builder, 'rebalance'], { stdio: 'ignore' });
   }
   const children: ChildProcess[] = [];
+  // A test process that dies must not leave Swift running on the machine.
+  process.once('exit', () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
   const launch = (command: string, args: string[], log: string) => {
     const out = openSync(join(dir, 'log', log), 'a');
     const child = spawn(command, args, { stdio: ['ignore', out, out] });

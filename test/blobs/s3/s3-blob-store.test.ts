@@ -17,7 +17,6 @@ const MiB = 1024 * 1024;
 
 let swift: S3Endpoint | undefined;
 const swiftReady = skip ? undefined : startSwift().then((started) => (swift = started));
-process.on('beforeExit', () => void swift?.stop());
 
 const buckets = new WeakMap<object, string>();
 
