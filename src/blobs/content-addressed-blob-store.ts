@@ -27,11 +27,14 @@ interface Session {
   readonly sha256?: string;
 }
 
-/** A running hash of a session in this process, valid while `size` is the session's. */
+/** A running hash of a session in this process, valid while the session is as this process left it. */
 interface LiveHash {
   readonly size: number;
+  readonly updatedAt: string;
   readonly hash: Hash;
 }
+
+const describes = (live: LiveHash | undefined, session: Session) => live?.size === session.size && live.updatedAt === session.updatedAt;
 
 export function blobPath(digest: string): string {
   const { algorithm, hex } = parseDigest(digest);
@@ -110,7 +113,7 @@ export class ContentAddressedBlobStore implements BlobStore {
     const startedAt = this.clock.now().toISOString();
     const session: Session = { id, startedAt, updatedAt: startedAt, size: 0, append: await this.driver.startAppend(`${sessionDir(id)}data`) };
     await this.save(session);
-    if (this.driver.readsUnfinishedAppends) this.live.set(id, { size: 0, hash: createHash('sha256') });
+    if (this.driver.readsUnfinishedAppends) this.live.set(id, { size: 0, updatedAt: startedAt, hash: createHash('sha256') });
     return info(session);
   }
 
@@ -119,7 +122,7 @@ export class ContentAddressedBlobStore implements BlobStore {
       const session = await this.session(id);
       if (offset !== session.size) throw rangeInvalid(session.size, offset);
       const live = this.live.get(id);
-      const hash = live?.size === session.size ? live.hash : undefined;
+      const hash = describes(live, session) ? live!.hash : undefined;
       const resumable: ResumableSha256 | undefined = this.driver.readsUnfinishedAppends ? undefined : await resumeSha256(session.sha256);
       let size = session.size;
       async function* counted(): AsyncIterable<Buffer> {
@@ -136,7 +139,7 @@ export class ContentAddressedBlobStore implements BlobStore {
       const appended = await this.driver.append(session.append, counted());
       const next: Session = { ...session, size, updatedAt: this.clock.now().toISOString(), append: appended.state, sha256: resumable?.save() };
       await this.save(next);
-      if (hash) this.live.set(id, { size, hash });
+      if (hash) this.live.set(id, { size, updatedAt: next.updatedAt, hash });
       await appended.cleanUp?.().catch(() => undefined);
       return info(next);
     });
@@ -153,18 +156,19 @@ export class ContentAddressedBlobStore implements BlobStore {
       let actual: string | undefined;
       if (algorithm === 'sha256') {
         const live = this.live.get(id);
-        if (live?.size === session.size) actual = `sha256:${live.hash.copy().digest('hex')}`;
+        if (describes(live, session)) actual = `sha256:${live!.hash.copy().digest('hex')}`;
         else if (!this.driver.readsUnfinishedAppends) actual = (await resumeSha256(session.sha256)).digest();
       }
       // A wrong digest known before the bytes are assembled leaves the session as it was.
       if (actual !== undefined && actual !== digest) throw digestMismatch(digest, actual);
-      if (actual === undefined && !this.driver.readsUnfinishedAppends) {
-        session = { ...session, append: await this.driver.finishAppend(session.append) };
+      const finished = await this.driver.finishAppend(session.append);
+      if (!this.driver.readsUnfinishedAppends) {
+        // Assembling cannot be undone: saved, so that a PUT tried again after a failure finds it done.
+        session = { ...session, append: finished };
         await this.save(session);
       }
       actual ??= await this.hashAppended(session, algorithm);
       if (actual !== digest) throw digestMismatch(digest, actual);
-      const finished = await this.driver.finishAppend(session.append);
       await this.driver.move(finished.path, blobPath(digest), this.clock.now());
       await this.removeSession(id);
       return { digest, size: session.size };

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { isAppError } from '../../../src/errors.ts';
 import { S3BlobStore } from '../../../src/blobs/s3/s3-blob-store.ts';
+import { S3BlobDriver } from '../../../src/blobs/s3/s3-blob-driver.ts';
+import { ContentAddressedBlobStore } from '../../../src/blobs/content-addressed-blob-store.ts';
 import type { Clock } from '../../../src/lib/clock.ts';
 import { describeBlobStoreContract, readAll, sha256 } from '../../contracts/blob-store.contract.ts';
 import { missingSwift, startSwift, type S3Endpoint } from '../../support/swift.ts';
@@ -107,6 +109,26 @@ describe('S3BlobStore on a real S3 API', { skip }, () => {
     const blobs = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'ims/blobs/' }));
     client.destroy();
     assert.deepEqual(blobs.Contents ?? [], []);
+  });
+
+  it('finishes a commit tried again after the move into place failed', async () => {
+    const s3 = swift!;
+    const driver = new S3BlobDriver({ endpoint: s3.endpoint, bucket: await s3.createBucket('retry'), region: s3.region, credentials: s3, partSize: 5 * MiB });
+    let failures = 1;
+    // The storage drops the connection once, after the multipart upload was completed.
+    const flaky = Object.assign(Object.create(driver) as S3BlobDriver, {
+      move: async (from: string, to: string, writtenAt: Date) => {
+        if (failures-- > 0) throw new Error('connection reset');
+        return driver.move(from, to, writtenAt);
+      },
+    });
+    const store = new ContentAddressedBlobStore(flaky);
+    const content = randomBytes(7 * MiB);
+    const upload = await store.startUpload();
+    await store.appendUpload(upload.id, 0, content);
+    await assert.rejects(store.commitUpload(upload.id, sha256(content)), /connection reset/);
+    assert.deepEqual(await store.commitUpload(upload.id, sha256(content)), { digest: sha256(content), size: content.length });
+    assert.ok((await readAll(await store.read(sha256(content)))).equals(content));
   });
 
   it('aborts multipart uploads no session holds once they are old enough, and keeps those a session holds', async () => {
