@@ -11,7 +11,6 @@ import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -22,12 +21,13 @@ import {
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
-  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ByteRange } from '../blob-store.ts';
 import type { Appended, AppendState, BlobDriver, ListedObject, ObjectInfo } from '../blob-driver.ts';
 import { AppError } from '../../errors.ts';
+import { asStorageUnavailable, isMissing, storageError } from './s3-errors.ts';
+import { copyObject } from './s3-copy.ts';
 
 export interface S3DriverOptions {
   readonly endpoint: string;
@@ -56,33 +56,7 @@ interface S3AppendState extends AppendState {
 }
 
 const minPartSize = 5 * 1024 * 1024;
-/** CopyObject's limit; larger objects are copied a range at a time. */
-const maxSingleCopy = 5 * 1024 * 1024 * 1024;
-const copyPartSize = 512 * 1024 * 1024;
 const writtenAtKey = 'ims-written-at';
-
-function isMissing(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.name === 'NoSuchUpload' || e?.$metadata?.httpStatusCode === 404;
-}
-
-/** Storage that cannot be reached or answers 5xx: this server cannot serve blobs now, and says so (503), not that it broke. */
-function isUnavailable(error: unknown): boolean {
-  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string };
-  const status = e?.$metadata?.httpStatusCode;
-  return (
-    (status !== undefined && status >= 500) ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'].includes(e?.code ?? e?.name ?? '')
-  );
-}
-
-/** S3's refusals as the registry's errors; the storage's own words stay in the log, not in answers. */
-function storageError(error: unknown): never {
-  const e = error as { name?: string };
-  if (e?.name === 'InvalidPart' || e?.name === 'NoSuchUpload')
-    throw new AppError('BadRequest', 'the upload changed while it was being finished; start it again', { ociCode: 'BLOB_UPLOAD_INVALID' });
-  throw error;
-}
 
 export class S3BlobDriver implements BlobDriver {
   readonly readsUnfinishedAppends = false;
@@ -104,14 +78,10 @@ export class S3BlobDriver implements BlobDriver {
     });
     // Once for every command, outside the SDK's retries.
     this.client.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (isUnavailable(error)) throw new AppError('Unavailable', 'the blob storage is not answering', { ociCode: 'UNAVAILABLE', cause: error });
-          throw error;
-        }
-      },
+      (next) => (args) =>
+        next(args).catch((error: unknown) => {
+          throw asStorageUnavailable(error);
+        }),
       { step: 'initialize', name: 'imsStorageUnavailable' },
     );
     this.bucket = options.bucket;
@@ -294,29 +264,8 @@ export class S3BlobDriver implements BlobDriver {
   async move(from: string, to: string, writtenAt: Date): Promise<void> {
     const size = (await this.stat(from))?.size;
     if (size === undefined) throw new AppError('NotFound', 'the assembled upload is gone', { ociCode: 'BLOB_UPLOAD_UNKNOWN' });
-    const target = { Bucket: this.bucket, Key: this.key(to) };
-    const source = `${this.bucket}/${this.key(from).split('/').map(encodeURIComponent).join('/')}`;
-    const metadata = { ContentType: 'application/octet-stream', Metadata: { [writtenAtKey]: String(writtenAt.getTime()) } };
-    if (size <= maxSingleCopy) {
-      await this.client.send(new CopyObjectCommand({ ...target, ...metadata, CopySource: source, MetadataDirective: 'REPLACE' }));
-    } else {
-      const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ ...target, ...metadata }));
-      try {
-        const parts: Part[] = [];
-        for (let start = 0; start < size; start += copyPartSize) {
-          const end = Math.min(size, start + copyPartSize) - 1;
-          const PartNumber = parts.length + 1;
-          const answer = await this.client.send(
-            new UploadPartCopyCommand({ ...target, UploadId, PartNumber, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }),
-          );
-          parts.push({ PartNumber, ETag: answer.CopyPartResult!.ETag! });
-        }
-        await this.client.send(new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: parts } }));
-      } catch (error) {
-        await this.abort(to, UploadId!);
-        throw error;
-      }
-    }
+    const metadata = { [writtenAtKey]: String(writtenAt.getTime()) };
+    await copyObject(this.client, { bucket: this.bucket, from: this.key(from), to: this.key(to), size, metadata });
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(from) }));
   }
 
