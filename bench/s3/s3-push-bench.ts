@@ -8,7 +8,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, openSync, writeSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer } from '../../test/support/serve-process.ts';
+import { startServer, type RunningServer } from '../../test/support/serve-process.ts';
 import { startDistribution } from '../../test/support/distribution-registry.ts';
 import { startSwift } from '../../test/support/swift.ts';
 
@@ -68,31 +68,34 @@ function run(command: string, commandArgs: string[]): Promise<string> {
 }
 
 const swift = await startSwift();
-const [imsBucket, distributionBucket] = [await swift.createBucket('ims'), await swift.createBucket('distribution')];
 const secretFile = join(tmpdir(), `ims-s3-bench-secret-${process.pid}`);
-writeFileSync(secretFile, swift.secretAccessKey, { mode: 0o600 });
-const ims = await startServer([
-  '--log-level',
-  'warn',
-  '--blobs',
-  's3',
-  '--s3-endpoint',
-  swift.endpoint,
-  '--s3-bucket',
-  imsBucket,
-  '--s3-access-key-id',
-  swift.accessKeyId,
-  '--s3-secret-access-key-file',
-  secretFile,
-]);
-const distribution = await startDistribution({ s3: { ...swift, bucket: distributionBucket } });
-const targets = [
-  { name: 'distribution 2.8 (storage.s3)', host: distribution.host, repo: 'bench/big', creds: [] as string[] },
-  { name: 'imagestream (--blobs s3)', host: ims.url.replace('http://', ''), repo: 'default/big', creds: ['--dest-creds', `bench:${ims.adminToken}`] },
-];
+let ims: RunningServer | undefined;
+let distribution: Awaited<ReturnType<typeof startDistribution>> | undefined;
 const rows: string[] = [];
 const totals = new Map<string, number[]>();
+const targets: { name: string; host: string; repo: string; creds: string[] }[] = [];
 try {
+  const [imsBucket, distributionBucket] = [await swift.createBucket('ims'), await swift.createBucket('distribution')];
+  writeFileSync(secretFile, swift.secretAccessKey, { mode: 0o600 });
+  ims = await startServer([
+    '--log-level',
+    'warn',
+    '--blobs',
+    's3',
+    '--s3-endpoint',
+    swift.endpoint,
+    '--s3-bucket',
+    imsBucket,
+    '--s3-access-key-id',
+    swift.accessKeyId,
+    '--s3-secret-access-key-file',
+    secretFile,
+  ]);
+  distribution = await startDistribution({ s3: { ...swift, bucket: distributionBucket } });
+  targets.push(
+    { name: 'distribution 2.8 (storage.s3)', host: distribution.host, repo: 'bench/big', creds: [] },
+    { name: 'imagestream (--blobs s3)', host: ims.url.replace('http://', ''), repo: 'default/big', creds: ['--dest-creds', `bench:${ims.adminToken}`] },
+  );
   for (let i = 1; i <= runs; i++) {
     const order = i % 2 === 1 ? targets : [...targets].reverse();
     for (const target of order) {
@@ -114,8 +117,8 @@ try {
     }
   }
 } finally {
-  await ims.stop();
-  await distribution.stop();
+  await ims?.stop();
+  await distribution?.stop();
   await swift.stop();
   rmSync(secretFile, { force: true });
 }

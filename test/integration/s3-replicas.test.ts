@@ -39,7 +39,9 @@ describe('replicas sharing etcd and S3', { skip }, () => {
   let redirecting: RunningServer | undefined;
   let s3Flags: string[];
   before(async () => {
-    [etcd, swift] = await Promise.all([startEtcd(), startSwift()]);
+    // One after the other, so that `after` stops whichever started when the other fails.
+    etcd = await startEtcd();
+    swift = await startSwift();
     bucket = await swift.createBucket('replicas');
     const secret = join(makeTempDir('ims-s3-secret'), 'secret');
     writeFileSync(secret, `${swift.secretAccessKey}\n`, { mode: 0o600 });

@@ -168,7 +168,8 @@ export async function startSwift(): Promise<S3Endpoint> {
       .join('\n');
   launch('memcached', ['-l', '127.0.0.1', '-p', String(ports.memcached), '-U', '0', '-m', '64', '-u', userInfo().username], 'memcached.log');
   for (const server of servers) launch(`swift-${server}-server`, [join(etc, `${server}-server.conf`), '--verbose'], `${server}.log`);
-  const deadline = Date.now() + 60_000;
+  // An upper bound only: on a busy machine Swift's Python servers take a while to import.
+  const deadline = Date.now() + 120_000;
   while (!(await Promise.all(servers.map((server) => healthy(ports[server])))).every(Boolean)) {
     const dead = children.find((child) => child.exitCode !== null);
     if (dead || Date.now() > deadline) {
