@@ -34,6 +34,8 @@ export interface BlobStore {
   /** Stores small content in one step; DIGEST_INVALID if `digest` does not match. */
   put(digest: string, content: Uint8Array): Promise<BlobInfo>;
   delete(digest: string): Promise<void>;
+  /** A short-lived URL the client may fetch the blob from instead, when the backend is set up to hand them out. */
+  redirectUrl?(digest: string): Promise<string | undefined>;
   /** Starts an upload session. */
   startUpload(): Promise<UploadInfo>;
   /**

@@ -19,6 +19,9 @@ export async function getBlob(context: RegistryContext, request: Request, reposi
     if (!references.blobs.has(digest) || !(await context.pullThrough?.blob(repository, digest, references, request.signal))) throw blobUnknown(digest);
   }
   const { size } = await context.blobs.stat(digest);
+  // With `--s3-redirect` the client fetches the bytes from the storage itself, as distribution's `redirect` does.
+  const location = request.method === 'GET' ? await context.blobs.redirectUrl?.(digest) : undefined;
+  if (location) return new Response(null, { status: 307, headers: { location, 'docker-content-digest': digest, 'content-length': '0' } });
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
     'docker-content-digest': digest,

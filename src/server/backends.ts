@@ -14,6 +14,7 @@ import { MemoryResourceStore } from '../store/memory/memory-resource-store.ts';
 import { EtcdResourceStore } from '../store/etcd/etcd-resource-store.ts';
 import { FsBlobStore, fsBlobContentDir } from '../blobs/fs/fs-blob-store.ts';
 import { MemoryBlobStore } from '../blobs/memory/memory-blob-store.ts';
+import { S3BlobStore, abortAbandonedUploadsPeriodically } from '../blobs/s3/s3-blob-store.ts';
 import { LocalLeaderElection } from '../controllers/runtime/leader-election.ts';
 import { EtcdLeaderElection } from '../controllers/runtime/etcd-leader-election.ts';
 import type { EtcdClientTls } from '../store/etcd/etcd-connection.ts';
@@ -45,8 +46,14 @@ export function openStore(config: StoreConfig): ResourceStore {
   return stores[config.store](config);
 }
 
-export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir'>, clock: Clock): Promise<BlobStore> {
-  if (config.blobs === 's3') throw new AppError('Unavailable', '--blobs s3 is not available in this version yet; use --blobs fs');
+export async function openBlobs(config: Pick<ServerConfig, 'store' | 'blobs' | 'dataDir' | 's3'>, clock: Clock, logger?: Logger): Promise<BlobStore> {
+  if (config.blobs === 's3') {
+    if (!config.s3) throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+    const { abortUploadsAfterMs, redirectTtlSeconds, ...driver } = config.s3;
+    const store = await new S3BlobStore(driver, { clock, redirectTtlSeconds }).init();
+    if (logger) abortAbandonedUploadsPeriodically(store, abortUploadsAfterMs, logger);
+    return store;
+  }
   if (config.store === 'memory') return new MemoryBlobStore({ clock });
   return new FsBlobStore(blobRoot(config), { clock }).init();
 }

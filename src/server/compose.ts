@@ -75,7 +75,7 @@ export async function composeServer(
   const { logger, clock } = deps;
   const lifetime = new AbortController();
   const actingAs = (user: string) => systemContext(user, lifetime.signal);
-  const blobs = deps.blobs ?? (await openBlobs(config, clock));
+  const blobs = deps.blobs ?? (await openBlobs(config, clock, logger));
   const store = deps.store ?? openStore(config);
   const publicHost = config.publicHost ?? `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`;
   const metrics = new MetricsRegistry();

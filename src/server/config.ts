@@ -7,6 +7,7 @@ import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 import type { ClusterConnection } from '../cluster/kube-config.ts';
 import type { RequestHeaderOptions } from '../cluster/request-header-authenticator.ts';
 import type { DelegatedCacheTtls } from '../cluster/delegated-auth.ts';
+import { parseS3Flags, s3Flags, s3Help, s3Switches, type S3BlobsConfig } from './s3-flags.ts';
 
 export interface ServerConfig {
   readonly listenHost: string;
@@ -21,8 +22,8 @@ export interface ServerConfig {
   /** PEM files for TLS to etcd: the CA of the members' certificates, and this replica's client certificate and key. */
   readonly etcdTls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
   readonly blobs: 'fs' | 's3';
-  readonly s3Endpoint?: string;
-  readonly s3Bucket?: string;
+  /** The S3 backend's settings, with --blobs s3. */
+  readonly s3?: S3BlobsConfig;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly importIntervalMs: number;
@@ -94,10 +95,7 @@ Flags:
       --etcd-cert FILE            client certificate to present to etcd (needs --etcd-key), for a
                                   cluster started with --client-cert-auth
       --etcd-key FILE             private key of --etcd-cert
-      --blobs fs|s3               blob backend (default fs)
-      --s3-endpoint URL           S3 endpoint, with --blobs s3
-      --s3-bucket NAME            S3 bucket, with --blobs s3
-      --upload-expiry DURATION    delete an unfinished blob upload after this long without a byte (default 24h)
+${s3Help}      --upload-expiry DURATION    delete an unfinished blob upload after this long without a byte (default 24h)
       --tls-cert FILE             serve HTTPS with this certificate (needs --tls-key)
       --tls-key FILE              private key of --tls-cert
       --import-interval DURATION  how often scheduled tags are re-imported, 1s or more (default 15m)
@@ -207,8 +205,9 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
   const uploadExpiryMs = parseDuration(expiryText);
   if (uploadExpiryMs === undefined || uploadExpiryMs < 1000)
     throw new AppError('BadRequest', `--upload-expiry must be a duration of at least 1s (like 24h or 90m), not "${expiryText}"`);
-  if (blobs === 's3' && !(values.get('s3-endpoint') && values.get('s3-bucket')))
-    throw new AppError('BadRequest', '--blobs s3 needs --s3-endpoint and --s3-bucket');
+  const s3 = blobs === 's3' ? parseS3Flags(values) : undefined;
+  const strayS3Flag = s3 ? undefined : s3Flags.find((flag) => values.has(flag));
+  if (strayS3Flag) throw new AppError('BadRequest', `--${strayS3Flag} goes with --blobs s3`);
   const allowedRegistries = values.has('allowed-registries')
     ? values
         .get('allowed-registries')!
@@ -249,8 +248,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     etcdEndpoints: (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean),
     etcdTls,
     blobs: blobs as ServerConfig['blobs'],
-    s3Endpoint: values.get('s3-endpoint'),
-    s3Bucket: values.get('s3-bucket'),
+    s3,
     tlsCert: values.get('tls-cert'),
     tlsKey: values.get('tls-key'),
     importIntervalMs,
@@ -358,7 +356,7 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster', ...s3Switches]);
 
 const knownFlags = new Set([
   ...switches,
@@ -375,8 +373,7 @@ const knownFlags = new Set([
   'etcd-cert',
   'etcd-key',
   'blobs',
-  's3-endpoint',
-  's3-bucket',
+  ...s3Flags,
   'tls-cert',
   'tls-key',
   'import-interval',

@@ -2,7 +2,7 @@
 // is older than the expiry is ended, its bytes deleted, when the server comes back.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startServer } from '../support/serve-process.ts';
@@ -23,7 +23,8 @@ describe('upload expiry in ims serve', () => {
     const sessionDir = (location: string) => join(first.dataDir, 'blobs', 'uploads', location.split('/').pop()!);
     // The idle session's last byte came two hours ago, as if the server had been down that long.
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(join(sessionDir(idle), 'data'), twoHoursAgo, twoHoursAgo);
+    const record = join(sessionDir(idle), 'session');
+    writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), updatedAt: twoHoursAgo.toISOString() }));
 
     const again = await startServer(['--upload-expiry', '1h'], { dataDir: first.dataDir });
     try {

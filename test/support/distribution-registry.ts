@@ -1,5 +1,5 @@
 // Starts the CNCF distribution registry (Debian's docker-registry) on a free loopback port with a
-// throwaway filesystem store, for interop tests and benchmarks.
+// throwaway filesystem store (or its own S3 driver on a given bucket), for interop tests and benchmarks.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,12 @@ const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 export const distributionBinary = findExecutable('docker-registry');
 
 export async function startDistribution(
-  options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string }; accessLog?: boolean } = {},
+  options: {
+    htpasswd?: { user: string; password: string };
+    tls?: { cert: string; key: string };
+    accessLog?: boolean;
+    s3?: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  } = {},
 ): Promise<{ host: string; pid: number; stop: () => Promise<void>; log: () => string }> {
   const dir = makeTempDir('ims-distribution');
   const port = await freePort();
@@ -33,15 +38,32 @@ log:
   accesslog:
     disabled: ${options.accessLog ? 'false' : 'true'}
 storage:
-  filesystem:
-    rootdirectory: ${dir}/data
+${
+  options.s3
+    ? `  s3:
+    regionendpoint: ${options.s3.endpoint}
+    region: ${options.s3.region}
+    bucket: ${options.s3.bucket}
+    accesskey: ${options.s3.accessKeyId}
+    secretkey: ${options.s3.secretAccessKey}
+    secure: ${options.s3.endpoint.startsWith('https:')}
+    v4auth: true
+    rootdirectory: /distribution
+  redirect:
+    disable: true`
+    : `  filesystem:
+    rootdirectory: ${dir}/data`
+}
   delete:
     enabled: true
 ${auth}http:
   addr: 127.0.0.1:${port}
 ${tls}`,
   );
-  const child = spawn(distributionBinary!, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its AWS SDK refuses to start on an AWS_CA_BUNDLE it cannot install into its transport; a plain-HTTP endpoint needs none.
+  const env = { ...process.env };
+  if (options.s3?.endpoint.startsWith('http:')) delete env.AWS_CA_BUNDLE;
+  const child = spawn(distributionBinary!, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

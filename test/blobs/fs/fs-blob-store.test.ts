@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { FsBlobStore } from '../../../src/blobs/fs/fs-blob-store.ts';
 import { describeBlobStoreContract, sha256 } from '../../contracts/blob-store.contract.ts';
@@ -41,22 +42,47 @@ describe('FsBlobStore layout', () => {
     assert.deepEqual(readdirSync(join(root, 'tmp')), []);
   });
 
-  it('lists and removes upload sessions a crash left half made or half committed', async () => {
+  it('lists and removes upload sessions a crash left half made or half removed', async () => {
     const root = makeTempDir('ims-blobs');
     const store = await new FsBlobStore(root).init();
+    // A crash between making the data file and recording the session leaves the data alone.
     const halfMade = await store.startUpload();
-    rmSync(join(root, 'uploads', halfMade.id, 'data'));
-    rmSync(join(root, 'uploads', halfMade.id, 'startedat'));
-    // Committing moves the data file into place, then removes the session's directory.
-    const halfCommitted = await store.startUpload();
-    rmSync(join(root, 'uploads', halfCommitted.id, 'data'));
+    await store.appendUpload(halfMade.id, 0, Buffer.from('orphaned bytes'));
+    rmSync(join(root, 'uploads', halfMade.id, 'session'));
+    // Committing moves the data file into place, then removes the session: a crash between leaves the record.
+    const halfRemoved = await store.startUpload();
+    rmSync(join(root, 'uploads', halfRemoved.id, 'data'));
     mkdirSync(join(root, 'uploads', 'not-a-session'));
+    writeFileSync(join(root, 'uploads', 'not-a-session', 'data'), 'x');
 
     const again = await new FsBlobStore(root).init();
-    const listed: string[] = [];
-    for await (const upload of again.listUploads()) listed.push(upload.id);
-    assert.deepEqual(listed.sort(), [halfMade.id, halfCommitted.id].sort());
-    for (const id of listed) await again.cancelUpload(id);
+    const listed: { id: string; size: number }[] = [];
+    for await (const upload of again.listUploads()) listed.push({ id: upload.id, size: upload.size });
+    assert.deepEqual(
+      listed.sort((a, b) => a.id.localeCompare(b.id)),
+      [
+        { id: halfMade.id, size: 'orphaned bytes'.length },
+        { id: halfRemoved.id, size: 0 },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    for (const { id } of listed) await again.cancelUpload(id);
     assert.deepEqual(readdirSync(join(root, 'uploads')), ['not-a-session']);
+  });
+
+  it('drops the bytes of an append that failed, so the session resumes where it was acknowledged', async () => {
+    const root = makeTempDir('ims-blobs');
+    const store = await new FsBlobStore(root).init();
+    const upload = await store.startUpload();
+    await store.appendUpload(upload.id, 0, Buffer.from('kept, '));
+    async function* failing() {
+      yield Buffer.from('lost bytes');
+      throw new Error('the client went away');
+    }
+    await assert.rejects(store.appendUpload(upload.id, 6, Readable.from(failing())), /went away/);
+    assert.equal((await store.uploadStatus(upload.id)).size, 6);
+    await store.appendUpload(upload.id, 6, Buffer.from('and more'));
+    const content = Buffer.from('kept, and more');
+    await store.commitUpload(upload.id, sha256(content));
+    assert.equal(readFileSync(join(root, 'blobs', 'sha256', sha256(content).slice(7, 9), sha256(content).slice(7)), 'utf8'), 'kept, and more');
   });
 });
