@@ -6,11 +6,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { startEtcd, etcdBinary, type EtcdCluster } from '../support/etcd.ts';
 import { startHaproxy, haproxyBinary, type LoadBalancer } from '../support/haproxy.ts';
+import { missingSwift, startSwift, type S3Endpoint } from '../support/swift.ts';
 import { buildOciLayout } from '../support/oci-images.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
@@ -19,17 +20,28 @@ const skopeoBinary = findExecutable('skopeo');
 const skip =
   missingPeer('etcd', etcdBinary, 'apt-get install etcd-server etcd-client') ??
   missingPeer('haproxy', haproxyBinary, 'apt-get install haproxy') ??
-  missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo');
+  missingPeer('skopeo', skopeoBinary, 'apt-get install skopeo') ??
+  missingSwift();
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
-/**
- * How the replicas share blobs. Until `--blobs s3` exists (issue 14's S3 driver), one data dir for
- * all three (`--store etcd` takes no lock on it); with S3 this becomes
- * `['--blobs', 's3', '--s3-endpoint', …, '--s3-bucket', …]` against the tests' Swift.
- */
-function sharedBlobs(): { flags: string[]; dataDir?: string } {
-  return { flags: [], dataDir: makeTempDir('ims-shared-blobs') };
+/** The replicas share blobs through one S3 bucket (a real Swift), each keeping its own data dir. */
+async function sharedBlobs(swift: S3Endpoint): Promise<string[]> {
+  const secret = join(makeTempDir('ims-s3-secret'), 'secret');
+  writeFileSync(secret, `${swift.secretAccessKey}\n`, { mode: 0o600 });
+  const bucket = await swift.createBucket('balanced');
+  return [
+    '--blobs',
+    's3',
+    '--s3-endpoint',
+    swift.endpoint,
+    '--s3-bucket',
+    bucket,
+    '--s3-access-key-id',
+    swift.accessKeyId,
+    '--s3-secret-access-key-file',
+    secret,
+  ];
 }
 
 function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -42,17 +54,20 @@ function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe('the registry through three replicas behind a load balancer', { skip }, () => {
   let etcd: EtcdCluster;
+  let swift: S3Endpoint;
   let replicas: RunningServer[];
   let balancer: LoadBalancer;
   let token: string;
   let host: string;
   before(async () => {
+    // One after the other, so that `after` stops whichever started when another fails.
     etcd = await startEtcd();
-    const blobs = sharedBlobs();
+    swift = await startSwift();
+    const blobs = await sharedBlobs(swift);
     // Debug logs name every request a replica served, which shows where the balancer sent them.
-    const flags = ['--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(','), '--log-level', 'debug', ...blobs.flags];
+    const flags = ['--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(','), '--log-level', 'debug', ...blobs];
     replicas = [];
-    for (let i = 0; i < 3; i++) replicas.push(await startServer(flags, { dataDir: blobs.dataDir }));
+    for (let i = 0; i < 3; i++) replicas.push(await startServer(flags));
     balancer = await startHaproxy(replicas.map((replica) => `127.0.0.1:${replica.port}`));
     token = replicas[0].adminToken;
     host = `127.0.0.1:${balancer.port}`;
@@ -61,6 +76,7 @@ describe('the registry through three replicas behind a load balancer', { skip },
     await balancer?.stop();
     for (const replica of replicas ?? []) await replica.stop();
     await etcd?.stop();
+    await swift?.stop();
   });
 
   const registryRequestsOf = (replica: RunningServer, repository: string) =>
