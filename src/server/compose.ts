@@ -36,6 +36,12 @@ import { ManifestCache } from '../registry/manifest-cache.ts';
 import { ManifestFastPath } from '../registry/manifest-fast-path.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import { expireUploadsPeriodically } from '../registry/upload-expiry.ts';
+import { connectCluster } from '../cluster/cluster-connection.ts';
+import { withClusterWorkloads } from '../cluster/cluster-workload-storage.ts';
+import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
+import { PullSecretController } from '../cluster/pull-secrets.ts';
+import { WebhookKey } from '../cluster/webhook-key.ts';
+import { admissionFace } from '../cluster/admission-face.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -78,21 +84,21 @@ export async function composeServer(
   const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
 
-  const catalogue = createCatalogue(
-    builtInDefinitions(() => publicHost),
-    {
-      store,
-      clock,
-      services: {
-        ...upstream.importServices,
-        namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
-        issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
-          token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
-          expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
-        }),
-      },
+  // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
+  const cluster = config.cluster ? connectCluster(config.cluster) : undefined;
+  const definitions = builtInDefinitions(() => publicHost);
+  const catalogue = createCatalogue(cluster ? withClusterWorkloads(definitions, cluster) : definitions, {
+    store,
+    clock,
+    services: {
+      ...upstream.importServices,
+      namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+      issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
+        token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
+        expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
+      }),
     },
-  );
+  });
   const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({
     tokens,
@@ -131,7 +137,30 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
+  imageControllers({
+    config,
+    store,
+    catalogue,
+    importServices: upstream.importServices,
+    tokens,
+    metrics,
+    clock,
+    logger,
+    actingAs,
+    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger }) : undefined,
+    moreControllers:
+      cluster && config.cluster?.pullSecrets ? [new PullSecretController({ cluster, store, tokens, clock, logger, registryHost: publicHost })] : [],
+  }).start(lifetime.signal);
+  const admission = admissionFace({
+    store,
+    key: new WebhookKey(store),
+    authenticator,
+    authorizer,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    tlsCert: config.tlsCert,
+    defaultUrl: config.listenTls ? `https://${hostPort(config.listenTls)}` : config.tlsCert ? `https://${publicHost}` : undefined,
+  });
 
   const backup = backupFace({
     authenticator,
@@ -146,6 +175,7 @@ export async function composeServer(
     healthFace({ store, logger, publicHost }),
     metricsFace({ authenticator, authorizer, metrics }),
     backup,
+    admission,
     named('registry', registry),
     named('oauth', oauth),
     named('api', api),
@@ -163,6 +193,10 @@ export async function composeServer(
       await store.close();
     },
   };
+}
+
+function hostPort(address: { host: string; port: number }): string {
+  return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }
 
 /** A face object under the name the router logs and counts it by. */

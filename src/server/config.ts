@@ -44,6 +44,16 @@ export interface ServerConfig {
   readonly allowPrivateRegistries: boolean;
   /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
   readonly resetAdminToken: boolean;
+  /** A Kubernetes cluster whose workloads the API, triggers, admission and pull secrets act on; absent: embedded mode. */
+  readonly cluster?: ClusterOptions;
+}
+
+export interface ClusterOptions {
+  /** A kubeconfig file (--kubeconfig), or the pod's service account when absent (--in-cluster). */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Keep a registry pull secret linked to `default` in each connected namespace (--cluster-pull-secrets). */
+  readonly pullSecrets: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -111,6 +121,18 @@ Flags:
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info)
+
+Connecting a Kubernetes cluster (see README, "A real cluster"):
+      --kubeconfig FILE           act on this cluster: its Deployments, StatefulSets, DaemonSets,
+                                  CronJobs, Jobs, ReplicaSets, ReplicationControllers and Pods replace
+                                  the stored ones (the API proxies them), triggers patch them, and
+                                  projects map to the namespaces of the same name
+      --context NAME              the kubeconfig context to use (default: its current-context)
+      --in-cluster                the same, as the pod's service account, when ims runs in the cluster
+      --cluster-pull-secrets=false
+                                  do not keep the registry pull secret 'ims-registry-pull' linked to
+                                  'default' in connected namespaces (on by default; a namespace opts
+                                  out with the annotation imagestream.io/pull-secret=false)
 `;
 
 export function parseServeFlags(args: readonly string[]): ServerConfig {
@@ -163,6 +185,16 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
       'BadRequest',
       `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`,
     );
+  if (values.has('kubeconfig') && switchValue(values, 'in-cluster')) throw new AppError('BadRequest', '--kubeconfig and --in-cluster exclude each other');
+  if (values.has('context') && !values.has('kubeconfig')) throw new AppError('BadRequest', '--context needs --kubeconfig: the file whose context it names');
+  const cluster: ClusterOptions | undefined =
+    values.has('kubeconfig') || switchValue(values, 'in-cluster')
+      ? {
+          kubeconfig: values.has('kubeconfig') ? resolve(values.get('kubeconfig')!) : undefined,
+          context: values.get('context'),
+          pullSecrets: switchValue(values, 'cluster-pull-secrets', 'true'),
+        }
+      : undefined;
   const allowPrivate = switchValue(values, 'allow-private-registries');
   const resetAdminToken = switchValue(values, 'reset-admin-token');
   return {
@@ -194,6 +226,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     allowedRegistries,
     allowPrivateRegistries: allowPrivate,
     resetAdminToken,
+    cluster,
   };
 }
 
@@ -209,8 +242,8 @@ function atLeastOneSecond(flag: string, text: string): number {
   return value;
 }
 
-function switchValue(values: ReadonlyMap<string, string>, name: string): boolean {
-  const value = values.get(name) ?? 'false';
+function switchValue(values: ReadonlyMap<string, string>, name: string, otherwise = 'false'): boolean {
+  const value = values.get(name) ?? otherwise;
   if (value !== 'true' && value !== 'false') throw new AppError('BadRequest', `--${name} takes no value, or true or false, not "${value}"`);
   return value === 'true';
 }
@@ -235,7 +268,7 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries', 'reset-admin-token']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster', 'cluster-pull-secrets']);
 
 const knownFlags = new Set([
   ...switches,
@@ -262,4 +295,6 @@ const knownFlags = new Set([
   'max-concurrent-imports-per-registry',
   'upstream-connect-timeout',
   'upstream-response-timeout',
+  'kubeconfig',
+  'context',
 ]);

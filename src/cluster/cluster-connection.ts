@@ -1,0 +1,146 @@
+// The connection to a real Kubernetes cluster through the official client (@kubernetes/client-node):
+// its kubeconfig loading (a file and context, or the pod's service account), its authentication and
+// TLS, and its list-then-watch. Objects pass through as raw JSON, never through the client's typed
+// models, which would drop fields they do not know. What the cluster refuses becomes an AppError here, once.
+import { ApiException, HttpMethod, KubeConfig, ListWatch, RequestContext, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { fetch, type Dispatcher } from 'undici';
+import { AppError, type ErrorKind } from '../errors.ts';
+import { isPlainObject, type KubeList, type KubeObject } from '../kube/object.ts';
+
+export interface ClusterOptions {
+  /** A kubeconfig file; absent: the in-cluster service account (its token and CA under /var/run/secrets). */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+export interface ClusterRequest {
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** What the rest of the cluster layer needs of the cluster: REST calls on raw JSON, and informers. */
+export interface ClusterClient {
+  /** The API server's URL, for messages. */
+  readonly server: string;
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options?: ClusterRequest): Promise<KubeObject>;
+  /** A list-then-watch of a collection path (relists on 410 Gone; the caller restarts it after other errors). */
+  informer(path: string): ListWatch<KubernetesObject>;
+  /** One watch of a collection path from a resourceVersion; `done` is called when it ends. */
+  watch(
+    path: string,
+    query: Readonly<Record<string, string | undefined>>,
+    onEvent: (type: string, object: KubeObject) => void,
+    done: (error?: unknown) => void,
+  ): Promise<AbortController>;
+}
+
+export function loadKubeConfig(options: ClusterOptions): KubeConfig {
+  const config = new KubeConfig();
+  try {
+    if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+    else config.loadFromCluster();
+  } catch (error) {
+    throw new AppError(
+      'BadRequest',
+      `cannot load ${options.kubeconfig ? `the kubeconfig ${options.kubeconfig}` : 'the in-cluster configuration'}: ${(error as Error).message}`,
+    );
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context))
+      throw new AppError(
+        'BadRequest',
+        `the kubeconfig has no context "${options.context}" (it has: ${
+          config
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
+    config.setCurrentContext(options.context);
+  }
+  if (!config.getCurrentCluster()) throw new AppError('BadRequest', 'the kubeconfig names no cluster for its current context');
+  return config;
+}
+
+export function connectCluster(options: ClusterOptions): ClusterClient {
+  const config = loadKubeConfig(options);
+  const server = config.getCurrentCluster()!.server.replace(/\/+$/, '');
+  const watcher = new Watch(config);
+  const request: ClusterClient['request'] = async (method, path, options = {}) => {
+    const url = new URL(server + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const context = new RequestContext(url.toString(), HttpMethod[method]);
+    await config.applySecurityAuthentication(context);
+    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        dispatcher: context.getDispatcher() as Dispatcher | undefined,
+        signal: options.signal ?? AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw new AppError('Unavailable', `the cluster at ${server} cannot be reached: ${(error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = {};
+    }
+    if (response.status >= 300) throw clusterError(response.status, body);
+    return body as KubeObject;
+  };
+  return {
+    server,
+    request,
+    informer: (path) =>
+      new ListWatch<KubernetesObject>(path, watcher, async () => (await request('GET', path)) as unknown as KubeList & { items: KubernetesObject[] }, false),
+    watch: (path, query, onEvent, done) => watcher.watch(path, query, (type, object) => onEvent(type, object as KubeObject), done),
+  };
+}
+
+const kindOfStatus: Record<number, ErrorKind> = {
+  400: 'BadRequest',
+  401: 'Unavailable',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'TooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  504: 'Timeout',
+};
+
+/**
+ * The cluster's answer as an AppError. Its Status message is the cluster's own, about an object the
+ * caller named, so it is passed on. A 401 means this server's credential for the cluster is bad: an
+ * operator's problem, not the caller's, so it is Unavailable.
+ */
+export function clusterError(status: number, body: unknown): AppError {
+  const statusBody = isPlainObject(body) ? body : {};
+  const message = typeof statusBody.message === 'string' ? statusBody.message : `the cluster answered ${status}`;
+  const reason = statusBody.reason;
+  const kind: ErrorKind =
+    status === 409 && reason === 'AlreadyExists' ? 'AlreadyExists' : (kindOfStatus[status] ?? (status >= 500 ? 'Unavailable' : 'BadRequest'));
+  const details = isPlainObject(statusBody.details) ? statusBody.details : {};
+  const causes = Array.isArray(details.causes) ? (details.causes as { reason: 'FieldValueInvalid'; field: string; message: string }[]) : undefined;
+  return new AppError(kind, status === 401 ? `the cluster refused this server's credential: ${message}` : message, { causes });
+}
+
+/** An error thrown by the official client itself, as an AppError. */
+export function clientError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ApiException) return clusterError(error.code, error.body);
+  const status = (error as { statusCode?: number }).statusCode;
+  if (typeof status === 'number') return clusterError(status, {});
+  return new AppError('Unavailable', `the cluster cannot be reached: ${(error as Error).message}`, { cause: error });
+}
