@@ -24,6 +24,7 @@ import { importImage } from './commands/import-image.ts';
 import { setImageLookup, setTriggers } from './commands/set.ts';
 import { pruneImages } from './commands/prune.ts';
 import { admBackup } from './commands/backup.ts';
+import { clusterWebhookConfig } from './commands/cluster.ts';
 import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
 
 export const commands: readonly Command[] = [
@@ -52,12 +53,13 @@ export const commands: readonly Command[] = [
   setImageLookup,
   pruneImages,
   admBackup,
+  clusterWebhookConfig,
   newGroup,
   addUsers,
   removeUsers,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm cluster', 'adm'];
 
 /**
  * Moves global flags given before the command (`ims -n demo get is`, `ims --server URL whoami`) to

@@ -72,11 +72,11 @@ export function connectCluster(options: ClusterOptions): ClusterClient {
     const url = new URL(server + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     const context = new RequestContext(url.toString(), HttpMethod[method]);
-    await config.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     let response;
     try {
+      await config.applySecurityAuthentication(context);
+      const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+      if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
       response = await fetch(url, {
         method,
         headers,
