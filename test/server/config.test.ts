@@ -80,4 +80,21 @@ describe('ims serve flags for imports that must not stall', () => {
     assert.throws(() => parseServeFlags(['--upstream-response-timeout', '10ms']), /--upstream-response-timeout must be a duration of at least 1s/);
     assert.match(serveHelp, /--max-concurrent-imports-per-registry N/);
   });
+
+  it('connects a cluster with --kubeconfig [--context] or --in-cluster, embedded without either, pull secrets on unless turned off', () => {
+    assert.equal(parseServeFlags([]).cluster, undefined);
+    assert.deepEqual(parseServeFlags(['--kubeconfig', '/etc/kube/config', '--context', 'kind-ims']).cluster, {
+      kubeconfig: '/etc/kube/config',
+      context: 'kind-ims',
+      pullSecrets: true,
+    });
+    assert.deepEqual(parseServeFlags(['--in-cluster', '--cluster-pull-secrets=false']).cluster, {
+      kubeconfig: undefined,
+      context: undefined,
+      pullSecrets: false,
+    });
+    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'f']), /--kubeconfig and --in-cluster exclude each other/);
+    assert.throws(() => parseServeFlags(['--context', 'x']), /--context needs --kubeconfig/);
+    assert.match(serveHelp, /--kubeconfig FILE/);
+  });
 });
