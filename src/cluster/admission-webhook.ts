@@ -12,7 +12,7 @@ import { AppError, asAppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 import { statusResponse, jsonResponse } from '../api/http-responses.ts';
 import { readBodyWithLimit } from '../api/read-body.ts';
-import { applyCurrentTriggerImages, resolveWorkloadImageNames, triggerCauses, workloadDefaults } from '../api/admission/workload-images.ts';
+import { applyCurrentTriggerImages, resolveWorkloadImageNames, triggerCauses, workloadDefaults, type MayFollow } from '../api/admission/workload-images.ts';
 import { appliedTriggersAnnotation } from '../image/triggers.ts';
 import { clusterWorkloadKind } from './cluster-kinds.ts';
 import { jsonPatchBetween } from './json-patch-diff.ts';
@@ -21,7 +21,9 @@ import { jsonPatchBetween } from './json-patch-diff.ts';
 export const admissionPath = 'images';
 
 export interface AdmissionWebhookDeps {
-  readonly store: Pick<ResourceStore, 'get' | 'create'>;
+  readonly store: ResourceStore;
+  /** Whether a namespace's workloads may follow another namespace's stream. */
+  readonly mayFollow: MayFollow;
   readonly key: Pick<WebhookKey, 'matches'>;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
@@ -62,11 +64,14 @@ export async function reviewAdmission(deps: AdmissionWebhookDeps, request: Reque
     // Only a new object takes its triggers' images here; later tag changes are the trigger
     // controller's, and an update (a rollback by hand among them) is left as written.
     else if (review.operation === 'CREATE') {
-      const applied = await applyCurrentTriggerImages(working, kind.kind, { store: deps.store as ResourceStore });
+      const { applied, noImage, notFollowed } = await applyCurrentTriggerImages(working, kind.kind, { store: deps.store }, deps.mayFollow);
+      for (const tag of noImage) warnings.push(`image trigger on ${tag}: the tag has no image yet; the container keeps its image until it has one`);
+      for (const tag of notFollowed)
+        warnings.push(`image trigger on ${tag} not followed: the service accounts of ${review.namespace} may not pull from ${tag.split('/')[0]}`);
       if (Object.keys(applied).length > 0)
         working.metadata = { ...working.metadata, annotations: { ...working.metadata?.annotations, [appliedTriggersAnnotation]: JSON.stringify(applied) } };
     }
-    await resolveWorkloadImageNames(working, old, kind.kind, { store: deps.store as ResourceStore });
+    await resolveWorkloadImageNames(working, old, kind.kind, { store: deps.store });
   } catch (error) {
     const failure = asAppError(error);
     deps.logger.warn('admission review failed; admitting unchanged', { requestId, uid: review.uid, error });

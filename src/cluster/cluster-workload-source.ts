@@ -14,7 +14,7 @@ import { retryOnConflict, unlessNotFound } from '../errors.ts';
 import { resourcePrefix } from '../kube/object.ts';
 import { podSpecPaths, podSpecOf } from '../image/pod-spec.ts';
 import { appliedTriggersAnnotation, applyNewTriggerImages, readAppliedTriggers, readTriggers } from '../image/triggers.ts';
-import { resolveTags } from '../api/admission/workload-images.ts';
+import { resolveTags, type MayFollow } from '../api/admission/workload-images.ts';
 import { collectionPath, objectPath } from './cluster-paths.ts';
 import { clusterWorkloadKinds } from './cluster-kinds.ts';
 
@@ -23,6 +23,8 @@ export interface ClusterWorkloadDeps {
   /** The hub's store, where the followed image streams are. */
   readonly store: ResourceStore;
   readonly logger: Logger;
+  /** Whether a namespace's workloads may follow another namespace's stream. */
+  readonly mayFollow: MayFollow;
   /** Wait before starting a failed informer again. */
   readonly retryMs?: number;
 }
@@ -62,9 +64,11 @@ async function refreshWorkload(deps: ClusterWorkloadDeps, identity: KindIdentity
     const annotations = current.metadata?.annotations;
     const { triggers } = readTriggers(annotations, identity.kind, current as Record<string, unknown>);
     if (triggers.length === 0) return false;
-    const wanted = triggers
-      .filter((t) => t.from.kind === 'ImageStreamTag')
-      .map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
+    const wanted = [];
+    for (const trigger of triggers.filter((t) => t.from.kind === 'ImageStreamTag')) {
+      const from = { namespace: trigger.from.namespace || namespace, stream: trigger.from.name.split(':')[0], tag: trigger.from.name.split(':')[1] };
+      if (from.namespace === namespace || (await deps.mayFollow(namespace, from))) wanted.push(from);
+    }
     const images = await resolveTags({ store: deps.store }, wanted);
     const working = structuredClone(current) as Record<string, unknown>;
     const before = readAppliedTriggers(annotations);

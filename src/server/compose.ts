@@ -42,6 +42,7 @@ import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
 import { PullSecretController } from '../cluster/pull-secrets.ts';
 import { WebhookKey } from '../cluster/webhook-key.ts';
 import { admissionFace } from '../cluster/admission-face.ts';
+import { pullersMayFollow } from '../cluster/cross-namespace-triggers.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -147,12 +148,13 @@ export async function composeServer(
     clock,
     logger,
     actingAs,
-    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger }) : undefined,
+    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow: pullersMayFollow(authorizer) }) : undefined,
     moreControllers:
       cluster && config.cluster?.pullSecrets ? [new PullSecretController({ cluster, store, tokens, clock, logger, registryHost: publicHost })] : [],
   }).start(lifetime.signal);
   const admission = admissionFace({
     store,
+    mayFollow: pullersMayFollow(authorizer),
     key: new WebhookKey(store),
     authenticator,
     authorizer,

@@ -138,6 +138,36 @@ describe('the admission webhook', () => {
     assert.deepEqual((await review(admissionReview('UPDATE', rolledBack, old))).patch, []);
   });
 
+  it("follows another project's stream only where this namespace's service accounts may pull, and says so otherwise", async () => {
+    assert.equal((await h.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'other' } } })).status, 201);
+    const shared = (await pushImage(h, 'other/shared', '1.0', 'shared')).digest;
+    const crossing = triggered('Deployment', 'placeholder');
+    crossing.metadata.annotations['image.openshift.io/triggers'] = JSON.stringify([
+      { from: { kind: 'ImageStreamTag', name: 'shared:1.0', namespace: 'other' }, fieldPath: 'spec.template.spec.containers[?(@.name=="web")].image' },
+    ]);
+    const refused = await review(admissionReview('CREATE', crossing));
+    assert.equal(refused.admitted.spec.template.spec.containers[0].image, 'placeholder');
+    assert.deepEqual(refused.response.warnings, ['image trigger on other/shared:1.0 not followed: the service accounts of default may not pull from other']);
+    const grant = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/other/rolebindings', {
+      body: {
+        metadata: { name: 'default-pulls' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts:default' }],
+      },
+    });
+    assert.equal(grant.status, 201, grant.text);
+    const allowed = await review(admissionReview('CREATE', crossing));
+    assert.equal(allowed.admitted.spec.template.spec.containers[0].image, `127.0.0.1:8080/other/shared@${shared}`);
+  });
+
+  it('says when a trigger names a tag with no image yet', async () => {
+    const waiting = triggered('Deployment', 'placeholder');
+    waiting.metadata.annotations['image.openshift.io/triggers'] = waiting.metadata.annotations['image.openshift.io/triggers'].replace('app:1.0', 'app:2.0');
+    const { response, patch } = await review(admissionReview('CREATE', waiting));
+    assert.deepEqual(patch, []);
+    assert.match(response.warnings[0], /image trigger on default\/app:2.0: the tag has no image yet/);
+  });
+
   it('admits a workload with broken triggers unchanged and says why in the warnings', async () => {
     const broken = triggered('Deployment', 'quay.io/org/app:1');
     broken.metadata.annotations['image.openshift.io/triggers'] = '{not json';

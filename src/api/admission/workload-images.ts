@@ -44,17 +44,42 @@ export async function admitWorkloadImages(object: KubeObject, old: KubeObject | 
   await resolveWorkloadImageNames(object, old, kind, context);
 }
 
-/** Sets each unpaused trigger's container to its tag's current image; returns what it set, by fieldPath. */
-export async function applyCurrentTriggerImages(object: KubeObject, kind: string, context: Pick<HookContext, 'store'>): Promise<Record<string, string>> {
+/** Whether workloads of a namespace may follow a stream of another one (same-namespace streams always may). */
+export type MayFollow = (namespace: string, from: { readonly namespace: string; readonly stream: string }) => Promise<boolean>;
+
+export interface AppliedTriggers {
+  /** The image set for each trigger that has one, by fieldPath. */
+  readonly applied: Record<string, string>;
+  /** `ns/stream:tag` of triggers whose tag has no image yet. */
+  readonly noImage: string[];
+  /** `ns/stream:tag` of triggers naming another namespace's stream that `mayFollow` refused. */
+  readonly notFollowed: string[];
+}
+
+/** Sets each unpaused trigger's container to its tag's current image. */
+export async function applyCurrentTriggerImages(
+  object: KubeObject,
+  kind: string,
+  context: Pick<HookContext, 'store'>,
+  mayFollow?: MayFollow,
+): Promise<AppliedTriggers> {
   const namespace = object.metadata?.namespace ?? '';
   const { triggers } = readTriggers(object.metadata?.annotations, kind, object as Record<string, unknown>);
-  if (triggers.length === 0) return {};
-  const wanted = triggers
-    .filter((t) => t.from.kind === 'ImageStreamTag')
-    .map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
+  const result: AppliedTriggers = { applied: {}, noImage: [], notFollowed: [] };
+  if (triggers.length === 0) return result;
+  const wanted = [];
+  for (const trigger of triggers.filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused)) {
+    const [stream, tag] = trigger.from.name.split(':');
+    const from = { namespace: trigger.from.namespace || namespace, stream, tag };
+    if (from.namespace !== namespace && mayFollow && !(await mayFollow(namespace, from))) result.notFollowed.push(`${from.namespace}/${stream}:${tag}`);
+    else wanted.push(from);
+  }
   const images = await resolveTags(context, wanted);
-  return applyNewTriggerImages(object as Record<string, unknown>, kind, triggers, namespace, {}, (ns, stream, tag) => images.get(`${ns}/${stream}:${tag}`))
-    .applied;
+  for (const { namespace: ns, stream, tag } of wanted) if (!images.has(`${ns}/${stream}:${tag}`)) result.noImage.push(`${ns}/${stream}:${tag}`);
+  const { applied } = applyNewTriggerImages(object as Record<string, unknown>, kind, triggers, namespace, {}, (ns, stream, tag) =>
+    images.get(`${ns}/${stream}:${tag}`),
+  );
+  return { ...result, applied };
 }
 
 /**
