@@ -213,6 +213,14 @@ describe('a hub connected to a cluster', () => {
     const deleting = pruned.stdout.slice(pruned.stdout.indexOf('Deleting images'));
     assert.ok(deleting.includes(digests[0]) && deleting.includes(digests[1]), pruned.stdout);
     assert.ok(!pruned.stdout.includes(digests[2]), `the image the cluster's Deployment uses is kept:\n${pruned.stdout}`);
+
+    // The trigger commands act on the cluster's object.
+    const listedTriggers = await ims.run(['set', 'triggers', 'deploy/web', '-n', 'demo']);
+    assert.match(listedTriggers.stdout, /deployments\/web\s+image\s+app:latest \(web\)\s+true/, listedTriggers.stderr);
+    const paused = await ims.run(['set', 'triggers', 'deploy/web', '-n', 'demo', '--from-image', 'app:latest', '-c', 'web', '--manual']);
+    assert.equal(paused.code, 0, paused.stderr);
+    const stored = await api(cluster, 'GET', `${deploymentPath}/web`);
+    assert.equal(JSON.parse(stored.json.metadata.annotations['image.openshift.io/triggers'])[0].paused, true);
   });
 
   it("links a registry pull secret to the namespace's default service account, which pulls from its project only", async () => {
