@@ -176,9 +176,12 @@ describe('a hub connected to a cluster', () => {
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const listed = await ims.run(['get', 'deploy', '-n', 'demo', '-o', 'wide']);
     assert.match(listed.stdout, new RegExp(`^web\\s.*${digests[0]}`, 'm'), 'ims get deploy shows the cluster Deployment');
+    const missing = await ims.run(['get', 'deploy/absent', '-n', 'demo']);
+    assert.match(missing.stderr, /deployments.apps "absent" not found/);
 
     digests.push(await pushOverHttp(hub.url, hub.adminToken, 'demo/app', 'latest', 'v2'));
-    const rolled = await awaitWatched(cluster, `${deploymentPath}?fieldSelector=metadata.name=web`, created.json.metadata.resourceVersion, (o) =>
+    // Watched through the hub, whose API passes the watch on to the cluster.
+    const rolled = await awaitWatched(hub, `${deploymentPath}?fieldSelector=metadata.name=web`, created.json.metadata.resourceVersion, (o) =>
       imageOf(o).endsWith(digests[1]),
     );
     assert.equal(imageOf(rolled), `127.0.0.1:${hub.port}/demo/app@${digests[1]}`);
@@ -219,8 +222,11 @@ describe('a hub connected to a cluster', () => {
     assert.match(listedTriggers.stdout, /deployments\/web\s+image\s+app:latest \(web\)\s+true/, listedTriggers.stderr);
     const paused = await ims.run(['set', 'triggers', 'deploy/web', '-n', 'demo', '--from-image', 'app:latest', '-c', 'web', '--manual']);
     assert.equal(paused.code, 0, paused.stderr);
+    const lookup = await ims.run(['set', 'image-lookup', 'deploy/web', '-n', 'demo']);
+    assert.equal(lookup.code, 0, lookup.stderr);
     const stored = await api(cluster, 'GET', `${deploymentPath}/web`);
     assert.equal(JSON.parse(stored.json.metadata.annotations['image.openshift.io/triggers'])[0].paused, true);
+    assert.equal(stored.json.spec.template.metadata.annotations['alpha.image.policy.openshift.io/resolve-names'], '*');
   });
 
   it("links a registry pull secret to the namespace's default service account, which pulls from its project only", async () => {
