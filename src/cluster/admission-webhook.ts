@@ -16,6 +16,7 @@ import { applyCurrentTriggerImages, resolveWorkloadImageNames, triggerCauses, wo
 import { appliedTriggersAnnotation } from '../image/triggers.ts';
 import { clusterWorkloadKind } from './cluster-kinds.ts';
 import { jsonPatchBetween } from './json-patch-diff.ts';
+import type { NamespaceGate } from './connected-namespaces.ts';
 
 /** The path under /admission/<key>/ the webhook configuration names. */
 export const admissionPath = 'images';
@@ -24,6 +25,8 @@ export interface AdmissionWebhookDeps {
   readonly store: ResourceStore;
   /** Whether a namespace's workloads may follow another namespace's stream. */
   readonly mayFollow: MayFollow;
+  /** With a cluster connected: only its connected namespaces are reviewed. */
+  readonly namespaces?: NamespaceGate;
   readonly key: Pick<WebhookKey, 'matches'>;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
@@ -51,6 +54,7 @@ export async function reviewAdmission(deps: AdmissionWebhookDeps, request: Reque
     jsonResponse({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.uid, allowed: true, ...response } });
   const kind = clusterWorkloadKind(review.kind.group ?? '', review.kind.kind);
   if (!kind || review.subResource || !['CREATE', 'UPDATE'].includes(review.operation) || !isPlainObject(review.object)) return answer({});
+  if (deps.namespaces && !deps.namespaces.isConnected(review.namespace ?? '')) return answer({});
   const warnings: string[] = [];
   const original = review.object as KubeObject;
   const working = structuredClone(original);

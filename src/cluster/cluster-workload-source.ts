@@ -10,6 +10,7 @@ import type { KindIdentity } from '../kube/kinds.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { WorkloadKind, WorkloadSource } from '../controllers/image-triggers/workload-source.ts';
 import type { ClusterClient } from './cluster-connection.ts';
+import type { NamespaceGate } from './connected-namespaces.ts';
 import { retryOnConflict, unlessNotFound } from '../errors.ts';
 import { resourcePrefix } from '../kube/object.ts';
 import { podSpecPaths, podSpecOf } from '../image/pod-spec.ts';
@@ -25,6 +26,8 @@ export interface ClusterWorkloadDeps {
   readonly logger: Logger;
   /** Whether a namespace's workloads may follow another namespace's stream. */
   readonly mayFollow: MayFollow;
+  /** Only connected namespaces' workloads are patched. */
+  readonly namespaces: NamespaceGate;
   /** Wait before starting a failed informer again. */
   readonly retryMs?: number;
 }
@@ -58,6 +61,7 @@ export function clusterWorkloads(deps: ClusterWorkloadDeps): WorkloadSource {
 
 async function refreshWorkload(deps: ClusterWorkloadDeps, identity: KindIdentity, kind: WorkloadKind, key: string, signal: AbortSignal): Promise<boolean> {
   const [namespace, name] = key.slice(kind.prefix.length).split('/');
+  if (!deps.namespaces.isConnected(namespace)) return false;
   return retryOnConflict(5, async () => {
     const current = await unlessNotFound(deps.cluster.request('GET', objectPath(identity, namespace, name), { signal }));
     if (!current) return false;

@@ -11,27 +11,35 @@ import { AppError } from '../errors.ts';
 import { clientError } from './cluster-connection.ts';
 import { collectionPath, objectPath } from './cluster-paths.ts';
 import { clusterWorkloadKinds } from './cluster-kinds.ts';
+import { connectedLabel, type NamespaceGate } from './connected-namespaces.ts';
 
-export function clusterWorkloadStorage(cluster: ClusterClient, kind: KindIdentity): RestStorage {
+export function clusterWorkloadStorage(cluster: ClusterClient, kind: KindIdentity, namespaces: NamespaceGate): RestStorage {
   const dryRun = (options: WriteOptions) => (options.dryRun ? 'All' : undefined);
   const namespaceOf = (context: RequestContext) => {
     if (!context.namespace) throw new AppError('BadRequest', `${kind.resource} are namespaced: name a namespace`);
+    if (!namespaces.isConnected(context.namespace)) throw notConnected(context.namespace);
     return context.namespace;
   };
   return {
     get: (context, name) => cluster.request('GET', objectPath(kind, namespaceOf(context), name), { signal: context.signal }),
     async list(context, query) {
+      const namespace = context.namespace ?? query.fieldNamespace;
+      if (namespace !== undefined && !namespaces.isConnected(namespace)) throw notConnected(namespace);
       const filtered = query.labelSelector !== undefined || query.fieldName !== undefined;
       const list = await cluster.request('GET', collectionPath(kind, context.namespace ?? query.fieldNamespace), {
         // A label selector is matched here (the engine has it parsed), so pages would not stay full: list it all then.
         query: filtered ? {} : { limit: query.limit ? String(query.limit) : undefined, continue: query.continue },
         signal: context.signal,
       });
-      const items = ((list as { items?: KubeObject[] }).items ?? []).filter((item) => matches(item, query)).map((item) => typed(kind, item));
+      const items = ((list as { items?: KubeObject[] }).items ?? [])
+        .filter((item) => namespaces.isConnected(item.metadata?.namespace ?? '') && matches(item, query))
+        .map((item) => typed(kind, item));
       return { ...(list as object), items } as never;
     },
     async watch(context, query) {
-      return watchEvents(cluster, kind, context, query);
+      const namespace = context.namespace ?? query.fieldNamespace;
+      if (namespace !== undefined && !namespaces.isConnected(namespace)) throw notConnected(namespace);
+      return watchEvents(cluster, kind, context, query, namespaces);
     },
     create: (context, body, options) =>
       cluster.request('POST', collectionPath(kind, namespaceOf(context)), { body, query: { dryRun: dryRun(options) }, signal: context.signal }),
@@ -52,6 +60,13 @@ export function clusterWorkloadStorage(cluster: ClusterClient, kind: KindIdentit
   };
 }
 
+function notConnected(namespace: string): AppError {
+  return new AppError(
+    'Forbidden',
+    `the cluster namespace "${namespace}" is not connected to this server: a cluster administrator labels it ${connectedLabel}=true (README, "A real cluster")`,
+  );
+}
+
 function matches(item: KubeObject, query: ListQuery): boolean {
   if (query.fieldName !== undefined && item.metadata?.name !== query.fieldName) return false;
   return !query.labelSelector || query.labelSelector.matches(item.metadata?.labels);
@@ -63,7 +78,13 @@ function typed(kind: KindIdentity, item: KubeObject): KubeObject {
 }
 
 /** The cluster's watch as the engine's events; an error the cluster sends ends it, as the engine's own watches end. */
-async function watchEvents(cluster: ClusterClient, kind: KindIdentity, context: RequestContext, query: WatchQuery): Promise<AsyncIterable<ApiWatchEvent>> {
+async function watchEvents(
+  cluster: ClusterClient,
+  kind: KindIdentity,
+  context: RequestContext,
+  query: WatchQuery,
+  namespaces: NamespaceGate,
+): Promise<AsyncIterable<ApiWatchEvent>> {
   const queue: ApiWatchEvent[] = [];
   let wake: (() => void) | undefined;
   let ended: unknown = false;
@@ -72,7 +93,7 @@ async function watchEvents(cluster: ClusterClient, kind: KindIdentity, context: 
       collectionPath(kind, context.namespace ?? query.fieldNamespace),
       { resourceVersion: query.resourceVersion, fieldSelector: query.fieldName ? `metadata.name=${query.fieldName}` : undefined },
       (type, object) => {
-        if (type === 'BOOKMARK' || (type !== 'ERROR' && !matches(object, query))) return;
+        if (type === 'BOOKMARK' || (type !== 'ERROR' && !(namespaces.isConnected(object.metadata?.namespace ?? '') && matches(object, query)))) return;
         queue.push({ type: type as ApiWatchEvent['type'], object });
         wake?.();
       },
@@ -106,9 +127,13 @@ async function watchEvents(cluster: ClusterClient, kind: KindIdentity, context: 
 }
 
 /** The definitions as served with a cluster connected: the workload kinds answered by the cluster. */
-export function withClusterWorkloads<D extends { readonly group: string; readonly kind: string }>(definitions: readonly D[], cluster: ClusterClient): D[] {
+export function withClusterWorkloads<D extends { readonly group: string; readonly kind: string }>(
+  definitions: readonly D[],
+  cluster: ClusterClient,
+  namespaces: NamespaceGate,
+): D[] {
   return definitions.map((definition) => {
     const kind = clusterWorkloadKinds.find((k) => k.group === definition.group && k.kind === definition.kind);
-    return kind ? { ...definition, storage: () => clusterWorkloadStorage(cluster, kind) } : definition;
+    return kind ? { ...definition, storage: () => clusterWorkloadStorage(cluster, kind, namespaces) } : definition;
   });
 }

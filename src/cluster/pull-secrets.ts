@@ -1,4 +1,4 @@
-// Keeps, in every connected namespace of the cluster (one whose name is a project here), a
+// Keeps, in every connected namespace of the cluster (labelled so, with a project of its name here), a
 // kubernetes.io/dockerconfigjson Secret for this server's registry and links it to the namespace's
 // `default` service account, as OpenShift's dockercfg secrets are linked, so pods pull from the
 // integrated registry with no manual step. The credential is a token of a service account of the
@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Reconciler } from '../controllers/runtime/reconciler.ts';
 import type { ClusterClient } from './cluster-connection.ts';
+import type { ConnectedNamespaces } from './connected-namespaces.ts';
 import { isAppError, retryOnConflict, unlessNotFound } from '../errors.ts';
 import { objectKey } from '../kube/object.ts';
 import { WorkQueue } from '../controllers/runtime/work-queue.ts';
@@ -31,6 +32,7 @@ export interface PullSecretDeps {
   readonly tokens: Pick<TokenService, 'issue'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly namespaces: Pick<ConnectedNamespaces, 'isConnected' | 'onChange'>;
   /** The registry host pull specs name (the secret's only entry). */
   readonly registryHost: string;
 }
@@ -45,19 +47,7 @@ export class PullSecretController implements Reconciler {
   }
 
   run(signal: AbortSignal): void {
-    const informer = this.deps.cluster.informer('/api/v1/namespaces');
-    const add = (object: { metadata?: { name?: string } }) => object.metadata?.name && this.queue.add(object.metadata.name);
-    informer.on('add', add);
-    informer.on('update', add);
-    const start = () => !signal.aborted && void informer.start().catch(restart);
-    const restart = (error?: unknown) => {
-      if (signal.aborted) return;
-      this.deps.logger.warn('watch of the cluster namespaces ended; listing again', { error });
-      setTimeout(start, 1_000).unref();
-    };
-    informer.on('error', restart);
-    signal.addEventListener('abort', () => void informer.stop(), { once: true });
-    start();
+    this.deps.namespaces.onChange((namespace) => !signal.aborted && this.queue.add(namespace));
     // A project made here after its namespace in the cluster connects it too.
     const projects = objectKey('', 'namespaces', '', '');
     void watchSource(this.deps.store, projects, (event) => event.type !== 'DELETED' && this.queue.add(event.key.slice(projects.length)), {
@@ -69,8 +59,8 @@ export class PullSecretController implements Reconciler {
 
   async reconcile(namespace: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number }> {
     const { cluster, store } = this.deps;
-    // Connected means: a project of the same name is here.
-    if (!(await unlessNotFound(store.get(objectKey('', 'namespaces', '', namespace))))) return {};
+    // Connected: labelled so in the cluster, with a project of the same name here.
+    if (!this.deps.namespaces.isConnected(namespace) || !(await unlessNotFound(store.get(objectKey('', 'namespaces', '', namespace))))) return {};
     const clusterNamespace = await unlessNotFound(cluster.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}`, { signal }));
     if (!clusterNamespace || clusterNamespace.metadata?.annotations?.[optOutAnnotation] === 'false') return {};
     const secretPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${pullSecretName}`;

@@ -5,6 +5,7 @@ import type { KindIdentity } from '../kube/kinds.ts';
 import { AppError } from '../errors.ts';
 import { clusterWorkloadKinds } from './cluster-kinds.ts';
 import { admissionPath } from './admission-webhook.ts';
+import { connectedLabel } from './connected-namespaces.ts';
 
 export const webhookName = 'images.imagestream.io';
 
@@ -49,12 +50,10 @@ export function webhookConfiguration(options: WebhookConfigurationOptions): Reco
         // Workloads a trigger rewrote are reviewed again, so a later webhook's change keeps its images resolved.
         reinvocationPolicy: 'IfNeeded',
         clientConfig: { ...clientConfig, caBundle: Buffer.from(options.caBundlePem).toString('base64') },
-        // Never the cluster's own system namespace; a namespace opts out with this label.
+        // Connected namespaces only (their short names resolve in the project of their name), never the cluster's own.
         namespaceSelector: {
-          matchExpressions: [
-            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
-            { key: 'imagestream.io/admission', operator: 'NotIn', values: ['disabled'] },
-          ],
+          matchLabels: { [connectedLabel]: 'true' },
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
         },
         rules: rulesOf(clusterWorkloadKinds),
       },

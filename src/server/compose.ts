@@ -43,6 +43,7 @@ import { PullSecretController } from '../cluster/pull-secrets.ts';
 import { WebhookKey } from '../cluster/webhook-key.ts';
 import { admissionFace } from '../cluster/admission-face.ts';
 import { pullersMayFollow } from '../cluster/cross-namespace-triggers.ts';
+import { ConnectedNamespaces } from '../cluster/connected-namespaces.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -87,8 +88,10 @@ export async function composeServer(
 
   // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
   const cluster = config.cluster ? connectCluster(config.cluster) : undefined;
+  const connected = new ConnectedNamespaces();
+  if (cluster) connected.follow(cluster, logger, lifetime.signal);
   const definitions = builtInDefinitions(() => publicHost);
-  const catalogue = createCatalogue(cluster ? withClusterWorkloads(definitions, cluster) : definitions, {
+  const catalogue = createCatalogue(cluster ? withClusterWorkloads(definitions, cluster, connected) : definitions, {
     store,
     clock,
     services: {
@@ -148,13 +151,17 @@ export async function composeServer(
     clock,
     logger,
     actingAs,
-    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow: pullersMayFollow(authorizer) }) : undefined,
+    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow: pullersMayFollow(authorizer), namespaces: connected }) : undefined,
     moreControllers:
-      cluster && config.cluster?.pullSecrets ? [new PullSecretController({ cluster, store, tokens, clock, logger, registryHost: publicHost })] : [],
+      cluster && config.cluster?.pullSecrets
+        ? [new PullSecretController({ cluster, store, tokens, clock, logger, namespaces: connected, registryHost: publicHost })]
+        : [],
   }).start(lifetime.signal);
   const admission = admissionFace({
     store,
     mayFollow: pullersMayFollow(authorizer),
+    // Without a cluster connection the webhook configuration's namespace selector is the only gate.
+    namespaces: cluster ? connected : undefined,
     key: new WebhookKey(store),
     authenticator,
     authorizer,

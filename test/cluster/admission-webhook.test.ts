@@ -7,6 +7,8 @@ import { startHarness, type Harness } from '../support/api-harness.ts';
 import { pushImage } from '../support/registry-client.ts';
 import { applyJsonPatch } from '../support/json-patch-apply.ts';
 import { WebhookKey } from '../../src/cluster/webhook-key.ts';
+import { reviewAdmission } from '../../src/cluster/admission-webhook.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 
 type Json = Record<string, any>;
 
@@ -180,6 +182,16 @@ describe('the admission webhook', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: {} };
     assert.deepEqual((await review(admissionReview('CREATE', service))).patch, []);
     assert.deepEqual((await review(admissionReview('DELETE', pod([{ name: 'a', image: 'app:1.0' }])))).patch, []);
+  });
+
+  it('with a cluster connected, leaves namespaces its administrators did not connect alone', async () => {
+    const body = admissionReview('CREATE', pod([{ name: 'a', image: 'app:1.0' }]));
+    const request = new Request(`https://127.0.0.1:8443/admission/${key}/images`, { method: 'POST', body: JSON.stringify(body) });
+    const deps = { store: h.store, key: new WebhookKey(h.store), logger: createLogger({ level: 'error' }), maxBodyBytes: 1 << 20, mayFollow: async () => true };
+    const gated = (await (await reviewAdmission({ ...deps, namespaces: { isConnected: () => false } }, request.clone(), 't')).json()) as Json;
+    assert.equal(gated.response.patch, undefined);
+    const open = (await (await reviewAdmission({ ...deps, namespaces: { isConnected: (ns) => ns === 'default' } }, request, 't')).json()) as Json;
+    assert.equal(open.response.patchType, 'JSONPatch');
   });
 
   it('answers only at its key, over TLS, to an AdmissionReview', async () => {

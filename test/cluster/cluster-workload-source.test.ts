@@ -81,7 +81,7 @@ describe('the cluster workload source', () => {
 
     it('lists again after 410 Gone and sees what it missed', async () => {
       const cluster = connectCluster({ kubeconfig: writeKubeconfig(url, 'token', ca) });
-      const source = clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger, retryMs: 10 });
+      const source = clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger, retryMs: 10 });
       const stop = new AbortController();
       const events: WorkloadEvent[] = [];
       const seenTwo = new Promise<void>((resolve) =>
@@ -133,7 +133,7 @@ describe('the cluster workload source', () => {
     it('patches the container to the tag image at the version it read, and records it', async () => {
       const { cluster, patches } = fakeCluster([deployment('web', '10', 'quay.io/org/app:old')]);
       assert.equal(
-        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger }).refresh(
+        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger }).refresh(
           kind,
           'apps/deployments/default/web',
           new AbortController().signal,
@@ -150,7 +150,7 @@ describe('the cluster workload source', () => {
     it('computes the patch again from a fresh read when it conflicts', async () => {
       const { cluster, patches } = fakeCluster([deployment('web', '10', 'quay.io/org/app:old'), deployment('web', '11', 'quay.io/org/app:newer')], 1);
       assert.equal(
-        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger }).refresh(
+        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger }).refresh(
           kind,
           'apps/deployments/default/web',
           new AbortController().signal,
@@ -166,7 +166,7 @@ describe('the cluster workload source', () => {
     it('leaves a container set back by hand alone while its tag stays where it was applied', async () => {
       const { cluster, patches } = fakeCluster([deployment('web', '12', 'quay.io/org/app:rolled-back', tagImage)]);
       assert.equal(
-        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger }).refresh(
+        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger }).refresh(
           kind,
           'apps/deployments/default/web',
           new AbortController().signal,
@@ -179,7 +179,7 @@ describe('the cluster workload source', () => {
     it('applies the tag again once it moved past the image last applied', async () => {
       const { cluster, patches } = fakeCluster([deployment('web', '13', 'quay.io/org/app:rolled-back', '127.0.0.1:8080/default/app@sha256:older')]);
       assert.equal(
-        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger }).refresh(
+        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger }).refresh(
           kind,
           'apps/deployments/default/web',
           new AbortController().signal,
@@ -189,6 +189,13 @@ describe('the cluster workload source', () => {
       assert.equal(patches[0].spec.template.spec.containers[0].image, tagImage);
     });
 
+    it('never patches in a namespace the cluster did not connect', async () => {
+      const { cluster, patches } = fakeCluster([deployment('web', '10', 'quay.io/org/app:old')]);
+      const source = clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => false }, logger });
+      assert.equal(await source.refresh(kind, 'apps/deployments/default/web', new AbortController().signal), false);
+      assert.deepEqual(patches, []);
+    });
+
     it('does nothing for a workload that is gone', async () => {
       const cluster = {
         request: async () => {
@@ -196,7 +203,7 @@ describe('the cluster workload source', () => {
         },
       } as unknown as ClusterClient;
       assert.equal(
-        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, logger }).refresh(
+        await clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger }).refresh(
           kind,
           'apps/deployments/default/web',
           new AbortController().signal,

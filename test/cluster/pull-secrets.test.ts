@@ -32,6 +32,7 @@ function mapCluster(objects: Map<string, Json>): { cluster: ClusterClient; write
   return { cluster, writes };
 }
 
+const connectedOnly = (...names: string[]) => ({ isConnected: (namespace: string) => names.includes(namespace), onChange: () => {} });
 const secretPath = '/api/v1/namespaces/default/secrets/ims-registry-pull';
 const passwordOf = (secret: Json) => JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()).auths['ims.example:8080'].password;
 
@@ -54,6 +55,7 @@ describe('the pull-secret controller', () => {
       tokens: h.server.tokens,
       clock,
       logger: createLogger({ level: 'error' }),
+      namespaces: connectedOnly('default', 'elsewhere'),
       registryHost: 'ims.example:8080',
     });
     const signal = new AbortController().signal;
@@ -74,11 +76,13 @@ describe('the pull-secret controller', () => {
     assert.notEqual(passwordOf(objects.get(secretPath)!), passwordOf(secret), 'a new token replaces the old');
   });
 
-  it('leaves a namespace that opted out, or has no project here, alone', async () => {
+  it('leaves a namespace that opted out, is not labelled connected, or has no project here, alone', async () => {
     const objects = new Map<string, Json>([
       ['/api/v1/namespaces/default', { metadata: { name: 'default', annotations: { 'imagestream.io/pull-secret': 'false' } } }],
       ['/api/v1/namespaces/elsewhere', { metadata: { name: 'elsewhere' } }],
+      ['/api/v1/namespaces/unlabelled', { metadata: { name: 'unlabelled' } }],
     ]);
+    assert.equal((await h.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'unlabelled' } } })).status, 201);
     const { cluster, writes } = mapCluster(objects);
     const controller = new PullSecretController({
       cluster,
@@ -86,10 +90,12 @@ describe('the pull-secret controller', () => {
       tokens: h.server.tokens,
       clock: fakeClock(),
       logger: createLogger({ level: 'error' }),
+      namespaces: connectedOnly('default', 'elsewhere'),
       registryHost: 'ims.example:8080',
     });
     await controller.reconcile('default', new AbortController().signal);
     await controller.reconcile('elsewhere', new AbortController().signal);
+    await controller.reconcile('unlabelled', new AbortController().signal);
     assert.deepEqual(writes, []);
   });
 });

@@ -75,7 +75,12 @@ describe('a hub connected to a cluster', () => {
     // The official client talks TLS only: the stand-in serves it beside the plain listener these tests use.
     const clusterTlsPort = await freePort();
     cluster = await startServer(['--listen-tls', `127.0.0.1:${clusterTlsPort}`, '--tls-cert', tls.cert, '--tls-key', tls.key]);
-    assert.equal((await api(cluster, 'POST', '/api/v1/namespaces', { metadata: { name: 'demo' } })).status, 201);
+    // demo is connected by its cluster's administrator; private, of the same name as a project on the hub, is not.
+    assert.equal(
+      (await api(cluster, 'POST', '/api/v1/namespaces', { metadata: { name: 'demo', labels: { 'imagestream.io/connected': 'true' } } })).status,
+      201,
+    );
+    assert.equal((await api(cluster, 'POST', '/api/v1/namespaces', { metadata: { name: 'private' } })).status, 201);
     tlsPort = await freePort();
     hub = await startServer([
       '--kubeconfig',
@@ -87,7 +92,8 @@ describe('a hub connected to a cluster', () => {
       '--tls-key',
       tls.key,
     ]);
-    for (const project of ['demo', 'other']) assert.equal((await api(hub, 'POST', '/api/v1/namespaces', { metadata: { name: project } })).status, 201);
+    for (const project of ['demo', 'other', 'private'])
+      assert.equal((await api(hub, 'POST', '/api/v1/namespaces', { metadata: { name: project } })).status, 201);
     digests.push(await pushOverHttp(hub.url, hub.adminToken, 'demo/app', 'latest', 'v1'));
     await pushOverHttp(hub.url, hub.adminToken, 'other/secret-app', 'latest', 'other');
     assert.equal((await ims.run(['login', hub.url, '--token', hub.adminToken])).code, 0);
@@ -105,6 +111,7 @@ describe('a hub connected to a cluster', () => {
     const webhook = configuration.webhooks[0];
     assert.equal(configuration.kind, 'MutatingWebhookConfiguration');
     assert.equal(webhook.failurePolicy, 'Ignore');
+    assert.deepEqual(webhook.namespaceSelector.matchLabels, { 'imagestream.io/connected': 'true' });
     assert.equal(Buffer.from(webhook.clientConfig.caBundle, 'base64').toString(), ca);
     assert.match(webhook.clientConfig.url, new RegExp(`^https://127\\.0\\.0\\.1:${tlsPort}/admission/[^/]+/images$`));
 
@@ -176,6 +183,11 @@ describe('a hub connected to a cluster', () => {
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const listed = await ims.run(['get', 'deploy', '-n', 'demo', '-o', 'wide']);
     assert.match(listed.stdout, new RegExp(`^web\\s.*${digests[0]}`, 'm'), 'ims get deploy shows the cluster Deployment');
+    const unconnected = await ims.run(['get', 'deploy', '-n', 'private']);
+    assert.match(
+      unconnected.stderr,
+      /the cluster namespace "private" is not connected to this server: a cluster administrator labels it imagestream.io\/connected=true/,
+    );
     const missing = await ims.run(['get', 'deploy/absent', '-n', 'demo']);
     assert.match(missing.stderr, /deployments.apps "absent" not found/);
 
