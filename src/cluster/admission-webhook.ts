@@ -58,8 +58,9 @@ export async function reviewAdmission(deps: AdmissionWebhookDeps, request: Reque
   const warnings: string[] = [];
   const original = review.object as KubeObject;
   const working = structuredClone(original);
-  // Kubernetes may leave the namespace out of a new object; lookup and triggers read it from there.
-  working.metadata = { ...working.metadata, namespace: working.metadata?.namespace ?? review.namespace ?? '' };
+  // Lookup and triggers read the namespace from the object, where Kubernetes may leave it out of a
+  // new one: the request's namespace (the one checked above) is the one that counts.
+  working.metadata = { ...working.metadata, namespace: review.namespace ?? '' };
   const old = isPlainObject(review.oldObject) ? (review.oldObject as KubeObject) : undefined;
   try {
     workloadDefaults(working, kind.kind);

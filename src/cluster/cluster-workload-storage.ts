@@ -3,7 +3,7 @@
 // already authorized the caller with this server's RBAC; the call goes out with this server's
 // cluster credential, so what a caller can do is what both allow. Nothing of them is stored here,
 // and the cluster's own admission (this server's webhook among it) applies to every write.
-import type { KubeObject } from '../kube/object.ts';
+import type { KubeList, KubeObject } from '../kube/object.ts';
 import type { KindIdentity } from '../kube/kinds.ts';
 import type { ApiWatchEvent, ListQuery, RequestContext, RestStorage, WatchQuery, WriteOptions } from '../api/rest-storage.ts';
 import type { ClusterClient } from './cluster-connection.ts';
@@ -26,20 +26,20 @@ export function clusterWorkloadStorage(cluster: ClusterClient, kind: KindIdentit
       const namespace = context.namespace ?? query.fieldNamespace;
       if (namespace !== undefined && !namespaces.isConnected(namespace)) throw notConnected(namespace);
       const filtered = query.labelSelector !== undefined || query.fieldName !== undefined;
-      const list = await cluster.request('GET', collectionPath(kind, context.namespace ?? query.fieldNamespace), {
+      const list = (await cluster.request('GET', collectionPath(kind, namespace), {
         // A label selector is matched here (the engine has it parsed), so pages would not stay full: list it all then.
         query: filtered ? {} : { limit: query.limit ? String(query.limit) : undefined, continue: query.continue },
         signal: context.signal,
-      });
-      const items = ((list as { items?: KubeObject[] }).items ?? [])
-        .filter((item) => namespaces.isConnected(item.metadata?.namespace ?? '') && matches(item, query))
-        .map((item) => typed(kind, item));
-      return { ...(list as object), items } as never;
+      })) as unknown as KubeList;
+      // A list of every namespace is for ims's cluster-wide readers (prune among them, which must
+      // see every image the cluster runs): it reads, and is not limited to connected namespaces.
+      const items = (list.items ?? []).filter((item) => matches(item, query)).map((item) => typed(kind, item));
+      return { ...list, items };
     },
     async watch(context, query) {
       const namespace = context.namespace ?? query.fieldNamespace;
       if (namespace !== undefined && !namespaces.isConnected(namespace)) throw notConnected(namespace);
-      return watchEvents(cluster, kind, context, query, namespaces);
+      return watchEvents(cluster, kind, context, query);
     },
     create: (context, body, options) =>
       cluster.request('POST', collectionPath(kind, namespaceOf(context)), { body, query: { dryRun: dryRun(options) }, signal: context.signal }),
@@ -78,13 +78,7 @@ function typed(kind: KindIdentity, item: KubeObject): KubeObject {
 }
 
 /** The cluster's watch as the engine's events; an error the cluster sends ends it, as the engine's own watches end. */
-async function watchEvents(
-  cluster: ClusterClient,
-  kind: KindIdentity,
-  context: RequestContext,
-  query: WatchQuery,
-  namespaces: NamespaceGate,
-): Promise<AsyncIterable<ApiWatchEvent>> {
+async function watchEvents(cluster: ClusterClient, kind: KindIdentity, context: RequestContext, query: WatchQuery): Promise<AsyncIterable<ApiWatchEvent>> {
   const queue: ApiWatchEvent[] = [];
   let wake: (() => void) | undefined;
   let ended: unknown = false;
@@ -93,7 +87,7 @@ async function watchEvents(
       collectionPath(kind, context.namespace ?? query.fieldNamespace),
       { resourceVersion: query.resourceVersion, fieldSelector: query.fieldName ? `metadata.name=${query.fieldName}` : undefined },
       (type, object) => {
-        if (type === 'BOOKMARK' || (type !== 'ERROR' && !(namespaces.isConnected(object.metadata?.namespace ?? '') && matches(object, query)))) return;
+        if (type === 'BOOKMARK' || (type !== 'ERROR' && !matches(object, query))) return;
         queue.push({ type: type as ApiWatchEvent['type'], object });
         wake?.();
       },

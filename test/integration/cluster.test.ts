@@ -222,12 +222,20 @@ describe('a hub connected to a cluster', () => {
       'the hand rollback was not reverted to the tag image it replaced',
     );
 
-    // Prune sees what the cluster runs: with no revisions kept, only the image the Deployment uses stays.
+    // Prune sees what the cluster runs, in every namespace: with no revisions kept, only the images
+    // the Deployments use stay (one in a namespace ims does not act in, but whose pods pull from it).
+    const elsewhere = structuredClone(admitted);
+    elsewhere.metadata = { name: 'old', namespace: 'private' };
+    elsewhere.spec.template.spec.containers[0].image = `127.0.0.1:${hub.port}/demo/app@${digests[1]}`;
+    assert.equal((await api(cluster, 'POST', '/apis/apps/v1/namespaces/private/deployments', elsewhere)).status, 201);
     const pruned = await ims.run(['adm', 'prune', 'images', '--keep-tag-revisions=0', '--keep-younger-than=0s']);
     assert.equal(pruned.code, 0, pruned.stderr);
     const deleting = pruned.stdout.slice(pruned.stdout.indexOf('Deleting images'));
-    assert.ok(deleting.includes(digests[0]) && deleting.includes(digests[1]), pruned.stdout);
-    assert.ok(!pruned.stdout.includes(digests[2]), `the image the cluster's Deployment uses is kept:\n${pruned.stdout}`);
+    assert.ok(deleting.includes(digests[0]), pruned.stdout);
+    assert.ok(
+      !pruned.stdout.includes(digests[1]) && !pruned.stdout.includes(digests[2]),
+      `the images the cluster's Deployments use are kept:\n${pruned.stdout}`,
+    );
 
     // The trigger commands act on the cluster's object.
     const listedTriggers = await ims.run(['set', 'triggers', 'deploy/web', '-n', 'demo']);
