@@ -1,11 +1,12 @@
 // The connection to a real Kubernetes cluster through the official client (@kubernetes/client-node):
 // its kubeconfig loading (a file and context, or the pod's service account), its authentication and
 // TLS, and its list-then-watch. Objects pass through as raw JSON, never through the client's typed
-// models, which would drop fields they do not know. What the cluster refuses becomes an AppError here, once.
-import { ApiException, HttpMethod, KubeConfig, ListWatch, RequestContext, Watch, type KubernetesObject } from '@kubernetes/client-node';
+// models, which would drop fields they do not know. What the cluster refuses becomes an AppError (cluster-errors.ts).
+import { HttpMethod, KubeConfig, ListWatch, RequestContext, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
-import { AppError, type ErrorKind } from '../errors.ts';
-import { isPlainObject, type KubeList, type KubeObject } from '../kube/object.ts';
+import type { KubeList, KubeObject } from '../kube/object.ts';
+import { AppError } from '../errors.ts';
+import { clusterError } from './cluster-errors.ts';
 
 export interface ClusterOptions {
   /** A kubeconfig file; absent: the in-cluster service account (its token and CA under /var/run/secrets). */
@@ -104,43 +105,4 @@ export function connectCluster(options: ClusterOptions): ClusterClient {
       new ListWatch<KubernetesObject>(path, watcher, async () => (await request('GET', path)) as unknown as KubeList & { items: KubernetesObject[] }, false),
     watch: (path, query, onEvent, done) => watcher.watch(path, query, (type, object) => onEvent(type, object as KubeObject), done),
   };
-}
-
-const kindOfStatus: Record<number, ErrorKind> = {
-  400: 'BadRequest',
-  401: 'Unavailable',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'TooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  504: 'Timeout',
-};
-
-/**
- * The cluster's answer as an AppError. Its Status message is the cluster's own, about an object the
- * caller named, so it is passed on. A 401 means this server's credential for the cluster is bad: an
- * operator's problem, not the caller's, so it is Unavailable.
- */
-export function clusterError(status: number, body: unknown): AppError {
-  const statusBody = isPlainObject(body) ? body : {};
-  const message = typeof statusBody.message === 'string' ? statusBody.message : `the cluster answered ${status}`;
-  const reason = statusBody.reason;
-  const kind: ErrorKind =
-    status === 409 && reason === 'AlreadyExists' ? 'AlreadyExists' : (kindOfStatus[status] ?? (status >= 500 ? 'Unavailable' : 'BadRequest'));
-  const details = isPlainObject(statusBody.details) ? statusBody.details : {};
-  const causes = Array.isArray(details.causes) ? (details.causes as { reason: 'FieldValueInvalid'; field: string; message: string }[]) : undefined;
-  return new AppError(kind, status === 401 ? `the cluster refused this server's credential: ${message}` : message, { causes });
-}
-
-/** An error thrown by the official client itself, as an AppError. */
-export function clientError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof ApiException) return clusterError(error.code, error.body);
-  const status = (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number') return clusterError(status, {});
-  return new AppError('Unavailable', `the cluster cannot be reached: ${(error as Error).message}`, { cause: error });
 }

@@ -8,7 +8,7 @@ import type { KindIdentity } from '../kube/kinds.ts';
 import type { ApiWatchEvent, ListQuery, RequestContext, RestStorage, WatchQuery, WriteOptions } from '../api/rest-storage.ts';
 import type { ClusterClient } from './cluster-connection.ts';
 import { AppError } from '../errors.ts';
-import { clientError } from './cluster-connection.ts';
+import { clientError } from './cluster-errors.ts';
 import { collectionPath, objectPath } from './cluster-paths.ts';
 import { clusterWorkloadKinds } from './cluster-kinds.ts';
 import { connectedLabel, type NamespaceGate } from './connected-namespaces.ts';

@@ -36,7 +36,6 @@ import { ManifestCache } from '../registry/manifest-cache.ts';
 import { ManifestFastPath } from '../registry/manifest-fast-path.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import { expireUploadsPeriodically } from '../registry/upload-expiry.ts';
-import { connectCluster } from '../cluster/cluster-connection.ts';
 import { withClusterWorkloads } from '../cluster/cluster-workload-storage.ts';
 import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
 import { PullSecretController } from '../cluster/pull-secrets.ts';
@@ -87,7 +86,8 @@ export async function composeServer(
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
 
   // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
-  const cluster = config.cluster ? connectCluster(config.cluster) : undefined;
+  // The official client is loaded only when a cluster is connected: it is a large module tree.
+  const cluster = config.cluster ? (await import('../cluster/cluster-connection.ts')).connectCluster(config.cluster) : undefined;
   const connected = new ConnectedNamespaces();
   if (cluster) connected.follow(cluster, logger, lifetime.signal);
   const definitions = builtInDefinitions(() => publicHost);

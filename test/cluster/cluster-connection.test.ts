@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterError, loadKubeConfig } from '../../src/cluster/cluster-connection.ts';
+import { loadKubeConfig } from '../../src/cluster/cluster-connection.ts';
+import { clusterError } from '../../src/cluster/cluster-errors.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { isAppError } from '../../src/errors.ts';

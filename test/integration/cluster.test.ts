@@ -4,7 +4,10 @@
 // kube-apiserver runs here: the webhook is called as one calls it, with an AdmissionReview.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { makeTempDir } from '../support/temp-dir.ts';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort, startServer, type RunningServer } from '../support/serve-process.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
@@ -114,6 +117,18 @@ describe('a hub connected to a cluster', () => {
     assert.deepEqual(webhook.namespaceSelector.matchLabels, { 'imagestream.io/connected': 'true' });
     assert.equal(Buffer.from(webhook.clientConfig.caBundle, 'base64').toString(), ca);
     assert.match(webhook.clientConfig.url, new RegExp(`^https://127\\.0\\.0\\.1:${tlsPort}/admission/[^/]+/images$`));
+    // For a Service in front of ims, as YAML for kubectl apply, with the CA the cluster should trust.
+    const caFile = join(makeTempDir('ims-ca'), 'ca.crt');
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const forService = await ims.run(['adm', 'cluster', 'webhook-config', '--service', 'imagestream/imagestream:8443', '--ca-bundle', caFile]);
+    assert.equal(forService.code, 0, forService.stderr);
+    const parsedService = parse(forService.stdout) as Json;
+    assert.deepEqual(
+      { ...parsedService.webhooks[0].clientConfig.service, path: undefined },
+      { namespace: 'imagestream', name: 'imagestream', port: 8443, path: undefined },
+    );
+    assert.equal(parsedService.webhooks[0].clientConfig.service.path, new URL(webhook.clientConfig.url).pathname);
+    assert.equal(Buffer.from(parsedService.webhooks[0].clientConfig.caBundle, 'base64').toString(), readFileSync(caFile, 'utf8'));
 
     // The Deployment as the API server hands it to the webhook on create: defaulted (imagePullPolicy
     // Always for an untagged name), in an AdmissionReview v1 as the Kubernetes API reference shows it.
