@@ -126,7 +126,8 @@ Connecting a Kubernetes cluster (see README, "A real cluster"):
       --kubeconfig FILE           act on this cluster: its Deployments, StatefulSets, DaemonSets,
                                   CronJobs, Jobs, ReplicaSets, ReplicationControllers and Pods replace
                                   the stored ones (the API proxies them), triggers patch them, and
-                                  projects map to the namespaces of the same name
+                                  projects map to the namespaces of the same name that the cluster's
+                                  administrators labelled imagestream.io/connected=true
       --context NAME              the kubeconfig context to use (default: its current-context)
       --in-cluster                the same, as the pod's service account, when ims runs in the cluster
       --cluster-pull-secrets=false
