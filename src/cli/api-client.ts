@@ -258,6 +258,12 @@ export class ApiClient {
     return this.open('GET', '/admin/backup', { accept: 'application/vnd.sqlite3, application/json' });
   }
 
+  /** The MutatingWebhookConfiguration of this server's admission webhook (it holds the webhook key). */
+  webhookConfiguration(query: { service?: string; url?: string; failurePolicy?: string }): Promise<RawResponse> {
+    const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return this.raw('GET', `/admission/webhook-configuration?${params}`);
+  }
+
   /** A page of the registry's stored blobs: the first, or the one a previous page's `Link` names. */
   storedBlobs(page: string = firstBlobsPage): Promise<RawResponse> {
     return this.raw('GET', page);

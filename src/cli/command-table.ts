@@ -13,7 +13,8 @@ export interface CommandEntry {
 
 /** What a group of commands (`ims set`, `ims adm groups`) is for, as its help says. */
 export const groupSummaries: Readonly<Record<string, string>> = {
-  adm: 'Tools for administrators: pruning, backups and groups',
+  adm: 'Tools for administrators: pruning, backups, groups and clusters',
+  'adm cluster': 'Connect this server to a Kubernetes cluster',
   'adm groups': 'Manage groups of users',
   'adm prune': 'Remove what is no longer used',
   auth: 'Inspect what you (or others) may do',
@@ -126,6 +127,11 @@ export const commandTable: readonly CommandEntry[] = [
     path: 'adm backup',
     summary: "Save a consistent snapshot of the server's store to a file while it runs",
     load: async () => (await import('./commands/backup.ts')).admBackup,
+  },
+  {
+    path: 'adm cluster webhook-config',
+    summary: "Print the MutatingWebhookConfiguration that sends a cluster's pods and workloads to this server's image admission",
+    load: async () => (await import('./commands/cluster.ts')).clusterWebhookConfig,
   },
   { path: 'adm groups new', summary: 'Create a group, optionally with users', load: async () => (await import('./commands/groups.ts')).newGroup },
   { path: 'adm groups add-users', summary: 'Add users to a group', load: async () => (await import('./commands/groups.ts')).addUsers },

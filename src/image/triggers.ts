@@ -74,17 +74,41 @@ export function resolveFieldPath(object: Record<string, unknown>, kind: string, 
   return container ?? 'missing';
 }
 
+/** `ns/stream` keys of the streams an object's triggers follow. */
+export function triggeredStreams(triggers: readonly ImageTrigger[], namespace: string): string[] {
+  return triggers
+    .filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused && !t.from.apiVersion)
+    .map((t) => `${t.from.namespace || namespace}/${t.from.name.split(':')[0]}`);
+}
+
+/** Annotation where the trigger controller records, per fieldPath, the image it last set for a cluster's workload. */
+export const appliedTriggersAnnotation = 'imagestream.io/triggered-images';
+
+/** What the trigger controller last applied to an object, by fieldPath; empty when unreadable. */
+export function readAppliedTriggers(annotations: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(annotations?.[appliedTriggersAnnotation] ?? '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
 /**
- * Sets every unpaused ImageStreamTag trigger's container to what `resolve` gives for its tag;
- * returns whether anything changed. Tags with no image yet are left alone.
+ * Applies triggers only for tag images not applied before: a container someone set back by hand
+ * stays as it is until its tag moves again (the next image differs from the recorded one). Returns
+ * the new record and whether a container image changed; the object is changed in place.
  */
-export function applyTriggers(
+export function applyNewTriggerImages(
   object: Record<string, unknown>,
   kind: string,
   triggers: readonly ImageTrigger[],
   namespace: string,
+  applied: Readonly<Record<string, string>>,
   resolve: (namespace: string, stream: string, tag: string) => string | undefined,
-): boolean {
+): { changed: boolean; applied: Record<string, string> } {
+  const record = { ...applied };
   let changed = false;
   for (const trigger of triggers) {
     if (trigger.paused || trigger.from.kind !== 'ImageStreamTag' || trigger.from.apiVersion) continue;
@@ -93,17 +117,12 @@ export function applyTriggers(
     if (typeof container === 'string') continue;
     const [stream, tag] = trigger.from.name.split(':');
     const image = resolve(trigger.from.namespace || namespace, stream, tag);
-    if (image && container.image !== image) {
+    if (!image || record[trigger.fieldPath] === image) continue;
+    record[trigger.fieldPath] = image;
+    if (container.image !== image) {
       container.image = image;
       changed = true;
     }
   }
-  return changed;
-}
-
-/** `ns/stream` keys of the streams an object's triggers follow. */
-export function triggeredStreams(triggers: readonly ImageTrigger[], namespace: string): string[] {
-  return triggers
-    .filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused && !t.from.apiVersion)
-    .map((t) => `${t.from.namespace || namespace}/${t.from.name.split(':')[0]}`);
+  return { changed, applied: record };
 }

@@ -40,6 +40,13 @@ import { ManifestCache } from '../registry/manifest-cache.ts';
 import { ManifestFastPath } from '../registry/manifest-fast-path.ts';
 import { PullThrough } from '../registry/pull-through.ts';
 import { expireUploadsPeriodically } from '../registry/upload-expiry.ts';
+import { withClusterWorkloads } from '../cluster/cluster-workload-storage.ts';
+import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
+import { PullSecretController } from '../cluster/pull-secrets.ts';
+import { WebhookKey } from '../cluster/webhook-key.ts';
+import { admissionFace } from '../cluster/admission-face.ts';
+import { pullersMayFollow } from '../cluster/cross-namespace-triggers.ts';
+import { ConnectedNamespaces } from '../cluster/connected-namespaces.ts';
 
 export interface ComposedServer {
   readonly handle: (request: Request, requestId: string) => Promise<Response>;
@@ -100,30 +107,33 @@ export async function composeServer(
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
 
-  const catalogue = createCatalogue(
-    builtInDefinitions(() => publicHost),
-    {
-      store,
-      clock,
-      services: {
-        ...upstream.importServices,
-        namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
-        reviews: {
-          authenticateToken: (token) => ownTokens.userForToken(token),
-          authorize: (user, request) => authorizer.authorize(user, request),
-          // The cluster's RBAC lists no rules here, so for the users it vouched for the list is incomplete.
-          rulesFor: async (user, namespace) => ({
-            rules: await rbac.rulesFor(user, namespace),
-            incomplete: delegated !== undefined && user.vouchedBy !== undefined,
-          }),
-        },
-        issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
-          token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
-          expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
+  // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
+  // The official client is loaded only when a cluster is connected: it is a large module tree.
+  const cluster = config.cluster ? (await import('../cluster/cluster-connection.ts')).connectCluster(config.cluster) : undefined;
+  const connected = new ConnectedNamespaces();
+  if (cluster) connected.follow(cluster, logger, lifetime.signal);
+  const definitions = builtInDefinitions(() => publicHost);
+  const catalogue = createCatalogue(cluster ? withClusterWorkloads(definitions, cluster, connected) : definitions, {
+    store,
+    clock,
+    services: {
+      ...upstream.importServices,
+      namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+      reviews: {
+        authenticateToken: (token) => ownTokens.userForToken(token),
+        authorize: (user, request) => authorizer.authorize(user, request),
+        // The cluster's RBAC lists no rules here, so for the users it vouched for the list is incomplete.
+        rulesFor: async (user, namespace) => ({
+          rules: await rbac.rulesFor(user, namespace),
+          incomplete: delegated !== undefined && user.vouchedBy !== undefined,
         }),
       },
+      issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
+        token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
+        expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
+      }),
     },
-  );
+  });
   const api = new ApiFace({ catalogue, authenticator, frontProxy, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({
     tokens,
@@ -174,6 +184,11 @@ export async function composeServer(
     clock,
     logger,
     actingAs,
+    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow: pullersMayFollow(authorizer), namespaces: connected }) : undefined,
+    moreControllers:
+      cluster && config.cluster?.pullSecrets
+        ? [new PullSecretController({ cluster, store, tokens, clock, logger, namespaces: connected, registryHost: publicHost })]
+        : [],
   })
     .start(AbortSignal.any([lifetime.signal, controllers.signal]))
     .catch((error: unknown) => logger.warn('the controllers stopped with an error', { error }));
@@ -181,6 +196,19 @@ export async function composeServer(
     controllers.abort();
     return controllersStopped;
   };
+  const admission = admissionFace({
+    store,
+    mayFollow: pullersMayFollow(authorizer),
+    // Without a cluster connection the webhook configuration's namespace selector is the only gate.
+    namespaces: cluster ? connected : undefined,
+    key: new WebhookKey(store),
+    authenticator,
+    authorizer,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    tlsCert: config.tlsCert,
+    defaultUrl: config.listenTls ? `https://${hostPort(config.listenTls)}` : config.tlsCert ? `https://${publicHost}` : undefined,
+  });
 
   const backup = backupFace({
     authenticator,
@@ -195,6 +223,7 @@ export async function composeServer(
     healthFace({ store, logger, publicHost }),
     metricsFace({ authenticator, authorizer, metrics }),
     backup,
+    admission,
     named('registry', registry),
     named('oauth', oauth),
     named('api', api),
@@ -215,6 +244,10 @@ export async function composeServer(
       await store.close();
     },
   };
+}
+
+function hostPort(address: { host: string; port: number }): string {
+  return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }
 
 /** A face object under the name the router logs and counts it by. */

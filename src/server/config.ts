@@ -50,12 +50,17 @@ export interface ServerConfig {
   readonly allowPrivateRegistries: boolean;
   /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
   readonly resetAdminToken: boolean;
-  /** The Kubernetes cluster tokens and permissions are delegated to: a kubeconfig file (--kubeconfig), or the pod's service account when absent (--in-cluster); none: embedded. */
-  readonly cluster?: ClusterConnection;
+  /** A Kubernetes cluster whose workloads the API, triggers, admission and pull secrets act on, and whose tokens and RBAC count too; absent: embedded mode. */
+  readonly cluster?: ClusterOptions;
   /** How long the cluster's TokenReview and SubjectAccessReview answers are kept. */
   readonly delegatedCache: DelegatedCacheTtls;
   /** Front-proxy authentication (--requestheader-client-ca-file and the header names). */
   readonly requestHeader?: RequestHeaderOptions;
+}
+
+export interface ClusterOptions extends ClusterConnection {
+  /** Keep a registry pull secret linked to `default` in each connected namespace (--cluster-pull-secrets). */
+  readonly pullSecrets: boolean;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -131,13 +136,22 @@ ${s3Help}      --upload-expiry DURATION    delete an unfinished blob upload afte
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info)
 
-Delegating to a Kubernetes cluster:
-      --kubeconfig FILE           accept the cluster's bearer tokens (TokenReview) and ask its RBAC
+Connecting a Kubernetes cluster (see README, "A real cluster"):
+      --kubeconfig FILE           act on this cluster: its Deployments, StatefulSets, DaemonSets,
+                                  CronJobs, Jobs, ReplicaSets, ReplicationControllers and Pods replace
+                                  the stored ones (the API proxies them), triggers patch them, and
+                                  projects map to the namespaces of the same name that the cluster's
+                                  administrators labelled imagestream.io/connected=true; and accept the
+                                  cluster's bearer tokens (TokenReview) and ask its RBAC
                                   (SubjectAccessReview) about the users it vouches for, beside this
-                                  server's own users and tokens; the kubeconfig's user needs the
-                                  cluster's system:auth-delegator role
-      --context NAME              the kubeconfig context to use (default: its current context)
-      --in-cluster                the same, as the pod's service account (instead of --kubeconfig)
+                                  server's own users and tokens (the kubeconfig's user needs the
+                                  cluster's system:auth-delegator role)
+      --context NAME              the kubeconfig context to use (default: its current-context)
+      --in-cluster                the same, as the pod's service account, when ims runs in the cluster
+      --cluster-pull-secrets=false
+                                  do not keep the registry pull secret 'ims-registry-pull' linked to
+                                  'default' in connected namespaces (on by default; a namespace opts
+                                  out with the annotation imagestream.io/pull-secret=false)
       --authentication-token-webhook-cache-ttl DURATION
                                   keep the cluster's answer about a token this long (default 10s)
       --authorization-webhook-cache-authorized-ttl DURATION
@@ -220,17 +234,18 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
       'BadRequest',
       `--allowed-registries takes host or host:port patterns like quay.io,*.example.com,registry.local:5000, not "${badPattern}"`,
     );
-  const allowPrivate = switchValue(values, 'allow-private-registries');
-  const resetAdminToken = switchValue(values, 'reset-admin-token');
   if (values.has('kubeconfig') && switchValue(values, 'in-cluster')) throw new AppError('BadRequest', '--kubeconfig and --in-cluster exclude each other');
   if (values.has('context') && !values.has('kubeconfig')) throw new AppError('BadRequest', '--context needs --kubeconfig: the file whose context it names');
-  const cluster: ClusterConnection | undefined =
+  const cluster: ClusterOptions | undefined =
     values.has('kubeconfig') || switchValue(values, 'in-cluster')
       ? {
           kubeconfig: values.has('kubeconfig') ? resolve(values.get('kubeconfig')!) : undefined,
           context: values.get('context'),
+          pullSecrets: switchValue(values, 'cluster-pull-secrets', 'true'),
         }
       : undefined;
+  const allowPrivate = switchValue(values, 'allow-private-registries');
+  const resetAdminToken = switchValue(values, 'reset-admin-token');
   const cacheTtl = (flag: string) => {
     const text = values.get(flag) ?? '10s';
     const ms = parseDuration(text);
@@ -330,8 +345,8 @@ function atLeastOneSecond(flag: string, text: string): number {
   return value;
 }
 
-function switchValue(values: ReadonlyMap<string, string>, name: string): boolean {
-  const value = values.get(name) ?? 'false';
+function switchValue(values: ReadonlyMap<string, string>, name: string, otherwise = 'false'): boolean {
+  const value = values.get(name) ?? otherwise;
   if (value !== 'true' && value !== 'false') throw new AppError('BadRequest', `--${name} takes no value, or true or false, not "${value}"`);
   return value === 'true';
 }
@@ -356,7 +371,7 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster', ...s3Switches]);
+const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster', 'cluster-pull-secrets', ...s3Switches]);
 
 const knownFlags = new Set([
   ...switches,

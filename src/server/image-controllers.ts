@@ -19,7 +19,8 @@ import { workloadRefresh } from '../api/workload-refresh.ts';
 import { ImportController } from '../controllers/image-import/import-controller.ts';
 import { ImportScheduler } from '../controllers/image-import/import-scheduler.ts';
 import { TriggerController } from '../controllers/image-triggers/trigger-controller.ts';
-import { ControllerManager, storeCompaction } from '../controllers/manager.ts';
+import { ControllerManager, storeCompaction, type Controller } from '../controllers/manager.ts';
+import { storedWorkloads, type WorkloadSource } from '../controllers/image-triggers/workload-source.ts';
 import { openElection } from './backends.ts';
 
 export interface ImageControllerDeps {
@@ -35,6 +36,10 @@ export interface ImageControllerDeps {
   readonly logger: Logger;
   /** How a controller acts on the API: as its own service account. */
   readonly actingAs: (user: string) => (namespace?: string) => RequestContext;
+  /** A connected cluster's workloads, which triggers then act on instead of stored ones. */
+  readonly clusterWorkloads?: WorkloadSource;
+  /** More controllers that run on the leader only (the cluster's pull secrets). */
+  readonly moreControllers?: readonly Controller[];
 }
 
 export function imageControllers(deps: ImageControllerDeps): ControllerManager {
@@ -73,8 +78,7 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   const triggers = new TriggerController({
     store,
     logger,
-    kinds: refresh.kinds,
-    refresh: (kind, key) => refresh.refresh(kind, key),
+    workloads: deps.clusterWorkloads ?? storedWorkloads({ store, logger, kinds: refresh.kinds, refresh: (kind, key) => refresh.refresh(kind, key) }),
     metrics: {
       updates: metrics.counter('ims_image_trigger_updates_total', 'Workloads updated because a tag they follow changed, by kind.'),
       latency: metrics.histogram('ims_image_trigger_latency_seconds', 'Time from a stream change to the updated workload, by kind.'),
@@ -83,7 +87,7 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   return new ControllerManager({
     election: openElection(config, logger),
     logger,
-    controllers: [new ImportController({ store, logger, importTags }), scheduler, triggers],
+    controllers: [new ImportController({ store, logger, importTags }), scheduler, triggers, ...(deps.moreControllers ?? [])],
     periodic: [
       // Expired tokens are useless; sweep them so the store does not grow with every login.
       { name: 'the token sweep', intervalMs: 10 * 60_000, run: () => deps.tokens.sweepExpired().then(() => undefined) },

@@ -81,12 +81,7 @@ describe('ims serve flags for imports that must not stall', () => {
     assert.match(serveHelp, /--max-concurrent-imports-per-registry N/);
   });
 
-  it('delegates to a cluster only when --kubeconfig (with an optional --context) or --in-cluster says so', () => {
-    assert.equal(parseServeFlags([]).cluster, undefined);
-    assert.deepEqual(parseServeFlags(['--kubeconfig', '/etc/kube/config', '--context', 'prod']).cluster, { kubeconfig: '/etc/kube/config', context: 'prod' });
-    assert.deepEqual(parseServeFlags(['--in-cluster']).cluster, { kubeconfig: undefined, context: undefined });
-    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'k']), /--kubeconfig and --in-cluster exclude each other/);
-    assert.throws(() => parseServeFlags(['--context', 'prod']), /--context needs --kubeconfig/);
+  it("keeps the cluster's review answers as long as the cache TTL flags say, 10s by default", () => {
     assert.deepEqual(parseServeFlags([]).delegatedCache, {
       authenticatedTtlMs: 10_000,
       unauthenticatedTtlMs: 10_000,
@@ -95,7 +90,7 @@ describe('ims serve flags for imports that must not stall', () => {
     });
     assert.equal(parseServeFlags(['--authorization-webhook-cache-unauthorized-ttl', '0s']).delegatedCache.deniedTtlMs, 0);
     assert.throws(() => parseServeFlags(['--authentication-token-webhook-cache-ttl', 'long']), /--authentication-token-webhook-cache-ttl must be a duration/);
-    assert.match(serveHelp, /--kubeconfig FILE +accept the cluster's bearer tokens/);
+    assert.match(serveHelp, /accept the\s+cluster's bearer tokens \(TokenReview\)/);
   });
 
   it("trusts request headers only with --requestheader-client-ca-file over TLS, with kube's default header names", () => {
@@ -136,5 +131,22 @@ describe('ims serve flags for imports that must not stall', () => {
     );
     assert.throws(() => parseServeFlags(['--etcd-ca', 'ca.crt']), /go with --store etcd/);
     assert.match(serveHelp, /--etcd-cert FILE +client certificate to present to etcd/);
+  });
+
+  it('connects a cluster with --kubeconfig [--context] or --in-cluster, embedded without either, pull secrets on unless turned off', () => {
+    assert.equal(parseServeFlags([]).cluster, undefined);
+    assert.deepEqual(parseServeFlags(['--kubeconfig', '/etc/kube/config', '--context', 'kind-ims']).cluster, {
+      kubeconfig: '/etc/kube/config',
+      context: 'kind-ims',
+      pullSecrets: true,
+    });
+    assert.deepEqual(parseServeFlags(['--in-cluster', '--cluster-pull-secrets=false']).cluster, {
+      kubeconfig: undefined,
+      context: undefined,
+      pullSecrets: false,
+    });
+    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'f']), /--kubeconfig and --in-cluster exclude each other/);
+    assert.throws(() => parseServeFlags(['--context', 'x']), /--context needs --kubeconfig/);
+    assert.match(serveHelp, /--kubeconfig FILE/);
   });
 });

@@ -8,7 +8,7 @@ import type { ImageStream } from '../../image/image-stream.ts';
 import { unlessNotFound } from '../../errors.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { getKindValue } from '../../store/kind-values.ts';
-import { applyTriggers, readTriggers } from '../../image/triggers.ts';
+import { applyNewTriggerImages, readTriggers } from '../../image/triggers.ts';
 import { defaultPullPolicies, resolveImageNames, resolveNamesAnnotation, type StreamView } from '../../image/image-lookup.ts';
 import { resolvePullSpec, latestTagEvent } from '../../image/image-stream.ts';
 import { containersOf, podTemplateMetaOf } from '../../image/pod-spec.ts';
@@ -40,16 +40,61 @@ export async function resolveTags(
 }
 
 export async function admitWorkloadImages(object: KubeObject, old: KubeObject | undefined, kind: string, context: Pick<HookContext, 'store'>): Promise<void> {
+  await applyCurrentTriggerImages(object, kind, context);
+  await resolveWorkloadImageNames(object, old, kind, context);
+}
+
+/** Whether workloads of a namespace may follow a stream of another one (same-namespace streams always may). */
+export type MayFollow = (namespace: string, from: { readonly namespace: string; readonly stream: string }) => Promise<boolean>;
+
+export interface AppliedTriggers {
+  /** The image set for each trigger that has one, by fieldPath. */
+  readonly applied: Record<string, string>;
+  /** `ns/stream:tag` of triggers whose tag has no image yet. */
+  readonly noImage: string[];
+  /** `ns/stream:tag` of triggers naming another namespace's stream that `mayFollow` refused. */
+  readonly notFollowed: string[];
+}
+
+/** Sets each unpaused trigger's container to its tag's current image. */
+export async function applyCurrentTriggerImages(
+  object: KubeObject,
+  kind: string,
+  context: Pick<HookContext, 'store'>,
+  mayFollow?: MayFollow,
+): Promise<AppliedTriggers> {
+  const namespace = object.metadata?.namespace ?? '';
+  const { triggers } = readTriggers(object.metadata?.annotations, kind, object as Record<string, unknown>);
+  const result: AppliedTriggers = { applied: {}, noImage: [], notFollowed: [] };
+  if (triggers.length === 0) return result;
+  const wanted = [];
+  for (const trigger of triggers.filter((t) => t.from.kind === 'ImageStreamTag' && !t.paused)) {
+    const [stream, tag] = trigger.from.name.split(':');
+    const from = { namespace: trigger.from.namespace || namespace, stream, tag };
+    if (from.namespace !== namespace && mayFollow && !(await mayFollow(namespace, from))) result.notFollowed.push(`${from.namespace}/${stream}:${tag}`);
+    else wanted.push(from);
+  }
+  const images = await resolveTags(context, wanted);
+  for (const { namespace: ns, stream, tag } of wanted) if (!images.has(`${ns}/${stream}:${tag}`)) result.noImage.push(`${ns}/${stream}:${tag}`);
+  const { applied } = applyNewTriggerImages(object as Record<string, unknown>, kind, triggers, namespace, {}, (ns, stream, tag) =>
+    images.get(`${ns}/${stream}:${tag}`),
+  );
+  return { ...result, applied };
+}
+
+/**
+ * Image lookup (SPEC §6): short names of a stream allowing local lookup, or every name when the
+ * object asks for it. Controller-owned objects are left to their owners, and on update only
+ * changed images are looked at (all of them when the resolve-names annotation changed).
+ */
+export async function resolveWorkloadImageNames(
+  object: KubeObject,
+  old: KubeObject | undefined,
+  kind: string,
+  context: Pick<HookContext, 'store'>,
+): Promise<void> {
   const namespace = object.metadata?.namespace ?? '';
   const node = object as Record<string, unknown>;
-  const { triggers } = readTriggers(object.metadata?.annotations, kind, node);
-  if (triggers.length > 0) {
-    const wanted = triggers
-      .filter((t) => t.from.kind === 'ImageStreamTag')
-      .map((t) => ({ namespace: t.from.namespace || namespace, stream: t.from.name.split(':')[0], tag: t.from.name.split(':')[1] }));
-    const images = await resolveTags(context, wanted);
-    applyTriggers(node, kind, triggers, namespace, (ns, stream, tag) => images.get(`${ns}/${stream}:${tag}`));
-  }
   if (object.metadata?.ownerReferences?.some((o) => o.controller)) return;
   if (old && kind === 'Job') return;
   const annotationChanged = old && resolveAnnotation(old, kind) !== resolveAnnotation(object, kind);

@@ -1,26 +1,21 @@
 // Keeps triggered workloads on their tags' current images (SPEC §7): indexes which workloads
-// follow which streams from watches of the workload kinds, and when a stream changes, reconciles
-// each follower by re-admitting it, which applies its triggers. Writes happen only when an image changed.
-import type { ResourceStore, WatchEvent } from '../../store/resource-store.ts';
+// follow which streams from the workload source (stored workloads, or a cluster's), and when a
+// stream changes, reconciles each follower through the source, which applies its triggers.
+// Writes happen only when an image changed.
+import type { ResourceStore } from '../../store/resource-store.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Counter, Histogram } from '../../lib/metrics.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
+import type { WorkloadEvent, WorkloadKind, WorkloadSource } from './workload-source.ts';
 import { readTriggers, triggeredStreams } from '../../image/triggers.ts';
 import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
 
-export interface WorkloadKind {
-  readonly kind: string;
-  /** Store key prefix of the kind, e.g. `apps/deployments/`. */
-  readonly prefix: string;
-}
-
 export interface TriggerControllerDeps {
+  /** Where the image streams are watched. */
   readonly store: Pick<ResourceStore, 'list' | 'watch'>;
-  readonly kinds: readonly WorkloadKind[];
-  /** Re-admits the workload at `key` (its triggers are applied on the way); true if it changed. */
-  readonly refresh: (kind: WorkloadKind, key: string) => Promise<boolean>;
+  readonly workloads: WorkloadSource;
   readonly logger: Logger;
   readonly metrics?: { readonly updates: Counter; readonly latency: Histogram };
 }
@@ -46,30 +41,32 @@ export class TriggerController implements Reconciler {
   run(signal: AbortSignal): void {
     this.queue = new WorkQueue();
     const options = { signal, logger: this.deps.logger };
-    for (const kind of this.deps.kinds) void watchSource(this.deps.store, kind.prefix, (event) => this.index(kind, event), options);
+    for (const kind of this.deps.workloads.kinds) this.deps.workloads.follow(kind, (event) => this.index(kind, event), signal);
     void watchSource(this.deps.store, streamPrefix, (event) => event.type !== 'DELETED' && this.streamChanged(event.key), options);
     void runWorkers(this, this.queue, { workers: 4, signal, logger: this.deps.logger });
   }
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string, signal: AbortSignal): Promise<void> {
     const follow = this.follows.get(key);
     const started = this.since.get(key);
     this.since.delete(key);
     if (!follow) return;
-    if (!(await this.deps.refresh(follow.kind, key))) return;
+    if (!(await this.deps.workloads.refresh(follow.kind, key, signal))) return;
     this.deps.metrics?.updates.inc({ kind: follow.kind.kind });
     if (started !== undefined) this.deps.metrics?.latency.observe({ kind: follow.kind.kind }, (performance.now() - started) / 1000);
     this.deps.logger.info('updated triggered workload', { key });
   }
 
-  private index(kind: WorkloadKind, event: WatchEvent): void {
+  private index(kind: WorkloadKind, event: WorkloadEvent): void {
     for (const stream of this.follows.get(event.key)?.streams ?? []) this.followers.get(stream)?.delete(event.key);
     this.follows.delete(event.key);
     if (event.type === 'DELETED') return;
-    const object = event.value as { metadata?: { namespace?: string; annotations?: Record<string, string> } };
-    const streams = triggeredStreams(readTriggers(object.metadata?.annotations, kind.kind, event.value).triggers, object.metadata?.namespace ?? '');
+    const object = event.object as { metadata?: { namespace?: string; annotations?: Record<string, string> } };
+    const streams = triggeredStreams(readTriggers(object.metadata?.annotations, kind.kind, event.object).triggers, object.metadata?.namespace ?? '');
     if (streams.length === 0) return;
     this.follows.set(event.key, { kind, streams });
+    // A new or changed workload of a source whose writes apply no triggers takes its tags' images now.
+    if (!this.deps.workloads.appliesOnWrite) this.queue.add(event.key);
     for (const stream of streams) {
       let set = this.followers.get(stream);
       if (!set) this.followers.set(stream, (set = new Set()));
