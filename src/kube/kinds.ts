@@ -6,7 +6,16 @@ import type { Namespace, Secret, SecretList, ServiceAccount, TokenRequest } from
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './kinds/rbac.ts';
 import type { Group, Project, ProjectRequest, User } from './kinds/tenancy.ts';
 import type { CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet } from './kinds/workloads.ts';
-import type { Image, ImageStream, ImageStreamImage, ImageStreamImport, ImageStreamLayers, ImageStreamMapping, ImageStreamTag } from './kinds/image.ts';
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamImport,
+  ImageStreamLayers,
+  ImageStreamMapping,
+  ImageStreamTag,
+  ImageStreamWebhook,
+} from './kinds/image.ts';
 
 /** Where a kind lives in the API and how it is named. */
 export interface KindIdentity {
@@ -129,6 +138,14 @@ export const kinds = {
     resource: 'imagestreamimages',
     namespaced: true,
     shortNames: ['isimage'],
+  }),
+  imageStreamWebhooks: kind<ImageStreamWebhook>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStreamWebhook',
+    resource: 'imagestreamwebhooks',
+    namespaced: true,
+    shortNames: ['webhook'],
   }),
 } as const;
 

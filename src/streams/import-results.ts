@@ -6,6 +6,7 @@ import type { AppError, ErrorKind } from '../errors.ts';
 import { recordTagEvent } from '../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../image/reference.ts';
 import { safeMessage } from '../lib/safe-message.ts';
+import { causeAnnotation } from '../image/bookkeeping-annotations.ts';
 
 export interface TagImportPolicy {
   readonly insecure?: boolean;
@@ -42,8 +43,21 @@ export function ensureSpecTag(
   existing.importPolicy = importPolicy;
 }
 
-export function recordSuccess(stream: ImageStream, tag: string, reference: string, digest: string, generation: number, now: string): void {
-  recordTagEvent(stream, tag, { created: now, dockerImageReference: reference, image: digest, generation });
+export function recordSuccess(
+  stream: ImageStream,
+  tag: string,
+  image: { readonly reference: string; readonly digest: string },
+  generation: number,
+  now: string,
+  cause: string | undefined,
+): void {
+  recordTagEvent(stream, tag, {
+    created: now,
+    dockerImageReference: image.reference,
+    image: image.digest,
+    generation,
+    ...(cause ? { annotations: { [causeAnnotation]: cause } } : {}),
+  });
 }
 
 export function recordFailure(stream: ImageStream, tag: string, status: ImportStatus, generation: number, now: string): void {

@@ -18,10 +18,20 @@ import { imagestreammappings } from './imagestreammappings.ts';
 import { imagestreamtags } from './imagestreamtags.ts';
 import { imagestreamimports } from './imagestreamimports.ts';
 import { imagestreamimages } from './imagestream-views.ts';
+import { imagestreamwebhooks } from './imagestreamwebhooks.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
-  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags, imagestreamimports, imagestreamimages];
+  return [
+    ...coreDefinitions,
+    images,
+    imageStreamDefinition(publicHost),
+    imagestreammappings,
+    imagestreamtags,
+    imagestreamimports,
+    imagestreamimages,
+    imagestreamwebhooks,
+  ];
 }
 
 const coreDefinitions: readonly ResourceDefinition[] = [
