@@ -16,6 +16,7 @@ import { describe } from './commands/describe.ts';
 import { apply, create } from './commands/create.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { createDockerRegistrySecret, createGenericSecret, createToken } from './commands/create-secret.ts';
+import { createWebhook } from './commands/create-webhook.ts';
 import { secretsLink } from './commands/secrets-link.ts';
 import { addRoleToGroup, addRoleToUser } from './commands/policy.ts';
 import { registryInfo, registryLogin } from './commands/registry.ts';
@@ -41,6 +42,7 @@ export const commands: readonly Command[] = [
   createDockerRegistrySecret,
   createGenericSecret,
   createToken,
+  createWebhook,
   secretsLink,
   addRoleToUser,
   addRoleToGroup,

@@ -44,6 +44,8 @@ export interface ServerConfig {
   readonly allowPrivateRegistries: boolean;
   /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
   readonly resetAdminToken: boolean;
+  /** How long webhook hints for one stream are gathered into one check (a multi-arch push notifies several times). */
+  readonly webhookCoalesceMs: number;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -104,6 +106,8 @@ Flags:
       --allow-private-registries  let imports connect to loopback, private and link-local addresses and
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
+      --webhook-coalesce DURATION notifications for one stream within this long become one check and
+                                  import (default 100ms; 0ms to 10s)
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --reset-admin-token         recover a lost administrator: revoke every earlier bootstrap token, make
                                   'admin' a cluster-admin again and write a new <data-dir>/admin.token,
@@ -194,7 +198,14 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     allowedRegistries,
     allowPrivateRegistries: allowPrivate,
     resetAdminToken,
+    webhookCoalesceMs: coalesceWindow(values.get('webhook-coalesce') ?? '100ms'),
   };
+}
+
+function coalesceWindow(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 10_000) throw new AppError('BadRequest', `--webhook-coalesce must be a duration from 0ms to 10s (like 100ms), not "${text}"`);
+  return ms;
 }
 
 function positive(flag: string, text: string): number {
@@ -242,6 +253,7 @@ const knownFlags = new Set([
   'allowed-registries',
   'max-images-bulk-imported-per-repository',
   'max-scheduled-imports-per-minute',
+  'webhook-coalesce',
   'listen',
   'listen-tls',
   'data-dir',

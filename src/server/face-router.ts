@@ -9,6 +9,8 @@ export interface Face {
   readonly name: string;
   serves(pathname: string): boolean;
   handle(request: Request, requestId: string): Promise<Response>;
+  /** The path as the request log may show it, when the path itself can carry a secret (webhook URLs). */
+  loggedPath?(pathname: string): string;
 }
 
 export interface FaceRouter {
@@ -43,7 +45,13 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
       } finally {
         const seconds = (performance.now() - started) / 1000;
         observe(face?.name ?? 'none', request.method, status, seconds);
-        deps.logger.debug('request', { requestId, method: request.method, path: pathname, status, ms: Math.round(seconds * 1000) });
+        deps.logger.debug('request', {
+          requestId,
+          method: request.method,
+          path: face?.loggedPath?.(pathname) ?? pathname,
+          status,
+          ms: Math.round(seconds * 1000),
+        });
       }
     },
   };

@@ -171,6 +171,12 @@ export type ImageStreamList = KubeList<ImageStream>;
 export const webhookTypes = ['distribution', 'dockerhub', 'quay', 'harbor', 'ghcr', 'gitlab', 'generic'] as const;
 export type WebhookType = (typeof webhookTypes)[number];
 
+/** Senders that sign each delivery with the secret; the others carry it in their URL. */
+export const signingWebhookTypes: readonly WebhookType[] = ['ghcr', 'generic'];
+
+/** The key of a receiver's Secret that holds its secret, as OpenShift's build webhooks name it. */
+export const webhookSecretKey = 'WebHookSecretKey';
+
 /**
  * A receiver of a registry's push notifications in a project (beyond OpenShift): a payload names a
  * repository and tag, and the spec tags of the project's streams that follow it are checked and
