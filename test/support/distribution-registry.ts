@@ -1,5 +1,6 @@
 // Starts the CNCF distribution registry (Debian's docker-registry) on a free loopback port with a
-// throwaway filesystem store, for interop tests and benchmarks.
+// throwaway filesystem store, for interop tests and benchmarks; optionally notifying a webhook URL
+// of every push (its `notifications.endpoints`).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,13 @@ const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 export const distributionBinary = findExecutable('docker-registry');
 
 export async function startDistribution(
-  options: { htpasswd?: { user: string; password: string }; tls?: { cert: string; key: string }; accessLog?: boolean } = {},
+  options: {
+    htpasswd?: { user: string; password: string };
+    tls?: { cert: string; key: string };
+    accessLog?: boolean;
+    /** Where the registry POSTs its notifications envelope, as soon as each event happens. */
+    notify?: string;
+  } = {},
 ): Promise<{ host: string; pid: number; stop: () => Promise<void>; log: () => string }> {
   const dir = makeTempDir('ims-distribution');
   const port = await freePort();
@@ -24,6 +31,10 @@ export async function startDistribution(
     writeFileSync(join(dir, 'htpasswd'), `${options.htpasswd.user}:${bcrypt.hashSync(options.htpasswd.password, 4)}\n`);
     auth = `auth:\n  htpasswd:\n    realm: test\n    path: ${dir}/htpasswd\n`;
   }
+  // Blob events are noise to a receiver; the registry sends manifest events only.
+  const notifications = options.notify
+    ? `notifications:\n  endpoints:\n    - name: ims\n      url: ${options.notify}\n      timeout: 5s\n      threshold: 3\n      backoff: 200ms\n      ignoredmediatypes:\n        - application/octet-stream\n        - application/vnd.docker.image.rootfs.diff.tar.gzip\n        - application/vnd.oci.image.layer.v1.tar+gzip\n        - application/vnd.docker.container.image.v1+json\n        - application/vnd.oci.image.config.v1+json\n`
+    : '';
   const tls = options.tls ? `  tls:\n    certificate: ${options.tls.cert}\n    key: ${options.tls.key}\n` : '';
   writeFileSync(
     config,
@@ -37,7 +48,7 @@ storage:
     rootdirectory: ${dir}/data
   delete:
     enabled: true
-${auth}http:
+${auth}${notifications}http:
   addr: 127.0.0.1:${port}
 ${tls}`,
   );
