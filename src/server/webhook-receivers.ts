@@ -8,6 +8,9 @@ import type { ResourceCatalogue } from '../api/resource-definition.ts';
 import type { RequestContext } from '../api/rest-storage.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
 import type { Face } from './face-router.ts';
+import type { TagReference } from '../kube/kinds/image.ts';
+import type { RegistryClient } from '../importer/upstream/registry-client.ts';
+import type { CheckRound } from '../webhooks/hint-imports.ts';
 import { StreamImports } from '../streams/stream-imports.ts';
 import { storedStreams } from '../api/stored-streams.ts';
 import { statusResponse } from '../api/http-responses.ts';
@@ -33,16 +36,29 @@ export interface WebhookReceiverDeps {
 export function webhookReceivers(deps: WebhookReceiverDeps): Face & { readonly imports: HintImports } {
   const { store, logger } = deps;
   const importer = deps.actingAs('system:serviceaccount:openshift-infra:image-import-controller')();
-  const streamImports = new StreamImports({ streams: storedStreams(deps.catalogue, importer), store, clock: deps.clock, services: deps.importServices });
+  const streams = storedStreams(deps.catalogue, importer);
+  const startRound = (tags: readonly TagReference[]): CheckRound => {
+    // The HEAD's client serves the import too (one ping, one token), unless a tag comes from this
+    // server's own registry, whose imports read with a token of the project's service account.
+    const self = deps.importServices.selfRegistry?.host;
+    const create = deps.importServices.createRegistryClient;
+    let client: RegistryClient | undefined;
+    const shared = create && !tags.some((t) => self && t.from?.name.startsWith(`${self}/`));
+    const services: ImportServices = shared ? { ...deps.importServices, createRegistryClient: (keyring) => (client ??= create(keyring)) } : deps.importServices;
+    const imports = new StreamImports({ streams, store, clock: deps.clock, services });
+    return {
+      changedTags: (stream, checked, signal) =>
+        imports.changedUpstreamTags(
+          stream,
+          checked.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })),
+          signal,
+        ),
+      importTags: async (namespace, name, moved, signal, cause) => void (await imports.importTags(namespace, name, moved, signal, undefined, cause)),
+    };
+  };
   const imports = new HintImports({
     readStream: (namespace, name) => unlessNotFound(getKindValue(store, kinds.imageStreams, namespace, name)),
-    changedTags: (stream, tags, signal) =>
-      streamImports.changedUpstreamTags(
-        stream,
-        tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })),
-        signal,
-      ),
-    importTags: async (namespace, name, tags, signal, cause) => void (await streamImports.importTags(namespace, name, tags, signal, undefined, cause)),
+    startRound,
     windowMs: deps.coalesceMs,
     logger,
     checks: deps.metrics.counter(

@@ -8,12 +8,18 @@ import type { Logger } from '../lib/logger.ts';
 import type { Counter } from '../lib/metrics.ts';
 import { readSourceDigests } from '../streams/import-bookkeeping.ts';
 
+/** One check of a stream's hinted tags: what it learns of a registry (a ping, a token) serves its import too. */
+export interface CheckRound {
+  /** Which of the tags moved upstream, one HEAD each (a failed check counts as moved, so the import reports it). */
+  changedTags(stream: ImageStream, tags: readonly TagReference[], signal: AbortSignal): Promise<string[]>;
+  /** Imports the tags and records them with `cause` on their tag events. */
+  importTags(namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, cause: string): Promise<void>;
+}
+
 export interface HintImportsDeps {
   readonly readStream: (namespace: string, name: string) => Promise<ImageStream | undefined>;
-  /** Which of the tags moved upstream, one HEAD each (a failed check counts as moved, so the import reports it). */
-  readonly changedTags: (stream: ImageStream, tags: readonly TagReference[], signal: AbortSignal) => Promise<string[]>;
-  /** Imports the tags and records them with `cause` on their tag events. */
-  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, cause: string) => Promise<void>;
+  /** A round for checking (and importing) these tags of a stream. */
+  readonly startRound: (tags: readonly TagReference[]) => CheckRound;
   /** How long hints for one stream are gathered before it is checked. */
   readonly windowMs: number;
   readonly logger: Logger;
@@ -86,10 +92,11 @@ export class HintImports {
       else candidates.push(spec);
     }
     if (candidates.length === 0) return;
-    const moved = new Set(await this.deps.changedTags(stream, candidates, this.deps.signal));
+    const round = this.deps.startRound(candidates);
+    const moved = new Set(await round.changedTags(stream, candidates, this.deps.signal));
     const toImport = candidates.filter((t) => moved.has(t.name));
     this.deps.checks?.inc({ result: 'unchanged' }, candidates.length - toImport.length);
-    // One import for the stream; the cause names a receiver that hinted (the last, when several did).
+    // One import per receiver that hinted (nearly always one), so each tag's cause names its own.
     const byReceiver = new Map<string, TagReference[]>();
     for (const tag of toImport) {
       const receiver = hinted.get(tag.name)!.receiver;
@@ -97,7 +104,7 @@ export class HintImports {
     }
     for (const [receiver, tags] of byReceiver) {
       this.deps.logger.info('importing tags a webhook said moved', { namespace, stream: name, receiver, tags: tags.map((t) => t.name) });
-      await this.deps.importTags(namespace, name, tags, this.deps.signal, `webhook ${receiver}`);
+      await round.importTags(namespace, name, tags, this.deps.signal, `webhook ${receiver}`);
       this.deps.checks?.inc({ result: 'imported' }, tags.length);
     }
   }

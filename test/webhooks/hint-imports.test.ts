@@ -17,14 +17,16 @@ function harness(options: { onImport?: () => Promise<void> } = {}) {
   const log: string[] = [];
   const imports = new HintImports({
     readStream: async () => stream,
-    changedTags: async (_s, tags: readonly TagReference[]) => {
-      log.push(`HEAD ${tags.map((t) => t.name).join(',')}`);
-      return tags.map((t) => t.name);
-    },
-    importTags: async (_n, _s, tags, _signal, cause) => {
-      log.push(`import ${tags.map((t) => t.name).join(',')} (${cause})`);
-      await options.onImport?.();
-    },
+    startRound: () => ({
+      changedTags: async (_s, tags: readonly TagReference[]) => {
+        log.push(`HEAD ${tags.map((t) => t.name).join(',')}`);
+        return tags.map((t) => t.name);
+      },
+      importTags: async (_n, _s, tags, _signal, cause) => {
+        log.push(`import ${tags.map((t) => t.name).join(',')} (${cause})`);
+        await options.onImport?.();
+      },
+    }),
     windowMs: 5,
     logger: silentLogger,
     signal: new AbortController().signal,
