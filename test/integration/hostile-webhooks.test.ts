@@ -41,7 +41,8 @@ describe('webhook receivers under hostile deliveries', () => {
 
   before(async () => {
     upstream = await startFakeUpstream();
-    server = await startServer();
+    // Debug logs every request's path: the receivers' secrets must not be in them either.
+    server = await startServer(['--log-level', 'debug']);
     assert.equal((await ims.run(['login', server.url, '--token', server.adminToken])).code, 0);
     assert.equal((await ims.run(['new-project', project])).code, 0);
     const digest = putImage(upstream, 'team/app', '1', 'tracked');

@@ -59,7 +59,8 @@ describe('webhook receivers', () => {
   before(async () => {
     upstream = await startFakeUpstream();
     untracked = await startFakeUpstream();
-    server = await startServer();
+    // Debug logs every request's path: the receivers' secrets must not be in them either.
+    server = await startServer(['--log-level', 'debug']);
     assert.equal((await ims.run(['login', server.url, '--token', server.adminToken])).code, 0);
     assert.equal((await ims.run(['new-project', project])).code, 0);
   });
@@ -209,6 +210,7 @@ describe('webhook receivers', () => {
     const listed = await ims.run(['get', 'imagestreamwebhooks', '-n', project, '--token', token]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /visible\s+quay\s+visible-webhook/);
+    assert.match(await run('get', 'webhook/visible'), /visible\s+quay/, 'the short name works');
     const secrets = await ims.run(['get', 'secret', 'visible-webhook', '-n', project, '--token', token]);
     assert.equal(secrets.code, 1, 'view may not read the receiver secret');
   });
