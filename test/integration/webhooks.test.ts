@@ -215,6 +215,29 @@ describe('webhook receivers', () => {
     assert.equal(secrets.code, 1, 'view may not read the receiver secret');
   });
 
+  it('gives a receiver deleted and made again a new secret, so the old URL stops working', async () => {
+    await tracked('remade', 'team/remade');
+    const old = await receiver('remade', 'quay');
+    assert.equal((await ims.run(['delete', 'imagestreamwebhooks/remade', '-n', project])).code, 0);
+    const again = await receiver('remade', 'quay');
+    assert.match(again.lines[1], /secret\/remade-webhook updated with a new secret/);
+    assert.notEqual(again.url, old.url);
+    const pushed = { host: upstream.host, repository: 'team/remade', tag: '1', digest: '' };
+    assert.equal((await deliver(old.url, quayRepositoryPush(pushed))).status, 403);
+    assert.equal((await deliver(again.url, quayRepositoryPush(pushed))).status, 202);
+    const taken = await ims.run(['create', 'webhook', 'taken', '--type', 'quay', '-n', project]);
+    assert.equal(taken.code, 0, taken.stderr);
+    await run('delete', 'imagestreamwebhooks/taken');
+    await run('delete', 'secret/taken-webhook');
+    await ims.run(['create', '-f', '-', '-n', project], {
+      stdin: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: taken-webhook\nstringData:\n  app: config\n',
+    });
+    const refused = await ims.run(['create', 'webhook', 'taken', '--type', 'quay', '-n', project]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /secret "taken-webhook" already exists and is not the secret of a receiver taken/);
+    assert.equal((await ims.run(['get', 'imagestreamwebhooks/taken', '-n', project])).code, 1, 'the receiver is taken back');
+  });
+
   it('keeps every secret out of the logs and out of the answers', async () => {
     const hook = await receiver('logged', 'dockerhub');
     const secret = /\/([0-9a-f]{48})\/dockerhub$/.exec(hook.url)![1];

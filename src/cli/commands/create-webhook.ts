@@ -4,7 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../command.ts';
 import type { WebhookType } from '../../kube/kinds/image.ts';
+import type { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
+import { ServerError } from '../api-client.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { signingWebhookTypes, webhookSecretKey, webhookTypes } from '../../kube/kinds/image.ts';
 
@@ -18,6 +20,34 @@ const whereToPaste: Record<WebhookType, string> = {
   ghcr: 'In GitHub, open the repository or organization Settings, Webhooks, add one for "Packages" events, content type application/json, with this secret and the URL below.',
   generic: 'Sign each POST of {"repository","tag","digest"} with this secret: header X-Signature-256: sha256=<HMAC-SHA256 of the body, hex>, to the URL below.',
 };
+
+const receiverLabel = 'imagestream.io/webhook';
+
+/**
+ * Writes the receiver's secret: a new Secret, or a new value in the one an earlier receiver of
+ * this name left behind (a receiver deleted and made again gets a new secret, so old URLs stop).
+ */
+async function storeSecret(client: ApiClient, namespace: string, secretName: string, receiver: string, secret: string): Promise<string> {
+  const secrets = client.resource(kinds.secrets);
+  const data = { [webhookSecretKey]: Buffer.from(secret).toString('base64') };
+  try {
+    await secrets.create(namespace, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: secretName, labels: { [receiverLabel]: receiver } },
+      type: 'Opaque',
+      data,
+    });
+    return 'created';
+  } catch (error) {
+    if (!(error instanceof ServerError && error.reason === 'AlreadyExists')) throw error;
+  }
+  const existing = await secrets.get(namespace, secretName);
+  if (existing.metadata.labels?.[receiverLabel] !== receiver)
+    throw new CliError(`secret "${secretName}" already exists and is not the secret of a receiver ${receiver}: delete it, or choose another NAME`);
+  await secrets.update(namespace, secretName, { ...existing, data });
+  return 'updated with a new secret';
+}
 
 export const createWebhook: Command = {
   path: 'create webhook',
@@ -56,14 +86,9 @@ export const createWebhook: Command = {
       spec: { type: type as WebhookType, secretRef: { name: secretName }, ...(registry ? { registry } : {}) },
     });
     const secret = randomBytes(24).toString('hex');
+    let secretVerb = 'created';
     try {
-      await client.resource(kinds.secrets).create(context.namespace, {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: secretName, labels: { 'imagestream.io/webhook': name } },
-        type: 'Opaque',
-        data: { [webhookSecretKey]: Buffer.from(secret).toString('base64') },
-      });
+      secretVerb = await storeSecret(client, context.namespace, secretName, name, secret);
     } catch (error) {
       // A receiver without its secret verifies nothing: take it back, so running the command again works.
       await client
@@ -76,7 +101,7 @@ export const createWebhook: Command = {
     context.out(
       [
         `imagestreamwebhook.image.openshift.io/${name} created`,
-        `secret/${secretName} created`,
+        `secret/${secretName} ${secretVerb}`,
         whereToPaste[type as WebhookType],
         ...(signing ? [`Secret: ${secret}`] : []),
         client.webhookUrl(context.namespace, name, type, signing ? undefined : secret),
