@@ -105,6 +105,18 @@ describe('webhook receivers', () => {
     });
   }
 
+  it("takes GitHub's form-encoded deliveries too (its default content type), signed over the form", async () => {
+    await tracked('from-form', 'team/from-form');
+    const hook = await receiver('form-hook', 'ghcr');
+    const moved = putImage(upstream, 'team/from-form', '1', 'form-second');
+    const json = githubRegistryPackage({ host: 'ghcr.io', repository: 'team/from-form', tag: '1', digest: moved }, hook.secret!);
+    const body = new URLSearchParams({ payload: json.body }).toString();
+    const headers = { ...json.headers, 'content-type': 'application/x-www-form-urlencoded', 'x-hub-signature-256': signatureOf(body, hook.secret!) };
+    const answer = await deliver(hook.url, { body, headers });
+    assert.equal(answer.status, 202, answer.body);
+    await untilStream(server, server.adminToken, project, 'from-form', (s) => newestOf(s, '1').image === moved);
+  });
+
   it('shows the cause of each history item in describe is', async () => {
     const described = await run('describe', 'is/from-quay');
     assert.match(described, /caused by webhook quay-hook/);
