@@ -106,8 +106,9 @@ Flags:
       --allow-private-registries  let imports connect to loopback, private and link-local addresses and
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
-      --webhook-coalesce DURATION notifications for one stream within this long become one check and
-                                  import (default 100ms; 0ms to 10s)
+      --webhook-coalesce DURATION
+                                  webhook notifications for one stream within this long become one
+                                  check and import (default 100ms; 0ms to 10s)
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --reset-admin-token         recover a lost administrator: revoke every earlier bootstrap token, make
                                   'admin' a cluster-admin again and write a new <data-dir>/admin.token,
