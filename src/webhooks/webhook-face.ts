@@ -27,6 +27,9 @@ export const maxWebhookBodyBytes = 1024 * 1024;
 /** Project and receiver names are DNS labels; anything else names no receiver (and no other key of the store). */
 const objectName = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** Any path below a receiver, for the log's redaction. */
+const underReceiver = /^(\/apis\/image\.openshift\.io\/v1\/namespaces\/[^/]+\/imagestreamwebhooks\/[^/]+)\/(.+)$/;
+
 const route = /^\/apis\/image\.openshift\.io\/v1\/namespaces\/([^/]+)\/imagestreamwebhooks\/([^/]+)\/(?:([^/]+)\/)?([^/]+)$/;
 
 export interface WebhookFaceDeps {
@@ -51,10 +54,12 @@ export class WebhookFace {
     return route.test(pathname);
   }
 
-  /** The path as logs may show it: without the secret. */
+  /** A path as logs may show it: whatever follows a receiver's name, but its type, is taken for a secret. */
   loggedPath(pathname: string): string {
-    const match = route.exec(pathname);
-    return match?.[3] ? pathname.replace(`/${match[3]}/${match[4]}`, `/<secret>/${match[4]}`) : pathname;
+    const match = underReceiver.exec(pathname);
+    if (!match || isWebhookType(match[2])) return pathname;
+    const last = match[2].slice(match[2].lastIndexOf('/') + 1);
+    return `${match[1]}/<secret>${isWebhookType(last) ? `/${last}` : ''}`;
   }
 
   async handle(request: Request, requestId: string): Promise<Response> {

@@ -250,6 +250,15 @@ describe('webhook receivers', () => {
     assert.equal((await ims.run(['get', 'imagestreamwebhooks/taken', '-n', project])).code, 1, 'the receiver is taken back');
   });
 
+  it('counts deliveries by type and result, and tag checks by result, in /metrics', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
+    assert.match(metrics, /ims_webhook_deliveries_total\{type="dockerhub",result="accepted"\} [1-9]/);
+    assert.match(metrics, /ims_webhook_deliveries_total\{type="dockerhub",result="unverified"\} [1-9]/);
+    assert.match(metrics, /ims_webhook_deliveries_total\{type="ghcr",result="duplicate"\} [1-9]/);
+    assert.match(metrics, /ims_webhook_tag_checks_total\{result="imported"\} [1-9]/);
+    assert.match(metrics, /ims_webhook_tag_checks_total\{result="known"\} [1-9]/);
+  });
+
   it('keeps every secret out of the logs and out of the answers', async () => {
     const hook = await receiver('logged', 'dockerhub');
     const secret = /\/([0-9a-f]{48})\/dockerhub$/.exec(hook.url)![1];
@@ -263,6 +272,9 @@ describe('webhook receivers', () => {
         dockerHubPush({ host: 'docker.io', repository: 'x/y', tag: '1', digest: '' }),
       ),
       await deliver(hook.url, { body: '{"push_data": 1}', headers: { 'content-type': 'application/json' } }),
+      // Near misses of the URL are no receiver's, and are logged without the secret all the same.
+      await deliver(`${hook.url}/`, dockerHubPush({ host: 'docker.io', repository: 'x/y', tag: '1', digest: '' })),
+      await deliver(`${hook.url}/extra`, dockerHubPush({ host: 'docker.io', repository: 'x/y', tag: '1', digest: '' })),
     ];
     for (const answer of answers) assert.ok(!answer.body.includes(secret));
     const receiverYaml = await run('get', 'imagestreamwebhooks', 'logged', '-o', 'yaml');
