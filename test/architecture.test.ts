@@ -84,7 +84,8 @@ const allowed: Record<string, string[]> = {
   registry: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   // The adapter to a real cluster: it serves the API's workload kinds from the cluster, feeds the trigger controller, and reviews admissions.
   cluster: ['lib', 'errors', 'kube', 'image', 'store', 'auth', 'streams', 'controllers', 'api'],
-  server: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'controllers', 'api', 'registry', 'cluster'],
+  server: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'controllers', 'api', 'registry', 'cluster', 'webhooks'],
+  webhooks: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   cli: ['lib', 'errors', 'kube', 'image'],
   main: ['server', 'cli'],
 };

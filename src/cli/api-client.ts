@@ -8,7 +8,7 @@ import type { SubresourceTypes } from '../kube/kinds.ts';
 import type { User } from '../kube/kinds/tenancy.ts';
 import type { Served, TypedAddress } from './resource-client.ts';
 import { kinds } from '../kube/kinds.ts';
-import { ResourceClient } from './resource-client.ts';
+import { ResourceClient, objectPath } from './resource-client.ts';
 import { CliError } from './cli-error.ts';
 
 // The CommonJS modules themselves: an ESM import of node:http reads every export, and one of them
@@ -209,6 +209,11 @@ export class ApiClient {
   /** Aggregated discovery of the core group, or of every named group. */
   discovery(groups: 'core' | 'named'): Promise<DiscoveryList> {
     return this.json('GET', groups === 'core' ? '/api' : '/apis', { accept: discoveryAccept });
+  }
+
+  /** Where a registry sends its push notifications for a receiver: its path, with the secret for senders that cannot sign. */
+  webhookUrl(namespace: string, name: string, type: string, secret?: string): string {
+    return new URL(objectPath(kinds.imageStreamWebhooks, namespace, name, secret ? `${secret}/${type}` : type), this.options.server).toString();
   }
 
   /** What the server says about itself, e.g. where its registry is (`/.well-known/imagestream`). */

@@ -74,6 +74,11 @@ export const commandTable: readonly CommandEntry[] = [
     summary: 'Print a new bearer token for a service account',
     load: async () => (await import('./commands/create-secret.ts')).createToken,
   },
+  {
+    path: 'create webhook',
+    summary: "Create a receiver of a registry's push notifications: tags that follow a pushed image are imported at once",
+    load: async () => (await import('./commands/create-webhook.ts')).createWebhook,
+  },
   { path: 'secrets link', summary: 'Link secrets to a service account', load: async () => (await import('./commands/secrets-link.ts')).secretsLink },
   { path: 'secrets unlink', summary: 'Detach secrets from a service account', load: async () => (await import('./commands/secrets-link.ts')).secretsUnlink },
   {

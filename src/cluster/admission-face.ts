@@ -28,7 +28,7 @@ export function admissionFace(deps: AdmissionFaceDeps) {
     name: 'admission',
     serves: (pathname: string) => pathname.startsWith('/admission/'),
     // The webhook key is in the path; logs are read by more people than may register webhooks.
-    logPath: (pathname: string) => (pathname === configurationPath ? pathname : '/admission/<key>/…'),
+    loggedPath: (pathname: string) => (!pathname.startsWith('/admission/') || pathname === configurationPath ? pathname : '/admission/<key>/…'),
     async handle(request: Request, requestId: string): Promise<Response> {
       try {
         if (new URL(request.url).pathname === configurationPath) return await configuration(deps, request);

@@ -7,7 +7,16 @@ import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './kinds
 import type { Group, Project, ProjectRequest, User } from './kinds/tenancy.ts';
 import type { CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet } from './kinds/workloads.ts';
 import type { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, SubjectAccessReview, TokenReview } from './kinds/access-review.ts';
-import type { Image, ImageStream, ImageStreamImage, ImageStreamImport, ImageStreamLayers, ImageStreamMapping, ImageStreamTag } from './kinds/image.ts';
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamImport,
+  ImageStreamLayers,
+  ImageStreamMapping,
+  ImageStreamTag,
+  ImageStreamWebhook,
+} from './kinds/image.ts';
 
 /** Where a kind lives in the API and how it is named. */
 export interface KindIdentity {
@@ -168,6 +177,14 @@ export const kinds = {
     kind: 'SelfSubjectRulesReview',
     resource: 'selfsubjectrulesreviews',
     namespaced: false,
+  }),
+  imageStreamWebhooks: kind<ImageStreamWebhook>({
+    group: image,
+    version: 'v1',
+    kind: 'ImageStreamWebhook',
+    resource: 'imagestreamwebhooks',
+    namespaced: true,
+    shortNames: ['webhook'],
   }),
 } as const;
 

@@ -12,6 +12,7 @@ import { openBlobs, openStore } from './backends.ts';
 import { startWatchedCaches } from './watched-caches.ts';
 import { createUpstreamAccess } from './upstream-access.ts';
 import { imageControllers } from './image-controllers.ts';
+import { webhookReceivers } from './webhook-receivers.ts';
 import { join } from 'node:path';
 import { blobContentDir, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
@@ -226,6 +227,18 @@ export async function composeServer(
     admission,
     named('registry', registry),
     named('oauth', oauth),
+    // Before the API: receiver URLs lie under the API's paths, and are proven by their secret, not a token.
+    webhookReceivers({
+      store,
+      catalogue,
+      importServices: upstream.importServices,
+      metrics,
+      clock,
+      logger,
+      actingAs,
+      coalesceMs: config.webhookCoalesceMs,
+      signal: lifetime.signal,
+    }),
     named('api', api),
   ];
   const router = createFaceRouter({ faces, metrics, logger });

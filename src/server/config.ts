@@ -56,6 +56,8 @@ export interface ServerConfig {
   readonly delegatedCache: DelegatedCacheTtls;
   /** Front-proxy authentication (--requestheader-client-ca-file and the header names). */
   readonly requestHeader?: RequestHeaderOptions;
+  /** How long webhook hints for one stream are gathered into one check (a multi-arch push notifies several times). */
+  readonly webhookCoalesceMs: number;
 }
 
 export interface ClusterOptions extends ClusterConnection {
@@ -125,6 +127,9 @@ ${s3Help}      --upload-expiry DURATION    delete an unfinished blob upload afte
       --allow-private-registries  let imports connect to loopback, private and link-local addresses and
                                   this server's own; off by default, so that nobody who may import can
                                   make the server reach into its own network
+      --webhook-coalesce DURATION
+                                  webhook notifications for one stream within this long become one
+                                  check and import (default 100ms; 0ms to 10s)
       --htpasswd FILE             users and bcrypt passwords for 'ims login -u USER -p PASS'
       --access-token-max-age DURATION
                                   how long a token from 'ims login -u' works (default 24h), as
@@ -290,7 +295,14 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
       deniedTtlMs: cacheTtl('authorization-webhook-cache-unauthorized-ttl'),
     },
     requestHeader,
+    webhookCoalesceMs: coalesceWindow(values.get('webhook-coalesce') ?? '100ms'),
   };
+}
+
+function coalesceWindow(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 10_000) throw new AppError('BadRequest', `--webhook-coalesce must be a duration from 0ms to 10s (like 100ms), not "${text}"`);
+  return ms;
 }
 
 function requestHeaderOptions(values: ReadonlyMap<string, string>, servesTls: boolean): RequestHeaderOptions | undefined {
@@ -378,6 +390,7 @@ const knownFlags = new Set([
   'allowed-registries',
   'max-images-bulk-imported-per-repository',
   'max-scheduled-imports-per-minute',
+  'webhook-coalesce',
   'listen',
   'listen-tls',
   'data-dir',

@@ -9,8 +9,8 @@ export interface Face {
   readonly name: string;
   serves(pathname: string): boolean;
   handle(request: Request, requestId: string): Promise<Response>;
-  /** The path as the request log may show it, where the path itself holds a secret. */
-  logPath?(pathname: string): string;
+  /** A path as the request log may show it, for paths that can carry a secret (webhook URLs); applied to every request's path. */
+  loggedPath?(pathname: string): string;
 }
 
 export interface FaceRouter {
@@ -26,6 +26,9 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
     requests.inc({ face, method, code: String(status) });
     latency.observe({ face, method }, seconds);
   };
+  // Every face's redaction applies to every path, so a near miss of a secret-bearing URL (a trailing
+  // slash, an extra segment) is logged without its secret too.
+  const loggedPath = (pathname: string) => deps.faces.reduce((path, f) => f.loggedPath?.(path) ?? path, pathname);
   return {
     observe,
     async handle(request, requestId) {
@@ -48,7 +51,7 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
         deps.logger.debug('request', {
           requestId,
           method: request.method,
-          path: face?.logPath?.(pathname) ?? pathname,
+          path: loggedPath(pathname),
           status,
           ms: Math.round(seconds * 1000),
         });

@@ -120,6 +120,8 @@ function writeRefusal(res: ServerResponse, answer: Refusal, requestId: string, m
   res.end(method === 'HEAD' ? undefined : answer.body);
 }
 
+const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
 /** What a request names, or the refusal when its method, target or Host header cannot be served. */
 function readTarget(req: IncomingMessage): { pathAndQuery: string; host: string } | { refused: Refusal } {
   const raw = req.url ?? '/';
@@ -132,6 +134,9 @@ function readTarget(req: IncomingMessage): { pathAndQuery: string; host: string 
   }
   const path = pathAndQuery.split('?', 1)[0];
   if (!servedMethods.has(req.method ?? '')) return { refused: refusal(path, methodNotAllowed(req.method ?? '')) };
+  // Parsing the URL would resolve dot segments away, so a face would serve (and log) another path
+  // than the one sent: a webhook secret moved out of its receiver's path would be logged in clear.
+  if (dotSegment.test(path)) return { refused: refusal(path, new AppError('BadRequest', 'the request path must not contain "." or ".." segments')) };
   const hosts = req.rawHeaders.filter((_value, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'host').length;
   const host = req.headers.host ?? (req.httpVersion === '1.0' ? 'localhost' : undefined);
   if (hosts > 1 || host === undefined || !isHost(host)) {

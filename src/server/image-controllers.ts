@@ -47,8 +47,10 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   const importer = deps.actingAs('system:serviceaccount:openshift-infra:image-import-controller')();
   const imports = new StreamImports({ streams: storedStreams(catalogue, importer), store, clock, services: deps.importServices });
   const importerStreams = new ImageStreams({ store: storedStreams(catalogue, importer), clock });
-  const importTags = async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) =>
-    void (await imports.importTags(namespace, name, tags, signal, repository));
+  // Each controller's imports record it as their cause on the tag events they add.
+  const importTagsBecause =
+    (cause: string) => async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) =>
+      void (await imports.importTags(namespace, name, tags, signal, repository, cause));
   const refresh = workloadRefresh(catalogue, deps.actingAs('system:serviceaccount:openshift-infra:image-trigger-controller'));
   const scheduler = new ImportScheduler({
     store,
@@ -63,7 +65,7 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
         tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })),
         signal,
       ),
-    importTags,
+    importTags: importTagsBecause('schedule'),
     noteRetry: async (namespace, name, retries) => void (await importerStreams.noteRetry(namespace, name, retries)),
     deferTags: async (namespace, name, deferrals) => void (await importerStreams.deferImports(namespace, name, deferrals)),
     clearFailures: async (namespace, name, tags) => void (await importerStreams.clearImportFailures(namespace, name, tags)),
@@ -87,7 +89,7 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   return new ControllerManager({
     election: openElection(config, logger),
     logger,
-    controllers: [new ImportController({ store, logger, importTags }), scheduler, triggers, ...(deps.moreControllers ?? [])],
+    controllers: [new ImportController({ store, logger, importTags: importTagsBecause('tag') }), scheduler, triggers, ...(deps.moreControllers ?? [])],
     periodic: [
       // Expired tokens are useless; sweep them so the store does not grow with every login.
       { name: 'the token sweep', intervalMs: 10 * 60_000, run: () => deps.tokens.sweepExpired().then(() => undefined) },

@@ -10,6 +10,7 @@ import { latestTagEvent, recordTagEvent } from '../image/image-stream.ts';
 import { formatTimestamp } from '../kube/object.ts';
 import { deferredReason, withNextAttempt } from '../image/next-attempt.ts';
 import { forgetTagSource } from './import-bookkeeping.ts';
+import { causeAnnotation } from '../image/bookkeeping-annotations.ts';
 
 const imageGroup = 'image.openshift.io';
 
@@ -71,6 +72,7 @@ export class ImageStreams {
         dockerImageReference: image.reference,
         image: image.digest,
         generation: stream.metadata.generation ?? 1,
+        annotations: { [causeAnnotation]: 'push' },
       };
       if (recordTagEvent(stream, tag, event)) await this.store.updateStreamStatus(namespace, name, stream);
     });

@@ -7,6 +7,7 @@ import { recordTagEvent } from '../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../image/reference.ts';
 import { safeMessage } from '../lib/safe-message.ts';
 import { withoutNextAttempt } from '../image/next-attempt.ts';
+import { causeAnnotation } from '../image/bookkeeping-annotations.ts';
 
 export interface TagImportPolicy {
   readonly insecure?: boolean;
@@ -43,8 +44,21 @@ export function ensureSpecTag(
   existing.importPolicy = importPolicy;
 }
 
-export function recordSuccess(stream: ImageStream, tag: string, reference: string, digest: string, generation: number, now: string): void {
-  recordTagEvent(stream, tag, { created: now, dockerImageReference: reference, image: digest, generation });
+export function recordSuccess(
+  stream: ImageStream,
+  tag: string,
+  image: { readonly reference: string; readonly digest: string },
+  generation: number,
+  now: string,
+  cause: string | undefined,
+): void {
+  recordTagEvent(stream, tag, {
+    created: now,
+    dockerImageReference: image.reference,
+    image: image.digest,
+    generation,
+    ...(cause ? { annotations: { [causeAnnotation]: cause } } : {}),
+  });
 }
 
 export function recordFailure(stream: ImageStream, tag: string, status: ImportStatus, generation: number, now: string): void {

@@ -58,6 +58,8 @@ export interface ImportRequest {
   readonly record: boolean;
   /** The stream the caller saw, if it said (SPEC §2.4 step 3). */
   readonly expected?: { readonly resourceVersion?: string; readonly uid?: string };
+  /** What asked for the import, recorded on the tag events it adds (`import-image`, `schedule`, `webhook NAME`…). */
+  readonly cause?: string;
 }
 
 export interface ImportOutcome {
@@ -252,7 +254,7 @@ export class StreamImports {
     let current = existing;
     return retryOnConflict(5, async (attempt) => {
       if (attempt > 1) current = await unlessNotFound(streams.getStream(namespace, name));
-      const stream = withResults(current, namespace, name, results, usedCredentials, formatTimestamp(this.deps.clock.now()));
+      const stream = withResults(current, namespace, name, results, usedCredentials, formatTimestamp(this.deps.clock.now()), request.cause);
       // Spec and status in one write, so nobody (the import controller) sees the new spec tag without its result.
       return current
         ? streams.updateStream(namespace, name, stream, { withStatus: true })
@@ -268,7 +270,14 @@ export class StreamImports {
    * Imports spec tags of kind DockerImage and records them, as the import controllers do; with
    * `repository` (the stream's spec.dockerImageRepository), its tags too (SPEC §2.8, §2.11).
    */
-  async importTags(namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string): Promise<ImportReport> {
+  async importTags(
+    namespace: string,
+    name: string,
+    tags: readonly TagReference[],
+    signal: AbortSignal,
+    repository?: string,
+    cause?: string,
+  ): Promise<ImportReport> {
     const images = tags
       .filter((t) => t.from?.kind === 'DockerImage')
       .map((t) => ({
@@ -279,7 +288,7 @@ export class StreamImports {
       }));
     // Insecure comes from the stream's openshift.io/image.insecureRepository, which every import reads.
     const whole = repository ? { from: { kind: 'DockerImage', name: repository } } : undefined;
-    return this.importImages({ namespace, name, images, repository: whole, record: true }, signal);
+    return this.importImages({ namespace, name, images, repository: whole, record: true, cause }, signal);
   }
 
   /**
@@ -336,6 +345,7 @@ function withResults(
   results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
   usedCredentials: ReadonlySet<string>,
   now: string,
+  cause: string | undefined,
 ): ImageStream {
   const stream: ImageStream = existing
     ? structuredClone(existing)
@@ -357,7 +367,8 @@ function withResults(
   const generation = existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
   for (const tag of stream.spec.tags ?? []) if (results.some((r) => r.tag === tag.name) && !tag.generation) tag.generation = generation;
   for (const r of results) {
-    if (r.outcome.result) recordSuccess(stream, r.tag, r.outcome.result.reference, r.outcome.result.image.metadata!.name!, generation, now);
+    if (r.outcome.result)
+      recordSuccess(stream, r.tag, { reference: r.outcome.result.reference, digest: r.outcome.result.image.metadata!.name! }, generation, now, cause);
     else if (r.outcome.failure) recordFailure(stream, r.tag, r.outcome.failure, stream.spec.tags?.find((t) => t.name === r.tag)?.generation ?? generation, now);
   }
   return stream;

@@ -111,7 +111,11 @@ describe('ims with image streams', () => {
     const stream = (await ims.run(['describe', 'is/ruby'])).stdout;
     assert.match(stream, /^Name:\t\t\truby\nNamespace:\t\tdefault\nCreated:\t\t(Less than a second|\d+ seconds) ago\n/);
     assert.match(stream, /\nImage Lookup:\t\tlocal=false\nUnique Images:\t\t2\nTags:\t\t\t3\n\n/);
-    assert.match(stream, /\n2\.7 \(latest\)\n  no spec tag\n\n  \* 127\.0\.0\.1:\d+\/default\/ruby@sha256:[0-9a-f]{64}\n {6}.* ago\n    127\.0\.0\.1/);
+    // Each history item also says what caused it (beyond oc): these were pushed.
+    assert.match(
+      stream,
+      /\n2\.7 \(latest\)\n  no spec tag\n\n  \* 127\.0\.0\.1:\d+\/default\/ruby@sha256:[0-9a-f]{64}\n {6}.* ago\tcaused by push\n    127\.0\.0\.1/,
+    );
     assert.match(stream, /\nprod\n  tagged from ruby@sha256:[0-9a-f]{64}\n/);
     const image = (await ims.run(['describe', 'istag/ruby:prod'])).stdout;
     assert.match(image, new RegExp(`^Image Name:\\t${v1}\\nDocker Image:\\t127\\.0\\.0\\.1:\\d+/default/ruby@${v1}\\n`));

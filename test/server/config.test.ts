@@ -16,6 +16,15 @@ describe('ims serve flags', () => {
     assert.match(serveHelp, /--upload-expiry DURATION +delete an unfinished blob upload after this long without a byte \(default 24h\)/);
   });
 
+  it('gathers webhook hints for 100ms unless --webhook-coalesce says otherwise, from 0ms to 10s', () => {
+    assert.equal(parseServeFlags([]).webhookCoalesceMs, 100);
+    assert.equal(parseServeFlags(['--webhook-coalesce', '0ms']).webhookCoalesceMs, 0);
+    assert.equal(parseServeFlags(['--webhook-coalesce=2s']).webhookCoalesceMs, 2000);
+    for (const value of ['11s', '1m', 'later'])
+      assert.throws(() => parseServeFlags([`--webhook-coalesce=${value}`]), new RegExp(`--webhook-coalesce must be a duration from 0ms to 10s`));
+    assert.match(serveHelp, /--webhook-coalesce DURATION\n +webhook notifications for one stream/);
+  });
+
   it('refuses private registries unless --allow-private-registries is given, which takes no value', () => {
     assert.equal(parseServeFlags([]).allowPrivateRegistries, false);
     const config = parseServeFlags(['--allow-private-registries', '--store', 'memory']);

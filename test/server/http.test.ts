@@ -63,6 +63,17 @@ describe('the HTTP adapter', () => {
     assert.deepEqual(seen, []);
   });
 
+  it('refuses a path with . or .. segments, plain or percent-encoded, before any face sees another path than the one sent', async () => {
+    for (const path of ['/apis/image.openshift.io/v1/namespaces/p/imagestreamwebhooks/../s3cret/quay', '/api/v1/./namespaces', '/api/%2E%2e/x', '/v2/a/..']) {
+      const answer = await send('POST', path);
+      assert.equal(answer.status, 400, path);
+      const body = json(answer);
+      assert.equal(body.message ?? body.errors[0].message, 'the request path must not contain "." or ".." segments');
+    }
+    assert.equal((await send('GET', '/v2/a/..b/manifests/x..y')).status, 200, 'dots inside a segment are no dot segments');
+    assert.deepEqual(seen, ['GET /v2/a/..b/manifests/x..y']);
+  });
+
   it("answers request lines and headers Node cannot parse with a 4xx body in the face's format", async () => {
     const cases: [string, number, string][] = [
       ['GET /api/v1 HTTX/1.1\r\n\r\n', 400, 'Status'],

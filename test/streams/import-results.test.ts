@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { importFailureStatus } from '../../src/streams/import-results.ts';
+import type { ImageStream } from '../../src/kube/kinds/image.ts';
+import { importFailureStatus, recordSuccess } from '../../src/streams/import-results.ts';
 import { AppError, ErrorKinds } from '../../src/errors.ts';
 
 describe('import failure status', () => {
@@ -64,5 +65,22 @@ describe('import failure status', () => {
       assert.ok(status.code >= 400 && status.code < 600, `${kind}: ${status.code}`);
     }
     assert.equal(importFailureStatus(new AppError('Conflict', 'x'), from).reason, 'InternalError', 'what OpenShift does not classify stays InternalError');
+  });
+});
+
+describe('recordSuccess', () => {
+  const digest = (n: number) => `sha256:${String(n).repeat(64)}`;
+
+  it('records what caused each image on its history item, and keeps the first cause when the same image is recorded again', () => {
+    const stream: ImageStream = { metadata: { name: 'app', namespace: 'p' }, spec: {} };
+    recordSuccess(stream, '1', { reference: `r.example.com/app@${digest(1)}`, digest: digest(1) }, 1, '2026-01-01T00:00:00Z', 'tag');
+    recordSuccess(stream, '1', { reference: `r.example.com/app@${digest(2)}`, digest: digest(2) }, 1, '2026-01-01T00:01:00Z', 'webhook hub');
+    recordSuccess(stream, '1', { reference: `r.example.com/app@${digest(2)}`, digest: digest(2) }, 2, '2026-01-01T00:02:00Z', 'schedule');
+    const items = stream.status!.tags![0].items!;
+    assert.deepEqual(
+      items.map((i) => i.annotations?.['imagestream.io/cause']),
+      ['webhook hub', 'tag'],
+    );
+    assert.equal(items[0].generation, 2);
   });
 });

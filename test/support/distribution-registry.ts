@@ -1,5 +1,6 @@
 // Starts the CNCF distribution registry (Debian's docker-registry) on a free loopback port with a
-// throwaway filesystem store (or its own S3 driver on a given bucket), for interop tests and benchmarks.
+// throwaway filesystem store (or its own S3 driver on a given bucket), for interop tests and benchmarks;
+// optionally notifying a webhook URL of every push (its `notifications.endpoints`).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export async function startDistribution(
     tls?: { cert: string; key: string };
     accessLog?: boolean;
     s3?: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+    /** Where the registry POSTs its notifications envelope, as soon as each event happens. */
+    notify?: string;
   } = {},
 ): Promise<{ host: string; pid: number; stop: () => Promise<void>; log: () => string }> {
   const dir = makeTempDir('ims-distribution');
@@ -29,6 +32,10 @@ export async function startDistribution(
     writeFileSync(join(dir, 'htpasswd'), `${options.htpasswd.user}:${bcrypt.hashSync(options.htpasswd.password, 4)}\n`);
     auth = `auth:\n  htpasswd:\n    realm: test\n    path: ${dir}/htpasswd\n`;
   }
+  // Blob events are noise to a receiver; the registry sends manifest events only.
+  const notifications = options.notify
+    ? `notifications:\n  endpoints:\n    - name: ims\n      url: ${options.notify}\n      timeout: 5s\n      threshold: 3\n      backoff: 200ms\n      ignoredmediatypes:\n        - application/octet-stream\n        - application/vnd.docker.image.rootfs.diff.tar.gzip\n        - application/vnd.oci.image.layer.v1.tar+gzip\n        - application/vnd.docker.container.image.v1+json\n        - application/vnd.oci.image.config.v1+json\n`
+    : '';
   const tls = options.tls ? `  tls:\n    certificate: ${options.tls.cert}\n    key: ${options.tls.key}\n` : '';
   writeFileSync(
     config,
@@ -56,7 +63,7 @@ ${
 }
   delete:
     enabled: true
-${auth}http:
+${auth}${notifications}http:
   addr: 127.0.0.1:${port}
 ${tls}`,
   );

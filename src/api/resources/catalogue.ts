@@ -20,10 +20,20 @@ import { imagestreamimports } from './imagestreamimports.ts';
 import { imagestreamimages } from './imagestream-views.ts';
 import { selfsubjectreviews, tokenreviews } from './token-reviews.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './access-reviews.ts';
+import { imagestreamwebhooks } from './imagestreamwebhooks.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
-  return [...coreDefinitions, images, imageStreamDefinition(publicHost), imagestreammappings, imagestreamtags, imagestreamimports, imagestreamimages];
+  return [
+    ...coreDefinitions,
+    images,
+    imageStreamDefinition(publicHost),
+    imagestreammappings,
+    imagestreamtags,
+    imagestreamimports,
+    imagestreamimages,
+    imagestreamwebhooks,
+  ];
 }
 
 const coreDefinitions: readonly ResourceDefinition[] = [

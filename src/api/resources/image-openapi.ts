@@ -41,6 +41,11 @@ const tagEvent = object('One image a tag pointed at.', {
   dockerImageReference: string('The pull spec of the image.'),
   image: string('The image, by manifest digest.'),
   generation: integer('The spec generation this event answers.'),
+  annotations: {
+    type: 'object',
+    description: 'imagestream.io/cause: what put the image there (push, import-image, tag, schedule, webhook NAME).',
+    additionalProperties: { type: 'string' },
+  },
 });
 
 const tagCondition = object('Why the tag is not current, when an import failed.', {

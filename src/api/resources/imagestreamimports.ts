@@ -108,6 +108,7 @@ function importStorage(deps: StorageDeps): RestStorage {
           repository: spec.repository,
           record,
           expected: { resourceVersion: body.metadata?.resourceVersion, uid: body.metadata?.uid },
+          cause: 'import-image',
         },
         context.signal,
       );

@@ -46,7 +46,7 @@ const workloads: PolicyRule[] = [
 const imageStreamsEdit: PolicyRule[] = [
   {
     apiGroups: image,
-    resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamimports'],
+    resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamimports', 'imagestreamwebhooks'],
     verbs: [...read, ...write],
   },
   { apiGroups: image, resources: ['imagestreams/secrets', 'imagestreams/layers'], verbs: ['get', 'update'] },
@@ -98,7 +98,11 @@ const viewRules: PolicyRule[] = [
     verbs: read,
   },
   { apiGroups: ['batch'], resources: ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'], verbs: read },
-  { apiGroups: image, resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags'], verbs: read },
+  {
+    apiGroups: image,
+    resources: ['imagestreams', 'imagestreammappings', 'imagestreamtags', 'imagestreamimages', 'imagetags', 'imagestreamwebhooks'],
+    verbs: read,
+  },
   // A subresource is read one object at a time; `get` alone also keeps view within edit, so a project admin may hand it out.
   { apiGroups: image, resources: ['imagestreams/status'], verbs: ['get'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },

@@ -4,7 +4,7 @@ import { humanSize, labelled } from '../output/human.ts';
 import { humanDuration, wordedAgo as ago } from '../../kube/human-duration.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
-import { bookkeepingAnnotations } from '../../image/bookkeeping-annotations.ts';
+import { bookkeepingAnnotations, causeAnnotation } from '../../image/bookkeeping-annotations.ts';
 import { deferredReason, nextAttemptOf, withoutNextAttempt } from '../../image/next-attempt.ts';
 
 /** Shown as Description, or Imagestream's own bookkeeping that oc users never see. */
@@ -106,7 +106,8 @@ function describeTag(
   items.forEach((item, i) => {
     lines.push(`  ${i === 0 ? '*' : ' '} ${item.dockerImageReference}`);
     const id = item.dockerImageReference.includes('@') ? item.dockerImageReference.slice(item.dockerImageReference.indexOf('@') + 1) : '';
-    lines.push(`      ${ago(item.created, now)}${item.image && id !== item.image ? `\t${item.image}` : ''}`);
+    const cause = item.annotations?.[causeAnnotation];
+    lines.push(`      ${ago(item.created, now)}${item.image && id !== item.image ? `\t${item.image}` : ''}${cause ? `\tcaused by ${cause}` : ''}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -8,6 +8,8 @@ export interface TagEvent {
   dockerImageReference: string;
   image: string;
   generation: number;
+  /** What caused the event (`imagestream.io/cause`: push, import-image, tag, schedule, webhook NAME); beyond OpenShift. */
+  annotations?: Record<string, string>;
 }
 
 export interface TagEventCondition {
@@ -164,3 +166,32 @@ export interface ImageStreamMapping extends KubeObject {
 }
 
 export type ImageStreamList = KubeList<ImageStream>;
+
+/** The registries a webhook receiver understands, each by its payload's format and how it proves itself. */
+export const webhookTypes = ['distribution', 'dockerhub', 'quay', 'harbor', 'ghcr', 'gitlab', 'generic'] as const;
+export type WebhookType = (typeof webhookTypes)[number];
+
+/** Senders that sign each delivery with the secret; the others carry it in their URL. */
+export const signingWebhookTypes: readonly WebhookType[] = ['ghcr', 'generic'];
+
+/** The key of a receiver's Secret that holds its secret, as OpenShift's build webhooks name it. */
+export const webhookSecretKey = 'WebHookSecretKey';
+
+/**
+ * A receiver of a registry's push notifications in a project (beyond OpenShift): a payload names a
+ * repository and tag, and the spec tags of the project's streams that follow it are checked and
+ * imported. Its secret is in a Secret of the project, key `WebHookSecretKey`, as OpenShift's build
+ * webhooks keep theirs.
+ */
+export interface ImageStreamWebhook extends KubeObject {
+  spec: {
+    type: WebhookType;
+    secretRef: { name: string };
+    /**
+     * The registry host the sender speaks for (as the streams' sources name it), when the payload
+     * does not say or says it under another name; defaults: docker.io, quay.io, ghcr.io, or what the
+     * distribution, GitLab and generic payloads name.
+     */
+    registry?: string;
+  };
+}
