@@ -62,7 +62,7 @@ const systemContext =
 
 export async function composeServer(
   config: ServerConfig,
-  deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore },
+  deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore; onAuthenticated?: (userName: string) => void },
 ): Promise<ComposedServer> {
   const { logger, clock } = deps;
   const lifetime = new AbortController();
@@ -74,7 +74,7 @@ export async function composeServer(
   const caches = startWatchedCaches(store, lifetime.signal, logger);
 
   const tokens = new TokenService({ store, clock });
-  const authenticator = new Authenticator({ tokens, store, clock, cache: caches.tokens });
+  const authenticator = new Authenticator({ tokens, store, clock, cache: caches.tokens, onAuthenticated: deps.onAuthenticated });
   const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
 

@@ -1,5 +1,5 @@
-// Routes each request to the first face that serves its path, with one request log line and one
-// pair of metrics for every face, and one catch for anything a face let escape.
+// Routes each request to the first face that serves its path, with one pair of metrics for every
+// face, and one catch for anything a face let escape. (The access log, in http.ts, logs each request.)
 import type { Logger } from '../lib/logger.ts';
 import type { MetricsRegistry } from '../lib/metrics.ts';
 import { AppError } from '../errors.ts';
@@ -43,7 +43,6 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
       } finally {
         const seconds = (performance.now() - started) / 1000;
         observe(face?.name ?? 'none', request.method, status, seconds);
-        deps.logger.debug('request', { requestId, method: request.method, path: pathname, status, ms: Math.round(seconds * 1000) });
       }
     },
   };

@@ -5,18 +5,20 @@ import type { ServerConfig } from './config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { systemClock } from '../lib/clock.ts';
 import { composeServer } from './compose.ts';
+import { createAccessLog } from './access-log.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const accessLog = createAccessLog(logger);
   prepareDataDir(config.dataDir, logger);
   // One server per data dir, before anything opens the store. Replicas on etcd share the store by
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
   const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
-  const composed = await composeServer(config, { logger, clock: systemClock });
+  const composed = await composeServer(config, { logger, clock: systemClock, onAuthenticated: (user) => accessLog.noteUser(user) });
   const tokenFile = await bootstrap({
     store: composed.store,
     tokens: composed.tokens,
@@ -36,7 +38,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const servers: Server[] = [];
   const urls: string[] = [];
   for (const listener of listeners) {
-    const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: listener.tls });
+    const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: listener.tls, accessLog });
     await listen(server, listener.host, listener.port);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : listener.port;
