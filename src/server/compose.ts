@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { blobContentDir, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
 import { healthFace } from './health-face.ts';
+import { homeFace } from './home-face.ts';
 import { metricsFace } from './metrics-face.ts';
 import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
@@ -144,6 +145,7 @@ export async function composeServer(
   });
   const faces: Face[] = [
     healthFace({ store, logger, publicHost }),
+    homeFace({ publicHost }),
     metricsFace({ authenticator, authorizer, metrics }),
     backup,
     named('registry', registry),
