@@ -8,6 +8,8 @@ import { loadConfig, saveConfig } from './config.ts';
 import { ApiClient } from './api-client.ts';
 import { ResourceResolver } from './resource-resolver.ts';
 import { CliError } from './cli-error.ts';
+import { startProgress } from './output/progress.ts';
+import type { WriteStream } from 'node:tty';
 import { login } from './commands/login.ts';
 import { logout, whoami } from './commands/session.ts';
 import { newProject, project, projects } from './commands/projects.ts';
@@ -78,9 +80,20 @@ export function hoistGlobalFlags(argv: readonly string[]): string[] {
   return leading.length === 0 ? [...argv] : [...argv.slice(i), ...leading];
 }
 
+/** Where a run writes; `terminal` is standard error when it is one, for live progress. */
+export interface CliIo {
+  readonly out: (t: string) => void;
+  readonly err: (t: string) => void;
+  readonly terminal?: WriteStream;
+}
+
 export async function runCli(
   given: readonly string[],
-  io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) },
+  io: CliIo = {
+    out: (t: string) => void process.stdout.write(t),
+    err: (t: string) => void process.stderr.write(t),
+    terminal: process.stderr.isTTY ? process.stderr : undefined,
+  },
 ): Promise<number> {
   const argv = hoistGlobalFlags(given);
   try {
@@ -128,7 +141,7 @@ function dropPath(argv: readonly string[], path: string): string[] {
   return argv.slice(path.split(' ').length);
 }
 
-function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) => void; err: (t: string) => void }): CommandContext {
+function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandContext {
   const config: CliConfig = loadConfig();
   let resolver: Promise<ResourceResolver> | undefined;
   let client: ApiClient | undefined;
@@ -152,6 +165,7 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: { out: (t: string) 
     saveConfig,
     out: io.out,
     err: io.err,
+    progress: (task) => startProgress({ write: io.err, terminal: io.terminal }, task),
     stdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
