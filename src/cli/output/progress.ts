@@ -80,10 +80,11 @@ function terminalProgress(terminal: WriteStream, write: (text: string) => void, 
     stream: terminal,
     format,
     barsize: 24,
-    hideCursor: true,
     clearOnComplete: true,
-    // Items shorter than the last one must not leave its tail on the line.
-    linewrap: false,
+    // The line is cut to the terminal's width rather than turning autowrap off, and the cursor
+    // stays visible: a CLI stopped with Ctrl-C then leaves the terminal as it found it.
+    linewrap: true,
+    hideCursor: false,
     fps: 5,
   });
   const started = performance.now();

@@ -66,6 +66,8 @@ progress.finish('copied 4 items');
     // Redrawn at most five times a second, so which counts are drawn depends on the machine; the last always is.
     assert.match(output, /\x1b\[1Gcopying \[-+\] 0\/4 \| 0s elapsed \| ETA \? \| \x1b\[0K/);
     assert.match(output, /\x1b\[1Gcopying \[=+\] 4\/4 \| \d+s elapsed \| ETA 0ms \| item-d\x1b\[0K/);
+    // The terminal is left as it was found, even by a CLI stopped half way: cursor shown, autowrap on.
+    assert.doesNotMatch(output, /\x1b\[\?25l|\x1b\[\?7l/);
     // The live line is cleared, so the summary stands alone on the last line.
     assert.match(output, /\x1b\[2Kcopied 4 items\r?\n$/);
   });
