@@ -101,6 +101,7 @@ export async function composeServer(
     clock,
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    onAuthenticated: deps.onAuthenticated,
     passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined,
   });
 

@@ -3,7 +3,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
 /** The first log line (parsed) that `match` accepts, waiting for the server to write it. */
 async function logLine<T>(server: RunningServer, parse: (line: string) => T | undefined, what: string): Promise<T> {
@@ -25,7 +29,9 @@ const jsonWithId = (id: string) => (line: string) => {
 describe('the access log', () => {
   let server: RunningServer;
   before(async () => {
-    server = await startServer();
+    const htpasswd = join(makeTempDir('ims-access-log'), 'users.htpasswd');
+    writeFileSync(htpasswd, `alice:${bcrypt.hashSync('alice-password', 4)}\n`);
+    server = await startServer(['--htpasswd', htpasswd]);
   });
   after(async () => {
     await server.stop();
@@ -60,6 +66,20 @@ describe('the access log', () => {
     assert.equal(withToken.path, '/openshift/token?access_token=REDACTED&scope=x');
     assert.ok(!server.logs().includes(server.adminToken), 'no token in the log');
     assert.ok(!server.logs().includes(basic), 'no Basic credentials in the log');
+  });
+
+  it('names the user of a password login, and never the password', async () => {
+    const basic = Buffer.from('alice:alice-password').toString('base64');
+    const login = await fetch(`${server.url}/oauth/authorize?client_id=openshift-challenging-client&response_type=token`, {
+      headers: { authorization: `Basic ${basic}`, 'x-request-id': 'access-login' },
+      redirect: 'manual',
+    });
+    assert.equal(login.status, 302);
+    const line = await logLine(server, jsonWithId('access-login'), 'for the login');
+    assert.equal(line.user, 'alice');
+    assert.ok(!server.logs().includes('alice-password') && !server.logs().includes(basic), 'no password in the log');
+    const token = new URLSearchParams(new URL(login.headers.get('location')!).hash.slice(1)).get('access_token')!;
+    assert.ok(!server.logs().includes(token), 'no issued token in the log');
   });
 
   it('logs a watch the client closes once, at info, with its duration, and no error', async () => {
