@@ -82,7 +82,9 @@ const allowed: Record<string, string[]> = {
   controllers: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   api: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
   registry: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams'],
-  server: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'controllers', 'api', 'registry'],
+  // The adapter to a real cluster: it serves the API's workload kinds from the cluster, feeds the trigger controller, and reviews admissions.
+  cluster: ['lib', 'errors', 'kube', 'image', 'store', 'auth', 'streams', 'controllers', 'api'],
+  server: ['lib', 'errors', 'kube', 'image', 'store', 'blobs', 'auth', 'importer', 'streams', 'controllers', 'api', 'registry', 'cluster'],
   cli: ['lib', 'errors', 'kube', 'image'],
   main: ['server', 'cli'],
 };

@@ -18,10 +18,15 @@ import { handleResourceRequest } from './resource-handler.ts';
 import { jsonResponse, statusResponse } from './http-responses.ts';
 import { bodyLimits, type BodyLimits } from './body-limits.ts';
 import { YamlBodyParser } from './yaml-body-parser.ts';
+import { impersonatedUser } from './impersonation.ts';
 
 export interface ApiFaceDeps {
   readonly catalogue: ResourceCatalogue;
   readonly authenticator: Pick<Authenticator, 'authenticate'>;
+  /** A front proxy's word on who asks (request headers under a verified client certificate), asked before tokens. */
+  readonly frontProxy?: {
+    authenticate(request: Request): { readonly kind: 'user'; readonly user: UserInfo } | { readonly kind: 'refused'; readonly reason: string } | undefined;
+  };
   readonly authorizer: Authorizer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -67,9 +72,11 @@ export class ApiFace {
   private async route(request: Request, requestId: string): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === '/version') return jsonResponse(this.version());
-    const authentication = await this.deps.authenticator.authenticate(request.headers.get('authorization'));
+    const proxied = this.deps.frontProxy?.authenticate(request);
+    if (proxied?.kind === 'refused') throw new AppError('Unauthorized', 'Unauthorized');
+    const authentication = proxied ?? (await this.deps.authenticator.authenticate(request.headers.get('authorization')));
     if (authentication.kind !== 'user') throw new AppError('Unauthorized', 'Unauthorized');
-    const user = authentication.user;
+    const user = await impersonatedUser(authentication.user, request.headers, this.deps.authorizer);
     const info = parseRequestInfo(request.method, url);
     if (info.kind === 'nonResource') return this.nonResource(request, url);
     const definition = this.deps.catalogue.find(info.group, info.version, info.resource);

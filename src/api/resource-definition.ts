@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
+import type { PolicyRule } from '../kube/kinds/rbac.ts';
 
 /** A piece of an OpenAPI v3 schema, as kubectl explain reads it. */
 export interface OpenApiSchema {
@@ -112,6 +113,19 @@ export interface ApiServices extends ImportServices {
   readonly issueServiceAccountToken?: (namespace: string, name: string, ttlSeconds: number) => Promise<{ token: string; expiresAt: Date }>;
   /** Key prefixes of other parts' data that belongs to a namespace (registry links), removed with it. */
   readonly namespacedData?: (namespace: string) => string[];
+  /** What the review kinds ask of this server's own authentication and authorization (TokenReview, SubjectAccessReview…). */
+  readonly reviews?: ReviewServices;
+}
+
+export interface ReviewServices {
+  /** Whom one of this server's own tokens belongs to; undefined for a token it does not know. */
+  authenticateToken(token: string): Promise<UserInfo | undefined>;
+  authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
+  /**
+   * Every rule the user holds in the namespace, cluster-wide ones included; `incomplete` when another
+   * authorizer (a cluster's) may allow more than the rules say.
+   */
+  rulesFor(user: UserInfo, namespace: string): Promise<{ rules: PolicyRule[]; incomplete: boolean }>;
 }
 
 export interface ResourceCatalogue {

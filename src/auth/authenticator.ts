@@ -21,8 +21,6 @@ export interface AuthenticatorDeps {
   readonly clock: Clock;
   /** Token hash → who it is and until when; emptied by any change to tokens, users, groups or service accounts. */
   readonly cache?: WatchedCache<{ user: UserInfo; expiresAt?: number } | null>;
-  /** Told who each request turned out to be (the access log names them); never the credential. */
-  readonly onAuthenticated?: (userName: string) => void;
 }
 
 export class Authenticator {
@@ -33,12 +31,6 @@ export class Authenticator {
   }
 
   async authenticate(authorization: string | null): Promise<Authentication> {
-    const authentication = await this.identify(authorization);
-    if (authentication.kind !== 'invalid') this.deps.onAuthenticated?.(authentication.user.name);
-    return authentication;
-  }
-
-  private async identify(authorization: string | null): Promise<Authentication> {
     if (!authorization) return { kind: 'anonymous', user: anonymousUser };
     const token = tokenFromHeader(authorization);
     if (token === undefined) return { kind: 'invalid', reason: 'unsupported authorization scheme' };

@@ -3,6 +3,14 @@
 export interface UserInfo {
   readonly name: string;
   readonly groups: readonly string[];
+  readonly uid?: string;
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Who vouched for the user when it was not this server's own token: a cluster's TokenReview, or a
+   * front proxy's headers. Only such users are asked about in the cluster's RBAC, so that a name
+   * minted here (a project's service account) never borrows a cluster identity's rights.
+   */
+  readonly vouchedBy?: 'cluster' | 'front-proxy';
 }
 
 export const anonymousUser: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };

@@ -27,6 +27,7 @@ import { setImageLookup, setTriggers } from './commands/set.ts';
 import { pruneImages } from './commands/prune.ts';
 import { admBackup } from './commands/backup.ts';
 import { addUsers, newGroup, removeUsers } from './commands/groups.ts';
+import { authCanI } from './commands/auth.ts';
 
 export const commands: readonly Command[] = [
   login,
@@ -57,9 +58,10 @@ export const commands: readonly Command[] = [
   newGroup,
   addUsers,
   removeUsers,
+  authCanI,
 ];
 
-const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm'];
+const groups = ['create secret', 'secrets', 'policy', 'create', 'registry', 'set', 'adm prune', 'adm groups', 'adm', 'auth'];
 
 /**
  * Moves global flags given before the command (`ims -n demo get is`, `ims --server URL whoami`) to

@@ -21,7 +21,12 @@ export function addTagEvent(stream: ImageStream, tag: string, event: TagEvent): 
   if (current) {
     const sameRef = current.dockerImageReference === event.dockerImageReference;
     const sameImage = current.image === event.image;
-    if (sameRef && sameImage && current.generation === event.generation) return false;
+    if (sameRef && sameImage && current.generation === event.generation) {
+      // An import that found what the tag holds still answers an earlier failure or deferral.
+      if (!list.conditions) return false;
+      delete list.conditions;
+      return true;
+    }
     if (sameRef && sameImage) current.generation = event.generation;
     else if (sameRef) current.image = event.image;
     else if (sameImage) current.dockerImageReference = event.dockerImageReference;

@@ -6,6 +6,7 @@ import type { Namespace, Secret, SecretList, ServiceAccount, TokenRequest } from
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './kinds/rbac.ts';
 import type { Group, Project, ProjectRequest, User } from './kinds/tenancy.ts';
 import type { CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet } from './kinds/workloads.ts';
+import type { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, SubjectAccessReview, TokenReview } from './kinds/access-review.ts';
 import type { Image, ImageStream, ImageStreamImage, ImageStreamImport, ImageStreamLayers, ImageStreamMapping, ImageStreamTag } from './kinds/image.ts';
 
 /** Where a kind lives in the API and how it is named. */
@@ -47,6 +48,8 @@ function kind<T extends KubeObject, S extends SubresourceTypes = Record<never, n
 }
 
 const image = 'image.openshift.io';
+const authentication = 'authentication.k8s.io';
+const authorization = 'authorization.k8s.io';
 
 export const kinds = {
   namespaces: kind<Namespace>({ group: '', version: 'v1', kind: 'Namespace', resource: 'namespaces', namespaced: false, shortNames: ['ns'] }),
@@ -129,6 +132,42 @@ export const kinds = {
     resource: 'imagestreamimages',
     namespaced: true,
     shortNames: ['isimage'],
+  }),
+  tokenReviews: kind<TokenReview>({ group: authentication, version: 'v1', kind: 'TokenReview', resource: 'tokenreviews', namespaced: false }),
+  selfSubjectReviews: kind<SelfSubjectReview>({
+    group: authentication,
+    version: 'v1',
+    kind: 'SelfSubjectReview',
+    resource: 'selfsubjectreviews',
+    namespaced: false,
+  }),
+  subjectAccessReviews: kind<SubjectAccessReview>({
+    group: authorization,
+    version: 'v1',
+    kind: 'SubjectAccessReview',
+    resource: 'subjectaccessreviews',
+    namespaced: false,
+  }),
+  selfSubjectAccessReviews: kind<SelfSubjectAccessReview>({
+    group: authorization,
+    version: 'v1',
+    kind: 'SelfSubjectAccessReview',
+    resource: 'selfsubjectaccessreviews',
+    namespaced: false,
+  }),
+  localSubjectAccessReviews: kind<SubjectAccessReview>({
+    group: authorization,
+    version: 'v1',
+    kind: 'LocalSubjectAccessReview',
+    resource: 'localsubjectaccessreviews',
+    namespaced: true,
+  }),
+  selfSubjectRulesReviews: kind<SelfSubjectRulesReview>({
+    group: authorization,
+    version: 'v1',
+    kind: 'SelfSubjectRulesReview',
+    resource: 'selfsubjectrulesreviews',
+    namespaced: false,
   }),
 } as const;
 

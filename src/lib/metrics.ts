@@ -1,4 +1,4 @@
-// A small Prometheus registry: counters and histograms with labels, rendered in the text format.
+// A small Prometheus registry: counters, gauges and histograms with labels, rendered in the text format.
 
 type Labels = Record<string, string>;
 
@@ -75,6 +75,25 @@ export class Histogram implements Metric {
   }
 }
 
+/** A value read when /metrics is: `collect` gives each series' labels and current value. */
+export class Gauge implements Metric {
+  readonly name: string;
+  readonly help: string;
+  private readonly collect: () => readonly { readonly labels: Labels; readonly value: number }[];
+
+  constructor(name: string, help: string, collect: () => readonly { readonly labels: Labels; readonly value: number }[]) {
+    this.name = name;
+    this.help = help;
+    this.collect = collect;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const { labels, value } of this.collect()) lines.push(`${this.name}${labelText(labels)} ${value}`);
+    return lines.join('\n');
+  }
+}
+
 export class MetricsRegistry {
   private readonly metrics: Metric[] = [];
 
@@ -86,6 +105,12 @@ export class MetricsRegistry {
 
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram {
     const metric = new Histogram(name, help, buckets);
+    this.metrics.push(metric);
+    return metric;
+  }
+
+  gauge(name: string, help: string, collect: () => readonly { readonly labels: Labels; readonly value: number }[]): Gauge {
+    const metric = new Gauge(name, help, collect);
     this.metrics.push(metric);
     return metric;
   }

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../lib/logger.ts';
+import type { CredentialAuthenticator } from '../auth/authenticator-chain.ts';
 
 export interface AccessLog {
   /** Runs the handling of one request, and logs it once its response has finished or the client went away. */
@@ -97,4 +98,16 @@ function countBodyBytes(res: ServerResponse, isHead: boolean): () => number {
     return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as ServerResponse['end'];
   return () => total;
+}
+
+/** `authenticator`, telling `note` who each request turned out to be (never the credential). */
+export function namingUsers(authenticator: CredentialAuthenticator, note?: (userName: string) => void): CredentialAuthenticator {
+  if (!note) return authenticator;
+  return {
+    async authenticate(authorization) {
+      const authentication = await authenticator.authenticate(authorization);
+      if (authentication.kind !== 'invalid') note(authentication.user.name);
+      return authentication;
+    },
+  };
 }

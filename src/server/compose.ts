@@ -17,12 +17,17 @@ import { blobContentDir, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
 import { healthFace } from './health-face.ts';
 import { homeFace } from './home-face.ts';
+import { namingUsers } from './access-log.ts';
 import { metricsFace } from './metrics-face.ts';
 import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { Authenticator } from '../auth/authenticator.ts';
-import { RbacAuthorizer } from '../auth/rbac/authorizer.ts';
+import { RbacAuthorizer, anyAuthorizer } from '../auth/rbac/authorizer.ts';
+import { chainAuthenticators } from '../auth/authenticator-chain.ts';
+import { delegatedAuth } from '../cluster/delegated-auth.ts';
+import { RequestHeaderAuthenticator } from '../cluster/request-header-authenticator.ts';
+import { verifiedClientOf } from '../lib/verified-client.ts';
 import { HtpasswdFile } from '../auth/htpasswd.ts';
 import { RepositoryLinks } from '../streams/repository-links.ts';
 import { ImageStreams } from '../streams/image-streams.ts';
@@ -75,9 +80,24 @@ export async function composeServer(
   const caches = startWatchedCaches(store, lifetime.signal, logger);
 
   const tokens = new TokenService({ store, clock });
-  const authenticator = new Authenticator({ tokens, store, clock, cache: caches.tokens, onAuthenticated: deps.onAuthenticated });
-  const authorizer = new RbacAuthorizer({ store, decisions: caches.decisions });
-  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens });
+  const ownTokens = new Authenticator({ tokens, store, clock, cache: caches.tokens });
+  const rbac = new RbacAuthorizer({ store, decisions: caches.decisions });
+  // With a cluster, its tokens and RBAC count too, after this server's own (which never leave it).
+  const delegated = config.cluster
+    ? await delegatedAuth(config.cluster, config.delegatedCache, {
+        clock,
+        logger,
+        reviewsSent: metrics.counter(
+          'ims_cluster_reviews_total',
+          'TokenReviews and SubjectAccessReviews sent to the connected cluster (not those answered from the cache), by result.',
+        ),
+      })
+    : undefined;
+  // Whoever answers, the access log names the user.
+  const authenticator = namingUsers(delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens, deps.onAuthenticated);
+  const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
+  const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
+  const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
 
   const catalogue = createCatalogue(
     builtInDefinitions(() => publicHost),
@@ -87,6 +107,15 @@ export async function composeServer(
       services: {
         ...upstream.importServices,
         namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+        reviews: {
+          authenticateToken: (token) => ownTokens.userForToken(token),
+          authorize: (user, request) => authorizer.authorize(user, request),
+          // The cluster's RBAC lists no rules here, so for the users it vouched for the list is incomplete.
+          rulesFor: async (user, namespace) => ({
+            rules: await rbac.rulesFor(user, namespace),
+            incomplete: delegated !== undefined && user.vouchedBy !== undefined,
+          }),
+        },
         issueServiceAccountToken: async (namespace, name, ttlSeconds) => ({
           token: await tokens.issue({ kind: 'serviceaccount', namespace, name }, ttlSeconds),
           expiresAt: new Date(clock.now().getTime() + ttlSeconds * 1000),
@@ -94,7 +123,7 @@ export async function composeServer(
       },
     },
   );
-  const api = new ApiFace({ catalogue, authenticator, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
+  const api = new ApiFace({ catalogue, authenticator, frontProxy, authorizer, clock, logger, maxBodyBytes: config.maxBodyBytes, kubernetesVersion });
   const oauth = new OAuthFace({
     tokens,
     store,
@@ -133,7 +162,18 @@ export async function composeServer(
   };
   expireUploadsPeriodically({ blobs, links, clock, logger, metrics: expired }, config.uploadExpiryMs, lifetime.signal);
 
-  imageControllers({ config, store, catalogue, importServices: upstream.importServices, tokens, metrics, clock, logger, actingAs }).start(lifetime.signal);
+  imageControllers({
+    config,
+    store,
+    catalogue,
+    importServices: upstream.importServices,
+    budgets: upstream.budgets,
+    tokens,
+    metrics,
+    clock,
+    logger,
+    actingAs,
+  }).start(lifetime.signal);
 
   const backup = backupFace({
     authenticator,

@@ -4,6 +4,9 @@ import { AppError } from '../errors.ts';
 import { parseDuration } from '../lib/duration.ts';
 import type { LogFormat, LogLevel } from '../lib/logger.ts';
 import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
+import type { ClusterConnection } from '../cluster/kube-config.ts';
+import type { RequestHeaderOptions } from '../cluster/request-header-authenticator.ts';
+import type { DelegatedCacheTtls } from '../cluster/delegated-auth.ts';
 
 export interface ServerConfig {
   readonly listenHost: string;
@@ -46,6 +49,12 @@ export interface ServerConfig {
   readonly allowPrivateRegistries: boolean;
   /** Replace the bootstrap admin token at start (the recovery of a lost administrator). */
   readonly resetAdminToken: boolean;
+  /** The Kubernetes cluster tokens and permissions are delegated to: a kubeconfig file (--kubeconfig), or the pod's service account when absent (--in-cluster); none: embedded. */
+  readonly cluster?: ClusterConnection;
+  /** How long the cluster's TokenReview and SubjectAccessReview answers are kept. */
+  readonly delegatedCache: DelegatedCacheTtls;
+  /** Front-proxy authentication (--requestheader-client-ca-file and the header names). */
+  readonly requestHeader?: RequestHeaderOptions;
 }
 
 export const serveHelp = `Run the Imagestream server: the Kubernetes-style API, the registry and the controllers, on one port.
@@ -114,6 +123,34 @@ Flags:
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
       --log-level LEVEL           debug, info, warn or error (default info); info logs one line per request
       --log-format FORMAT         json (one object per line, the default) or text (time, level, message, key=value)
+
+Delegating to a Kubernetes cluster:
+      --kubeconfig FILE           accept the cluster's bearer tokens (TokenReview) and ask its RBAC
+                                  (SubjectAccessReview) about the users it vouches for, beside this
+                                  server's own users and tokens; the kubeconfig's user needs the
+                                  cluster's system:auth-delegator role
+      --context NAME              the kubeconfig context to use (default: its current context)
+      --in-cluster                the same, as the pod's service account (instead of --kubeconfig)
+      --authentication-token-webhook-cache-ttl DURATION
+                                  keep the cluster's answer about a token this long (default 10s)
+      --authorization-webhook-cache-authorized-ttl DURATION
+                                  keep an access the cluster allowed this long (default 10s)
+      --authorization-webhook-cache-unauthorized-ttl DURATION
+                                  keep an access the cluster denied this long (default 10s)
+
+Front-proxy authentication (running as an aggregated API server):
+      --requestheader-client-ca-file FILE
+                                  trust the user named in request headers when, and only when, the
+                                  connection carries a TLS client certificate signed by this CA (the
+                                  cluster's front-proxy CA); needs --tls-cert (also --requestheader-client-ca)
+      --requestheader-allowed-names NAME,...
+                                  common names the client certificate may have (default: any)
+      --requestheader-username-headers HEADER,...
+                                  headers naming the user (default X-Remote-User)
+      --requestheader-group-headers HEADER,...
+                                  headers naming its groups (default X-Remote-Group)
+      --requestheader-extra-headers-prefix PREFIX,...
+                                  prefixes of headers with its extra attributes (default X-Remote-Extra-)
 `;
 
 export function parseServeFlags(args: readonly string[]): ServerConfig {
@@ -170,6 +207,22 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     );
   const allowPrivate = switchValue(values, 'allow-private-registries');
   const resetAdminToken = switchValue(values, 'reset-admin-token');
+  if (values.has('kubeconfig') && switchValue(values, 'in-cluster')) throw new AppError('BadRequest', '--kubeconfig and --in-cluster exclude each other');
+  if (values.has('context') && !values.has('kubeconfig')) throw new AppError('BadRequest', '--context needs --kubeconfig: the file whose context it names');
+  const cluster: ClusterConnection | undefined =
+    values.has('kubeconfig') || switchValue(values, 'in-cluster')
+      ? {
+          kubeconfig: values.has('kubeconfig') ? resolve(values.get('kubeconfig')!) : undefined,
+          context: values.get('context'),
+        }
+      : undefined;
+  const cacheTtl = (flag: string) => {
+    const text = values.get(flag) ?? '10s';
+    const ms = parseDuration(text);
+    if (ms === undefined) throw new AppError('BadRequest', `--${flag} must be a duration (like 10s, or 0s to keep nothing), not "${text}"`);
+    return ms;
+  };
+  const requestHeader = requestHeaderOptions(values, values.has('tls-cert'));
   return {
     listenHost: listen.host,
     listenPort: listen.port,
@@ -200,6 +253,46 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     allowedRegistries,
     allowPrivateRegistries: allowPrivate,
     resetAdminToken,
+    cluster,
+    delegatedCache: {
+      authenticatedTtlMs: cacheTtl('authentication-token-webhook-cache-ttl'),
+      unauthenticatedTtlMs: cacheTtl('authentication-token-webhook-cache-ttl'),
+      allowedTtlMs: cacheTtl('authorization-webhook-cache-authorized-ttl'),
+      deniedTtlMs: cacheTtl('authorization-webhook-cache-unauthorized-ttl'),
+    },
+    requestHeader,
+  };
+}
+
+function requestHeaderOptions(values: ReadonlyMap<string, string>, servesTls: boolean): RequestHeaderOptions | undefined {
+  const clientCa = values.get('requestheader-client-ca-file') ?? values.get('requestheader-client-ca');
+  const list = (flag: string, fallback: string[]) =>
+    values.has(flag)
+      ? values
+          .get(flag)!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : fallback;
+  const headerFlags = ['requestheader-allowed-names', 'requestheader-username-headers', 'requestheader-group-headers', 'requestheader-extra-headers-prefix'];
+  if (clientCa === undefined) {
+    const stray = headerFlags.find((flag) => values.has(flag));
+    if (stray) throw new AppError('BadRequest', `--${stray} needs --requestheader-client-ca-file: headers are trusted only from a client certificate`);
+    return undefined;
+  }
+  if (!servesTls)
+    throw new AppError(
+      'BadRequest',
+      '--requestheader-client-ca-file needs --tls-cert and --tls-key: the front proxy proves itself with a TLS client certificate',
+    );
+  const usernameHeaders = list('requestheader-username-headers', ['X-Remote-User']);
+  if (usernameHeaders.length === 0) throw new AppError('BadRequest', '--requestheader-username-headers must name at least one header');
+  return {
+    clientCaFile: resolve(clientCa),
+    allowedNames: list('requestheader-allowed-names', []),
+    usernameHeaders,
+    groupHeaders: list('requestheader-group-headers', ['X-Remote-Group']),
+    extraHeaderPrefixes: list('requestheader-extra-headers-prefix', ['X-Remote-Extra-']),
   };
 }
 
@@ -241,7 +334,7 @@ function bulkLimit(text: string): number {
   return value;
 }
 
-const switches = new Set(['allow-private-registries', 'reset-admin-token']);
+const switches = new Set(['allow-private-registries', 'reset-admin-token', 'in-cluster']);
 
 const knownFlags = new Set([
   ...switches,
@@ -269,4 +362,15 @@ const knownFlags = new Set([
   'max-concurrent-imports-per-registry',
   'upstream-connect-timeout',
   'upstream-response-timeout',
+  'kubeconfig',
+  'context',
+  'authentication-token-webhook-cache-ttl',
+  'authorization-webhook-cache-authorized-ttl',
+  'authorization-webhook-cache-unauthorized-ttl',
+  'requestheader-client-ca-file',
+  'requestheader-client-ca',
+  'requestheader-allowed-names',
+  'requestheader-username-headers',
+  'requestheader-group-headers',
+  'requestheader-extra-headers-prefix',
 ]);

@@ -14,6 +14,8 @@ import { lazyWebStream, takeNodeStream } from '../lib/node-streams.ts';
 import { isSendable } from '../lib/sendable.ts';
 import { AppError } from '../errors.ts';
 import { pathOfRequestLine, refusal, type Refusal } from './refusals.ts';
+import type { TLSSocket } from 'node:tls';
+import { noteVerifiedClient } from '../lib/verified-client.ts';
 import type { AccessLog } from './access-log.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
@@ -28,6 +30,11 @@ export type FastPath = (
 
 export interface HttpServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Ask TLS clients for a certificate and verify it against this CA (a front proxy's): a verified
+   * one is noted on the request for the request-header authenticator. Clients without one are served as ever.
+   */
+  readonly clientCa?: Buffer;
   readonly fastPath?: FastPath;
   /** Aborted on shutdown: every in-flight request's signal follows it. */
   readonly shutdown: AbortSignal;
@@ -39,13 +46,21 @@ export function createHttpServer(handler: FetchHandler, options: HttpServerOptio
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
-    const run = () => serve(handler, req, res, requestId, options.shutdown, options.tls !== undefined, options.fastPath);
+    const run = () => serve(handler, req, res, requestId, options.shutdown, options.tls !== undefined, options.fastPath, options.clientCa !== undefined);
     void (options.accessLog ? options.accessLog.record(req, res, requestId, run) : run());
   };
   // Missing Host headers are answered below, in the face's format, rather than by Node's bare 400.
   const serverOptions = { requireHostHeader: false };
   const server = options.tls
-    ? createHttpsServer({ ...serverOptions, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, listener)
+    ? createHttpsServer(
+        {
+          ...serverOptions,
+          cert: readFileSync(options.tls.cert),
+          key: readFileSync(options.tls.key),
+          ...(options.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: options.clientCa } : {}),
+        },
+        listener,
+      )
     : createPlainServer(serverOptions, listener);
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
@@ -147,6 +162,7 @@ async function serve(
   shutdown: AbortSignal,
   secure: boolean,
   fastPath?: FastPath,
+  verifiesClients = false,
 ): Promise<void> {
   const aborter = new AbortController();
   const abort = () => aborter.abort();
@@ -167,6 +183,9 @@ async function serve(
       }
     }
     const request = toRequest(req, target, aborter.signal, secure);
+    const socket = req.socket as TLSSocket;
+    // `authorized` holds only for a certificate that chains to the client CA; any other is no one's.
+    if (verifiesClients && socket.authorized) noteVerifiedClient(request, { certificate: socket.getPeerCertificate(), headers: req.headersDistinct });
     const response = await handler(request, requestId);
     const headers: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {

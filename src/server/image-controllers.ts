@@ -11,6 +11,7 @@ import type { ResourceCatalogue } from '../api/resource-definition.ts';
 import type { RequestContext } from '../api/rest-storage.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
 import type { TagReference } from '../image/image-stream.ts';
+import type { RegistryBudgets } from '../importer/upstream/registry-budgets.ts';
 import { StreamImports } from '../streams/stream-imports.ts';
 import { ImageStreams } from '../streams/image-streams.ts';
 import { storedStreams } from '../api/stored-streams.ts';
@@ -26,6 +27,8 @@ export interface ImageControllerDeps {
   readonly store: ResourceStore;
   readonly catalogue: ResourceCatalogue;
   readonly importServices: ImportServices;
+  /** Every registry's rate-limit budget, which the scheduler spends. */
+  readonly budgets?: RegistryBudgets;
   readonly tokens: TokenService;
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
@@ -49,18 +52,22 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
     maxPerMinute: config.maxScheduledImportsPerMinute,
     maxConcurrent: config.maxConcurrentImports,
     maxPerRegistry: config.maxConcurrentImportsPerRegistry,
-    changedTags: (stream, tags, signal) =>
-      imports.changedUpstreamTags(
+    checkTags: (stream, tags, signal) =>
+      imports.checkUpstreamTags(
         stream,
         tags.map((t) => ({ name: t.name, from: t.from!.name, insecure: Boolean(t.importPolicy?.insecure) })),
         signal,
       ),
     importTags,
-    noteRetry: async (namespace, name, tags, delayMs) => void (await importerStreams.noteRetry(namespace, name, tags, delayMs)),
+    noteRetry: async (namespace, name, retries) => void (await importerStreams.noteRetry(namespace, name, retries)),
+    deferTags: async (namespace, name, deferrals) => void (await importerStreams.deferImports(namespace, name, deferrals)),
+    clearFailures: async (namespace, name, tags) => void (await importerStreams.clearImportFailures(namespace, name, tags)),
+    budgets: deps.budgets,
     metrics: {
       checks: metrics.counter('ims_scheduled_import_checks_total', 'Visits of streams with scheduled tags.'),
-      imports: metrics.counter('ims_scheduled_imports_total', 'Scheduled visits by result: imported, unchanged or failed.'),
-      duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took.'),
+      imports: metrics.counter('ims_scheduled_imports_total', 'Scheduled tags by result: imported, unchanged, failed or deferred (rate limit).'),
+      deferred: metrics.counter('ims_scheduled_imports_deferred_total', "Scheduled imports put off for a registry's rate limit, by registry host."),
+      duration: metrics.histogram('ims_scheduled_import_duration_seconds', 'Time a scheduled visit took, by registry host.'),
     },
   });
   const triggers = new TriggerController({

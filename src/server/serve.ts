@@ -10,10 +10,12 @@ import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { readClientCa } from '../cluster/request-header-authenticator.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const accessLog = createAccessLog(logger);
+  const clientCa = config.requestHeader ? readClientCa(config.requestHeader.clientCaFile) : undefined;
   prepareDataDir(config.dataDir, logger);
   // One server per data dir, before anything opens the store. Replicas on etcd share the store by
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
@@ -38,7 +40,13 @@ export async function runServer(config: ServerConfig): Promise<void> {
   const servers: Server[] = [];
   const urls: string[] = [];
   for (const listener of listeners) {
-    const server = createHttpServer(composed.handle, { fastPath: composed.fastPath, shutdown: shutdown.signal, tls: listener.tls, accessLog });
+    const server = createHttpServer(composed.handle, {
+      fastPath: composed.fastPath,
+      shutdown: shutdown.signal,
+      tls: listener.tls,
+      clientCa,
+      accessLog,
+    });
     await listen(server, listener.host, listener.port);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : listener.port;

@@ -1,5 +1,5 @@
 // The image-stream service: how the server reads a stream and records what happened to it (a tag
-// pointed at an image, an image forgotten, a retry noted), each write with one retry-on-conflict.
+// pointed at an image, an image forgotten, a retry noted, an import deferred), each write with one retry-on-conflict.
 // Faces and controllers call it; it knows no request, face or HTTP.
 import type { Clock } from '../lib/clock.ts';
 import type { KubeObject } from '../kube/object.ts';
@@ -8,7 +8,7 @@ import type { StreamStore } from './stream-store.ts';
 import { conflict, isAppError, retryOnConflict, unlessNotFound } from '../errors.ts';
 import { latestTagEvent, recordTagEvent } from '../image/image-stream.ts';
 import { formatTimestamp } from '../kube/object.ts';
-import { withRetryNote } from './import-results.ts';
+import { deferredReason, withNextAttempt } from '../image/next-attempt.ts';
 import { forgetTagSource } from './import-bookkeeping.ts';
 
 const imageGroup = 'image.openshift.io';
@@ -90,16 +90,69 @@ export class ImageStreams {
   }
 
   /** Says on the failed import conditions of `tags` when the scheduler tries again (SPEC §2.9). */
-  noteRetry(namespace: string, name: string, tags: readonly string[], delayMs: number): Promise<boolean> {
+  noteRetry(namespace: string, name: string, retries: readonly { readonly tag: string; readonly at: Date }[]): Promise<boolean> {
     return this.updateStatus(namespace, name, (stream) => {
       let changed = false;
       for (const tag of stream.status?.tags ?? []) {
-        if (!tags.includes(tag.tag)) continue;
+        const at = retries.find((r) => r.tag === tag.tag)?.at;
+        if (!at) continue;
         for (const condition of tag.conditions ?? []) {
           if (condition.status !== 'False') continue;
-          condition.message = withRetryNote(condition.message, delayMs);
-          changed = true;
+          const message = withNextAttempt(condition.message, at);
+          changed ||= message !== condition.message;
+          condition.message = message;
         }
+      }
+      return changed;
+    });
+  }
+
+  /**
+   * Marks tags whose import the scheduler put off (their registry's rate limit is spent) with an
+   * ImportSuccess=False condition of reason `RateLimited` at the tag's generation, saying why and
+   * when it tries again; their history, and so their current image, stays.
+   */
+  deferImports(namespace: string, name: string, deferrals: readonly { readonly tag: string; readonly message: string; readonly at: Date }[]): Promise<boolean> {
+    return this.updateStatus(namespace, name, (stream) => {
+      let changed = false;
+      for (const { tag, message, at } of deferrals) {
+        const spec = stream.spec.tags?.find((t) => t.name === tag);
+        if (!spec) continue;
+        const tags = ((stream.status ??= {}).tags ??= []);
+        let status = tags.find((t) => t.tag === tag);
+        if (!status) {
+          status = { tag, items: [] };
+          tags.push(status);
+          tags.sort((a, b) => a.tag.localeCompare(b.tag));
+        }
+        const noted = withNextAttempt(message, at);
+        const same = status.conditions?.find((c) => c.type === 'ImportSuccess' && c.reason === deferredReason);
+        if (same?.message === noted && same.generation === (spec.generation ?? 0)) continue;
+        status.conditions = [
+          {
+            type: 'ImportSuccess',
+            status: 'False',
+            reason: deferredReason,
+            message: noted,
+            generation: spec.generation ?? 0,
+            lastTransitionTime: same?.lastTransitionTime ?? formatTimestamp(this.clock.now()),
+          },
+        ];
+        changed = true;
+      }
+      return changed;
+    });
+  }
+
+  /** Drops the failed or deferred import conditions of `tags`: a check found them at their upstream image after all. */
+  clearImportFailures(namespace: string, name: string, tags: readonly string[]): Promise<boolean> {
+    return this.updateStatus(namespace, name, (stream) => {
+      let changed = false;
+      for (const status of stream.status?.tags ?? []) {
+        if (!tags.includes(status.tag) || !status.conditions?.some((c) => c.type === 'ImportSuccess' && c.status === 'False')) continue;
+        status.conditions = status.conditions.filter((c) => !(c.type === 'ImportSuccess' && c.status === 'False'));
+        if (status.conditions.length === 0) delete status.conditions;
+        changed = true;
       }
       return changed;
     });

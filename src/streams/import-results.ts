@@ -6,6 +6,7 @@ import type { AppError, ErrorKind } from '../errors.ts';
 import { recordTagEvent } from '../image/image-stream.ts';
 import { exactReference, parseImageReference, withDockerDefaults } from '../image/reference.ts';
 import { safeMessage } from '../lib/safe-message.ts';
+import { withoutNextAttempt } from '../image/next-attempt.ts';
 
 export interface TagImportPolicy {
   readonly insecure?: boolean;
@@ -55,7 +56,7 @@ export function recordFailure(stream: ImageStream, tag: string, status: ImportSt
     tags.sort((a, b) => a.tag.localeCompare(b.tag));
   }
   const same = list.conditions?.find(
-    (c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && withoutRetryNote(c.message) === status.message,
+    (c) => c.type === 'ImportSuccess' && c.status === 'False' && c.reason === status.reason && withoutNextAttempt(c.message) === status.message,
   );
   if (same) {
     same.generation = generation;
@@ -135,17 +136,6 @@ const failureOf: Record<ErrorKind, FailureClassifier> = {
   NotAcceptable: internalError,
   Internal: internalError,
 };
-
-const retryNote = / \(next attempt in \d+s\)$/;
-
-/** A failure condition's message with the scheduler's retry note added (SPEC §2.9, beyond OpenShift). */
-export function withRetryNote(message: string | undefined, delayMs: number): string {
-  return `${withoutRetryNote(message)} (next attempt in ${Math.round(delayMs / 1000)}s)`;
-}
-
-export function withoutRetryNote(message: string | undefined): string {
-  return (message ?? '').replace(retryNote, '');
-}
 
 /** Names the pull-secret entries for the registry that could not be used, if any. */
 function unusableNote(error: AppError): string {

@@ -15,6 +15,7 @@ import { CredentialKeyring } from '../importer/upstream/credentials.ts';
 import { Importer, upstreamOf } from '../importer/importer.ts';
 import { exactReference, parseImageReference } from '../image/reference.ts';
 import { prioritizedTags } from '../image/tag-priority.ts';
+import { isIndexMediaType } from '../image/media-types.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
 import { RepositoryLinks, repositoryOf } from './repository-links.ts';
 import { copyImageLinks } from './image-links.ts';
@@ -290,25 +291,45 @@ export class StreamImports {
    * credentials. Tags whose check fails count as changed, so the import reports the failure.
    */
   async changedUpstreamTags(stream: ImageStream, tags: readonly { name: string; from: string; insecure: boolean }[], signal: AbortSignal): Promise<string[]> {
+    return (await this.checkUpstreamTags(stream, tags, signal)).filter((check) => check.moved).map((check) => check.name);
+  }
+
+  /**
+   * What one HEAD per tag says upstream: whether the tag moved from the digest it was imported from
+   * (a failed check counts as moved, so an import reports the failure), whether it is a manifest
+   * list, and the error of a failed check.
+   */
+  async checkUpstreamTags(
+    stream: ImageStream,
+    tags: readonly { name: string; from: string; insecure: boolean }[],
+    signal: AbortSignal,
+  ): Promise<UpstreamTagCheck[]> {
     if (!this.deps.services.createRegistryClient) return [];
     const client = this.deps.services.createRegistryClient(await namespaceKeyring(this.deps.store, stream.metadata.namespace!));
     const known = readSourceDigests(stream);
-    const changed: string[] = [];
+    const checks: UpstreamTagCheck[] = [];
     for (const tag of tags) {
       try {
         const reference = parseImageReference(tag.from);
-        const digest = await client.headManifest(
+        const found = await client.checkManifest(
           upstreamOf(reference, tag.insecure || stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true'),
           reference.id || reference.tag || 'latest',
           signal,
         );
-        if (!digest || digest !== known[tag.name]) changed.push(tag.name);
-      } catch {
-        changed.push(tag.name);
+        checks.push({ name: tag.name, moved: !found.digest || found.digest !== known[tag.name], manifestList: isIndexMediaType(found.mediaType ?? '') });
+      } catch (error) {
+        checks.push({ name: tag.name, moved: true, manifestList: false, error: asAppError(error) });
       }
     }
-    return changed;
+    return checks;
   }
+}
+
+export interface UpstreamTagCheck {
+  readonly name: string;
+  readonly moved: boolean;
+  readonly manifestList: boolean;
+  readonly error?: AppError;
 }
 
 /** The stream with the import's results in spec, status and annotations (SPEC §2.6). */

@@ -90,4 +90,46 @@ describe('ims serve flags for imports that must not stall', () => {
     assert.throws(() => parseServeFlags(['--upstream-response-timeout', '10ms']), /--upstream-response-timeout must be a duration of at least 1s/);
     assert.match(serveHelp, /--max-concurrent-imports-per-registry N/);
   });
+
+  it('delegates to a cluster only when --kubeconfig (with an optional --context) or --in-cluster says so', () => {
+    assert.equal(parseServeFlags([]).cluster, undefined);
+    assert.deepEqual(parseServeFlags(['--kubeconfig', '/etc/kube/config', '--context', 'prod']).cluster, { kubeconfig: '/etc/kube/config', context: 'prod' });
+    assert.deepEqual(parseServeFlags(['--in-cluster']).cluster, { kubeconfig: undefined, context: undefined });
+    assert.throws(() => parseServeFlags(['--in-cluster', '--kubeconfig', 'k']), /--kubeconfig and --in-cluster exclude each other/);
+    assert.throws(() => parseServeFlags(['--context', 'prod']), /--context needs --kubeconfig/);
+    assert.deepEqual(parseServeFlags([]).delegatedCache, {
+      authenticatedTtlMs: 10_000,
+      unauthenticatedTtlMs: 10_000,
+      allowedTtlMs: 10_000,
+      deniedTtlMs: 10_000,
+    });
+    assert.equal(parseServeFlags(['--authorization-webhook-cache-unauthorized-ttl', '0s']).delegatedCache.deniedTtlMs, 0);
+    assert.throws(() => parseServeFlags(['--authentication-token-webhook-cache-ttl', 'long']), /--authentication-token-webhook-cache-ttl must be a duration/);
+    assert.match(serveHelp, /--kubeconfig FILE +accept the cluster's bearer tokens/);
+  });
+
+  it("trusts request headers only with --requestheader-client-ca-file over TLS, with kube's default header names", () => {
+    assert.equal(parseServeFlags([]).requestHeader, undefined);
+    const tls = ['--tls-cert', 'c.crt', '--tls-key', 'c.key'];
+    assert.deepEqual(parseServeFlags([...tls, '--requestheader-client-ca-file', '/pki/front-proxy-ca.crt']).requestHeader, {
+      clientCaFile: '/pki/front-proxy-ca.crt',
+      allowedNames: [],
+      usernameHeaders: ['X-Remote-User'],
+      groupHeaders: ['X-Remote-Group'],
+      extraHeaderPrefixes: ['X-Remote-Extra-'],
+    });
+    const custom = parseServeFlags([
+      ...tls,
+      '--requestheader-client-ca',
+      '/ca.crt',
+      '--requestheader-allowed-names',
+      'front-proxy-client,aggregator',
+      '--requestheader-username-headers',
+      'X-User',
+    ]);
+    assert.deepEqual(custom.requestHeader?.allowedNames, ['front-proxy-client', 'aggregator']);
+    assert.deepEqual(custom.requestHeader?.usernameHeaders, ['X-User']);
+    assert.throws(() => parseServeFlags(['--requestheader-client-ca-file', '/ca.crt']), /needs --tls-cert and --tls-key/);
+    assert.throws(() => parseServeFlags(['--requestheader-username-headers', 'X-User']), /needs --requestheader-client-ca-file/);
+  });
 });

@@ -1,5 +1,5 @@
-// Pushes a small Docker schema 2 image to a running server over HTTP (for CLI tests that need
-// images in streams without skopeo).
+// Pushes a small Docker schema 2 image to a running server (or a distribution registry) over HTTP,
+// for tests that need images in streams or upstream without skopeo.
 import { createHash } from 'node:crypto';
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -18,7 +18,14 @@ export async function pushOverHttp(url: string, token: string, repository: strin
   );
   const layer = Buffer.from(`layer for ${label}`);
   for (const blob of [config, layer]) {
-    const answer = await fetch(`${url}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers });
+    let answer = await fetch(`${url}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers });
+    // A registry without monolithic POST (distribution) opens a session instead: finish it with one PUT.
+    if (answer.status === 202) {
+      await answer.body?.cancel();
+      const location = new URL(answer.headers.get('location')!, url);
+      location.searchParams.set('digest', sha256(blob));
+      answer = await fetch(location, { method: 'PUT', body: blob, headers: { ...headers, 'content-type': 'application/octet-stream' } });
+    }
     if (answer.status !== 201) throw new Error(`blob upload failed: ${answer.status}`);
   }
   const manifest = Buffer.from(

@@ -161,6 +161,37 @@ const metadata: FieldSchema = { name: 'metadata', type: objectMeta };
 const status = ignored('status');
 const binding = (kind: string) => message(kind, { 1: metadata, 2: { name: 'subjects', type: subject, repeated: true }, 3: { name: 'roleRef', type: roleRef } });
 
+const extraValue = message('ExtraValue', { 1: strings('items') }, (decoded) => decoded.items ?? []);
+
+const resourceAttributes = message('ResourceAttributes', {
+  1: { name: 'namespace', type: 'string' },
+  2: { name: 'verb', type: 'string' },
+  3: { name: 'group', type: 'string' },
+  4: { name: 'version', type: 'string' },
+  5: { name: 'resource', type: 'string' },
+  6: { name: 'subresource', type: 'string' },
+  7: { name: 'name', type: 'string' },
+});
+
+const nonResourceAttributes = message('NonResourceAttributes', { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } });
+
+const subjectAccessReview = (kind: string) =>
+  message(kind, {
+    1: metadata,
+    2: {
+      name: 'spec',
+      type: message('SubjectAccessReviewSpec', {
+        1: { name: 'resourceAttributes', type: resourceAttributes },
+        2: { name: 'nonResourceAttributes', type: nonResourceAttributes },
+        3: { name: 'user', type: 'string' },
+        4: strings('groups'),
+        5: { name: 'extra', type: { map: extraValue } },
+        6: { name: 'uid', type: 'string' },
+      }),
+    },
+    3: status,
+  });
+
 /** Schemas of the top-level objects, by `<apiVersion>/<kind>`. */
 export const objectSchemas: Readonly<Record<string, MessageSchema>> = {
   'v1/Namespace': message('Namespace', { 1: metadata, 2: { name: 'spec', type: message('NamespaceSpec', { 1: strings('finalizers') }) }, 3: status }),
@@ -191,6 +222,31 @@ export const objectSchemas: Readonly<Record<string, MessageSchema>> = {
         4: { name: 'expirationSeconds', type: 'int', keepZero: true },
       }),
     },
+    3: status,
+  }),
+  // What `kubectl auth can-i` (with --list) and `kubectl auth whoami` send, and clients of the reviews.
+  'authentication.k8s.io/v1/TokenReview': message('TokenReview', {
+    1: metadata,
+    2: { name: 'spec', type: message('TokenReviewSpec', { 1: { name: 'token', type: 'string' }, 2: strings('audiences') }) },
+    3: status,
+  }),
+  'authentication.k8s.io/v1/SelfSubjectReview': message('SelfSubjectReview', { 1: metadata, 2: status }),
+  'authorization.k8s.io/v1/SubjectAccessReview': subjectAccessReview('SubjectAccessReview'),
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': subjectAccessReview('LocalSubjectAccessReview'),
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': message('SelfSubjectAccessReview', {
+    1: metadata,
+    2: {
+      name: 'spec',
+      type: message('SelfSubjectAccessReviewSpec', {
+        1: { name: 'resourceAttributes', type: resourceAttributes },
+        2: { name: 'nonResourceAttributes', type: nonResourceAttributes },
+      }),
+    },
+    3: status,
+  }),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': message('SelfSubjectRulesReview', {
+    1: metadata,
+    2: { name: 'spec', type: message('SelfSubjectRulesReviewSpec', { 1: { name: 'namespace', type: 'string' } }) },
     3: status,
   }),
   'apps/v1/Deployment': message('Deployment', { 1: metadata, 2: { name: 'spec', type: deploymentSpec }, 3: status }),

@@ -18,6 +18,8 @@ import { imagestreammappings } from './imagestreammappings.ts';
 import { imagestreamtags } from './imagestreamtags.ts';
 import { imagestreamimports } from './imagestreamimports.ts';
 import { imagestreamimages } from './imagestream-views.ts';
+import { selfsubjectreviews, tokenreviews } from './token-reviews.ts';
+import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './access-reviews.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
@@ -44,6 +46,12 @@ const coreDefinitions: readonly ResourceDefinition[] = [
   projectrequests,
   users,
   groups,
+  tokenreviews,
+  selfsubjectreviews,
+  subjectaccessreviews,
+  selfsubjectaccessreviews,
+  localsubjectaccessreviews,
+  selfsubjectrulesreviews,
 ];
 
 export function createCatalogue(definitions: readonly ResourceDefinition[], deps: Omit<StorageDeps, 'resources'>): ResourceCatalogue {

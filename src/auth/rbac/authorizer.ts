@@ -3,7 +3,7 @@
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { UserInfo } from '../user.ts';
 import type { RequestAttributes } from './rbac-types.ts';
-import type { Role, RoleBinding } from '../../kube/kinds/rbac.ts';
+import type { PolicyRule, Role, RoleBinding } from '../../kube/kinds/rbac.ts';
 import { ruleAllows, subjectMatches } from './rule-matching.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { getKindValue, listKindValues } from '../../store/kind-values.ts';
@@ -12,6 +12,16 @@ import type { WatchedCache } from '../../store/watched-cache.ts';
 
 export interface Authorizer {
   authorize(user: UserInfo, request: RequestAttributes): Promise<boolean>;
+}
+
+/** Allows what any of `authorizers` allows, asked in order (RBAC never denies outright, so none overrides another). */
+export function anyAuthorizer(authorizers: readonly Authorizer[]): Authorizer {
+  return {
+    async authorize(user, request) {
+      for (const authorizer of authorizers) if (await authorizer.authorize(user, request)) return true;
+      return false;
+    },
+  };
 }
 
 export class RbacAuthorizer implements Authorizer {
@@ -49,19 +59,40 @@ export class RbacAuthorizer implements Authorizer {
     return false;
   }
 
+  /**
+   * Every rule the user holds in `namespace` (cluster-wide ones included), as SelfSubjectRulesReview
+   * lists them; a binding to a role that does not exist grants nothing.
+   */
+  async rulesFor(user: UserInfo, namespace: string): Promise<PolicyRule[]> {
+    const rules: PolicyRule[] = [];
+    for (const binding of await this.bindings(kinds.clusterRoleBindings, undefined)) {
+      if (binding.roleRef.kind !== 'ClusterRole' || !binding.subjects?.some((s) => subjectMatches(s, user, undefined))) continue;
+      rules.push(...(await this.rulesOf('', binding.roleRef.name, 'ClusterRole')));
+    }
+    for (const binding of await this.bindings(kinds.roleBindings, namespace)) {
+      if (!binding.subjects?.some((s) => subjectMatches(s, user, namespace))) continue;
+      rules.push(...(await this.rulesOf(namespace, binding.roleRef.name, binding.roleRef.kind)));
+    }
+    return rules;
+  }
+
   private async bindings(kind: typeof kinds.roleBindings | typeof kinds.clusterRoleBindings, namespace: string | undefined): Promise<RoleBinding[]> {
     return (await listKindValues(this.store, kind, namespace)).items;
   }
 
   private async roleAllows(namespace: string, name: string, kind: 'Role' | 'ClusterRole', request: RequestAttributes): Promise<boolean> {
+    return (await this.rulesOf(namespace, name, kind)).some((rule) => ruleAllows(rule, request));
+  }
+
+  private async rulesOf(namespace: string, name: string, kind: 'Role' | 'ClusterRole'): Promise<readonly PolicyRule[]> {
     let role: Role;
     try {
       role = await getKindValue(this.store, kind === 'ClusterRole' ? kinds.clusterRoles : kinds.roles, namespace, name);
     } catch (error) {
-      if (isAppError(error, 'NotFound')) return false;
+      if (isAppError(error, 'NotFound')) return [];
       throw error;
     }
-    return (role.rules ?? []).some((rule) => ruleAllows(rule, request));
+    return role.rules ?? [];
   }
 }
 

@@ -128,6 +128,8 @@ export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...read, ...write] },
       { apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['delete', 'update', 'patch'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['delete'] },
+      // Kubernetes' admin may ask what others may do in its namespace.
+      { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
     ],
   },
   { name: 'edit', description: 'Change most objects in a project, but not its roles or bindings.', rules: editRules },
@@ -138,6 +140,17 @@ export const bootstrapClusterRoles: readonly ClusterRoleSpec[] = [
     rules: [
       { apiGroups: ['user.openshift.io'], resources: ['users'], resourceNames: ['~'], verbs: ['get'] },
       { apiGroups: ['project.openshift.io'], resources: ['projects'], verbs: ['list', 'watch'] },
+      // Kubernetes' system:basic-user: anyone may ask what they themselves may do, and who they are.
+      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
+    ],
+  },
+  {
+    name: 'system:auth-delegator',
+    description: 'Lets another server delegate authentication and authorization to this one: review tokens and access.',
+    rules: [
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
     ],
   },
   {

@@ -1,10 +1,11 @@
 // `describe is/NAME` and `describe istag/STREAM:TAG` laid out as oc lays them out (SPEC §5).
 import type { Image, ImageStream, NamedTagEventList, TagReference } from '../../kube/kinds/image.ts';
 import { humanSize, labelled } from '../output/human.ts';
-import { wordedAgo as ago } from '../../kube/human-duration.ts';
+import { humanDuration, wordedAgo as ago } from '../../kube/human-duration.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { prioritizedTags } from '../../image/tag-priority.ts';
 import { bookkeepingAnnotations } from '../../image/bookkeeping-annotations.ts';
+import { deferredReason, nextAttemptOf, withoutNextAttempt } from '../../image/next-attempt.ts';
 
 /** Shown as Description, or Imagestream's own bookkeeping that oc users never see. */
 const hidden = ['description', ...bookkeepingAnnotations];
@@ -93,7 +94,14 @@ function describeTag(
     lines.push('  ~ importing latest image ...');
   for (const condition of status?.conditions ?? []) {
     if (condition.type !== 'ImportSuccess' || condition.status !== 'False') continue;
-    lines.push(`  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${condition.message ?? ''}`, `      ${ago(condition.lastTransitionTime, now)}`);
+    const message = withoutNextAttempt(condition.message);
+    const deferred = condition.reason === deferredReason;
+    lines.push(
+      deferred ? `  ! ${message}` : `  ! error: Import failed (${condition.reason ?? 'Unknown'}): ${message}`,
+      `      ${ago(condition.lastTransitionTime, now)}`,
+    );
+    const next = nextAttemptOf(condition.message);
+    if (next) lines.push(`      Next attempt: ${nextAttemptText(next, now)} (${deferred ? 'when the rate limit allows' : 'retrying with backoff'})`);
   }
   items.forEach((item, i) => {
     lines.push(`  ${i === 0 ? '*' : ' '} ${item.dockerImageReference}`);
@@ -101,6 +109,12 @@ function describeTag(
     lines.push(`      ${ago(item.created, now)}${item.image && id !== item.image ? `\t${item.image}` : ''}`);
   });
   return lines.join('\n') + '\n';
+}
+
+/** `in 4m12s`, or `due now` once the time has come (the scheduler picks it up at its next round). */
+function nextAttemptText(at: Date, now: Date): string {
+  const wait = at.getTime() - now.getTime();
+  return wait > 0 ? `in ${humanDuration(wait)}` : 'due now';
 }
 
 export function describeImage(image: Image, name: string, now: Date): string {

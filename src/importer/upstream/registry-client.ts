@@ -1,7 +1,8 @@
 // A client for other registries' v2 API: finds the scheme (HTTPS, or HTTP for insecure ones), answers
 // Bearer and Basic challenges with the keyring's credentials (anonymous when none, or when they are
-// refused), retries 5xx and 429 honouring Retry-After, and verifies every manifest and blob it
-// returns against its digest. It never stores anything, reaches only registries the allow-list
+// refused), retries 5xx and 429 honouring a short Retry-After, never calls a host that asked for a
+// longer quiet or said its rate limit is spent (the server's registry budgets), and verifies every
+// manifest and blob it returns against its digest. It never stores anything, reaches only registries the allow-list
 // admits, and never copies a registry's words (bodies, headers) into its errors: those end up in
 // stream status that every viewer of a project reads.
 import { createHash } from 'node:crypto';
@@ -9,11 +10,14 @@ import { STATUS_CODES } from 'node:http';
 import type { CredentialKeyring, Credential } from './credentials.ts';
 import type { AuthChallenge } from './auth-challenge.ts';
 import type { RegistryAllowList } from './registry-allow-list.ts';
+import type { RegistryBudgets } from './registry-budgets.ts';
 import { parseChallenge } from './auth-challenge.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { manifestMediaTypes } from '../../image/media-types.ts';
 import { isDigest } from '../../image/digest.ts';
 import { readAtMost } from '../../lib/read-limited.ts';
+import { humanDuration } from '../../kube/human-duration.ts';
+import { retryAfterMs } from './rate-limit-headers.ts';
 
 /** How to reach a host: a fetch bound to a TLS policy. */
 export interface Transport {
@@ -51,6 +55,10 @@ export interface RegistryClientDeps {
   readonly deadlineMs?: number;
   /** `ims serve --allowed-registries`; every registry when absent. */
   readonly allowList?: RegistryAllowList;
+  /** The server's rate-limit budgets, fed by every answer; no budgets kept when absent. */
+  readonly budgets?: RegistryBudgets;
+  /** The longest Retry-After waited out within one request (default 10 s); a longer one fails the request at once. */
+  readonly maxRetryAfterMs?: number;
 }
 
 const manifestAccept = manifestMediaTypes.join(', ');
@@ -83,11 +91,16 @@ export class RegistryClient {
   }
 
   /** The digest a tag points at, with one HEAD request. */
-  headManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<string | undefined> {
+  async headManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.checkManifest(repository, reference, signal)).digest;
+  }
+
+  /** What a tag points at (its digest and media type) as one HEAD tells; HEAD does not count against Docker Hub's limit. */
+  checkManifest(repository: UpstreamRepository, reference: string, signal?: AbortSignal): Promise<{ digest?: string; mediaType?: string }> {
     return this.withDeadline(repository, signal, async (bounded) => {
       const response = await this.request(repository, 'HEAD', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, bounded);
       await response.body?.cancel();
-      return response.headers.get('docker-content-digest') ?? undefined;
+      return { digest: response.headers.get('docker-content-digest') ?? undefined, mediaType: mediaTypeOf(response.headers.get('content-type')) || undefined };
     });
   }
 
@@ -113,6 +126,7 @@ export class RegistryClient {
   }
 
   private async fetchManifestWithin(repository: UpstreamRepository, reference: string, signal: AbortSignal): Promise<FetchedManifest> {
+    await this.unlessSpent(repository, reference, signal);
     const response = await this.request(repository, 'GET', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
     const limit = this.deps.maxManifestBytes ?? 4 * 1024 * 1024;
     const bytes = await readLimited(response, limit, `the manifest of ${repository.registry}/${repository.path}:${reference}`);
@@ -130,6 +144,20 @@ export class RegistryClient {
       throw new AppError('Internal', `content integrity error: the registry says the manifest is ${claimed} but its content is ${digest}`);
     }
     return { bytes, mediaType, digest };
+  }
+
+  /**
+   * Refuses a manifest GET to a registry that said nothing is left, since it would only earn a 429.
+   * One HEAD first (free on Docker Hub) brings the count up to date: a rolling window may have
+   * given some back since.
+   */
+  private async unlessSpent(repository: UpstreamRepository, reference: string, signal: AbortSignal): Promise<void> {
+    const budgets = this.deps.budgets;
+    if (!budgets?.spentRefusal(repository.registry)) return;
+    const response = await this.request(repository, 'HEAD', `/v2/${repository.path}/manifests/${reference}`, { accept: manifestAccept }, signal);
+    await response.body?.cancel();
+    const refused = budgets.spentRefusal(repository.registry);
+    if (refused) throw refused;
   }
 
   private async fetchBlobWithin(repository: UpstreamRepository, digest: string, limit: number, signal: AbortSignal): Promise<Buffer> {
@@ -300,22 +328,39 @@ export class RegistryClient {
   private async send(repository: UpstreamRepository, url: string, method: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     const retries = this.deps.retries ?? 3;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const budgets = this.deps.budgets;
+    // Counted under the registry's name as imports know it, its token service's requests too: a
+    // registry cannot grow the series by naming a new realm host in every challenge, and a token
+    // service that asks for quiet keeps its registry from being pulled anyway.
+    const host = repository.registry;
     for (let attempt = 0; ; attempt++) {
+      // A retry below has waited out the host's own Retry-After already.
+      const quiet = attempt === 0 ? budgets?.refusal(host) : undefined;
+      if (quiet) throw quiet;
       let response: Response;
       try {
         response = await this.deps.transport.fetch(url, { method, headers, insecure: repository.insecure, signal });
       } catch (error) {
+        budgets?.unanswered(host, method);
         throw transportError(repository, url, error);
       }
-      if ((response.status === 429 || response.status >= 500) && attempt < retries) {
+      budgets?.observe(host, method, response);
+      if (response.status !== 429 && response.status < 500) return response;
+      const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      const tooLong = wait !== undefined && wait > (this.deps.maxRetryAfterMs ?? 10_000);
+      if (attempt < retries && !tooLong) {
         await response.body?.cancel();
-        const retryAfter = Number(response.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : 250 * 2 ** attempt);
+        await sleep(wait ?? 250 * 2 ** attempt);
         continue;
       }
+      const later = tooLong ? `; it asks to be called again in ${humanDuration(wait)}` : '';
       if (response.status === 429) {
         await response.body?.cancel();
-        throw new AppError('Unavailable', `${new URL(url).host} is rate limiting requests (429 Too Many Requests)`, { ociCode: 'TOOMANYREQUESTS' });
+        throw new AppError('Unavailable', `${host} is rate limiting requests (429 Too Many Requests)${later}`, { ociCode: 'TOOMANYREQUESTS' });
+      }
+      if (tooLong) {
+        await response.body?.cancel();
+        throw new AppError('Upstream', `${host} answered ${response.status}${later}`);
       }
       return response;
     }

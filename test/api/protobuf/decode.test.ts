@@ -70,6 +70,22 @@ describe('Kubernetes protobuf bodies', () => {
     });
   });
 
+  it('decodes a SubjectAccessReview, its extra values as lists', () => {
+    const attributes = Buffer.concat([field(1, 'shop'), field(2, 'get'), field(3, 'image.openshift.io'), field(5, 'imagestreams'), field(6, 'layers')]);
+    const extra = field(5, Buffer.concat([field(1, 'scopes'), field(2, Buffer.concat([field(1, 'user:info'), field(1, 'user:check-access')]))]));
+    const spec = Buffer.concat([field(1, attributes), field(3, 'alice'), field(4, 'developers'), field(4, 'qa'), extra]);
+    assert.deepEqual(decodeKubernetesProtobuf(envelope('authorization.k8s.io/v1', 'SubjectAccessReview', field(2, spec))), {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        resourceAttributes: { namespace: 'shop', verb: 'get', group: 'image.openshift.io', resource: 'imagestreams', subresource: 'layers' },
+        user: 'alice',
+        groups: ['developers', 'qa'],
+        extra: { scopes: ['user:info', 'user:check-access'] },
+      },
+    });
+  });
+
   it('asks for JSON rather than drop content it cannot read', () => {
     // A container with a field this server does not read from protobuf (#9: volumeMounts).
     const container = Buffer.concat([field(1, 'web'), field(2, 'nginx'), field(9, field(1, 'data'))]);

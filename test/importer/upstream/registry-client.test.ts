@@ -6,6 +6,8 @@ import { createUndiciTransport } from '../../../src/importer/upstream/undici-tra
 import { isAppError } from '../../../src/errors.ts';
 import { putImage, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
 import { freePort } from '../../support/serve-process.ts';
+import { startDockerHubLimits } from '../../support/docker-hub-limits.ts';
+import { RegistryBudgets } from '../../../src/importer/upstream/registry-budgets.ts';
 
 // The fake upstreams listen on loopback.
 const transport = createUndiciTransport({ connectTimeoutMs: 2000, requestTimeoutMs: 5000, addresses: { allowPrivate: true } });
@@ -297,6 +299,95 @@ describe('registry client failure kinds', () => {
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('registry client and rate limits', () => {
+  const setup = async (limit: number) => {
+    const upstream = await startFakeUpstream();
+    const hub = await startDockerHubLimits(upstream.host, { limit });
+    const budgets = new RegistryBudgets();
+    const slept: number[] = [];
+    const client = () => new RegistryClient({ transport, keyring: CredentialKeyring.empty(), budgets, sleep: async (ms) => void slept.push(ms) });
+    const repository: UpstreamRepository = { registry: hub.host, path: 'org/app', insecure: true };
+    const stop = async () => {
+      await hub.stop();
+      await upstream.stop();
+    };
+    return { upstream, hub, budgets, client, repository, slept, stop };
+  };
+
+  it("keeps the registry's count from its answers: HEAD is free on Docker Hub, a manifest GET is not", async () => {
+    const { upstream, hub, budgets, client, repository, stop } = await setup(10);
+    try {
+      putImage(upstream, 'org/app', '1.0', 'counted');
+      assert.ok(await client().headManifest(repository, '1.0'));
+      assert.equal(budgets.state(hub.host).available, 10);
+      await client().fetchManifest(repository, '1.0');
+      assert.equal(budgets.state(hub.host).available, 9);
+      assert.equal(budgets.state(hub.host).limit, 10);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('sends no manifest GET to a registry that said it is spent, after one HEAD that finds it still is', async () => {
+    const { upstream, hub, client, repository, stop } = await setup(1);
+    try {
+      putImage(upstream, 'org/app', '1.0', 'spent');
+      await client().fetchManifest(repository, '1.0');
+      const before = hub.requests.length;
+      await assert.rejects(
+        client().fetchManifest(repository, '1.0'),
+        (e) => isAppError(e, 'Unavailable') && e.ociCode === 'TOOMANYREQUESTS' && /rate limit spent \(0 of 1 left\), resets in (6h|5h59m)$/.test(e.message),
+      );
+      assert.deepEqual(
+        hub.requests
+          .slice(before)
+          .filter((r) => r.path.includes('/manifests/'))
+          .map((r) => `${r.method} ${r.path}`),
+        ['HEAD /v2/org/app/manifests/1.0'],
+      );
+      // The window gave one back: the HEAD sees it, and the GET goes.
+      hub.setRemaining(1);
+      await client().fetchManifest(repository, '1.0');
+      assert.equal(hub.counted(), 2);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('backs off a host that answered 429 with a long Retry-After: no request to it before then, from any client', async () => {
+    const { upstream, hub, client, repository, slept, stop } = await setup(10);
+    try {
+      putImage(upstream, 'org/app', '1.0', 'quiet');
+      hub.askForQuiet(600);
+      await assert.rejects(
+        client().fetchManifest(repository, '1.0'),
+        (e) => isAppError(e, 'Unavailable') && e.ociCode === 'TOOMANYREQUESTS' && /asks to be called again in 10m/.test(e.message),
+      );
+      assert.deepEqual(slept, [], 'ten minutes are not waited out inside a request');
+      const before = hub.requests.length;
+      hub.endQuiet();
+      await assert.rejects(client().headManifest(repository, '1.0'), (e) => isAppError(e) && e.ociCode === 'TOOMANYREQUESTS' && /Retry-After/.test(e.message));
+      await assert.rejects(client().fetchManifest(repository, '1.0'), (e) => isAppError(e) && e.ociCode === 'TOOMANYREQUESTS');
+      assert.equal(hub.requests.length, before, 'the host heard nothing more');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('waits out a short Retry-After within the request, then asks again', async () => {
+    const { upstream, hub, client, repository, slept, stop } = await setup(10);
+    try {
+      const digest = putImage(upstream, 'org/app', '1.0', 'short');
+      upstream.fault(/manifests\/1\.0$/, 1, (res) => res.writeHead(429, { 'retry-after': '3' }).end());
+      assert.equal((await client().fetchManifest(repository, '1.0')).digest, digest);
+      assert.deepEqual(slept, [3000]);
+      assert.equal(hub.requests.filter((r) => r.path.endsWith('/manifests/1.0')).length, 2);
+    } finally {
+      await stop();
     }
   });
 });
