@@ -9,6 +9,8 @@ import { cliSession } from '../support/run-cli.ts';
 import { putImage, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { pushOverHttp } from '../support/http-push.ts';
 import { noTerminal, runOnTerminal } from '../support/terminal.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { join } from 'node:path';
 
 const control = /[\x00-\x08\x0b-\x1f\x7f]/;
 
@@ -70,6 +72,20 @@ describe('progress of long CLI work', () => {
     assert.match(output, /\x1b\[2K/, 'the live line is cleared');
     assert.match(output, /\[50\/50\] imported mirror2:v1\.11\.0 sha256:/);
     assert.match(output, /imported 50 of 50 tags in \S+; 12 more tags not imported/);
+  });
+
+  it('shows a live line while a backup is taken on a terminal, and nothing more on a pipe', async () => {
+    const dir = makeTempDir('ims-progress-backup');
+    const piped = await ims.run(['adm', 'backup', '--to', join(dir, 'piped.db')]);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, '');
+    assert.match(piped.stdout, /^Backed up the store at resourceVersion \d+ to /);
+    if (noTerminal()) return;
+    const live = await runOnTerminal([imsBin, 'adm', 'backup', '--to', join(dir, 'live.db')], { env: env() });
+    assert.equal(live.code, 0, live.output);
+    assert.match(live.output, /\x1b\[1Gbacking up the store to \S+live\.db \.\.\. \d+s\x1b\[0K/);
+    // The live line is gone before the answer is printed.
+    assert.match(live.output, /\x1b\[2KBacked up the store at resourceVersion \d+ to /);
   });
 
   it('reports a registry that takes the connection and never answers within the configured timeout, naming it', async () => {
