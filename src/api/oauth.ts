@@ -19,6 +19,8 @@ export interface OAuthFaceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tokenTtlSeconds: number;
+  /** Told who logged in with a password (the access log names them); never the password. */
+  readonly onAuthenticated?: (userName: string) => void;
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -141,6 +143,7 @@ export class OAuthFace {
       this.deps.logger.info('login refused', { requestId, user: credentials.user });
       return oauthError('access_denied', 'Login failed (401 Unauthorized): invalid username or password', challenge);
     }
+    this.deps.onAuthenticated?.(credentials.user);
     await this.recordUser(credentials.user);
     const token = await this.deps.tokens.issue({ kind: 'user', userName: credentials.user }, this.deps.tokenTtlSeconds);
     this.deps.logger.info('login', { requestId, user: credentials.user });

@@ -19,6 +19,8 @@ export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortC
   options.signal.addEventListener('abort', onClientGone);
   const iterator = events[Symbol.asyncIterator]();
   let first = true;
+  // Set once the client cancelled the body: a pull still waiting for an event then has nobody to tell.
+  let cancelled = false;
   const finish = () => {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onClientGone);
@@ -28,6 +30,7 @@ export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortC
     async pull(controller) {
       try {
         const next = await iterator.next();
+        if (cancelled) return;
         if (next.done || stop.signal.aborted) {
           finish();
           controller.close();
@@ -37,6 +40,13 @@ export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortC
         first = false;
         controller.enqueue(encoder.encode(JSON.stringify({ type: next.value.type, object }) + '\n'));
       } catch (error) {
+        // A watch the client closed, or that timed out, ends its event source: that is no failure.
+        if (cancelled) return;
+        if (stop.signal.aborted) {
+          finish();
+          controller.close();
+          return;
+        }
         const appError = asAppError(error);
         if (appError.kind === 'Internal') options.onError?.(error);
         controller.enqueue(encoder.encode(JSON.stringify({ type: 'ERROR', object: toStatus(appError) }) + '\n'));
@@ -45,6 +55,7 @@ export function watchResponse(events: AsyncIterable<ApiWatchEvent>, stop: AbortC
       }
     },
     cancel() {
+      cancelled = true;
       finish();
       void iterator.return?.();
     },

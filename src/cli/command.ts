@@ -3,6 +3,7 @@ import type { FlagSpec, ParsedArgs } from './args.ts';
 import type { ApiClient } from './api-client.ts';
 import type { CliConfig } from './config.ts';
 import type { ResourceResolver } from './resource-resolver.ts';
+import type { Progress, ProgressTask } from './output/progress.ts';
 
 export interface CommandContext {
   readonly args: ParsedArgs;
@@ -15,6 +16,8 @@ export interface CommandContext {
   saveConfig(config: CliConfig): void;
   out(text: string): void;
   err(text: string): void;
+  /** Shows the progress of long work on standard error: live on a terminal, plain lines otherwise. */
+  progress(task: ProgressTask): Progress;
   /** Standard input as text (for `-f -`). */
   stdin(): Promise<string>;
 }

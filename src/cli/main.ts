@@ -11,6 +11,8 @@ import { CliError } from './cli-error.ts';
 import { commandGroups, commandTable, findCommand, groupSummaries, leadingWords } from './command-table.ts';
 import { cachedResolver } from './discovery-cache.ts';
 import { hoistGlobalFlags } from './global-flags.ts';
+import { startProgress } from './output/progress.ts';
+import type { WriteStream } from 'node:tty';
 
 export { hoistGlobalFlags };
 
@@ -19,9 +21,15 @@ export interface CliIo {
   err(text: string): void;
   /** Standard input as text; the process's by default. */
   stdin?(): Promise<string>;
+  /** Standard error when it is a terminal, for live progress. */
+  readonly terminal?: WriteStream;
 }
 
-const processIo: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+const processIo: CliIo = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  terminal: process.stderr.isTTY ? process.stderr : undefined,
+};
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -105,6 +113,7 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandCont
     saveConfig,
     out: io.out,
     err: io.err,
+    progress: (task) => startProgress({ write: io.err, terminal: io.terminal }, task),
     stdin: io.stdin ?? readProcessStdin,
   };
   return context;

@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { blobContentDir, storeBackup } from './backends.ts';
 import { createFaceRouter } from './face-router.ts';
 import { healthFace } from './health-face.ts';
+import { homeFace } from './home-face.ts';
+import { namingUsers } from './access-log.ts';
 import { metricsFace } from './metrics-face.ts';
 import { backupFace } from './backup-face.ts';
 import { MetricsRegistry } from '../lib/metrics.ts';
@@ -57,6 +59,8 @@ export interface ComposedServer {
   readonly tokens: TokenService;
   /** The host:port pull specs name (--public-host, or the listen address). */
   readonly publicHost: string;
+  /** A request path as logs may show it, without the secrets some paths carry. */
+  readonly loggedPath: (pathname: string) => string;
   /** Stops the controllers and gives up their leadership, so another replica leads at once. */
   readonly handOver: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -78,7 +82,7 @@ const systemContext =
 
 export async function composeServer(
   config: ServerConfig,
-  deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore },
+  deps: { logger: Logger; clock: Clock; store?: ResourceStore; blobs?: BlobStore; onAuthenticated?: (userName: string) => void },
 ): Promise<ComposedServer> {
   const { logger, clock } = deps;
   const lifetime = new AbortController();
@@ -103,7 +107,8 @@ export async function composeServer(
         ),
       })
     : undefined;
-  const authenticator = delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens;
+  // Whoever answers, the access log names the user.
+  const authenticator = namingUsers(delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens, deps.onAuthenticated);
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
@@ -142,6 +147,7 @@ export async function composeServer(
     clock,
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    onAuthenticated: deps.onAuthenticated,
     passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined,
   });
 
@@ -222,6 +228,7 @@ export async function composeServer(
   });
   const faces: Face[] = [
     healthFace({ store, logger, publicHost }),
+    homeFace({ publicHost }),
     metricsFace({ authenticator, authorizer, metrics }),
     backup,
     admission,
@@ -245,6 +252,7 @@ export async function composeServer(
   const fastPath = new ManifestFastPath({ ...registryDeps, observe: (method, status, seconds) => router.observe('registry', method, status, seconds) });
   return {
     handle: (request, requestId) => router.handle(request, requestId),
+    loggedPath: (pathname) => router.loggedPath(pathname),
     fastPath: (method, pathAndQuery, authorization, requestId) => fastPath.answer(method, pathAndQuery, authorization, requestId),
     store,
     tokens,

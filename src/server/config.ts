@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 import { parseDuration } from '../lib/duration.ts';
-import type { LogLevel } from '../lib/logger.ts';
+import type { LogFormat, LogLevel } from '../lib/logger.ts';
 import { isRegistryPattern } from '../importer/upstream/registry-allow-list.ts';
 import type { ClusterConnection } from '../cluster/kube-config.ts';
 import type { RequestHeaderOptions } from '../cluster/request-header-authenticator.ts';
@@ -36,6 +36,8 @@ export interface ServerConfig {
   readonly extraCa?: string;
   readonly htpasswd?: string;
   readonly logLevel: LogLevel;
+  /** JSON lines (for collectors) or readable `key=value` text (for people reading a terminal). */
+  readonly logFormat: LogFormat;
   readonly maxBodyBytes: number;
   readonly tokenTtlSeconds: number;
   /** Most tags one repository import takes; -1 for all. */
@@ -139,7 +141,8 @@ ${s3Help}      --upload-expiry DURATION    delete an unfinished blob upload afte
                                   then serve as usual (needs the data dir, and the server stopped)
       --max-images-bulk-imported-per-repository N
                                   most tags 'import-image --all' takes from one repository (default 50, -1: all)
-      --log-level LEVEL           debug, info, warn or error (default info)
+      --log-level LEVEL           debug, info, warn or error (default info); info logs one line per request
+      --log-format FORMAT         json (one object per line, the default) or text (time, level, message, key=value)
 
 Connecting a Kubernetes cluster (see README, "A real cluster"):
       --kubeconfig FILE           act on this cluster: its Deployments, StatefulSets, DaemonSets,
@@ -205,6 +208,8 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     throw new AppError('BadRequest', `--import-interval must be a duration of at least 1s (like 30s or 15m), not "${intervalText}"`);
   const level = values.get('log-level') ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new AppError('BadRequest', `--log-level must be debug, info, warn or error, not "${level}"`);
+  const format = values.get('log-format') ?? 'json';
+  if (format !== 'json' && format !== 'text') throw new AppError('BadRequest', `--log-format must be json or text, not "${format}"`);
   if (values.has('tls-cert') !== values.has('tls-key')) throw new AppError('BadRequest', '--tls-cert and --tls-key go together');
   if (store === 'etcd' && !values.get('etcd-endpoints')) throw new AppError('BadRequest', '--store etcd needs --etcd-endpoints');
   for (const endpoint of (values.get('etcd-endpoints') ?? '').split(',').filter(Boolean)) {
@@ -275,6 +280,7 @@ export function parseServeFlags(args: readonly string[]): ServerConfig {
     extraCa: values.get('extra-ca'),
     htpasswd: values.get('htpasswd') ? resolve(values.get('htpasswd')!) : undefined,
     logLevel: level as LogLevel,
+    logFormat: format,
     maxBodyBytes: 3 * 1024 * 1024,
     tokenTtlSeconds: Math.floor(atLeastOneSecond('access-token-max-age', values.get('access-token-max-age') ?? '24h') / 1000),
     maxImagesBulkImported: bulkLimit(values.get('max-images-bulk-imported-per-repository') ?? '50'),
@@ -408,6 +414,7 @@ const knownFlags = new Set([
   'extra-ca',
   'htpasswd',
   'log-level',
+  'log-format',
   'upload-expiry',
   'max-concurrent-imports',
   'max-concurrent-imports-per-registry',

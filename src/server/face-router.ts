@@ -1,5 +1,5 @@
-// Routes each request to the first face that serves its path, with one request log line and one
-// pair of metrics for every face, and one catch for anything a face let escape.
+// Routes each request to the first face that serves its path, with one pair of metrics for every
+// face, and one catch for anything a face let escape. (The access log, in http.ts, logs each request.)
 import type { Logger } from '../lib/logger.ts';
 import type { MetricsRegistry } from '../lib/metrics.ts';
 import { AppError } from '../errors.ts';
@@ -17,6 +17,8 @@ export interface FaceRouter {
   handle(request: Request, requestId: string): Promise<Response>;
   /** Counts an answer given outside `handle` (the registry's fast path) like any other. */
   observe(face: string, method: string, status: number, seconds: number): void;
+  /** The path as a log may show it: every face's redaction of secrets in paths applied. */
+  loggedPath(pathname: string): string;
 }
 
 export function createFaceRouter(deps: { readonly faces: readonly Face[]; readonly metrics: MetricsRegistry; readonly logger: Logger }): FaceRouter {
@@ -31,6 +33,7 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
   const loggedPath = (pathname: string) => deps.faces.reduce((path, f) => f.loggedPath?.(path) ?? path, pathname);
   return {
     observe,
+    loggedPath,
     async handle(request, requestId) {
       const started = performance.now();
       const { pathname } = new URL(request.url);
@@ -48,13 +51,6 @@ export function createFaceRouter(deps: { readonly faces: readonly Face[]; readon
       } finally {
         const seconds = (performance.now() - started) / 1000;
         observe(face?.name ?? 'none', request.method, status, seconds);
-        deps.logger.debug('request', {
-          requestId,
-          method: request.method,
-          path: loggedPath(pathname),
-          status,
-          ms: Math.round(seconds * 1000),
-        });
       }
     },
   };

@@ -16,6 +16,7 @@ import { AppError } from '../errors.ts';
 import { pathOfRequestLine, refusal, type Refusal } from './refusals.ts';
 import type { TLSSocket } from 'node:tls';
 import { noteVerifiedClient } from '../lib/verified-client.ts';
+import type { AccessLog } from './access-log.ts';
 
 export type FetchHandler = (request: Request, requestId: string) => Promise<Response>;
 
@@ -37,11 +38,16 @@ export interface HttpServerOptions {
   readonly fastPath?: FastPath;
   /** Aborted on shutdown: every in-flight request's signal follows it. */
   readonly shutdown: AbortSignal;
+  /** Logs every request that reached a handler (a refusal of a malformed one included). */
+  readonly accessLog?: AccessLog;
 }
 
 export function createHttpServer(handler: FetchHandler, options: HttpServerOptions): Server {
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    void serve(handler, req, res, options.shutdown, options.tls !== undefined, options.fastPath, options.clientCa !== undefined);
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    const run = () => serve(handler, req, res, requestId, options.shutdown, options.tls !== undefined, options.fastPath, options.clientCa !== undefined);
+    void (options.accessLog ? options.accessLog.record(req, res, requestId, run) : run());
   };
   // Missing Host headers are answered below, in the face's format, rather than by Node's bare 400.
   const serverOptions = { requireHostHeader: false };
@@ -157,6 +163,7 @@ async function serve(
   handler: FetchHandler,
   req: IncomingMessage,
   res: ServerResponse,
+  requestId: string,
   shutdown: AbortSignal,
   secure: boolean,
   fastPath?: FastPath,
@@ -169,8 +176,6 @@ async function serve(
     if (!res.writableFinished) abort();
   });
   shutdown.addEventListener('abort', abort, { once: true });
-  const incomingId = req.headers['x-request-id'];
-  const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
   try {
     const target = readTarget(req);
     if ('refused' in target) return writeRefusal(res, target.refused, requestId, req.method);

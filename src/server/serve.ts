@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { systemClock } from '../lib/clock.ts';
 import { composeServer } from './compose.ts';
+import { createAccessLog } from './access-log.ts';
 import { createHttpServer } from './http.ts';
 import { bootstrap } from './bootstrap.ts';
 import { adminTokenHolder, notePublicHost } from './bootstrap-record.ts';
@@ -16,13 +17,16 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { readClientCa } from '../cluster/request-header-authenticator.ts';
 
 export async function runServer(config: ServerConfig): Promise<void> {
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const accessLog = createAccessLog(logger);
   const clientCa = config.requestHeader ? readClientCa(config.requestHeader.clientCaFile) : undefined;
   prepareDataDir(config.dataDir, logger);
   // One server per data dir, before anything opens the store. Replicas on etcd share the store by
   // design (and may share one blob directory), so only the local store takes the data dir for itself.
   const lock: DataDirLock | undefined = config.store === 'etcd' ? undefined : lockDataDir(config.dataDir);
-  const composed = await composeServer(config, { logger, clock: systemClock });
+  const composed = await composeServer(config, { logger, clock: systemClock, onAuthenticated: (user) => accessLog.noteUser(user) });
+  // Paths that carry a secret (webhook receivers, the admission key) are logged without it.
+  accessLog.hidePathSecrets(composed.loggedPath);
   // Replicas on etcd share one store: one of them mints the admin token, and they should all name one public host.
   const replica = config.store === 'etcd' ? { identity: replicaIdentity(), dataDir: config.dataDir } : undefined;
   const tokenFile = await bootstrap({
@@ -52,6 +56,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
       shutdown: shutdown.signal,
       tls: listener.tls,
       clientCa,
+      accessLog,
     });
     await listen(server, listener.host, listener.port);
     const address = server.address();

@@ -195,8 +195,12 @@ export class StreamImports {
   ): Promise<NonNullable<ImportReport['repository']>> {
     const ref = parseImageReference(spec.from.name);
     const images: { tag: string; from: string; outcome: ImportOutcome }[] = [];
+    // This server's own registry is plain HTTP to itself, as for one tag (run() above).
+    const self = this.deps.services.selfRegistry;
+    const fromSelf = self !== undefined && spec.from.name.startsWith(`${self.host}/`);
     try {
-      const tags = prioritizedTags(await client.listTags(upstreamOf(ref, Boolean(spec.importPolicy?.insecure) || streamInsecure), signal));
+      const insecure = Boolean(spec.importPolicy?.insecure) || streamInsecure || fromSelf;
+      const tags = prioritizedTags(await client.listTags(upstreamOf(ref, insecure), signal));
       const cap = this.deps.services.maxImagesBulkImported ?? 50;
       const chosen = cap < 0 ? tags : tags.slice(0, cap);
       for (const tag of chosen) {

@@ -6,9 +6,10 @@ import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { pushOverHttp } from '../support/http-push.ts';
 import { startRequestTap } from '../support/request-tap.ts';
+import { agoPattern } from '../support/worded-ago.ts';
 
 const streams = (...names: string[]) => names.map((name) => `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: ${name}}\n`).join('---\n');
-const ago = '(?:Less than a second|1 second|\\d+ seconds|About a minute) ago';
+const ago = agoPattern;
 
 describe('ims get', () => {
   let server: RunningServer;

@@ -4,6 +4,16 @@ import { parseServeFlags, serveHelp } from '../../src/server/config.ts';
 import { isAppError } from '../../src/errors.ts';
 
 describe('ims serve flags', () => {
+  it('logs JSON unless --log-format text, and names the choices for anything else', () => {
+    assert.equal(parseServeFlags([]).logFormat, 'json');
+    assert.equal(parseServeFlags(['--log-format', 'text']).logFormat, 'text');
+    assert.throws(
+      () => parseServeFlags(['--log-format=xml']),
+      (e: unknown) => isAppError(e, 'BadRequest') && /json or text, not "xml"/.test(e.message),
+    );
+    assert.match(serveHelp, /--log-format FORMAT/);
+  });
+
   it('ends idle uploads after 24h unless --upload-expiry says otherwise, and refuses less than a second', () => {
     assert.equal(parseServeFlags([]).uploadExpiryMs, 24 * 3_600_000);
     assert.equal(parseServeFlags(['--upload-expiry', '90m']).uploadExpiryMs, 90 * 60_000);

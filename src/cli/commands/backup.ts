@@ -3,7 +3,7 @@
 // and renamed into place only when every byte arrived, owner-only: it holds every secret.
 import { createWriteStream, renameSync, rmSync, openSync, readSync, closeSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Command } from '../command.ts';
+import type { Command, CommandContext } from '../command.ts';
 import { CliError } from '../cli-error.ts';
 import { errorFrom } from '../api-client.ts';
 import { humanSize } from '../output/human.ts';
@@ -29,38 +29,49 @@ export const admBackup: Command = {
   async run(context) {
     const file = context.args.strings.get('to');
     if (!file) throw new CliError('a file to write is required: ims adm backup --to FILE');
-    const answer = await context.client().backup();
-    if (answer.statusCode !== 200) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of answer) chunks.push(chunk as Buffer);
-      throw errorFrom({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks) });
-    }
-    const expected = Number(answer.headers['content-length']);
-    const partial = `${file}.partial`;
-    rmSync(partial, { force: true });
-    let received = 0;
-    answer.on('data', (chunk: Buffer) => (received += chunk.byteLength));
+    // The server takes the snapshot, then streams it: on a terminal, the time it takes is shown live.
+    const waiting = context.progress({ task: `backing up the store to ${file}`, plain: 'quiet' });
+    let written: Awaited<ReturnType<typeof writeBackup>>;
     try {
-      await pipeline(answer, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
-      if (!Number.isFinite(expected) || received !== expected)
-        throw new CliError(
-          `the backup was cut short (${received} of ${Number.isFinite(expected) ? expected : 'unknown'} bytes); ${file} was not written, try again`,
-        );
-      if (!startsWith(partial, sqliteMagic)) throw new CliError(`the server sent something that is not a SQLite database; ${file} was not written`);
-      renameSync(partial, file);
-    } catch (error) {
-      rmSync(partial, { force: true });
-      if (error instanceof CliError) throw error;
-      throw new CliError(`the backup was cut short: ${(error as Error).message}; ${file} was not written, try again`);
+      written = await writeBackup(context, file);
+    } finally {
+      waiting.finish();
     }
-    const resourceVersion = answer.headers['x-ims-resource-version'];
-    const blobs = answer.headers['x-ims-blobs-dir'];
-    context.out(`Backed up the store at resourceVersion ${String(resourceVersion)} to ${file} (${humanSize(received)}).\n`);
-    if (typeof blobs === 'string') {
-      context.out(`The blobs are not in it: copy ${blobs} from the server's machine now, after this snapshot (see the README, "Backups").\n`);
+    context.out(`Backed up the store at resourceVersion ${String(written.resourceVersion)} to ${file} (${humanSize(written.received)}).\n`);
+    if (typeof written.blobs === 'string') {
+      context.out(`The blobs are not in it: copy ${written.blobs} from the server's machine now, after this snapshot (see the README, "Backups").\n`);
     }
   },
 };
+
+/** Streams the server's snapshot into `file`, whole or not at all. */
+async function writeBackup(context: CommandContext, file: string) {
+  const answer = await context.client().backup();
+  if (answer.statusCode !== 200) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of answer) chunks.push(chunk as Buffer);
+    throw errorFrom({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks) });
+  }
+  const expected = Number(answer.headers['content-length']);
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  let received = 0;
+  answer.on('data', (chunk: Buffer) => (received += chunk.byteLength));
+  try {
+    await pipeline(answer, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+    if (!Number.isFinite(expected) || received !== expected)
+      throw new CliError(
+        `the backup was cut short (${received} of ${Number.isFinite(expected) ? expected : 'unknown'} bytes); ${file} was not written, try again`,
+      );
+    if (!startsWith(partial, sqliteMagic)) throw new CliError(`the server sent something that is not a SQLite database; ${file} was not written`);
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    if (error instanceof CliError) throw error;
+    throw new CliError(`the backup was cut short: ${(error as Error).message}; ${file} was not written, try again`);
+  }
+  return { resourceVersion: answer.headers['x-ims-resource-version'], blobs: answer.headers['x-ims-blobs-dir'], received };
+}
 
 function startsWith(path: string, text: string): boolean {
   const expected = Buffer.from(text, 'latin1');

@@ -105,23 +105,38 @@ export const importImage: Command = {
         },
       ];
     }
-    const answer = await context
-      .client()
-      .resource(kinds.imageStreamImports)
-      .create(context.namespace, {
-        apiVersion: 'image.openshift.io/v1',
-        kind: 'ImageStreamImport',
-        metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) },
-        spec,
-      });
+    // The server imports in one request, which waits on other registries: the time it takes is shown live.
+    const source = spec.repository ? `every tag of ${spec.repository.from.name}` : (spec.images ?? []).map((i) => i.from.name).join(', ');
+    const waiting = context.progress({ task: `importing ${source}`, plain: all ? 'items' : 'quiet' });
+    let answer: ImageStreamImport;
+    try {
+      answer = await context
+        .client()
+        .resource(kinds.imageStreamImports)
+        .create(context.namespace, {
+          apiVersion: 'image.openshift.io/v1',
+          kind: 'ImageStreamImport',
+          metadata: { name: streamName, ...(stream ? { resourceVersion: stream.metadata.resourceVersion } : {}) },
+          spec,
+        });
+    } finally {
+      waiting.finish();
+    }
     const outcome = answer.status!;
     const statuses = [...(outcome.images ?? []), ...(outcome.repository?.images ?? [])];
     if (all) {
-      // One line per tag of a bulk import, on stderr so that stdout stays oc's layout.
-      for (const status of statuses)
+      // One line per tag of a bulk import, with the count, and a summary, on stderr so that stdout stays oc's layout.
+      statuses.forEach((status, i) =>
         context.err(
-          `${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`,
-        );
+          `[${i + 1}/${statuses.length}] ${status.status.status === 'Success' ? 'imported' : 'failed  '} ${streamName}:${status.tag ?? ''}${status.image?.metadata?.name ? ` ${status.image.metadata.name}` : ''}\n`,
+        ),
+      );
+      const failures = statuses.filter((s) => s.status.status !== 'Success').length;
+      const skipped = outcome.repository?.additionalTags?.length ?? 0;
+      context.err(
+        `imported ${statuses.length - failures} of ${statuses.length} tags in ${waiting.elapsed()}` +
+          `${failures ? `, ${failures} failed` : ''}${skipped ? `; ${skipped} more tags not imported (the server's limit)` : ''}\n`,
+      );
     }
     const failed = statuses.filter((s) => s.status.status !== 'Success');
     const repositoryFailed = outcome.repository && outcome.repository.status.status !== 'Success';

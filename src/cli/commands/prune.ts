@@ -48,36 +48,14 @@ export const pruneImages: Command = {
     if (keepYoungerThanMs === undefined) throw new CliError('--keep-younger-than must be a duration like 60m or 24h, greater than or equal to 0');
     const confirm = Boolean(context.args.bools.get('confirm'));
     const client = context.client();
-    const progress = (line: string) => context.err(`${line}\n`);
-    progress('Reading stored blobs, image streams, images and workloads ...');
-    // Blobs before Images: a push that completes in between counts as referenced, not as an orphan.
-    const stored = await listStoredBlobs(client);
-    const streams = (await client.resource(kinds.imageStreams).list(undefined)).items;
-    const images = new Map<string, PruneImage>();
-    for (const image of (await client.resource(kinds.images).list(undefined)).items) {
-      const meta = image.metadata;
-      images.set(meta.name, {
-        name: meta.name,
-        created: meta.creationTimestamp,
-        managed: meta.annotations?.['openshift.io/image.managed'] === 'true',
-        size: Number(image.dockerImageMetadata?.Size ?? 0),
-        layers: (image.dockerImageLayers ?? []).map((l) => l.name),
-        config: image.dockerImageMetadata?.Id?.startsWith('sha') ? image.dockerImageMetadata.Id : undefined,
-        children: (image.dockerImageManifests ?? []).map((m) => m.digest),
-      });
+    const reading = context.progress({ task: 'Reading stored blobs, image streams, images and workloads' });
+    let cluster: Awaited<ReturnType<typeof readCluster>>;
+    try {
+      cluster = await readCluster(client);
+    } finally {
+      reading.finish();
     }
-    const uses = { tags: new Set<string>(), images: new Set<string>() };
-    for (const workload of workloads) {
-      for (const object of (await client.resource(workload).list(undefined)).items) {
-        const spec = podSpecOf(object, workload.kind);
-        for (const list of ['initContainers', 'containers']) {
-          for (const container of (spec?.[list] ?? []) as { image?: string }[]) {
-            const use = typeof container.image === 'string' ? useOf(container.image) : undefined;
-            if (use) (use.kind === 'tag' ? uses.tags : uses.images).add(use.key);
-          }
-        }
-      }
-    }
+    const { stored, streams, images, uses } = cluster;
     const now = Date.now();
     const plan = planPrune(streams, images, uses, { keepTagRevisions, keepYoungerThanMs, all: context.args.bools.get('all') ?? true, now });
     const orphans = planOrphanBlobs(stored, images, plan.blobs, { keepYoungerThanMs, now });
@@ -107,9 +85,42 @@ export const pruneImages: Command = {
       `Summary: ${confirm ? 'deleted' : 'would delete'} ${plan.streams.reduce((n, s) => n + s.removed.length, 0)} tag revisions, ${plan.images.length} images and ${plan.blobs.length + orphans.length} blobs (${humanSize(total)} of images, ${humanSize(orphanBytes)} of blobs no image references)\n`,
     );
     if (!confirm) return;
-    await apply(context, plan, [...plan.blobs, ...orphans.map((b) => b.digest)], keepYoungerThanMs, progress);
+    await apply(context, plan, [...plan.blobs, ...orphans.map((b) => b.digest)], keepYoungerThanMs);
   },
 };
+
+/** What pruning decides on: the stored blobs (first), streams, images, and what workloads use. */
+async function readCluster(client: ApiClient) {
+  // Blobs before Images: a push that completes in between counts as referenced, not as an orphan.
+  const stored = await listStoredBlobs(client);
+  const streams = (await client.resource(kinds.imageStreams).list(undefined)).items;
+  const images = new Map<string, PruneImage>();
+  for (const image of (await client.resource(kinds.images).list(undefined)).items) {
+    const meta = image.metadata;
+    images.set(meta.name, {
+      name: meta.name,
+      created: meta.creationTimestamp,
+      managed: meta.annotations?.['openshift.io/image.managed'] === 'true',
+      size: Number(image.dockerImageMetadata?.Size ?? 0),
+      layers: (image.dockerImageLayers ?? []).map((l) => l.name),
+      config: image.dockerImageMetadata?.Id?.startsWith('sha') ? image.dockerImageMetadata.Id : undefined,
+      children: (image.dockerImageManifests ?? []).map((m) => m.digest),
+    });
+  }
+  const uses = { tags: new Set<string>(), images: new Set<string>() };
+  for (const workload of workloads) {
+    for (const object of (await client.resource(workload).list(undefined)).items) {
+      const spec = podSpecOf(object, workload.kind);
+      for (const list of ['initContainers', 'containers']) {
+        for (const container of (spec?.[list] ?? []) as { image?: string }[]) {
+          const use = typeof container.image === 'string' ? useOf(container.image) : undefined;
+          if (use) (use.kind === 'tag' ? uses.tags : uses.images).add(use.key);
+        }
+      }
+    }
+  }
+  return { stored, streams, images, uses };
+}
 
 /** A two-column table of what goes and its size. */
 function sizeTable(what: string, rows: readonly (readonly [string, number])[]): string {
@@ -131,52 +142,60 @@ async function listStoredBlobs(client: ApiClient): Promise<StoredBlob[]> {
   return all;
 }
 
-async function apply(
-  context: CommandContext,
-  plan: ReturnType<typeof planPrune>,
-  blobs: readonly string[],
-  keepYoungerThanMs: number,
-  progress: (line: string) => void,
-): Promise<void> {
+async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>, blobs: readonly string[], keepYoungerThanMs: number): Promise<void> {
   const client = context.client();
   const streams = client.resource(kinds.imageStreams);
-  for (const stream of plan.streams) {
-    for (let attempt = 0; ; attempt++) {
-      const current = await streams.get(stream.namespace, stream.name);
-      const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
-      const tags = current.status?.tags ?? [];
-      current.status = {
-        ...current.status,
-        tags: tags
-          .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) }))
-          .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0),
-      };
-      try {
-        await streams.updateStatus(stream.namespace, stream.name, current);
-        break;
-      } catch (error) {
-        if (!(error instanceof ServerError && error.status === 409) || attempt >= 5) throw error;
+  const progress = context.progress({
+    task: 'Pruning image streams, images and blobs',
+    total: plan.streams.length + plan.images.length + blobs.length,
+    plain: 'steps',
+  });
+  let skipped = 0;
+  try {
+    for (const stream of plan.streams) {
+      for (let attempt = 0; ; attempt++) {
+        const current = await streams.get(stream.namespace, stream.name);
+        const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
+        const tags = current.status?.tags ?? [];
+        current.status = {
+          ...current.status,
+          tags: tags
+            .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) }))
+            .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0),
+        };
+        try {
+          await streams.updateStatus(stream.namespace, stream.name, current);
+          progress.tick(`${stream.namespace}/${stream.name}`);
+          break;
+        } catch (error) {
+          if (!(error instanceof ServerError && error.status === 409) || attempt >= 5) throw error;
+        }
       }
     }
+    for (const image of plan.images) {
+      await client
+        .resource(kinds.images)
+        .delete(undefined, image.name)
+        .catch((error: unknown) => {
+          if (!(error instanceof ServerError && error.status === 404)) throw error;
+        });
+      progress.tick(image.name);
+    }
+    for (const blob of blobs) {
+      const response = await client.deleteBlob(blob, Math.floor(keepYoungerThanMs / 1000));
+      if (response.status === 409) skipped += 1;
+      else if (response.status >= 300)
+        throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
+      progress.tick(blob);
+    }
+  } catch (error) {
+    // The live line goes, so that the error reads on a clean line.
+    progress.finish();
+    throw error;
   }
-  let done = 0;
-  for (const image of plan.images) {
-    await client
-      .resource(kinds.images)
-      .delete(undefined, image.name)
-      .catch((error: unknown) => {
-        if (!(error instanceof ServerError && error.status === 404)) throw error;
-      });
-    if (++done % 50 === 0) progress(`deleted ${done} of ${plan.images.length} images`);
-  }
-  let skipped = 0;
-  done = 0;
-  for (const blob of blobs) {
-    const response = await client.deleteBlob(blob, Math.floor(keepYoungerThanMs / 1000));
-    if (response.status === 409) skipped += 1;
-    else if (response.status >= 300)
-      throw new CliError(`could not delete blob ${blob}: the registry answered ${response.status} ${response.body.toString().slice(0, 200)}`);
-    if (++done % 100 === 0) progress(`went through ${done} of ${blobs.length} blobs`);
-  }
-  if (skipped) progress(`kept ${skipped} blobs still in use or written recently`);
+  const revisions = plan.streams.reduce((n, s) => n + s.removed.length, 0);
+  progress.finish(
+    `pruned ${revisions} tag revisions, ${plan.images.length} images and ${blobs.length - skipped} blobs in ${progress.elapsed()}` +
+      (skipped ? `; kept ${skipped} blobs still in use or written recently` : ''),
+  );
 }

@@ -308,7 +308,9 @@ export class RegistryClient {
       await response.body?.cancel();
       this.schemes.set(repository.registry, 'https');
     } catch (error) {
-      if (isAppError(error, 'Forbidden')) throw error;
+      // A registry that took the connection but never answered TLS is stuck, not plain HTTP (one of
+      // those answers the handshake with an HTTP error at once): asking again over HTTP only doubles the wait.
+      if (isAppError(error, 'Forbidden') || isAppError(error, 'Timeout')) throw error;
       const message = (error as Error).message;
       const speaksHttp = /wrong version number|record (overflow|too large)|packet length too long|http request to an https server|EPROTO/i.test(message);
       if (!repository.insecure) {
