@@ -71,10 +71,21 @@ describe('scheduled import', () => {
         string | undefined;
     for (let i = 0; i < 100 && (await current()) !== first; i++) await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(await current(), first);
-    const mark = upstream.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const quiet = upstream.requests.slice(mark).filter((r) => r.includes('/manifests/'));
-    assert.ok(quiet.length >= 1, 'the tag was checked');
+    // The import controller and the scheduler's first visit may both fetch the new tag; once that
+    // settles (two HEADs after the last GET: a whole visit that fetched nothing), the next visits of the unchanged tag must be HEADs alone.
+    const manifestRequests = () => upstream.requests.filter((r) => r.includes('/manifests/'));
+    const awaitHeadsAfter = async (from: number, count: number) => {
+      for (let i = 0; i < 600; i++) {
+        const later = manifestRequests().slice(from);
+        if (later.filter((r) => r.startsWith('HEAD ')).length >= count) return later;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      assert.fail(`no ${count} HEADs of the tag within 18 s: ${manifestRequests().slice(from).join(', ')}`);
+    };
+    const settledFrom = manifestRequests().findLastIndex((r) => r.startsWith('GET ')) + 1;
+    await awaitHeadsAfter(settledFrom, 2);
+    const mark = manifestRequests().length;
+    const quiet = await awaitHeadsAfter(mark, 2);
     assert.ok(
       quiet.every((r) => r.startsWith('HEAD ')),
       `an unchanged tag costs only HEADs: ${quiet.join(', ')}`,
