@@ -8,12 +8,6 @@ import type { KubeList, KubeObject } from '../kube/object.ts';
 import { AppError } from '../errors.ts';
 import { clusterError } from './cluster-errors.ts';
 
-export interface ClusterOptions {
-  /** A kubeconfig file; absent: the in-cluster service account (its token and CA under /var/run/secrets). */
-  readonly kubeconfig?: string;
-  readonly context?: string;
-}
-
 export interface ClusterRequest {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
@@ -37,36 +31,8 @@ export interface ClusterClient {
   ): Promise<AbortController>;
 }
 
-export function loadKubeConfig(options: ClusterOptions): KubeConfig {
-  const config = new KubeConfig();
-  try {
-    if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-    else config.loadFromCluster();
-  } catch (error) {
-    throw new AppError(
-      'BadRequest',
-      `cannot load ${options.kubeconfig ? `the kubeconfig ${options.kubeconfig}` : 'the in-cluster configuration'}: ${(error as Error).message}`,
-    );
-  }
-  if (options.context) {
-    if (!config.getContextObject(options.context))
-      throw new AppError(
-        'BadRequest',
-        `the kubeconfig has no context "${options.context}" (it has: ${
-          config
-            .getContexts()
-            .map((c) => c.name)
-            .join(', ') || 'none'
-        })`,
-      );
-    config.setCurrentContext(options.context);
-  }
-  if (!config.getCurrentCluster()) throw new AppError('BadRequest', 'the kubeconfig names no cluster for its current context');
-  return config;
-}
-
-export function connectCluster(options: ClusterOptions): ClusterClient {
-  const config = loadKubeConfig(options);
+/** A client of the cluster a kubeconfig (loaded by kube-config.ts) names. */
+export function connectCluster(config: KubeConfig): ClusterClient {
   const server = config.getCurrentCluster()!.server.replace(/\/+$/, '');
   const watcher = new Watch(config);
   const request: ClusterClient['request'] = async (method, path, options = {}) => {

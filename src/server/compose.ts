@@ -115,7 +115,9 @@ export async function composeServer(
 
   // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
   // The official client is loaded only when a cluster is connected: it is a large module tree.
-  const cluster = config.cluster ? (await import('../cluster/cluster-connection.ts')).connectCluster(config.cluster) : undefined;
+  const cluster = config.cluster
+    ? (await import('../cluster/cluster-connection.ts')).connectCluster(await (await import('../cluster/kube-config.ts')).loadKubeConfig(config.cluster))
+    : undefined;
   const connected = new ConnectedNamespaces();
   if (cluster) connected.follow(cluster, logger, lifetime.signal);
   const definitions = builtInDefinitions(() => publicHost);

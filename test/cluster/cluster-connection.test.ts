@@ -1,22 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadKubeConfig } from '../../src/cluster/cluster-connection.ts';
 import { clusterError } from '../../src/cluster/cluster-errors.ts';
-import { writeKubeconfig } from '../support/kubeconfig.ts';
-import { makeSelfSignedCertificate } from '../support/tls.ts';
-import { isAppError } from '../../src/errors.ts';
 
 describe('the cluster connection', () => {
-  it('loads a kubeconfig and its context, and names the contexts it has when asked for another', () => {
-    const file = writeKubeconfig('https://127.0.0.1:6443', 'token', makeSelfSignedCertificate().cert, 'kind-ims');
-    assert.equal(loadKubeConfig({ kubeconfig: file, context: 'kind-ims' }).getCurrentCluster()?.server, 'https://127.0.0.1:6443');
-    assert.throws(() => loadKubeConfig({ kubeconfig: file, context: 'prod' }), /the kubeconfig has no context "prod" \(it has: kind-ims\)/);
-    assert.throws(
-      () => loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' }),
-      (error) => isAppError(error, 'BadRequest') && /cannot load the kubeconfig/.test(error.message),
-    );
-  });
-
   it("turns the cluster's Status answers into the error kinds the API renders", () => {
     assert.equal(clusterError(409, { reason: 'AlreadyExists', message: 'deployments.apps "web" already exists' }).kind, 'AlreadyExists');
     assert.equal(clusterError(409, { reason: 'Conflict', message: 'modified' }).kind, 'Conflict');

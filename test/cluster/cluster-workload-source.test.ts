@@ -10,6 +10,7 @@ import { pushImage } from '../support/registry-client.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { connectCluster, type ClusterClient } from '../../src/cluster/cluster-connection.ts';
+import { loadKubeConfig } from '../../src/cluster/kube-config.ts';
 import { clusterWorkloads } from '../../src/cluster/cluster-workload-source.ts';
 import { AppError } from '../../src/errors.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -80,7 +81,7 @@ describe('the cluster workload source', () => {
     });
 
     it('lists again after 410 Gone and sees what it missed', async () => {
-      const cluster = connectCluster({ kubeconfig: writeKubeconfig(url, 'token', ca) });
+      const cluster = connectCluster(await loadKubeConfig({ kubeconfig: writeKubeconfig(url, 'token', ca) }));
       const source = clusterWorkloads({ cluster, store: h.store, mayFollow: async () => false, namespaces: { isConnected: () => true }, logger, retryMs: 10 });
       const stop = new AbortController();
       const events: WorkloadEvent[] = [];
