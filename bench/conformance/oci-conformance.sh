@@ -14,8 +14,8 @@ set -euo pipefail
 
 spec_dir=${1:?usage: $0 DISTRIBUTION_SPEC_CHECKOUT [VERSION...]}
 shift
-versions=("${@:-1.1}")
-[ $# -eq 0 ] && versions=(1.1 1.0)
+versions=("$@")
+[ ${#versions[@]} -eq 0 ] && versions=(1.1 1.0)
 repo_root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/ims-oci-conformance.XXXXXX)
 echo "work dir: $work"
