@@ -113,8 +113,9 @@ export async function putManifest(context: RegistryContext, request: Request, re
   } else {
     for (const child of manifest.manifests) {
       if (!(await context.links.manifestLink(repository, child.digest)))
-        throw new AppError('BadRequest', `manifest unknown: the index references ${child.digest}, which this repository does not hold`, {
-          ociCode: 'MANIFEST_UNKNOWN',
+        // The spec's code for any descriptor the registry lacks, child manifests included (and a 400, as distribution answers).
+        throw new AppError('BadRequest', `manifest blob unknown: the index references ${child.digest}, which this repository does not hold`, {
+          ociCode: 'MANIFEST_BLOB_UNKNOWN',
         });
       needed.push(child.digest);
     }

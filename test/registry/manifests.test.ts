@@ -134,7 +134,10 @@ describe('manifests and image streams', () => {
       body: index,
       headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
     });
-    assert.equal(child.json.errors[0].code, 'MANIFEST_UNKNOWN');
+    // distribution-spec: a manifest refused for a descriptor the registry lacks MUST get MANIFEST_BLOB_UNKNOWN, child manifests included.
+    assert.equal(child.status, 400);
+    assert.equal(child.json.errors[0].code, 'MANIFEST_BLOB_UNKNOWN');
+    assert.match(child.json.errors[0].message, new RegExp(missing));
     assert.equal(
       (await h.request('GET', '/apis/image.openshift.io/v1/namespaces/default/imagestreams/strict')).status,
       404,
