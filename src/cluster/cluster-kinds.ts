@@ -2,18 +2,9 @@
 // image lookup, prune), and what the pull-secret controller manages. One list, so the webhook's
 // rules, the trigger controller's informers, the API proxy and deploy/kubernetes' RBAC agree.
 import type { KindIdentity } from '../kube/kinds.ts';
-import { kinds } from '../kube/kinds.ts';
+import { workloadKinds } from '../kube/kinds.ts';
 
-export const clusterWorkloadKinds: readonly KindIdentity[] = [
-  kinds.pods,
-  kinds.replicationControllers,
-  kinds.deployments,
-  kinds.statefulSets,
-  kinds.daemonSets,
-  kinds.replicaSets,
-  kinds.jobs,
-  kinds.cronJobs,
-];
+export const clusterWorkloadKinds: readonly KindIdentity[] = workloadKinds;
 
 export function clusterWorkloadKind(group: unknown, kind: unknown): KindIdentity | undefined {
   return clusterWorkloadKinds.find((k) => k.group === group && k.kind === kind);

@@ -5,7 +5,7 @@ import type { KubeObject } from './object.ts';
 import type { Namespace, Secret, SecretList, ServiceAccount, TokenRequest } from './kinds/core.ts';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './kinds/rbac.ts';
 import type { Group, Project, ProjectRequest, User } from './kinds/tenancy.ts';
-import type { CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet } from './kinds/workloads.ts';
+import type { CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet, ReplicationController, StatefulSet, Workload } from './kinds/workloads.ts';
 import type { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, SubjectAccessReview, TokenReview } from './kinds/access-review.ts';
 import type {
   Image,
@@ -192,3 +192,15 @@ export const kinds = {
 export function apiVersionOf(kind: Pick<KindIdentity, 'group' | 'version'>): string {
   return kind.group ? `${kind.group}/${kind.version}` : kind.version;
 }
+
+/** The kinds whose pod specs name images: what triggers patch, image lookup resolves, and prune keeps in use. */
+export const workloadKinds: readonly Kind<Workload>[] = [
+  kinds.pods,
+  kinds.replicationControllers,
+  kinds.deployments,
+  kinds.statefulSets,
+  kinds.daemonSets,
+  kinds.replicaSets,
+  kinds.jobs,
+  kinds.cronJobs,
+];

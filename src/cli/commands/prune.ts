@@ -3,28 +3,14 @@
 // stored blobs no Image references. The registry re-checks every blob before deleting it.
 import type { Command, CommandContext } from '../command.ts';
 import type { ApiClient } from '../api-client.ts';
-import type { Kind } from '../../kube/kinds.ts';
-import type { Workload } from '../../kube/kinds/workloads.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
-import { kinds } from '../../kube/kinds.ts';
+import { kinds, workloadKinds as workloads } from '../../kube/kinds.ts';
 import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
 import { podSpecOf } from '../../image/pod-spec.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { humanSize } from '../output/human.ts';
 import { formatTable } from '../output/table-printer.ts';
-
-/** The kinds whose containers keep images in use. */
-const workloads: readonly Kind<Workload>[] = [
-  kinds.pods,
-  kinds.replicationControllers,
-  kinds.deployments,
-  kinds.statefulSets,
-  kinds.daemonSets,
-  kinds.replicaSets,
-  kinds.jobs,
-  kinds.cronJobs,
-];
 
 export const pruneImages: Command = {
   path: 'adm prune images',
