@@ -78,12 +78,7 @@ export const addRoleToUser: Command = {
     ...bindingFlags,
   ],
   async run(context) {
-    const users = context.args.positionals.slice(1);
-    const accounts = context.args.lists.get('serviceaccount') ?? [];
-    const subjects: Subject[] = [
-      ...users.map(userSubject),
-      ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace })),
-    ];
+    const { users, accounts, subjects } = userSubjects(context);
     await addRole(context, subjects, [...users, ...accounts.map((a) => `system:serviceaccount:${context.namespace}:${a}`)]);
   },
 };
@@ -178,12 +173,7 @@ export const removeRoleFromUser: Command = {
     ...bindingFlags,
   ],
   async run(context) {
-    const users = context.args.positionals.slice(1);
-    const accounts = context.args.lists.get('serviceaccount') ?? [];
-    const subjects: Subject[] = [
-      ...users.map(userSubject),
-      ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace })),
-    ];
+    const { users, accounts, subjects } = userSubjects(context);
     await removeRole(context, subjects, [...users, ...accounts]);
   },
 };
@@ -204,3 +194,11 @@ export const removeRoleFromGroup: Command = {
     );
   },
 };
+
+/** The users named after the role and the service accounts of `-z`, as binding subjects. */
+function userSubjects(context: CommandContext): { users: string[]; accounts: readonly string[]; subjects: Subject[] } {
+  const users = context.args.positionals.slice(1);
+  const accounts = context.args.lists.get('serviceaccount') ?? [];
+  const subjects: Subject[] = [...users.map(userSubject), ...accounts.map((name) => ({ kind: 'ServiceAccount' as const, name, namespace: context.namespace }))];
+  return { users, accounts, subjects };
+}
