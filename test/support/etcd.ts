@@ -21,6 +21,16 @@ interface Member {
   readonly peerUrl: string;
   readonly dataDir: string;
   process?: ChildProcess;
+  /** What the member wrote to stderr (errors only, at --log-level error), for a failure message. */
+  output?: string[];
+}
+
+async function stopMember(member: Member, signal: NodeJS.Signals): Promise<void> {
+  const child = member.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
 }
 
 export interface EtcdCluster {
@@ -66,7 +76,24 @@ async function healthy(url: string, tls?: EtcdTls): Promise<boolean> {
   }
 }
 
-export async function startEtcd(options: { members?: number; restoreFrom?: string; tls?: EtcdTls } = {}): Promise<EtcdCluster> {
+/** A member that exited before it was healthy: most often a free port another process took first. */
+class MemberExited extends Error {}
+
+type EtcdOptions = { members?: number; restoreFrom?: string; tls?: EtcdTls };
+
+export async function startEtcd(options: EtcdOptions = {}): Promise<EtcdCluster> {
+  // Free ports are only free when asked; on a busy machine another test may bind one first. New
+  // ports (and a new data dir) make a second start independent of the first.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEtcdOnce(options);
+    } catch (error) {
+      if (!(error instanceof MemberExited) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startEtcdOnce(options: EtcdOptions): Promise<EtcdCluster> {
   const count = options.members ?? 1;
   const tls = options.tls;
   const clientScheme = tls ? 'https' : 'http';
@@ -136,25 +163,27 @@ export async function startEtcd(options: { members?: number; restoreFrom?: strin
         'zap',
         ...(tls ? ['--cert-file', tls.server.cert, '--key-file', tls.server.key, '--trusted-ca-file', tls.ca, '--client-cert-auth'] : []),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    const output: string[] = [];
+    member.process.stderr!.on('data', (chunk: Buffer) => void output.push(chunk.toString()));
+    member.output = output;
   };
   const waitHealthy = async (urls: string[]) => {
     const deadline = Date.now() + 20_000;
     while (!(await Promise.all(urls.map((url) => healthy(url, tls)))).every(Boolean)) {
-      if (Date.now() > deadline) throw new Error(`etcd did not become healthy at ${urls.join(', ')}`);
+      const exited = members.find((m) => urls.includes(m.clientUrl) && m.process && (m.process.exitCode !== null || m.process.signalCode !== null));
+      if (exited) {
+        await Promise.all(members.map((m) => stopMember(m, 'SIGKILL')));
+        throw new MemberExited(`etcd member ${exited.name} exited before it was healthy: ${(exited.output ?? []).join('').slice(-2000)}`);
+      }
+      if (Date.now() > deadline)
+        throw new Error(`etcd did not become healthy at ${urls.join(', ')}: ${members.map((m) => (m.output ?? []).join('').slice(-1000)).join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
   for (const member of members) launch(member, 'new');
   await waitHealthy(members.map((m) => m.clientUrl));
-  const stopMember = async (member: Member, signal: NodeJS.Signals) => {
-    const child = member.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  };
   return {
     endpoints: members.map((m) => m.clientUrl),
     kill: (index) => stopMember(members[index], 'SIGKILL'),
