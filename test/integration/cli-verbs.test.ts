@@ -195,8 +195,26 @@ describe('ims verbs', () => {
     assert.equal(byName.stdout, 'imagestream.image.openshift.io/aardvark\nimagestream.image.openshift.io/python\nimagestream.image.openshift.io/ruby\n');
     const byLocal = await ims.run(['get', 'is', '--sort-by={.spec.lookupPolicy.local}', '--no-headers']);
     assert.match(byLocal.stdout, /^(aardvark|ruby)\s.*\n(aardvark|ruby)\s.*\npython\s/);
-    const newestLast = await ims.run(['get', 'is', '--sort-by=.metadata.creationTimestamp', '-o', 'custom-columns=N:.metadata.name', '--no-headers']);
-    assert.equal(newestLast.stdout.trim().split('\n').at(-1), 'aardvark');
+    // Timestamps have whole seconds, so streams made within one second tie: check the order, not a name.
+    const byAge = await ims.run([
+      'get',
+      'is',
+      '--sort-by=.metadata.creationTimestamp',
+      '-o',
+      'custom-columns=N:.metadata.name,T:.metadata.creationTimestamp',
+      '--no-headers',
+    ]);
+    const rows = byAge.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/));
+    const times = rows.map(([, time]) => Date.parse(time));
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+      byAge.stdout,
+    );
+    assert.equal(times[rows.findIndex(([name]) => name === 'aardvark')], Math.max(...times), 'the newest stream sorts last (or ties with it)');
     assert.match((await ims.run(['get', 'is', '--sort-by=.nothing.here'])).stderr, /couldn't find any field with path "\{\.nothing\.here\}"/);
     const everywhere = await ims.run(['get', 'sa', '-A', '-l', 'nope=1']);
     assert.equal(everywhere.stderr, 'No resources found\n');
