@@ -78,8 +78,9 @@ export const pruneImages: Command = {
 /** What pruning decides on: the stored blobs (first), streams, images, and what workloads use. */
 async function readCluster(client: ApiClient) {
   // Blobs before Images: a push that completes in between counts as referenced, not as an orphan.
+  // Images before streams: a push that stores its Image and tags it in between has its tag seen,
+  // where the other order took its Image for unreferenced and pruned what the push had just made.
   const stored = await listStoredBlobs(client);
-  const streams = (await client.resource(kinds.imageStreams).list(undefined)).items;
   const images = new Map<string, PruneImage>();
   for (const image of (await client.resource(kinds.images).list(undefined)).items) {
     const meta = image.metadata;
@@ -93,6 +94,7 @@ async function readCluster(client: ApiClient) {
       children: (image.dockerImageManifests ?? []).map((m) => m.digest),
     });
   }
+  const streams = (await client.resource(kinds.imageStreams).list(undefined)).items;
   const uses = { tags: new Set<string>(), images: new Set<string>() };
   for (const workload of workloads) {
     for (const object of (await client.resource(workload).list(undefined)).items) {
