@@ -4,59 +4,18 @@
 // processes (one per stream, like separate pullers) writing to /dev/null, so the client costs little
 // and the servers are what is measured; the servers' CPU time per GiB sent is read from /proc.
 //   node bench/registry/registry-bench.ts [--layer-mb 256] [--seconds 10]
-import { execFileSync, execFile } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, openSync, writeSync, closeSync, rmSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer } from '../../test/support/serve-process.ts';
 import { startDistribution } from '../../test/support/distribution-registry.ts';
+import { buildBigLayout } from '../support/big-layout.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
 const layerMb = option('layer-mb', 256);
 const seconds = option('seconds', 10);
-
-function buildLayout(dir: string): void {
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  const hash = createHash('sha256');
-  const temp = join(dir, 'layer.tmp');
-  const fd = openSync(temp, 'w');
-  for (let i = 0; i < layerMb; i++) {
-    const chunk = randomBytes(1024 * 1024);
-    hash.update(chunk);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-  const layerDigest = hash.digest('hex');
-  execFileSync('mv', [temp, join(dir, 'blobs', 'sha256', layerDigest)]);
-  const put = (bytes: Buffer) => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
-    return { digest: `sha256:${hex}`, size: bytes.length };
-  };
-  const config = put(
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] }, config: {} })),
-  );
-  const manifest = put(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layerMb * 1024 * 1024 }],
-      }),
-    ),
-  );
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
-    }),
-  );
-}
 
 function run(command: string, commandArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -92,7 +51,7 @@ async function medianOfThree(measure: () => Promise<{ mbs: number; cpuPerGib: nu
 }
 
 const dir = join(tmpdir(), `ims-registry-bench-${process.pid}`);
-buildLayout(dir);
+buildBigLayout(dir, layerMb);
 const ims = await startServer(['--log-level', 'warn']);
 const distribution = await startDistribution();
 const targets = [

@@ -7,8 +7,7 @@
 // cores. Run by hand, never as a test:
 //   node_modules/.bin/node bench/replicas/balancer-bench.ts [--layer-mb 64] [--seconds 10] [--connections 16] [--streams 4]
 import { execFile } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, openSync, writeSync, closeSync, renameSync, rmSync, readFileSync } from 'node:fs';
+import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, loadavg } from 'node:os';
 import { startServer, freePort, type RunningServer } from '../../test/support/serve-process.ts';
@@ -16,6 +15,7 @@ import { startEtcd, type EtcdCluster } from '../../test/support/etcd.ts';
 import { startHaproxy, type LoadBalancer } from '../../test/support/haproxy.ts';
 import { startSwift, type S3Endpoint } from '../../test/support/swift.ts';
 import { makeTempDir } from '../../test/support/temp-dir.ts';
+import { buildBigLayout } from '../support/big-layout.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
@@ -23,48 +23,6 @@ const layerMb = option('layer-mb', 64);
 const seconds = option('seconds', 10);
 const connections = option('connections', 16);
 const streams = option('streams', 4);
-
-/** An OCI layout in `dir` with tag `big`: one random layer, its config and manifest. */
-function buildLayout(dir: string): void {
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  const hash = createHash('sha256');
-  const temp = join(dir, 'layer.tmp');
-  const fd = openSync(temp, 'w');
-  for (let i = 0; i < layerMb; i++) {
-    const chunk = randomBytes(1024 * 1024);
-    hash.update(chunk);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-  const layerDigest = hash.digest('hex');
-  renameSync(temp, join(dir, 'blobs', 'sha256', layerDigest));
-  const put = (bytes: Buffer) => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
-    return { digest: `sha256:${hex}`, size: bytes.length };
-  };
-  const config = put(
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] }, config: {} })),
-  );
-  const manifest = put(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layerDigest}`, size: layerMb * 1024 * 1024 }],
-      }),
-    ),
-  );
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
-    }),
-  );
-}
 
 function run(command: string, commandArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -106,7 +64,7 @@ function machineSeconds(): { busy: number; total: number } {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const layoutDir = join(tmpdir(), `ims-balancer-bench-${process.pid}`);
-buildLayout(layoutDir);
+buildBigLayout(layoutDir, layerMb);
 let etcd: EtcdCluster | undefined;
 let swift: S3Endpoint | undefined;
 let balancer: LoadBalancer | undefined;

@@ -4,60 +4,18 @@
 // layer every run so that neither can skip or mount it. Everything shares this machine's cores.
 // Usage: node bench/s3/s3-push-bench.ts [--layer-mb 256] [--runs 3]
 import { execFile } from 'node:child_process';
-import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, openSync, writeSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, type RunningServer } from '../../test/support/serve-process.ts';
 import { startDistribution } from '../../test/support/distribution-registry.ts';
 import { startSwift } from '../../test/support/swift.ts';
+import { buildBigLayout } from '../support/big-layout.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
 const layerMb = option('layer-mb', 256);
 const runs = option('runs', 3);
-
-/** An OCI layout in `dir` with tag `big`: one random layer, its config and manifest. */
-function buildLayout(dir: string): void {
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  const hash = createHash('sha256');
-  const temp = join(dir, 'layer.tmp');
-  const fd = openSync(temp, 'w');
-  for (let i = 0; i < layerMb; i++) {
-    const chunk = randomBytes(1024 * 1024);
-    hash.update(chunk);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-  const layer = hash.digest('hex');
-  renameSync(temp, join(dir, 'blobs', 'sha256', layer));
-  const put = (bytes: Buffer) => {
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    writeFileSync(join(dir, 'blobs', 'sha256', hex), bytes);
-    return { digest: `sha256:${hex}`, size: bytes.length };
-  };
-  const config = put(
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${layer}`] }, config: {} })),
-  );
-  const manifest = put(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${layer}`, size: layerMb * 1024 * 1024 }],
-      }),
-    ),
-  );
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'big' } }],
-    }),
-  );
-}
 
 function run(command: string, commandArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -100,7 +58,7 @@ try {
     const order = i % 2 === 1 ? targets : [...targets].reverse();
     for (const target of order) {
       const dir = join(tmpdir(), `ims-s3-bench-${process.pid}-${i}-${target.repo.replace('/', '-')}`);
-      buildLayout(dir);
+      buildBigLayout(dir, layerMb);
       const started = performance.now();
       await run('skopeo', [
         '--insecure-policy',
