@@ -48,7 +48,7 @@ import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
 import { PullSecretController } from '../cluster/pull-secrets.ts';
 import { WebhookKey } from '../cluster/webhook-key.ts';
 import { admissionFace } from '../cluster/admission-face.ts';
-import { pullersMayFollow } from '../cluster/cross-namespace-triggers.ts';
+import { pullersMayFollow } from '../api/admission/cross-namespace-triggers.ts';
 import { ConnectedNamespaces } from '../cluster/connected-namespaces.ts';
 
 export interface ComposedServer {
@@ -127,6 +127,7 @@ export async function composeServer(
     services: {
       ...upstream.importServices,
       namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+      mayFollow: pullersMayFollow(authorizer),
       reviews: {
         authenticateToken: (token) => ownTokens.userForToken(token),
         authorize: (user, request) => authorizer.authorize(user, request),
