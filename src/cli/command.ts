@@ -1,7 +1,7 @@
 // What every CLI command is: its words, help, flags and a run function over a shared context.
 import type { FlagSpec, ParsedArgs } from './args.ts';
 import type { ApiClient } from './api-client.ts';
-import type { CliConfig } from './config.ts';
+import type { CliConfig, CliEnv } from './config.ts';
 import type { ResourceResolver } from './resource-resolver.ts';
 import type { Progress, ProgressTask } from './output/progress.ts';
 
@@ -20,6 +20,14 @@ export interface CommandContext {
   progress(task: ProgressTask): Progress;
   /** Standard input as text (for `-f -`). */
   stdin(): Promise<string>;
+  /** Whether someone at a terminal can answer `prompt`. */
+  readonly interactive: boolean;
+  /** Asks for a line (unechoed when `secret`); without a terminal, reads one line of standard input. */
+  prompt(question: string, options: { secret: boolean }): Promise<string>;
+  /** The run's environment ($IMS_TOKEN, $EDITOR, $DOCKER_CONFIG…); never read process.env in a command. */
+  readonly env: CliEnv;
+  /** Aborts when the run is stopped from outside; commands that run until stopped end with it. */
+  readonly signal: AbortSignal;
 }
 
 export interface Command {

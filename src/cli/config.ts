@@ -25,12 +25,14 @@ export interface CliConfig {
   registryLogins?: RegistryLogin[];
 }
 
-export function configPath(): string {
-  return process.env.IMS_CONFIG || join(homedir(), '.ims', 'config.json');
+/** The environment a CLI run reads ($IMS_CONFIG, $IMS_TOKEN, $EDITOR…): the process's, or a test's own. */
+export type CliEnv = Readonly<Record<string, string | undefined>>;
+
+export function configPath(env: CliEnv = process.env): string {
+  return env.IMS_CONFIG || join(env.HOME || homedir(), '.ims', 'config.json');
 }
 
-export function loadConfig(): CliConfig {
-  const path = configPath();
+export function loadConfig(path: string = configPath()): CliConfig {
   if (!existsSync(path)) return {};
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as CliConfig;
@@ -39,8 +41,7 @@ export function loadConfig(): CliConfig {
   }
 }
 
-export function saveConfig(config: CliConfig): void {
-  const path = configPath();
+export function saveConfig(config: CliConfig, path: string = configPath()): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);

@@ -1,17 +1,18 @@
 // The `ims` CLI: finds the command named by the leading words, loads only that command, parses its
 // flags with the global ones, and reports failures as `error: <message>` with exit code 1.
 import type { Command, CommandContext } from './command.ts';
-import type { CliConfig } from './config.ts';
+import type { CliConfig, CliEnv } from './config.ts';
 import type { CommandEntry } from './command-table.ts';
 import { globalFlags } from './command.ts';
 import { formatFlags, parseArgs } from './args.ts';
-import { loadConfig, saveConfig } from './config.ts';
+import { configPath, loadConfig, saveConfig } from './config.ts';
 import { ApiClient } from './api-client.ts';
 import { CliError } from './cli-error.ts';
 import { commandGroups, commandTable, findCommand, groupSummaries, leadingWords } from './command-table.ts';
-import { cachedResolver } from './discovery-cache.ts';
+import { cacheDir, cachedResolver } from './discovery-cache.ts';
 import { hoistGlobalFlags } from './global-flags.ts';
 import { startProgress } from './output/progress.ts';
+import { prompt } from './terminal-prompt.ts';
 import type { WriteStream } from 'node:tty';
 
 export { hoistGlobalFlags };
@@ -23,12 +24,28 @@ export interface CliIo {
   stdin?(): Promise<string>;
   /** Standard error when it is a terminal, for live progress. */
   readonly terminal?: WriteStream;
+  /** Whether someone can answer questions: standard input is a terminal. */
+  readonly interactive?: boolean;
+  /** Asks a question (login's user name and password); at the process's terminal by default. */
+  prompt?(question: string, options: { secret: boolean }): Promise<string>;
+  /**
+   * What the run reads from its environment ($IMS_CONFIG, $IMS_SERVER, $IMS_TOKEN, $EDITOR,
+   * $DOCKER_CONFIG, $HOME…): the process's by default. A run given its own never reads or changes
+   * the process's, so runs in one process can overlap.
+   */
+  readonly env?: CliEnv;
+  /** Stops a command that runs until stopped (`get -w`), as SIGTERM stops the process. */
+  readonly signal?: AbortSignal;
 }
 
 const processIo: CliIo = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   terminal: process.stderr.isTTY ? process.stderr : undefined,
+  // A getter: looking at process.stdin opens it, which only a command that asks should do.
+  get interactive() {
+    return Boolean(process.stdin.isTTY);
+  },
 };
 
 async function readProcessStdin(): Promise<string> {
@@ -82,6 +99,8 @@ export async function runCli(given: readonly string[], io: CliIo = processIo): P
     await command.run(makeContext(args, io));
     return 0;
   } catch (error) {
+    // Stopped from outside: the end a signal gives the process (128 + SIGTERM), without a message.
+    if (io.signal?.aborted) return 143;
     if (!(error as { reported?: boolean }).reported)
       io.err(`error: ${error instanceof CliError ? error.message : ((error as Error).message ?? String(error))}\n`);
     return (error as { exitCode?: number }).exitCode ?? 1;
@@ -89,7 +108,9 @@ export async function runCli(given: readonly string[], io: CliIo = processIo): P
 }
 
 function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandContext {
-  const config: CliConfig = loadConfig();
+  const env = io.env ?? process.env;
+  const file = configPath(env);
+  const config: CliConfig = loadConfig(file);
   let client: ApiClient | undefined;
   const context: CommandContext = {
     args,
@@ -97,24 +118,30 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandCont
     namespace: args.strings.get('namespace') ?? config.namespace ?? 'default',
     client() {
       if (client) return client;
-      const server = args.strings.get('server') ?? (process.env.IMS_SERVER || config.server);
+      const server = args.strings.get('server') ?? (env.IMS_SERVER || config.server);
       if (!server) throw new CliError("you are not logged in to a server: run 'ims login SERVER --token TOKEN'");
       client = new ApiClient({
         server,
-        token: args.strings.get('token') ?? (process.env.IMS_TOKEN || config.token),
+        token: args.strings.get('token') ?? (env.IMS_TOKEN || config.token),
         certificateAuthority: args.strings.get('certificate-authority') ?? config.certificateAuthority,
         insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
         // The saved expiry is the saved token's: a token from --token or $IMS_TOKEN has its own.
-        tokenExpiresAt: (args.strings.get('token') ?? process.env.IMS_TOKEN) ? undefined : config.tokenExpiresAt,
+        tokenExpiresAt: (args.strings.get('token') ?? env.IMS_TOKEN) ? undefined : config.tokenExpiresAt,
       });
       return client;
     },
-    resolver: cachedResolver(() => context.client()),
-    saveConfig,
+    resolver: cachedResolver(() => context.client(), Date.now, cacheDir(env)),
+    saveConfig: (changed) => saveConfig(changed, file),
     out: io.out,
     err: io.err,
     progress: (task) => startProgress({ write: io.err, terminal: io.terminal }, task),
     stdin: io.stdin ?? readProcessStdin,
+    get interactive() {
+      return io.interactive ?? false;
+    },
+    prompt: io.prompt ?? prompt,
+    env,
+    signal: io.signal ?? new AbortController().signal,
   };
   return context;
 }

@@ -6,7 +6,7 @@ import { CliError } from '../cli-error.ts';
 import { apiVersionOf } from '../../kube/kinds.ts';
 import { resourceLabel } from '../resource-resolver.ts';
 import { formatTable } from '../output/table-printer.ts';
-import { freshResources } from '../discovery-cache.ts';
+import { cacheDir, freshResources } from '../discovery-cache.ts';
 
 export const apiResources: Command = {
   path: 'api-resources',
@@ -39,7 +39,7 @@ export const apiResources: Command = {
     if (sortBy !== undefined && sortBy !== 'name' && sortBy !== 'kind') throw new CliError(`--sort-by accepts only name or kind`);
     const group = context.args.strings.get('api-group');
     const verbs = context.args.lists.get('verbs') ?? [];
-    const all = context.args.bools.get('cached') ? (await context.resolver()).all() : await freshResources(context.client());
+    const all = context.args.bools.get('cached') ? (await context.resolver()).all() : await freshResources(context.client(), Date.now(), cacheDir(context.env));
     const shown = all
       .filter((r) => (namespaced === undefined || r.namespaced === (namespaced === 'true')) && (group === undefined || r.group === group))
       .filter((r) => verbs.every((v) => r.verbs.includes(v)))

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
 import type { Command, CommandContext } from '../command.ts';
+import type { CliEnv } from '../config.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import type { Target } from './get.ts';
 import { CliError } from '../cli-error.ts';
@@ -50,10 +51,10 @@ function serialize(object: Record<string, unknown>, json: boolean): string {
   return json ? JSON.stringify(object, null, 4) + '\n' : YAML.stringify(object, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-function runEditor(file: string): void {
-  const editor = process.env.KUBE_EDITOR || process.env.EDITOR || 'vi';
+function runEditor(file: string, env: CliEnv): void {
+  const editor = env.KUBE_EDITOR || env.EDITOR || 'vi';
   // Through the shell, as kubectl runs an editor with arguments ("code --wait"); the file is "$1", never spliced in.
-  const result = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
+  const result = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit', env });
   if (result.error || result.status !== 0) throw new CliError(`there was a problem with the editor "${editor}"`);
 }
 
@@ -72,7 +73,7 @@ async function editOne(context: CommandContext, info: ResourceInfo, name: string
     let previous: string | undefined;
     for (;;) {
       writeFileSync(file, text, { mode: 0o600 });
-      runEditor(file);
+      runEditor(file, context.env);
       const saved = readFileSync(file, 'utf8');
       const content = stripComments(saved);
       if (previous !== undefined && content === previous) {

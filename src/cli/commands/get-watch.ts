@@ -112,7 +112,7 @@ export async function watchAndPrint(context: CommandContext, target: WatchTarget
 
   await list(!printing.watchOnly);
   for (;;) {
-    const watchQuery = { ...query, name, resourceVersion };
+    const watchQuery = { ...query, name, resourceVersion, signal: context.signal };
     const format = printing.format;
     const outcome = format
       ? await follow(

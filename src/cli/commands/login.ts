@@ -5,7 +5,6 @@ import type { Command } from '../command.ts';
 import { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 import { describeProjects, listProjectNames } from '../project-list.ts';
-import { prompt } from '../terminal-prompt.ts';
 import { renewRegistryLogins } from '../registry-credentials.ts';
 
 export const login: Command = {
@@ -37,9 +36,9 @@ export const login: Command = {
     let token = args.strings.get('token');
     let how = 'using the token provided';
     let tokenExpiresAt: number | undefined;
-    if (token === undefined && username === undefined && process.stdin.isTTY) username = await prompt('Username: ', { secret: false });
+    if (token === undefined && username === undefined && context.interactive) username = await context.prompt('Username: ', { secret: false });
     if (username !== undefined) {
-      const password = args.strings.get('password') ?? (await prompt('Password: ', { secret: true }));
+      const password = args.strings.get('password') ?? (await context.prompt('Password: ', { secret: true }));
       const granted = await requestToken(new ApiClient({ server, ...tls }), username, password);
       token = granted.token;
       tokenExpiresAt = granted.expiresInSeconds === undefined ? undefined : Date.now() + granted.expiresInSeconds * 1000;

@@ -39,11 +39,11 @@ export const registryLogin: Command = {
     { name: 'registry', type: 'string', help: 'the registry host to save credentials for', placeholder: 'HOST' },
   ],
   async run(context) {
-    const token = context.args.strings.get('token') ?? (process.env.IMS_TOKEN || context.config.token);
+    const token = context.args.strings.get('token') ?? (context.env.IMS_TOKEN || context.config.token);
     if (!token) throw new CliError("you are not logged in: run 'ims login' first");
     const host = await registryHost(context);
     const user = (await context.client().currentUser()).metadata.name;
-    const file = context.args.strings.get('to') ?? join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+    const file = context.args.strings.get('to') ?? join(context.env.DOCKER_CONFIG || join(context.env.HOME || homedir(), '.docker'), 'config.json');
     saveRegistryAuth(file, host, user, token);
     // Only the session's own token is renewed by `ims login` and removed by `ims logout`; a --token or $IMS_TOKEN is the caller's.
     const server = context.client().options.server;

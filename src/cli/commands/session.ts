@@ -14,7 +14,7 @@ export const whoami: Command = {
   ],
   async run(context) {
     if (context.args.bools.get('show-token')) {
-      const token = context.args.strings.get('token') ?? (process.env.IMS_TOKEN || context.config.token);
+      const token = context.args.strings.get('token') ?? (context.env.IMS_TOKEN || context.config.token);
       if (!token) throw new CliError('no token is currently in use for this session');
       context.out(`${token}\n`);
       return;
