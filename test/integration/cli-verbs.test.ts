@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
-import { inProcessCli } from '../support/in-process-cli.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
@@ -13,7 +12,7 @@ const imsBin = join(import.meta.dirname, '..', '..', 'bin', 'ims');
 
 describe('ims verbs', () => {
   let server: RunningServer;
-  const ims = inProcessCli();
+  const ims = cliSession();
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
       method,

@@ -1,94 +1,53 @@
-// Runs the real `bin/ims` CLI as a user would, with its own config file: to completion, or left
-// running (a watch) with its output read line by line as it comes.
+// A user's `ims` CLI with its own config file, for tests: in the test's process by default
+// (cliSession), or the real bin/ims started as a user starts it (cliProcess) where a test is about
+// the process itself: its exit code, a closed pipe, a terminal, signals, the shell's completion.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { CliSession } from './in-process-cli.ts';
+import { LineWatcher, inProcessCli, sessionEnv } from './in-process-cli.ts';
 import { imsBin } from './serve-process.ts';
 import { makeTempDir } from './temp-dir.ts';
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+export type { CliResult, CliSession, RunOptions, RunningCli } from './in-process-cli.ts';
+
+/** The CLI run in-process: what bin/ims does from argument parsing on, without a Node per command. */
+export function cliSession(): CliSession {
+  return inProcessCli();
 }
 
-/** A CLI left running, e.g. `ims get is -w`. */
-export interface RunningCli {
-  /**
-   * The next line of standard output, after those already taken, that matches; earlier lines that
-   * do not match are passed over. Fails if the CLI exits first.
-   */
-  nextLine(pattern: RegExp): Promise<string>;
-  /** What `promise` resolves with, or a failure if the CLI exits first. */
-  whileRunning<T>(promise: Promise<T>): Promise<T>;
-  /** Stops the CLI (SIGTERM) and resolves with what it wrote to standard error. */
-  stop(): Promise<string>;
-}
-
-export function cliSession(): {
-  run: (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => Promise<CliResult>;
-  start: (args: string[]) => RunningCli;
-  configPath: string;
-} {
+/** The real bin/ims, one process per command, to completion or left running (a watch). */
+export function cliProcess(): CliSession {
   const configPath = join(makeTempDir('ims-cli'), 'config.json');
-  const env = () => ({ ...process.env, IMS_CONFIG: configPath, IMS_SERVER: '', IMS_TOKEN: '' });
   return {
     configPath,
-    start: (args) => {
-      const child = spawn(imsBin, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-      const lines: string[] = [];
-      let partial = '';
-      let stderr = '';
-      let taken = 0;
-      let exited = false;
-      const waiters = new Set<() => void>();
-      const wake = () => waiters.forEach((waiter) => waiter());
-      child.stdout.on('data', (chunk: Buffer) => {
-        const parts = (partial + chunk.toString()).split('\n');
-        partial = parts.pop()!;
-        lines.push(...parts);
-        wake();
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    start: (args, options = {}) => {
+      const child = spawn(imsBin, args, { env: sessionEnv(configPath, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = new LineWatcher();
+      child.stdout.on('data', (chunk: Buffer) => output.write(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
       const gone = new Promise<void>((resolve) =>
         child.on('exit', () => {
-          exited = true;
-          wake();
+          output.exit();
           resolve();
         }),
       );
       return {
-        nextLine: (pattern) =>
-          new Promise((resolve, reject) => {
-            const check = () => {
-              for (; taken < lines.length; taken++) {
-                if (!pattern.test(lines[taken])) continue;
-                waiters.delete(check);
-                resolve(lines[taken++]);
-                return;
-              }
-              if (exited) {
-                waiters.delete(check);
-                reject(new Error(`the CLI exited before printing a line matching ${pattern}; it printed:\n${lines.join('\n')}\nand on stderr:\n${stderr}`));
-              }
-            };
-            waiters.add(check);
-            check();
-          }),
+        nextLine: (pattern) => output.nextLine(pattern),
         whileRunning: (promise) =>
           new Promise((resolve, reject) => {
             promise.then(resolve, reject);
-            void gone.then(() => reject(new Error(`the CLI exited while running; on stderr:\n${stderr}`)));
+            void gone.then(() => reject(new Error(`the CLI exited while running; on stderr:\n${output.stderr}`)));
           }),
         async stop() {
-          if (!exited) child.kill('SIGTERM');
+          if (!output.exited) child.kill('SIGTERM');
           await gone;
-          return stderr;
+          return output.stderr;
         },
       };
     },
     run: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(imsBin, args, { env: { ...env(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(imsBin, args, { env: sessionEnv(configPath, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
