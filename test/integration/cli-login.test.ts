@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { startServer, imsBin, type RunningServer } from '../support/serve-process.ts';
-import { cliSession } from '../support/run-cli.ts';
+import { cliProcess, cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 
@@ -77,7 +77,7 @@ describe('ims login and logout', () => {
   });
 
   it('reads the password from standard input when it is not a terminal', async () => {
-    const ims = cliSession();
+    const ims = cliProcess();
     const login = await ims.run(['login', server.url, '-u', 'alice'], { stdin: 'wonderland\n' });
     assert.equal(login.code, 0, login.stderr);
     assert.equal((await ims.run(['whoami'])).stdout, 'alice\n');

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { imsBin, startServer, type RunningServer } from '../support/serve-process.ts';
-import { cliSession } from '../support/run-cli.ts';
+import { cliProcess } from '../support/run-cli.ts';
 import { putImage, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { pushOverHttp } from '../support/http-push.ts';
 import { noTerminal, runOnTerminal } from '../support/terminal.ts';
@@ -19,7 +19,8 @@ describe('progress of long CLI work', () => {
   let upstream: FakeUpstream;
   let hung: TcpServer;
   const sockets = new Set<Socket>();
-  const ims = cliSession();
+  // The real bin/ims: what it prints depends on whether its standard error is a pipe or a terminal.
+  const ims = cliProcess();
   const env = () => ({ ...process.env, IMS_CONFIG: ims.configPath, IMS_SERVER: '', IMS_TOKEN: '' });
   // 60 semantic versions, latest and a branch tag: in string order the first 50 would be latest,
   // nightly, v1.0.0, v1.1.0, v1.10.0…; OpenShift's order takes latest and the 49 newest versions.

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
-import { cliSession } from '../support/run-cli.ts';
+import { cliProcess, cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { commandTable } from '../../src/cli/command-table.ts';
 
@@ -168,6 +168,26 @@ describe('ims CLI', () => {
     const after = await session.run(['whoami', '--token', used]);
     assert.equal(after.code, 1);
     assert.match(after.stderr, /Unauthorized/);
+  });
+
+  it('is the same CLI as bin/ims started as a user starts it: the same output and exit status', async () => {
+    // The other tests run the CLI in-process; the real binary must answer them alike, failures included.
+    const binary = cliProcess();
+    const inProcess = cliSession();
+    for (const args of [
+      ['login', server.url, '--token', server.adminToken],
+      ['whoami'],
+      ['get', 'is', 'nope'],
+      ['frobnicate'],
+      ['get', 'secrets', '--bogus'],
+      ['tag', '--help'],
+    ]) {
+      const expected = await inProcess.run(args);
+      assert.deepEqual(await binary.run(args), expected, args.join(' '));
+    }
+    const unknown = await binary.run(['frobnicate']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^error: unknown command "frobnicate"/);
   });
 
   it('explains itself: --help with examples on every command, and clear errors', async () => {
