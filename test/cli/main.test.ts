@@ -1,0 +1,47 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.ts';
+import type { CliEnv } from '../../src/cli/config.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+
+/** A saved session whose token tells which config a run read. */
+function configWithToken(token: string): string {
+  const file = join(makeTempDir('ims-cli-main'), 'config.json');
+  writeFileSync(file, JSON.stringify({ server: 'http://127.0.0.1:1', token }));
+  return file;
+}
+
+async function run(args: string[], env: CliEnv) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), env });
+  return { code, stdout, stderr };
+}
+
+describe('runCli', () => {
+  it('reads the config and token of the environment it is given, not the process', async () => {
+    const config = configWithToken('from-the-config');
+    assert.deepEqual(await run(['whoami', '-t'], { IMS_CONFIG: config }), { code: 0, stdout: 'from-the-config\n', stderr: '' });
+    assert.deepEqual(await run(['whoami', '-t'], { IMS_CONFIG: config, IMS_TOKEN: 'from-the-env' }), { code: 0, stdout: 'from-the-env\n', stderr: '' });
+    assert.equal(process.env.IMS_CONFIG === config, false, 'the process environment is left alone');
+  });
+
+  it('finds the config under the HOME it is given when IMS_CONFIG is not set', async () => {
+    const home = makeTempDir('ims-cli-home');
+    mkdirSync(join(home, '.ims'));
+    writeFileSync(join(home, '.ims', 'config.json'), JSON.stringify({ token: 'from-home' }));
+    assert.deepEqual(await run(['whoami', '-t'], { HOME: home }), { code: 0, stdout: 'from-home\n', stderr: '' });
+  });
+
+  it('keeps runs that overlap in one process apart', async () => {
+    const configs = ['a', 'b', 'c'].map((name) => ({ name, file: configWithToken(`token-${name}`) }));
+    const runs = Array.from({ length: 30 }, (_, i) => configs[i % configs.length]);
+    const answers = await Promise.all(runs.map(({ file }) => run(['whoami', '-t'], { IMS_CONFIG: file })));
+    assert.deepEqual(
+      answers.map((answer) => answer.stdout),
+      runs.map(({ name }) => `token-${name}\n`),
+    );
+  });
+});
