@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
 import type { CliEnv } from '../../src/cli/config.ts';
@@ -43,5 +43,20 @@ describe('runCli', () => {
       answers.map((answer) => answer.stdout),
       runs.map(({ name }) => `token-${name}\n`),
     );
+  });
+
+  it('keeps commands off the process: they read env and streams, and stop, through their context', () => {
+    // A command reading process.env or process.stdin would read the test's, not its run's, and runs in one process would share them.
+    const dir = join(import.meta.dirname, '..', '..', 'src', 'cli', 'commands');
+    const offenders = readdirSync(dir)
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) =>
+        readFileSync(join(dir, file), 'utf8')
+          .split('\n')
+          .map((line, i) => ({ where: `${file}:${i + 1}`, line }))
+          .filter(({ line }) => /\bprocess\.(env|stdin|stdout|stderr|exit|exitCode|cwd)\b/.test(line) && !line.trimStart().startsWith('//')),
+      )
+      .map(({ where, line }) => `${where}: ${line.trim()}`);
+    assert.deepEqual(offenders, [], 'use context.env, context.out/err/stdin/prompt and context.signal instead');
   });
 });
