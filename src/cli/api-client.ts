@@ -23,6 +23,8 @@ export interface ClientOptions {
   readonly insecureSkipTlsVerify?: boolean;
   /** When the token expires (ms since the epoch), to say so when the server refuses it. */
   readonly tokenExpiresAt?: number;
+  /** Ends every request of the run when it is stopped (an in-process run's SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RawResponse {
@@ -120,7 +122,7 @@ export class ApiClient {
     }
     const { send, tls } = this.connection(url);
     return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, timeout: 60_000, ...tls }, resolve);
+      const req = send(url, { method, headers, timeout: 60_000, signal: this.options.signal, ...tls }, resolve);
       req.on('timeout', () => req.destroy(new Error('the server did not answer within 60s')));
       req.on('error', (error: NodeJS.ErrnoException) => reject(new CliError(connectionProblem(this.options.server, error))));
       if (body !== undefined) req.write(body);
@@ -145,7 +147,7 @@ export class ApiClient {
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const { send, tls } = this.connection(url);
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { method, headers, signal: options.signal, ...tls }, resolve);
+      const req = send(url, { method, headers, signal: options.signal ?? this.options.signal, ...tls }, resolve);
       req.on('error', (error: NodeJS.ErrnoException) =>
         reject(error.name === 'AbortError' ? error : new CliError(connectionProblem(this.options.server, error))),
       );

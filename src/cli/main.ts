@@ -127,6 +127,7 @@ function makeContext(args: ReturnType<typeof parseArgs>, io: CliIo): CommandCont
         insecureSkipTlsVerify: args.bools.get('insecure-skip-tls-verify') ?? config.insecureSkipTlsVerify,
         // The saved expiry is the saved token's: a token from --token or $IMS_TOKEN has its own.
         tokenExpiresAt: (args.strings.get('token') ?? env.IMS_TOKEN) ? undefined : config.tokenExpiresAt,
+        signal: io.signal,
       });
       return client;
     },

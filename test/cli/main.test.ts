@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
 import type { CliEnv } from '../../src/cli/config.ts';
@@ -43,6 +44,32 @@ describe('runCli', () => {
       answers.map((answer) => answer.stdout),
       runs.map(({ name }) => `token-${name}\n`),
     );
+  });
+
+  // Unstopped, the request would wait for its own 60 s timeout: the test's bound (an upper bound, not a speed) catches that.
+  it('stops when its signal aborts, even while a request waits on a server that never answers, and says nothing', { timeout: 30_000 }, async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connected = new Promise((resolve) => silent.once('connection', resolve));
+    const server = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const stopping = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    try {
+      const running = runCli(['get', 'is', '-w', '--server', server, '--token', 't'], {
+        out: (t) => (stdout += t),
+        err: (t) => (stderr += t),
+        env: { IMS_CONFIG: join(makeTempDir('ims-cli-main'), 'config.json') },
+        signal: stopping.signal,
+      });
+      await connected;
+      stopping.abort();
+      assert.deepEqual({ code: await running, stdout, stderr }, { code: 143, stdout: '', stderr: '' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('keeps commands off the process: they read env and streams, and stop, through their context', () => {
