@@ -39,9 +39,12 @@ export const login: Command = {
     if (token === undefined && username === undefined && context.interactive) username = await context.prompt('Username: ', { secret: false });
     if (username !== undefined) {
       const password = args.strings.get('password') ?? (await context.prompt('Password: ', { secret: true }));
+      // The lifetime counts from before the request: the server's runs from when it issued the token, a
+      // little later, so a token the server refuses for age is always past the expiry noted here.
+      const asked = Date.now();
       const granted = await requestToken(new ApiClient({ server, ...tls }), username, password);
       token = granted.token;
-      tokenExpiresAt = granted.expiresInSeconds === undefined ? undefined : Date.now() + granted.expiresInSeconds * 1000;
+      tokenExpiresAt = granted.expiresInSeconds === undefined ? undefined : asked + granted.expiresInSeconds * 1000;
       how = '';
     }
     if (!token) throw new CliError('a token (--token) or user name and password (-u, -p) are required');
