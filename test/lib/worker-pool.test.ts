@@ -2,13 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkerPool, WorkerTimeoutError } from '../../src/lib/worker-pool.ts';
 
-// A worker that echoes its message, or spins for `spin` milliseconds first.
+// A worker that echoes its message, or spins first: for `spin` milliseconds, or until the test
+// sets the first cell of `until` (shared memory) to 1, or 30 s at most (so a blocked test fails, not hangs).
 const echo = new URL(
   `data:text/javascript,${encodeURIComponent(`
   import { parentPort } from 'node:worker_threads';
-  parentPort.on('message', ({ value, spin }) => {
-    const until = Date.now() + (spin ?? 0);
-    while (Date.now() < until);
+  parentPort.on('message', ({ value, spin, until }) => {
+    const stop = Date.now() + (spin ?? 0);
+    while (Date.now() < stop);
+    const latest = Date.now() + 30000;
+    if (until) while (Atomics.load(new Int32Array(until), 0) === 0 && Date.now() < latest);
     parentPort.postMessage({ value, thread: process.pid + ':' + (globalThis.seen = (globalThis.seen ?? 0) + 1) });
   });
   parentPort.postMessage('ready');
@@ -36,11 +39,16 @@ describe('worker pool', () => {
   });
 
   it('keeps the event loop free while a job runs', async () => {
-    const pool = new WorkerPool({ script: echo, size: 1, timeoutMs: 5000 });
+    // The job spins until five timer ticks of this thread release it: it can end only if the loop runs meanwhile.
+    const pool = new WorkerPool({ script: echo, size: 1, timeoutMs: 60_000 });
+    const until = new SharedArrayBuffer(4);
     let ticks = 0;
-    const timer = setInterval(() => ticks++, 10);
-    await pool.run({ value: 'busy', spin: 500 });
+    const timer = setInterval(() => {
+      if (++ticks === 5) Atomics.store(new Int32Array(until), 0, 1);
+    }, 10);
+    const done = (await pool.run({ value: 'busy', until })) as { value: string };
     clearInterval(timer);
+    assert.equal(done.value, 'busy');
     assert.ok(ticks >= 5, `timers kept firing during the job (${ticks} ticks)`);
     await pool.close();
   });
