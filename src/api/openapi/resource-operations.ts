@@ -1,0 +1,104 @@
+// What the OpenAPI documents (v2 and v3) say about each kind, in neither format: its paths and
+// operations, each with the group-version-kind and the query parameters kubectl looks for
+// (`fieldValidation` on PATCH tells it to validate on the server), and its schema. The schemas keep
+// unknown fields, since the server checks objects itself.
+import type { OpenApiSchema, ResourceDefinition } from '../resource-definition.ts';
+import { legacyTargetOf } from '../legacy-kinds.ts';
+
+export interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface OperationModel {
+  readonly method: HttpMethod;
+  readonly operationId: string;
+  readonly action: string;
+  readonly gvk: GroupVersionKind;
+  readonly query: readonly string[];
+  /** The body it reads: the object itself, or a patch of it. */
+  readonly body?: 'object' | 'patch';
+  /** The schema of its answer. */
+  readonly answers: string;
+}
+
+export interface PathModel {
+  readonly path: string;
+  readonly pathParameters: readonly string[];
+  readonly operations: readonly OperationModel[];
+}
+
+export interface SchemaModel {
+  readonly name: string;
+  readonly gvk: GroupVersionKind;
+  /** Without references: both formats nest field schemas the same way. */
+  readonly schema: OpenApiSchema & { readonly properties: Readonly<Record<string, OpenApiSchema>> };
+}
+
+/**
+ * No strategic-merge-patch here on purpose: kubectl then computes apply patches from its own
+ * built-in types (or merge patches for image kinds) instead of from these schemaless documents.
+ */
+export const patchContentTypes = ['application/json-patch+json', 'application/merge-patch+json'] as const;
+
+export function groupVersionPath(group: string, version: string): string {
+  return group ? `apis/${group}/${version}` : `api/${version}`;
+}
+
+export function schemaName(d: ResourceDefinition): string {
+  return `${d.group || 'core'}.${d.version}.${d.kind}`;
+}
+
+export function pathsOf(d: ResourceDefinition): PathModel[] {
+  const gvk = { group: d.group, version: d.version, kind: d.kind };
+  const answers = schemaName(d);
+  const op = (method: HttpMethod, action: string, query: readonly string[], body?: 'object' | 'patch'): OperationModel => ({
+    method,
+    operationId: `${action}${d.kind}`,
+    action,
+    gvk,
+    query,
+    ...(body ? { body } : {}),
+    answers,
+  });
+  const writeQuery = ['dryRun', 'fieldManager', 'fieldValidation'];
+  const base = `/${groupVersionPath(d.group, d.version)}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}`;
+  const namespace = d.namespaced ? ['namespace'] : [];
+  const collection: OperationModel[] = [];
+  if (d.verbs.includes('list')) collection.push(op('get', 'list', ['labelSelector', 'fieldSelector', 'limit', 'continue', 'watch']));
+  if (d.verbs.includes('create')) collection.push(op('post', 'post', writeQuery, 'object'));
+  const item: OperationModel[] = [];
+  if (d.verbs.includes('get')) item.push(op('get', 'get', []));
+  if (d.verbs.includes('update')) item.push(op('put', 'put', writeQuery, 'object'));
+  if (d.verbs.includes('patch')) item.push(op('patch', 'patch', [...writeQuery, 'force'], 'patch'));
+  if (d.verbs.includes('delete')) item.push(op('delete', 'delete', ['dryRun', 'gracePeriodSeconds', 'propagationPolicy']));
+  return [
+    { path: base, pathParameters: namespace, operations: collection },
+    { path: `${base}/{name}`, pathParameters: ['name', ...namespace], operations: item },
+  ];
+}
+
+export function schemaOf(d: ResourceDefinition): SchemaModel {
+  const gvk = { group: d.group, version: d.version, kind: d.kind };
+  const target = legacyTargetOf(d);
+  const description = target
+    ? `OpenShift 3's legacy name of ${d.kind}, refused here: this server serves it as ${target.group}/${target.version}.`
+    : `${d.kind} (${d.group || 'core'}/${d.version}).`;
+  return {
+    name: schemaName(d),
+    gvk,
+    schema: {
+      type: 'object',
+      description,
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        ...Object.fromEntries(d.fields.map((f) => [f, { ...d.openApi?.[f], 'x-kubernetes-preserve-unknown-fields': true }])),
+      },
+    },
+  };
+}
