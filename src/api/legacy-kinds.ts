@@ -4,7 +4,7 @@
 // the server, so /api/v1 advertises one stand-in per legacy kind, under a plural nobody types and
 // without short names or categories (`get is`, `get all` and `explain is` resolve as before), whose
 // every request is refused, after authorization, with a message naming the kind's group.
-import type { ResourceDefinition } from './resource-definition.ts';
+import { allVerbs, type ResourceDefinition } from './resource-definition.ts';
 
 const legacyKinds: readonly { readonly kind: string; readonly group: string }[] = [
   { kind: 'ImageStream', group: 'image.openshift.io' },
@@ -27,6 +27,9 @@ function standIn(target: ResourceDefinition): ResourceDefinition {
     version: 'v1',
     resource: `${standInPrefix}${target.resource}`,
     singular: `${standInPrefix}${target.singular}`,
+    // Every verb, whatever the real kind allows: kubectl must find each in the OpenAPI documents
+    // (PATCH above all) to send the request that gets the refusal.
+    verbs: allVerbs,
     shortNames: undefined,
     categories: undefined,
     hasStatus: false,
