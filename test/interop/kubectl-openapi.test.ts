@@ -1,0 +1,148 @@
+// Every installed kubectl (1.27–1.33) against a real `ims serve`, without --validate=false: 1.27 and
+// 1.28 read the protobuf OpenAPI v2 document, newer ones the v3 documents, to learn that the server
+// validates fields; and OpenShift 3's `apiVersion: v1` reaches the server, which names the group.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { cliSession } from '../support/run-cli.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { makeSelfSignedCertificate } from '../support/tls.ts';
+import { findExecutable, missingPeer } from '../support/peers.ts';
+
+const sdk = '/usr/lib/google-cloud-sdk/bin';
+const versions = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'].map((version) => ({ version, binary: findExecutable(`${sdk}/kubectl.${version}`) }));
+const skip =
+  missingPeer('kubectl 1.27 to 1.33', versions.every((v) => v.binary) ? sdk : undefined, 'the Google Cloud SDK kubectl builds') ??
+  missingPeer('openssl', findExecutable('openssl'), 'apt-get install openssl');
+
+const stream = (apiVersion: string, name: string, spec: string) => `apiVersion: ${apiVersion}
+kind: ImageStream
+metadata:
+  name: ${name}
+spec:
+${spec}`;
+const tags = (local: boolean) => `  lookupPolicy: {local: ${local}}
+  tags:
+  - name: upstream
+    reference: true
+    from: {kind: DockerImage, name: quay.io/org/tools:1.0}
+`;
+const legacyMessage =
+  'ImageStream is served as image.openshift.io/v1, not v1 (OpenShift 3\'s legacy API): change "apiVersion: v1" to "apiVersion: image.openshift.io/v1"';
+
+describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims serve', { skip }, () => {
+  let server: RunningServer;
+  let dir: string;
+  let kubeconfig: string;
+  before(async () => {
+    const tls = makeSelfSignedCertificate();
+    server = await startServer([], { tls });
+    dir = makeTempDir('ims-kubectl-openapi');
+    kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'ims', cluster: { server: server.url, 'certificate-authority': tls.cert } }],
+        users: [{ name: 'admin', user: { token: server.adminToken } }],
+        contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
+        'current-context': 'ims',
+      }),
+    );
+    const ims = cliSession();
+    assert.equal((await ims.run(['login', server.url, '--token', server.adminToken, '--certificate-authority', tls.cert])).code, 0);
+    for (const { version } of versions) {
+      const created = await ims.run(['new-project', `kubectl-${version.replace('.', '-')}`]);
+      assert.equal(created.code, 0, created.stderr);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const kubectl = (binary: string, version: string, args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const namespace = `kubectl-${version.replace('.', '-')}`;
+      // A fresh cache directory, so no kubectl reuses what another version discovered.
+      const cache = join(dir, `cache-${version}`);
+      execFile(
+        binary,
+        ['--kubeconfig', kubeconfig, '--cache-dir', cache, '-n', namespace, ...args],
+        { env: { ...process.env, KUBECONFIG: '' } },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  for (const { version, binary } of versions) {
+    const run = (args: string[]) => kubectl(binary!, version, args);
+    const label = version.replace('.', '');
+
+    it(`creates and applies an image.openshift.io/v1 ImageStream with validation on (${version})`, async () => {
+      const created = await run(['create', '-f', file(`tools-${label}.yaml`, stream('image.openshift.io/v1', 'tools', tags(true)))]);
+      assert.equal(created.code, 0, created.stderr);
+      assert.equal(created.stdout, 'imagestream.image.openshift.io/tools created\n');
+      const applied = await run(['apply', '-f', file(`web-${label}.yaml`, stream('image.openshift.io/v1', 'web', tags(true)))]);
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.equal(applied.stdout, 'imagestream.image.openshift.io/web created\n');
+      assert.equal(applied.stderr, '');
+      const again = await run(['apply', '-f', file(`web-${label}.yaml`, stream('image.openshift.io/v1', 'web', tags(false)))]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout, 'imagestream.image.openshift.io/web configured\n');
+      assert.equal((await run(['get', 'is', 'web', '-o', 'jsonpath={.spec.lookupPolicy.local}'])).stdout, 'false');
+      const listed = await run(['get', 'imagestreams']);
+      assert.match(listed.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\ntools\s+.*upstream.*\nweb\s+/);
+    });
+
+    it(`refuses an unknown field with the server's strict decoding error, and stores nothing (${version})`, async () => {
+      const path = file(`typo-${label}.yaml`, stream('image.openshift.io/v1', 'typo', `  tagz: []\n${tags(true)}`));
+      for (const flags of [[], ['--validate=strict']]) {
+        const refused = await run(['create', ...flags, '-f', path]);
+        assert.equal(refused.code, 1, refused.stdout);
+        assert.match(
+          refused.stderr,
+          /^Error from server \(BadRequest\): error when creating ".*typo-\d+\.yaml": strict decoding error: unknown field "spec\.tagz"\n$/,
+        );
+      }
+      const gone = await run(['get', 'is', 'typo']);
+      assert.match(gone.stderr, /imagestreams.image.openshift.io "typo" not found/);
+    });
+
+    it(`answers OpenShift 3's apiVersion: v1 with the group to write, on create and apply (${version})`, async () => {
+      const path = file(`legacy-${label}.yaml`, stream('v1', 'legacy', tags(true)));
+      for (const verb of ['create', 'apply']) {
+        const refused = await run([verb, '-f', path]);
+        assert.equal(refused.code, 1, refused.stdout);
+        assert.ok(refused.stderr.includes(legacyMessage), refused.stderr);
+        assert.doesNotMatch(refused.stderr, /failed to download openapi|no matches for kind/);
+      }
+      const project = await run(['create', '-f', file(`project-${label}.yaml`, 'apiVersion: v1\nkind: Project\nmetadata: {name: legacy}\n')]);
+      assert.ok(project.stderr.includes('Project is served as project.openshift.io/v1, not v1'), project.stderr);
+      assert.match((await run(['get', 'is', 'legacy'])).stderr, /imagestreams.image.openshift.io "legacy" not found/);
+    });
+
+    it(`explains the image kinds and lists them in api-resources beside the legacy stand-ins (${version})`, async () => {
+      const explained = await run(['explain', 'is.spec.tags']);
+      assert.equal(explained.code, 0, explained.stderr);
+      assert.match(explained.stdout, /GROUP:\s+image\.openshift\.io/);
+      assert.match(explained.stdout, /The tags of the stream and their sources\./);
+      // The same from the OpenAPI v2 document, which kubectl decodes from protobuf.
+      const fromV2 = await run(['explain', 'is.spec.tags', '--output', 'plaintext-openapiv2']);
+      assert.equal(fromV2.code, 0, fromV2.stderr);
+      assert.match(fromV2.stdout, /^KIND:\s+ImageStream\nVERSION:\s+image\.openshift\.io\/v1\n\nRESOURCE: tags <\[\]Object>/);
+      assert.match(fromV2.stdout, /importPolicy\t<Object>\n\s+How the tag is imported\./);
+      const resources = await run(['api-resources']);
+      assert.equal(resources.code, 0, resources.stderr);
+      assert.match(resources.stdout, /\nimagestreams\s+is\s+image\.openshift\.io\/v1\s+true\s+ImageStream\n/);
+      assert.match(resources.stdout, /\nlegacyimagestreams\s+v1\s+true\s+ImageStream\n/);
+    });
+  }
+});
