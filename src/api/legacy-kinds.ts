@@ -4,7 +4,7 @@
 // the server, so /api/v1 advertises one stand-in per legacy kind, under a plural nobody types and
 // without short names or categories (`get is`, `get all` and `explain is` resolve as before), whose
 // every request is refused, after authorization, with a message naming the kind's group.
-import { allVerbs, type ResourceDefinition } from './resource-definition.ts';
+import { allVerbs, type ResourceDefinition, type Verb } from './resource-definition.ts';
 
 const legacyKinds: readonly { readonly kind: string; readonly group: string }[] = [
   { kind: 'ImageStream', group: 'image.openshift.io' },
@@ -27,9 +27,9 @@ function standIn(target: ResourceDefinition): ResourceDefinition {
     version: 'v1',
     resource: `${standInPrefix}${target.resource}`,
     singular: `${standInPrefix}${target.singular}`,
-    // Every verb, whatever the real kind allows: kubectl must find each in the OpenAPI documents
-    // (PATCH above all) to send the request that gets the refusal.
-    verbs: allVerbs,
+    // Discovery lists no verbs, as for a resource that serves none, so `kubectl api-resources` and
+    // ims's completion leave the stand-ins out; kubectl maps kinds without looking at verbs.
+    verbs: [],
     shortNames: undefined,
     categories: undefined,
     hasStatus: false,
@@ -52,6 +52,14 @@ export function legacyStandIns(definitions: readonly ResourceDefinition[]): read
     standInsOf.set(definitions, standIns);
   }
   return standIns;
+}
+
+/**
+ * The verbs the OpenAPI documents describe: a stand-in's are all of them, whatever the real kind
+ * allows, since kubectl sends a request only after finding the kind's PATCH there.
+ */
+export function documentedVerbs(definition: ResourceDefinition): readonly Verb[] {
+  return targets.has(definition) ? allVerbs : definition.verbs;
 }
 
 /** The real definition a stand-in stands for; undefined for any other definition. */

@@ -11,7 +11,7 @@ describe("OpenShift 3's legacy apiVersion: v1 of the image and project kinds", (
     h = await startHarness();
   });
 
-  it('advertises one stand-in per legacy kind in /api/v1, without short names or categories', async () => {
+  it('advertises one stand-in per legacy kind in /api/v1, without verbs, short names or categories', async () => {
     const list = (await h.request('GET', '/api/v1')).json;
     const standIns = list.resources.filter((r: { name: string }) => r.name.startsWith('legacy'));
     assert.deepEqual(standIns.map((r: { name: string; kind: string }) => `${r.name} ${r.kind}`).sort(), [
@@ -23,6 +23,7 @@ describe("OpenShift 3's legacy apiVersion: v1 of the image and project kinds", (
       'legacyprojects Project',
     ]);
     for (const r of standIns) {
+      assert.deepEqual(r.verbs, [], r.name);
       assert.equal(r.shortNames, undefined, r.name);
       assert.equal(r.categories, undefined, r.name);
       assert.equal(r.singularName, r.name.replace(/s$/, ''));
@@ -32,6 +33,7 @@ describe("OpenShift 3's legacy apiVersion: v1 of the image and project kinds", (
     const stream = core.find((r: { resource: string }) => r.resource === 'legacyimagestreams');
     assert.deepEqual(stream.responseKind, { group: '', version: 'v1', kind: 'ImageStream' });
     assert.equal(stream.scope, 'Namespaced');
+    assert.deepEqual(stream.verbs, []);
     assert.equal(core.find((r: { resource: string }) => r.resource === 'legacyprojects').scope, 'Cluster');
     assert.ok(!core.some((r: { resource: string }) => r.resource === 'imagestreams'), 'the real kinds stay in their groups');
   });

@@ -3,7 +3,7 @@
 // (`fieldValidation` on PATCH tells it to validate on the server), and its schema. The schemas keep
 // unknown fields, since the server checks objects itself.
 import type { OpenApiSchema, ResourceDefinition } from '../resource-definition.ts';
-import { legacyTargetOf } from '../legacy-kinds.ts';
+import { documentedVerbs, legacyTargetOf } from '../legacy-kinds.ts';
 
 export interface GroupVersionKind {
   readonly group: string;
@@ -67,14 +67,15 @@ export function pathsOf(d: ResourceDefinition): PathModel[] {
   const writeQuery = ['dryRun', 'fieldManager', 'fieldValidation'];
   const base = `/${groupVersionPath(d.group, d.version)}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}`;
   const namespace = d.namespaced ? ['namespace'] : [];
+  const verbs = documentedVerbs(d);
   const collection: OperationModel[] = [];
-  if (d.verbs.includes('list')) collection.push(op('get', 'list', ['labelSelector', 'fieldSelector', 'limit', 'continue', 'watch']));
-  if (d.verbs.includes('create')) collection.push(op('post', 'post', writeQuery, 'object'));
+  if (verbs.includes('list')) collection.push(op('get', 'list', ['labelSelector', 'fieldSelector', 'limit', 'continue', 'watch']));
+  if (verbs.includes('create')) collection.push(op('post', 'post', writeQuery, 'object'));
   const item: OperationModel[] = [];
-  if (d.verbs.includes('get')) item.push(op('get', 'get', []));
-  if (d.verbs.includes('update')) item.push(op('put', 'put', writeQuery, 'object'));
-  if (d.verbs.includes('patch')) item.push(op('patch', 'patch', [...writeQuery, 'force'], 'patch'));
-  if (d.verbs.includes('delete')) item.push(op('delete', 'delete', ['dryRun', 'gracePeriodSeconds', 'propagationPolicy']));
+  if (verbs.includes('get')) item.push(op('get', 'get', []));
+  if (verbs.includes('update')) item.push(op('put', 'put', writeQuery, 'object'));
+  if (verbs.includes('patch')) item.push(op('patch', 'patch', [...writeQuery, 'force'], 'patch'));
+  if (verbs.includes('delete')) item.push(op('delete', 'delete', ['dryRun', 'gracePeriodSeconds', 'propagationPolicy']));
   return [
     { path: base, pathParameters: namespace, operations: collection },
     { path: `${base}/{name}`, pathParameters: ['name', ...namespace], operations: item },
