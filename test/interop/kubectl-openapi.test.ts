@@ -127,7 +127,7 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
         assert.equal(refused.code, 1, refused.stdout);
         assert.match(
           refused.stderr,
-          /^Error from server \(BadRequest\): error when creating ".*typo-\d+\.yaml": strict decoding error: unknown field "spec\.tagz"\n$/,
+          /^Error from server \(BadRequest\): error when creating ".*typo-\d+\.yaml": (.*: )?strict decoding error: unknown field "spec\.tagz"\n$/,
         );
       }
       const gone = await run(['get', 'is', 'typo']);
