@@ -39,7 +39,7 @@ export function fieldValidationOf(value: string | null): FieldValidation {
  * dropped too, but neither refused nor reported.
  */
 export function dropUnknownFields(
-  definition: Pick<ResourceDefinition, 'fields' | 'schema'>,
+  definition: Pick<ResourceDefinition, 'fields' | 'schema' | 'kind' | 'version'>,
   body: KubeObject,
   level: FieldValidation,
   warnings: string[],
@@ -49,7 +49,13 @@ export function dropUnknownFields(
   if (unknown.length === 0) return;
   const inherited = previous ? new Set(unknownFields(definition, previous).map((f) => f.path)) : new Set<string>();
   const sent = unknown.map((f) => f.path).filter((path) => !inherited.has(path));
-  if (level === 'Strict' && sent.length > 0) throw new AppError('BadRequest', `strict decoding error: ${describe(sent)}`);
+  if (level === 'Strict' && sent.length > 0) {
+    // Kubernetes' own wording, which kubectl users search for.
+    throw new AppError(
+      'BadRequest',
+      `${definition.kind} in version "${definition.version}" cannot be handled as a ${definition.kind}: strict decoding error: ${describe(sent)}`,
+    );
+  }
   if (level === 'Warn') warnings.push(...sent.slice(0, maxReported).map((field) => `unknown field "${field}"`));
   for (const field of unknown) field.drop();
 }

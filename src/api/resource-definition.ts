@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { RestStorage } from './rest-storage.ts';
 import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
+import type { MayFollow } from './admission/cross-namespace-triggers.ts';
 import type { PolicyRule } from '../kube/kinds/rbac.ts';
 
 /** A piece of an OpenAPI v3 schema, as kubectl explain reads it. */
@@ -54,6 +55,10 @@ export interface HookContext {
   readonly can: (request: RequestAttributes) => Promise<boolean>;
   /** The key prefixes of everything a namespace can hold. */
   readonly namespacedPrefixes: (namespace: string) => string[];
+  /** Adds a warning to the answer; writes that are not a client's request drop it. */
+  readonly warn: (message: string) => void;
+  /** Whether a namespace's workloads may follow another namespace's stream; unset, they may. */
+  readonly mayFollow?: MayFollow;
 }
 
 /**
@@ -113,6 +118,8 @@ export interface ApiServices extends ImportServices {
   readonly issueServiceAccountToken?: (namespace: string, name: string, ttlSeconds: number) => Promise<{ token: string; expiresAt: Date }>;
   /** Key prefixes of other parts' data that belongs to a namespace (registry links), removed with it. */
   readonly namespacedData?: (namespace: string) => string[];
+  /** Whether a namespace's workloads may follow another namespace's stream (image triggers). */
+  readonly mayFollow?: MayFollow;
   /** What the review kinds ask of this server's own authentication and authorization (TokenReview, SubjectAccessReview…). */
   readonly reviews?: ReviewServices;
 }

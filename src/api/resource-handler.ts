@@ -80,6 +80,8 @@ export async function handleResourceRequest(
   }
 
   const warnings: string[] = [];
+  // Admission hooks may warn too (e.g. a trigger that is not followed); kubectl shows them as `Warning:` lines.
+  context = { ...context, warn: (message) => warnings.push(message) };
   if (verb === 'delete') {
     const options = await deleteOptions(request, deps, reading);
     const deleted = await call(storage, 'delete', 'delete')(context, info.name!, {

@@ -12,6 +12,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** Whether the caller may also do this (for checks beyond the request's own verb). */
   readonly can: (request: RequestAttributes) => Promise<boolean>;
+  /** Adds a warning to the answer (a `Warning` header), where the request has one to add it to. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface ListQuery {

@@ -248,6 +248,8 @@ export class StoredResource<T extends KubeObject = KubeObject> implements RestSt
       user: context.user,
       clock: this.deps.clock,
       can: context.can,
+      warn: context.warn ?? (() => {}),
+      mayFollow: this.deps.services.mayFollow,
       namespacedPrefixes: (namespace) => [
         ...namespaced.map((d) => resourcePrefix(d.group, d.resource, namespace)),
         ...(this.deps.services.namespacedData?.(namespace) ?? []),

@@ -12,7 +12,8 @@ import { AppError, asAppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 import { statusResponse, jsonResponse } from '../api/http-responses.ts';
 import { readBodyWithLimit } from '../api/read-body.ts';
-import { applyCurrentTriggerImages, resolveWorkloadImageNames, triggerCauses, workloadDefaults, type MayFollow } from '../api/admission/workload-images.ts';
+import { applyCurrentTriggerImages, notFollowedWarning, resolveWorkloadImageNames, triggerCauses, workloadDefaults } from '../api/admission/workload-images.ts';
+import type { MayFollow } from '../api/admission/cross-namespace-triggers.ts';
 import { appliedTriggersAnnotation } from '../image/triggers.ts';
 import { clusterWorkloadKind } from './cluster-kinds.ts';
 import { jsonPatchBetween } from './json-patch-diff.ts';
@@ -71,8 +72,7 @@ export async function reviewAdmission(deps: AdmissionWebhookDeps, request: Reque
     else if (review.operation === 'CREATE') {
       const { applied, noImage, notFollowed } = await applyCurrentTriggerImages(working, kind.kind, { store: deps.store }, deps.mayFollow);
       for (const tag of noImage) warnings.push(`image trigger on ${tag}: the tag has no image yet; the container keeps its image until it has one`);
-      for (const tag of notFollowed)
-        warnings.push(`image trigger on ${tag} not followed: the service accounts of ${review.namespace} may not pull from ${tag.split('/')[0]}`);
+      for (const tag of notFollowed) warnings.push(notFollowedWarning(tag, review.namespace ?? ''));
       if (Object.keys(applied).length > 0)
         working.metadata = { ...working.metadata, annotations: { ...working.metadata?.annotations, [appliedTriggersAnnotation]: JSON.stringify(applied) } };
     }

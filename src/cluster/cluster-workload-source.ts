@@ -15,7 +15,8 @@ import { retryOnConflict, unlessNotFound } from '../errors.ts';
 import { resourcePrefix } from '../kube/object.ts';
 import { podSpecPaths, podSpecOf } from '../image/pod-spec.ts';
 import { appliedTriggersAnnotation, applyNewTriggerImages, readAppliedTriggers, readTriggers } from '../image/triggers.ts';
-import { resolveTags, type MayFollow } from '../api/admission/workload-images.ts';
+import { resolveTags } from '../api/admission/workload-images.ts';
+import type { MayFollow } from '../api/admission/cross-namespace-triggers.ts';
 import { collectionPath, objectPath } from './cluster-paths.ts';
 import { clusterWorkloadKinds } from './cluster-kinds.ts';
 

@@ -25,7 +25,7 @@ import { MetricsRegistry } from '../lib/metrics.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { Authenticator } from '../auth/authenticator.ts';
 import { RbacAuthorizer, anyAuthorizer } from '../auth/rbac/authorizer.ts';
-import { chainAuthenticators } from '../auth/authenticator-chain.ts';
+import { chainAuthenticators, exceptLocalUsers } from '../auth/authenticator-chain.ts';
 import { delegatedAuth } from '../cluster/delegated-auth.ts';
 import { RequestHeaderAuthenticator } from '../cluster/request-header-authenticator.ts';
 import { verifiedClientOf } from '../lib/verified-client.ts';
@@ -48,7 +48,7 @@ import { clusterWorkloads } from '../cluster/cluster-workload-source.ts';
 import { PullSecretController } from '../cluster/pull-secrets.ts';
 import { WebhookKey } from '../cluster/webhook-key.ts';
 import { admissionFace } from '../cluster/admission-face.ts';
-import { pullersMayFollow } from '../cluster/cross-namespace-triggers.ts';
+import { pullersMayFollow } from '../api/admission/cross-namespace-triggers.ts';
 import { ConnectedNamespaces } from '../cluster/connected-namespaces.ts';
 
 export interface ComposedServer {
@@ -107,8 +107,10 @@ export async function composeServer(
         ),
       })
     : undefined;
+  const passwords = config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined;
+  const clusterTokens = delegated && passwords ? exceptLocalUsers(delegated.authenticator, (name) => passwords.has(name)) : delegated?.authenticator;
   // Whoever answers, the access log names the user.
-  const authenticator = namingUsers(delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens, deps.onAuthenticated);
+  const authenticator = namingUsers(clusterTokens ? chainAuthenticators([ownTokens, clusterTokens]) : ownTokens, deps.onAuthenticated);
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
@@ -127,6 +129,7 @@ export async function composeServer(
     services: {
       ...upstream.importServices,
       namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
+      mayFollow: pullersMayFollow(authorizer),
       reviews: {
         authenticateToken: (token) => ownTokens.userForToken(token),
         authorize: (user, request) => authorizer.authorize(user, request),
@@ -150,7 +153,7 @@ export async function composeServer(
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
     onAuthenticated: deps.onAuthenticated,
-    passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined,
+    passwords,
   });
 
   const links = new RepositoryLinks(store, caches.links);

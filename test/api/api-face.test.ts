@@ -108,7 +108,7 @@ describe('API face', () => {
     it('refuses unknown fields with fieldValidation=Strict and warns about them by default', async () => {
       const strict = await h.request('POST', '/api/v1/namespaces/default/secrets?fieldValidation=Strict', { body: secret('strict', { spec: {} }) });
       assert.equal(strict.status, 400);
-      assert.equal(strict.json.message, 'strict decoding error: unknown field "spec"');
+      assert.equal(strict.json.message, 'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "spec"');
       const warned = await h.request('POST', '/api/v1/namespaces/default/secrets', { body: secret('warned', { spec: {} }) });
       assert.equal(warned.status, 201);
       assert.match(warned.headers.get('warning') ?? '', /unknown field \\"spec\\"/);

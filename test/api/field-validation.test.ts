@@ -31,14 +31,14 @@ describe('unknown fields of built-in kinds', () => {
   it('refuses them with fieldValidation=Strict, in metadata too, and in what a patch adds', async () => {
     const strict = await h.request('POST', `${secrets}?fieldValidation=Strict`, { body: { ...secret('strict'), bogus: undefined } });
     assert.equal(strict.status, 400);
-    assert.equal(strict.json.message, 'strict decoding error: unknown field "metadata.color"');
+    assert.equal(strict.json.message, 'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "metadata.color"');
     await h.request('POST', secrets, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'patched' } } });
     const patched = await h.request('PATCH', `${secrets}/patched?fieldValidation=Strict`, {
       body: { spec: { replicas: 1 } },
       contentType: 'application/merge-patch+json',
     });
     assert.equal(patched.status, 400);
-    assert.equal(patched.json.message, 'strict decoding error: unknown field "spec"');
+    assert.equal(patched.json.message, 'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "spec"');
   });
 });
 
@@ -52,11 +52,14 @@ describe('unknown fields below the top level of image streams', () => {
   it('refuses spec.tagz and a misspelt tag field under Strict, as kubectl apply asks', async () => {
     const typo = await h.request('POST', `${streams}?fieldValidation=Strict`, { body: { metadata: { name: 'typo' }, spec: { tagz: [{ name: 'v1' }] } } });
     assert.equal(typo.status, 400, typo.text);
-    assert.equal(typo.json.message, 'strict decoding error: unknown field "spec.tagz"');
+    assert.equal(typo.json.message, 'ImageStream in version "v1" cannot be handled as a ImageStream: strict decoding error: unknown field "spec.tagz"');
     const nested = await h.request('POST', `${streams}?fieldValidation=Strict`, {
       body: { metadata: { name: 'nested' }, spec: { tags: [{ name: 'v1', fromm: { kind: 'DockerImage', name: 'x' }, importPolicy: { schedule: true } }] } },
     });
-    assert.equal(nested.json.message, 'strict decoding error: unknown field "spec.tags[0].fromm", unknown field "spec.tags[0].importPolicy.schedule"');
+    assert.equal(
+      nested.json.message,
+      'ImageStream in version "v1" cannot be handled as a ImageStream: strict decoding error: unknown field "spec.tags[0].fromm", unknown field "spec.tags[0].importPolicy.schedule"',
+    );
     assert.equal((await h.request('GET', `${streams}/typo`)).status, 404);
   });
 

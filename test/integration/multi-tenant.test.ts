@@ -271,4 +271,67 @@ describe('two tenants on one server', () => {
     assert.equal(pulled.text, 'layer for alpha-private');
     assert.equal((await call('GET', `/v2/alpha/app/blobs/uploads/${aliceUpload}`, { token: tokens.alice })).status, 204);
   });
+
+  it("does not let a workload's image trigger read another project's tags until that project lets it pull", async () => {
+    const deployment = (name: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name,
+        annotations: {
+          'image.openshift.io/triggers': JSON.stringify([
+            { from: { kind: 'ImageStreamTag', name: 'app:v1', namespace: 'alpha' }, fieldPath: 'spec.template.spec.containers[?(@.name=="stolen")].image' },
+            { from: { kind: 'ImageStreamTag', name: 'own:v1' }, fieldPath: 'spec.template.spec.containers[?(@.name=="own")].image' },
+          ]),
+        },
+      },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: {
+            containers: [
+              { name: 'stolen', image: 'placeholder' },
+              { name: 'own', image: 'placeholder' },
+            ],
+          },
+        },
+      },
+    });
+    const images = (text: string) =>
+      Object.fromEntries(JSON.parse(text).spec.template.spec.containers.map((c: { name: string; image: string }) => [c.name, c.image]));
+    const deployments = '/apis/apps/v1/namespaces/beta/deployments';
+
+    const refused = await call('POST', deployments, { token: tokens.bob, body: deployment('thief') });
+    assert.equal(refused.status, 201, refused.text);
+    assert.match(refused.headers.get('warning') ?? '', /image trigger on alpha\/app:v1 not followed: the service accounts of beta may not pull from alpha/);
+    assert.equal(images(refused.text).stolen, 'placeholder');
+    assert.match(images(refused.text).own, /^.+\/beta\/own@sha256:/, 'the same-project trigger is applied');
+    assert.doesNotMatch(refused.text, new RegExp(digest));
+
+    // A push to its own stream makes the trigger controller re-admit the whole workload: still nothing of alpha's.
+    const moved = await pushOverHttp(server.url, tokens.bob, 'beta/own', 'v1', 'beta-moved');
+    const followed = await fetch(`${server.url}${deployments}?watch=true&fieldSelector=metadata.name%3Dthief&timeoutSeconds=60`, {
+      headers: { authorization: `Bearer ${tokens.bob}` },
+    });
+    let seen = '';
+    for await (const chunk of followed.body!) {
+      seen += Buffer.from(chunk).toString();
+      if (seen.includes(moved)) break;
+    }
+    await followed.body?.cancel().catch(() => {});
+    const after_ = await call('GET', `${deployments}/thief`, { token: tokens.bob });
+    assert.match(images(after_.text).own, new RegExp(moved));
+    assert.equal(images(after_.text).stolen, 'placeholder');
+
+    // Once alpha's owner lets beta's service accounts pull, beta's workloads may follow alpha's tag.
+    const alice = cliSession();
+    assert.equal((await alice.run(['login', server.url, '--token', tokens.alice])).code, 0);
+    const granted = await alice.run(['policy', 'add-role-to-user', 'system:image-puller', 'system:serviceaccount:beta:default', '-n', 'alpha']);
+    assert.equal(granted.code, 0, granted.stderr);
+    const allowed = await call('POST', deployments, { token: tokens.bob, body: deployment('friend') });
+    assert.equal(allowed.status, 201, allowed.text);
+    assert.equal(allowed.headers.get('warning'), null);
+    assert.match(images(allowed.text).stolen, new RegExp(`/alpha/app@${digest}$`));
+  });
 });

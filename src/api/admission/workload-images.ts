@@ -4,6 +4,7 @@
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { HookContext } from '../resource-definition.ts';
+import type { MayFollow } from './cross-namespace-triggers.ts';
 import type { ImageStream } from '../../image/image-stream.ts';
 import { unlessNotFound } from '../../errors.ts';
 import { kinds } from '../../kube/kinds.ts';
@@ -39,13 +40,20 @@ export async function resolveTags(
   return found;
 }
 
-export async function admitWorkloadImages(object: KubeObject, old: KubeObject | undefined, kind: string, context: Pick<HookContext, 'store'>): Promise<void> {
-  await applyCurrentTriggerImages(object, kind, context);
+export async function admitWorkloadImages(
+  object: KubeObject,
+  old: KubeObject | undefined,
+  kind: string,
+  context: Pick<HookContext, 'store' | 'mayFollow' | 'warn'>,
+): Promise<void> {
+  const { notFollowed } = await applyCurrentTriggerImages(object, kind, context, context.mayFollow);
+  for (const tag of notFollowed) context.warn(notFollowedWarning(tag, object.metadata?.namespace ?? ''));
   await resolveWorkloadImageNames(object, old, kind, context);
 }
 
-/** Whether workloads of a namespace may follow a stream of another one (same-namespace streams always may). */
-export type MayFollow = (namespace: string, from: { readonly namespace: string; readonly stream: string }) => Promise<boolean>;
+export function notFollowedWarning(tag: string, namespace: string): string {
+  return `image trigger on ${tag} not followed: the service accounts of ${namespace} may not pull from ${tag.split('/')[0]}`;
+}
 
 export interface AppliedTriggers {
   /** The image set for each trigger that has one, by fieldPath. */
