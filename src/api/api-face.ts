@@ -43,6 +43,7 @@ export class ApiFace {
   private readonly limits: BodyLimits;
   private readonly yaml: YamlBodyParser;
   private readonly discoverableOf = new WeakMap<readonly ResourceDefinition[], readonly ResourceDefinition[]>();
+  private readonly openApiV2Of = new WeakMap<readonly ResourceDefinition[], Uint8Array<ArrayBuffer>>();
 
   constructor(deps: ApiFaceDeps) {
     this.deps = deps;
@@ -150,10 +151,11 @@ export class ApiFace {
       return jsonResponse(apiGroupList(definitions));
     }
     if (path === '/openapi/v2') {
-      const document = swaggerDocument(definitions);
       const accept = request.headers.get('accept') ?? '';
-      if (!openApiV2ProtobufTypes.asked.some((type) => accept.includes(type))) return jsonResponse(document);
-      return new Response(new Uint8Array(encodeSwaggerDocument(document)), { headers: { 'content-type': openApiV2ProtobufTypes.answered } });
+      const protobuf = openApiV2ProtobufTypes.asked.some((type) => accept.includes(type));
+      return protobuf
+        ? new Response(this.openApiV2Protobuf(definitions), { headers: { 'content-type': openApiV2ProtobufTypes.answered } })
+        : jsonResponse(swaggerDocument(definitions));
     }
     if (path === '/openapi/v3') return jsonResponse(openApiRoot(definitions));
     if (path.startsWith('/openapi/v3/')) {
@@ -175,6 +177,13 @@ export class ApiFace {
     let all = this.discoverableOf.get(definitions);
     if (!all) this.discoverableOf.set(definitions, (all = [...definitions, ...legacyStandIns(definitions)]));
     return all;
+  }
+
+  /** Encoded once per set of definitions: kubectl 1.27 and 1.28 fetch it at every command. */
+  private openApiV2Protobuf(definitions: readonly ResourceDefinition[]): Uint8Array<ArrayBuffer> {
+    let encoded = this.openApiV2Of.get(definitions);
+    if (!encoded) this.openApiV2Of.set(definitions, (encoded = new Uint8Array(encodeSwaggerDocument(swaggerDocument(definitions)))));
+    return encoded;
   }
 
   private version(): Record<string, string> {
