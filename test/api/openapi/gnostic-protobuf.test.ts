@@ -92,6 +92,10 @@ describe('the OpenAPI v2 document as gnostic protobuf', () => {
     assert.deepEqual([...named(field(document, 9), 1).keys()], Object.keys(json.definitions));
   });
 
+  it('answers only a logged-in user, as every API document', async () => {
+    assert.equal((await h.request('GET', '/openapi/v2', { token: null })).status, 401);
+  });
+
   it('refuses to encode a key it does not know rather than drop it', () => {
     const json = swaggerDocument([]);
     assert.throws(
