@@ -142,8 +142,17 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
         assert.ok(refused.stderr.includes(legacyMessage), refused.stderr);
         assert.doesNotMatch(refused.stderr, /failed to download openapi|no matches for kind/);
       }
-      const project = await run(['create', '-f', file(`project-${label}.yaml`, 'apiVersion: v1\nkind: Project\nmetadata: {name: legacy}\n')]);
-      assert.ok(project.stderr.includes('Project is served as project.openshift.io/v1, not v1'), project.stderr);
+      const others = [
+        ['ImageStreamTag', 'image.openshift.io'],
+        ['ImageStreamImport', 'image.openshift.io'],
+        ['ImageStreamMapping', 'image.openshift.io'],
+        ['Image', 'image.openshift.io'],
+        ['Project', 'project.openshift.io'],
+      ];
+      const documents = others.map(([kind]) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: "legacy:1"}\n`).join('---\n');
+      const each = await run(['create', '-f', file(`others-${label}.yaml`, documents)]);
+      assert.equal(each.code, 1, each.stdout);
+      for (const [kind, group] of others) assert.ok(each.stderr.includes(`${kind} is served as ${group}/v1, not v1`), `${kind}: ${each.stderr}`);
       assert.match((await run(['get', 'is', 'legacy'])).stderr, /imagestreams.image.openshift.io "legacy" not found/);
     });
 
