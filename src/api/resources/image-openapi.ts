@@ -11,6 +11,8 @@ const object = (description: string, properties: Record<string, OpenApiSchema>):
 const list = (description: string, items: OpenApiSchema): OpenApiSchema => ({ type: 'array', description, items });
 const stringMap = (description: string): OpenApiSchema => ({ type: 'object', description, additionalProperties: { type: 'string' } });
 const free = (description: string): OpenApiSchema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
+/** Any value at all: no type, so kubectl's client-side validation (of a List's items) takes whatever is there. */
+const anything = (description: string): OpenApiSchema => ({ description, 'x-kubernetes-preserve-unknown-fields': true });
 
 const objectReference = object('The object this tag follows: an image in another registry, or a tag or image of an image stream.', {
   kind: string('DockerImage (a pull spec in a registry), ImageStreamTag (<stream>:<tag>) or ImageStreamImage (<stream>@<digest>).'),
@@ -103,7 +105,8 @@ const imageFields: Record<string, OpenApiSchema> = {
       variant: string('Its CPU variant.'),
     }),
   ),
-  signatures: free('Signatures of the image.'),
+  signatures: anything('Signatures of the image (ImageSignature objects).'),
+  dockerImageSignatures: anything('Signatures of the image as raw bytes, base64-encoded.'),
 };
 
 export const imageSchema: Record<string, OpenApiSchema> = imageFields;
@@ -113,5 +116,11 @@ export const imageStreamTagSchema: Record<string, OpenApiSchema> = {
   generation: integer("The generation of the tag's current image."),
   lookupPolicy,
   conditions: list('Conditions of the tag.', tagCondition),
-  image: object("The tag's current image.", imageFields),
+  // The Image object itself, as `oc get istag -o yaml` shows it: with its kind and metadata.
+  image: object("The tag's current image.", {
+    apiVersion: string('image.openshift.io/v1.'),
+    kind: string('Image.'),
+    metadata: free('The metadata of the Image: its name is the manifest digest.'),
+    ...imageFields,
+  }),
 };
