@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../support/serve-process.ts';
+import { freePort, startServer, type RunningServer } from '../support/serve-process.ts';
+import { pushOverHttp } from '../support/http-push.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
@@ -39,8 +40,11 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
   let kubeconfig: string;
   let ims: ReturnType<typeof cliSession>;
   before(async () => {
+    // kubectl over TLS; the test pushes its image over the plain listener.
     const tls = makeSelfSignedCertificate();
-    server = await startServer([], { tls });
+    const tlsPort = await freePort();
+    server = await startServer(['--listen-tls', `127.0.0.1:${tlsPort}`, '--tls-cert', tls.cert, '--tls-key', tls.key]);
+    const tlsUrl = `https://127.0.0.1:${tlsPort}`;
     dir = makeTempDir('ims-kubectl-openapi');
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
@@ -48,17 +52,18 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'ims', cluster: { server: server.url, 'certificate-authority': tls.cert } }],
+        clusters: [{ name: 'ims', cluster: { server: tlsUrl, 'certificate-authority': tls.cert } }],
         users: [{ name: 'admin', user: { token: server.adminToken } }],
         contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
         'current-context': 'ims',
       }),
     );
     ims = cliSession();
-    assert.equal((await ims.run(['login', server.url, '--token', server.adminToken, '--certificate-authority', tls.cert])).code, 0);
+    assert.equal((await ims.run(['login', tlsUrl, '--token', server.adminToken, '--certificate-authority', tls.cert])).code, 0);
     for (const { version } of versions) {
       const created = await ims.run(['new-project', `kubectl-${version.replace('.', '-')}`]);
       assert.equal(created.code, 0, created.stderr);
+      await pushOverHttp(server.url, server.adminToken, `kubectl-${version.replace('.', '-')}/ruby`, '2.7', `ruby-${version}`);
     }
   });
   after(async () => {
@@ -117,7 +122,20 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
       assert.equal(again.stdout, 'imagestream.image.openshift.io/web configured\n');
       assert.equal((await run(['get', 'is', 'web', '-o', 'jsonpath={.spec.lookupPolicy.local}'])).stdout, 'false');
       const listed = await run(['get', 'imagestreams']);
-      assert.match(listed.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\ntools\s+.*upstream.*\nweb\s+/);
+      assert.match(listed.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\nruby\s+.*2\.7.*\ntools\s+.*upstream.*\nweb\s+/);
+    });
+
+    it(`validates, on its side, the List that get -o yaml writes of every image kind (${version})`, async () => {
+      const got = await run(['get', 'is,istag', '-o', 'yaml']);
+      assert.equal(got.code, 0, got.stderr);
+      assert.match(got.stdout, /^apiVersion: v1\nitems:\n/);
+      assert.match(got.stdout, /kind: ImageStreamTag\n/);
+      const validated = await run(['create', '--dry-run=client', '-f', file(`list-${label}.yaml`, got.stdout)]);
+      assert.equal(validated.code, 0, validated.stderr);
+      assert.match(validated.stdout, /imagestreamtag.image.openshift.io\/ruby:2\.7 created \(dry run\)/);
+      const typo = await run(['create', '--dry-run=client', '-f', file(`list-typo-${label}.yaml`, got.stdout.replace('lookupPolicy:', 'lookupPolicyy:'))]);
+      assert.equal(typo.code, 1, typo.stdout);
+      assert.match(typo.stderr, /unknown field "lookupPolicyy"/);
     });
 
     it(`refuses an unknown field with the server's strict decoding error, and stores nothing (${version})`, async () => {
