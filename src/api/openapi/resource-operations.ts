@@ -1,7 +1,8 @@
 // What the OpenAPI documents (v2 and v3) say about each kind, in neither format: its paths and
 // operations, each with the group-version-kind and the query parameters kubectl looks for
-// (`fieldValidation` on PATCH tells it to validate on the server), and its schema. The schemas keep
-// unknown fields, since the server checks objects itself.
+// (`fieldValidation` on PATCH tells it to validate on the server), and its schema. kubectl still
+// checks the items of a `kind: List` itself, so a described field must name every field the server
+// writes below it; fields without a description take anything.
 import type { OpenApiSchema, ResourceDefinition } from '../resource-definition.ts';
 import { documentedVerbs, legacyTargetOf } from '../legacy-kinds.ts';
 

@@ -1,6 +1,7 @@
 // OpenAPI schemas of the image kinds' fields with descriptions, so `kubectl explain is.spec.tags`
-// teaches what OpenShift's field documentation teaches (SPEC §1). Descriptions only: the server
-// validates objects itself, so every object keeps unknown fields as far as the schema goes.
+// teaches what OpenShift's field documentation teaches (SPEC §1). The server validates what it is
+// sent itself, but kubectl checks the items of a `kind: List` (`get -o yaml`) against these, so each
+// object here names every field the server writes (test/api/resources/image-openapi.test.ts).
 import type { OpenApiSchema } from '../resource-definition.ts';
 
 const string = (description: string): OpenApiSchema => ({ type: 'string', description });
