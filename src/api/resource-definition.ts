@@ -21,6 +21,8 @@ export interface OpenApiSchema {
   readonly properties?: Readonly<Record<string, OpenApiSchema>>;
   readonly items?: OpenApiSchema;
   readonly additionalProperties?: OpenApiSchema;
+  /** Fields an object must have; kubectl explain marks them `-required-`. */
+  readonly required?: readonly string[];
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 

@@ -275,8 +275,8 @@ describe('ims verbs', () => {
       explained.stdout,
       /^GROUP: {6}image\.openshift\.io\nKIND: {7}ImageStream\nVERSION: {4}v1\n\nFIELD: tags <\[\]Object>\n\nDESCRIPTION:\n {4}The tags of the stream/,
     );
-    assert.match(explained.stdout, /\nFIELDS:\n {2}annotations\t<map\[string\]string>\n {4}Annotations of the tag/);
-    assert.match(explained.stdout, /\n {2}importPolicy\t<Object>\n {4}How the tag is imported\.\n/);
+    assert.match(explained.stdout, /\nFIELDS:\n {2}annotations\t<map\[string\]string>\n {4}Optional: annotations applied to images/);
+    assert.match(explained.stdout, /\n {2}importPolicy\t<Object>\n {4}Controls how images for this tag may be imported by the server\.\n/);
     const tree = await ims.run(['explain', 'istag', '--recursive']);
     assert.match(tree.stdout, /\n {2}tag\t<Object>\n {4}annotations\t<map\[string\]string>\n/);
     assert.equal((await ims.run(['explain', 'is.spec.nope'])).stderr, 'error: field "nope" does not exist in spec\n');

@@ -178,12 +178,12 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
       const explained = await run(['explain', 'is.spec.tags']);
       assert.equal(explained.code, 0, explained.stderr);
       assert.match(explained.stdout, /GROUP:\s+image\.openshift\.io/);
-      assert.match(explained.stdout, /The tags of the stream and their sources\./);
+      assert.match(explained.stdout, /The tags of the stream: each maps a name to a source of images\./);
       // The same from the OpenAPI v2 document, which kubectl decodes from protobuf.
       const fromV2 = await run(['explain', 'is.spec.tags', '--output', 'plaintext-openapiv2']);
       assert.equal(fromV2.code, 0, fromV2.stderr);
       assert.match(fromV2.stdout, /^KIND:\s+ImageStream\nVERSION:\s+image\.openshift\.io\/v1\n\nRESOURCE: tags <\[\]Object>/);
-      assert.match(fromV2.stdout, /importPolicy\t<Object>\n\s+How the tag is imported\./);
+      assert.match(fromV2.stdout, /importPolicy\t<Object>\n\s+Controls how images for this tag may be imported by the server\./);
       const resources = await run(['api-resources']);
       assert.equal(resources.code, 0, resources.stderr);
       assert.match(resources.stdout, /\nimagestreams\s+is\s+image\.openshift\.io\/v1\s+true\s+ImageStream\n/);

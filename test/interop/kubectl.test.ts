@@ -102,7 +102,7 @@ describe('kubectl interop', { skip }, () => {
     const tags = await kubectl(kubectl133!, ['explain', 'is.spec.tags']);
     assert.equal(tags.code, 0, tags.stderr);
     assert.match(tags.stdout, /FIELD: tags <\[\]Object>/);
-    assert.match(tags.stdout, /importPolicy\t<Object>\n\s+How the tag is imported\./);
+    assert.match(tags.stdout, /importPolicy\t<Object>\n\s+Controls how images for this tag may be imported by the server\./);
     const mode = await kubectl(kubectl133!, ['explain', 'imagestreams.spec.tags.importPolicy.importMode']);
     assert.match(mode.stdout, /PreserveOriginal imports the whole list/);
     const layers = await kubectl(kubectl133!, ['explain', 'istag.image.dockerImageLayers']);

@@ -5,6 +5,8 @@
 // writes below it; fields without a description take anything.
 import type { OpenApiSchema, ResourceDefinition } from '../resource-definition.ts';
 import { documentedVerbs, legacyTargetOf } from '../legacy-kinds.ts';
+import { kindDescriptions } from './kind-descriptions.ts';
+import { objectMetadata, string } from './schema-builders.ts';
 
 export interface GroupVersionKind {
   readonly group: string;
@@ -88,7 +90,7 @@ export function schemaOf(d: ResourceDefinition): SchemaModel {
   const target = legacyTargetOf(d);
   const description = target
     ? `OpenShift 3's legacy name of ${d.kind}, refused here: this server serves it as ${target.group}/${target.version}.`
-    : `${d.kind} (${d.group || 'core'}/${d.version}).`;
+    : (kindDescriptionOf(d) ?? `${d.kind} (${d.group || 'core'}/${d.version}).`);
   return {
     name: schemaName(d),
     gvk,
@@ -96,11 +98,16 @@ export function schemaOf(d: ResourceDefinition): SchemaModel {
       type: 'object',
       description,
       properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        apiVersion: string(`The versioned schema of this object: ${d.group ? `${d.group}/${d.version}` : d.version}.`),
+        kind: string(`The kind of this object: ${d.kind}.`),
+        metadata: objectMetadata,
         ...Object.fromEntries(d.fields.map((f) => [f, { ...d.openApi?.[f], 'x-kubernetes-preserve-unknown-fields': true }])),
       },
     },
   };
+}
+
+/** What `kubectl explain` says first about the kind: its meaning, as OpenShift (or Kubernetes) documents it. */
+export function kindDescriptionOf(d: Pick<ResourceDefinition, 'group' | 'kind'>): string | undefined {
+  return kindDescriptions[`${d.group}/${d.kind}`];
 }

@@ -7,6 +7,7 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageImportSpec, ImportOutcome } from '../../streams/stream-imports.ts';
 import type { ImportStatus } from '../../streams/import-results.ts';
 import { imageGroup } from './images.ts';
+import { imageStreamImportSchema } from './image-import-openapi.ts';
 import { AppError, invalid, type FieldCause } from '../../errors.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
@@ -24,6 +25,7 @@ export const imagestreamimports: ResourceDefinition = {
   shortNames: ['isimport'],
   namespaced: true,
   verbs: ['create'],
+  openApi: imageStreamImportSchema,
   nameRule: 'path-segment',
   fields: ['spec', 'status'],
   storage: (deps) => importStorage(deps),

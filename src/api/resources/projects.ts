@@ -6,6 +6,7 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { Namespace } from '../../kube/kinds/core.ts';
 import type { Project } from '../../kube/kinds/tenancy.ts';
 import { namespaces } from './namespaces.ts';
+import { projectSchema } from './tenancy-openapi.ts';
 import { notFound } from '../../errors.ts';
 import { identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
@@ -25,6 +26,7 @@ export function namespaceToProject(namespace: Namespace): Project {
 export const projects: ResourceDefinition<Project> = {
   ...identityOf(kinds.projects),
   verbs: ['delete', 'get', 'list'],
+  openApi: projectSchema,
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
   storage: projectStorage,

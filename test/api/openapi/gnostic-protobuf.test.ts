@@ -77,7 +77,7 @@ describe('the OpenAPI v2 document as gnostic protobuf', () => {
     assert.deepEqual(extensions(stream, 31).get('x-kubernetes-group-version-kind'), [{ group: 'image.openshift.io', version: 'v1', kind: 'ImageStream' }]);
     const spec = named(field(stream, 25), 1).get('spec')!;
     const tags = named(field(spec, 25), 1).get('tags')!;
-    assert.equal(text(tags, 4), 'The tags of the stream and their sources.');
+    assert.equal(text(tags, 4), 'The tags of the stream: each maps a name to a source of images.');
     assert.deepEqual(fields(field(tags, 22)!, 1).map(String), ['array']);
     // Arrays hold exactly one item schema (ItemsItem), or kube-openapi refuses the whole document.
     const item = fields(field(tags, 23)!, 1);

@@ -47,7 +47,7 @@ describe('the OpenAPI v2 document', () => {
     const { 'x-kubernetes-group-version-kind': gvk3, ...schema3 } = v3.components.schemas['image.openshift.io.v1.ImageStream'];
     assert.deepEqual(schema, schema3);
     assert.deepEqual(gvk, gvk3);
-    assert.equal(schema.properties.spec.properties.tags.description, 'The tags of the stream and their sources.');
+    assert.equal(schema.properties.spec.properties.tags.description, 'The tags of the stream: each maps a name to a source of images.');
   });
 
   it('refers from each operation to its definition, which exists', () => {
