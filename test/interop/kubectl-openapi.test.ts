@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startServer, type RunningServer } from '../support/serve-process.ts';
 import { pushOverHttp } from '../support/http-push.ts';
@@ -189,5 +189,55 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
       assert.match(resources.stdout, /\nimagestreams\s+is\s+image\.openshift\.io\/v1\s+true\s+ImageStream\n/);
       assert.doesNotMatch(resources.stdout, /legacy/);
     });
+
+    it(`explains the fields of every image kind with what OpenShift's documentation says they mean (${version})`, async () => {
+      const explain = async (field: string) => {
+        const answer = await run(['explain', field]);
+        assert.equal(answer.code, 0, `${field}: ${answer.stderr}`);
+        // kubectl wraps descriptions at 80 columns: compare words, not lines.
+        return answer.stdout.replace(/\s+/g, ' ');
+      };
+      assert.match(await explain('is'), /KIND: ImageStream .*An image stream maps tags to images/);
+      assert.match(await explain('is.spec.lookupPolicy.local'), /short image references in this namespace \(like "mysql" or "php:latest"\)/);
+      assert.match(await explain('is.spec.tags.referencePolicy.type'), /Local gives this server's integrated registry, which proxies the pull/);
+      assert.match(await explain('istag.generation'), /an import was asked for and has not completed/);
+      assert.match(await explain('isimage'), /"<stream>@<digest>"/);
+      const images = await explain('isimport.spec.images');
+      assert.match(images, /FIELD: images <\[\]Object> .*The individual images to import\./);
+      assert.match(images, /from <Object> -required- The source of the image to import; only kind DockerImage is allowed/);
+      assert.match(await explain('isimport.status.repository.additionalTags'), /not imported because of the limit/);
+      assert.match(await explain('imagestreammapping'), /privileged integrators/);
+      assert.match(await explain('image.dockerImageManifests'), /For a manifest list, its sub-manifests/);
+    });
+
+    it(`answers a file of a kind the server does not serve with kubectl's "no matches for kind" (${version})`, async () => {
+      const path = file(`configmap-${label}.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {color: blue}\n');
+      const refused = await run(['create', '-f', path]);
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.match(refused.stderr, /no matches for kind "ConfigMap" in version "v1"/);
+      assert.doesNotMatch(refused.stderr, /failed to check CRD/);
+      assert.equal((await run(['get', 'crd'])).stderr, 'No resources found\n');
+    });
   }
+
+  it('needs a grant to list CRDs, as in OpenShift: a service account is refused, by name (1.33)', async () => {
+    const binary = versions.find((v) => v.version === '1.33')!.binary!;
+    const token = await ims.run(['create', 'token', 'default', '-n', 'kubectl-1-33']);
+    assert.equal(token.code, 0, token.stderr);
+    const config = file('sa.kubeconfig', readFileSync(kubeconfig, 'utf8').replace(server.adminToken, token.stdout.trim()));
+    const path = file('configmap-sa.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n');
+    const refused = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        binary,
+        ['--kubeconfig', config, '--cache-dir', join(dir, 'cache-sa'), 'create', '-f', path],
+        { env: { ...process.env, KUBECONFIG: '' } },
+        (error, _out, stderr) => resolve({ code: error ? 1 : 0, stderr }),
+      ),
+    );
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /failed to list CRDs: customresourcedefinitions\.apiextensions\.k8s\.io is forbidden: User "system:serviceaccount:kubectl-1-33:default" cannot list resource "customresourcedefinitions"/,
+    );
+  });
 });
