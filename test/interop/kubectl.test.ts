@@ -104,9 +104,9 @@ describe('kubectl interop', { skip }, () => {
     assert.match(tags.stdout, /FIELD: tags <\[\]Object>/);
     assert.match(tags.stdout, /importPolicy\t<Object>\n\s+Controls how images for this tag may be imported by the server\./);
     const mode = await kubectl(kubectl133!, ['explain', 'imagestreams.spec.tags.importPolicy.importMode']);
-    assert.match(mode.stdout, /PreserveOriginal imports the whole list/);
+    assert.match(mode.stdout, /PreserveOriginal imports\s+the list and every image in it\./);
     const layers = await kubectl(kubectl133!, ['explain', 'istag.image.dockerImageLayers']);
-    assert.match(layers.stdout, /The layers, base first\./);
+    assert.match(layers.stdout, /The layers of the image, base layer first\./);
   });
 
   it('runs the imperative commands that send protobuf (1.33)', async () => {
