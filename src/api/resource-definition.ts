@@ -103,7 +103,18 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
   readonly storage?: (deps: StorageDeps) => RestStorage;
   /** Subresources other than status, handled by their own storage (e.g. serviceaccounts/token). */
   readonly subresources?: Readonly<
-    Record<string, { readonly kind: string; readonly verbs: readonly Verb[]; readonly storage: (deps: StorageDeps) => RestStorage }>
+    Record<
+      string,
+      {
+        readonly kind: string;
+        readonly verbs: readonly Verb[];
+        readonly storage: (deps: StorageDeps) => RestStorage;
+        /** The group of `kind` when it is not the resource's (imagestreams/secrets answers a core SecretList). */
+        readonly kindGroup?: string;
+        /** Described fields of `kind` for the OpenAPI documents, which leave out a subresource without them. */
+        readonly openApi?: Readonly<Record<string, OpenApiSchema>>;
+      }
+    >
   >;
 }
 

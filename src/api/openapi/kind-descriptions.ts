@@ -30,6 +30,9 @@ export const kindDescriptions: Readonly<Record<string, string>> = {
     'An image is an immutable record of a container image and its metadata at one point in time, named by a hash of its contents: any change of content or metadata makes a new image. ' +
     'Images are mostly for cluster administrators and integrations such as the registry; users reach images through imagestreamtags and imagestreamimages. ' +
     'The API holds the metadata of images; the registry keeps the manifests, configurations and layers.',
+  [`${image}/ImageStreamLayers`]:
+    'The layers referenced by the images of an image stream (imagestreams/NAME/layers): every blob and what each image is made of. The registry uses it to decide which blobs a pull through the stream may read.',
+  '/SecretList': 'A list of secrets. imagestreams/NAME/secrets answers with the pull secrets of the namespace that imports of the stream may use.',
   [`${image}/ImageStreamWebhook`]:
     "An image stream webhook (this server's own kind) receives push notifications from a registry (distribution, Docker Hub, Quay, Harbor, GHCR, GitLab or a generic sender) and imports the pushed tags into the image streams that follow them.",
   'project.openshift.io/Project':

@@ -86,22 +86,42 @@ export function pathsOf(d: ResourceDefinition): PathModel[] {
 }
 
 export function schemaOf(d: ResourceDefinition): SchemaModel {
-  const gvk = { group: d.group, version: d.version, kind: d.kind };
   const target = legacyTargetOf(d);
   const description = target
     ? `OpenShift 3's legacy name of ${d.kind}, refused here: this server serves it as ${target.group}/${target.version}.`
-    : (kindDescriptionOf(d) ?? `${d.kind} (${d.group || 'core'}/${d.version}).`);
+    : kindDescriptionOf(d);
+  return kindSchema({ group: d.group, version: d.version, kind: d.kind }, description, d.fields, d.openApi ?? {});
+}
+
+/** The subresources the documents describe (those that declare their kind's fields), each with its GET path. */
+export function documentedSubresourcesOf(d: ResourceDefinition): { path: PathModel; schema: SchemaModel }[] {
+  const base = `/${groupVersionPath(d.group, d.version)}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}/{name}`;
+  return Object.entries(d.subresources ?? {}).flatMap(([name, sub]) => {
+    if (!sub.openApi || !sub.verbs.includes('get')) return [];
+    const gvk = { group: sub.kindGroup ?? d.group, version: d.version, kind: sub.kind };
+    const schema = kindSchema(gvk, kindDescriptionOf({ group: gvk.group, kind: sub.kind }), Object.keys(sub.openApi), sub.openApi);
+    const get: OperationModel = { method: 'get', operationId: `read${d.kind}${sub.kind}`, action: 'get', gvk, query: [], answers: schema.name };
+    return [{ path: { path: `${base}/${name}`, pathParameters: ['name', ...(d.namespaced ? ['namespace'] : [])], operations: [get] }, schema }];
+  });
+}
+
+function kindSchema(
+  gvk: GroupVersionKind,
+  description: string | undefined,
+  fields: readonly string[],
+  openApi: Readonly<Record<string, OpenApiSchema>>,
+): SchemaModel {
   return {
-    name: schemaName(d),
+    name: `${gvk.group || 'core'}.${gvk.version}.${gvk.kind}`,
     gvk,
     schema: {
       type: 'object',
-      description,
+      description: description ?? `${gvk.kind} (${gvk.group || 'core'}/${gvk.version}).`,
       properties: {
-        apiVersion: string(`The versioned schema of this object: ${d.group ? `${d.group}/${d.version}` : d.version}.`),
-        kind: string(`The kind of this object: ${d.kind}.`),
+        apiVersion: string(`The versioned schema of this object: ${gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version}.`),
+        kind: string(`The kind of this object: ${gvk.kind}.`),
         metadata: objectMetadata,
-        ...Object.fromEntries(d.fields.map((f) => [f, { ...d.openApi?.[f], 'x-kubernetes-preserve-unknown-fields': true }])),
+        ...Object.fromEntries(fields.map((f) => [f, { ...openApi[f], 'x-kubernetes-preserve-unknown-fields': true }])),
       },
     },
   };

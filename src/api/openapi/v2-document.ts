@@ -2,7 +2,7 @@
 // /openapi/v2: kubectl 1.27 and 1.28 read it (as protobuf, gnostic-protobuf.ts) to decide whether
 // the server validates fields (`fieldValidation` on each kind's PATCH) and to find schemas.
 import type { ResourceDefinition } from '../resource-definition.ts';
-import { patchContentTypes, pathsOf, schemaOf, type OperationModel } from './resource-operations.ts';
+import { documentedSubresourcesOf, patchContentTypes, pathsOf, schemaOf, type OperationModel } from './resource-operations.ts';
 
 export interface SwaggerDocument {
   readonly swagger: '2.0';
@@ -37,14 +37,14 @@ export function swaggerDocument(definitions: readonly ResourceDefinition[]): Swa
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, unknown> = {};
   for (const d of definitions) {
-    for (const path of pathsOf(d)) {
+    for (const path of [...pathsOf(d), ...documentedSubresourcesOf(d).map((sub) => sub.path)]) {
       paths[path.path] = {
         ...Object.fromEntries(path.operations.map((op) => [op.method, operation(op)])),
         parameters: path.pathParameters.map((name) => parameter(name, 'path')),
       };
     }
-    const { name, gvk, schema } = schemaOf(d);
-    schemas[name] = { ...schema, 'x-kubernetes-group-version-kind': [gvk] };
+    for (const { name, gvk, schema } of [schemaOf(d), ...documentedSubresourcesOf(d).map((sub) => sub.schema)])
+      schemas[name] = { ...schema, 'x-kubernetes-group-version-kind': [gvk] };
   }
   return { swagger: '2.0', info: { title: 'Imagestream', version: 'v1' }, paths, definitions: schemas };
 }

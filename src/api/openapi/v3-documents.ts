@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceDefinition } from '../resource-definition.ts';
 import { groupVersions } from '../discovery.ts';
-import { groupVersionPath, patchContentTypes, pathsOf, schemaOf, type OperationModel } from './resource-operations.ts';
+import { documentedSubresourcesOf, groupVersionPath, patchContentTypes, pathsOf, schemaOf, type OperationModel } from './resource-operations.ts';
 
 export function openApiRoot(definitions: readonly ResourceDefinition[]): Record<string, unknown> {
   const paths: Record<string, { serverRelativeURL: string }> = {};
@@ -53,14 +53,14 @@ function openApiGroupVersion(definitions: readonly ResourceDefinition[]): Record
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
   for (const d of definitions) {
-    for (const path of pathsOf(d)) {
+    for (const path of [...pathsOf(d), ...documentedSubresourcesOf(d).map((sub) => sub.path)]) {
       paths[path.path] = {
         parameters: path.pathParameters.map((name) => parameter(name, 'path')),
         ...Object.fromEntries(path.operations.map((op) => [op.method, operation(op)])),
       };
     }
-    const { name, gvk, schema } = schemaOf(d);
-    schemas[name] = { ...schema, 'x-kubernetes-group-version-kind': [gvk] };
+    for (const { name, gvk, schema } of [schemaOf(d), ...documentedSubresourcesOf(d).map((sub) => sub.schema)])
+      schemas[name] = { ...schema, 'x-kubernetes-group-version-kind': [gvk] };
   }
   return { openapi: '3.0.0', info: { title: 'Imagestream', version: 'v1' }, paths, components: { schemas } };
 }

@@ -12,6 +12,7 @@ import {
   embeddedObject,
   free,
   integer,
+  mapOf,
   list,
   object,
   objectReference,
@@ -190,3 +191,38 @@ export const imageStreamMappingSchema: Record<string, OpenApiSchema> = {
 };
 
 export { image as embeddedImage };
+
+export const imageStreamLayersSchema: Record<string, OpenApiSchema> = {
+  blobs: mapOf(
+    'Each blob, by name (digest), with its metadata.',
+    object(
+      'Metadata of an image layer.',
+      {
+        size: integer('The size of the blob in bytes; optional when the size is not known.'),
+        mediaType: string('The media type of the blob.'),
+      },
+      ['size', 'mediaType'],
+    ),
+  ),
+  images: mapOf(
+    'Each image of the stream, by name (digest), with the names of the blobs and config it is made of.',
+    object('The blobs an image references.', {
+      imageMissing: boolean(
+        'True when the stream references the image but an administrator deleted its Image: then layers and config may be empty, and the image should be taken as unavailable.',
+      ),
+      layers: list('The blobs the image is made of, base layer first; all are in blobs. Some images have none.', string('A blob name.')),
+      config: string('The blob holding the image config, if the image has a separate one.'),
+      manifests: list(
+        'The other images this image points to: empty for a single-platform image, the digests of its per-platform images for a manifest list.',
+        string('An image name.'),
+      ),
+    }),
+  ),
+};
+
+export const secretListSchema: Record<string, OpenApiSchema> = {
+  items: list(
+    'The pull secrets of the namespace that imports of this stream may use (dockercfg, dockerconfigjson and podmanconfigjson secrets not excluded by the openshift.io/image.excludeSecret annotation).',
+    free('A Secret.'),
+  ),
+};

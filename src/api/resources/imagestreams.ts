@@ -9,7 +9,7 @@ import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { imageStreamTable } from './image-tables.ts';
-import { imageStreamSchema } from './image-openapi.ts';
+import { imageStreamLayersSchema, imageStreamSchema, secretListSchema } from './image-openapi.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
 
@@ -51,8 +51,8 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     validate: validateImageStream,
     validateClientStatus: onlyRemovesHistory,
     subresources: {
-      layers: { kind: kinds.imageStreams.subresources.layers, verbs: ['get'], storage: layersStorage },
-      secrets: { kind: kinds.imageStreams.subresources.secrets, verbs: ['get'], storage: secretsStorage },
+      layers: { kind: kinds.imageStreams.subresources.layers, verbs: ['get'], storage: layersStorage, openApi: imageStreamLayersSchema },
+      secrets: { kind: kinds.imageStreams.subresources.secrets, kindGroup: '', verbs: ['get'], storage: secretsStorage, openApi: secretListSchema },
     },
     admit: resolveChangedTags,
     table: imageStreamTable,

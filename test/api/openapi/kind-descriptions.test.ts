@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindDescriptionOf, schemaOf } from '../../../src/api/openapi/resource-operations.ts';
+import { documentedSubresourcesOf, kindDescriptionOf, schemaOf } from '../../../src/api/openapi/resource-operations.ts';
 import { kindDescriptions } from '../../../src/api/openapi/kind-descriptions.ts';
 import { legacyTargetOf } from '../../../src/api/legacy-kinds.ts';
 import { builtInDefinitions } from '../../../src/api/resources/catalogue.ts';
@@ -13,11 +13,14 @@ describe('the kinds as kubectl explain introduces them', () => {
       const description = schemaOf(d).schema.description ?? '';
       assert.ok(kindDescriptionOf(d), `${d.group}/${d.kind} has no description`);
       assert.ok(description.length > 40 && !description.startsWith(`${d.kind} (`), `${d.group}/${d.kind}: ${description}`);
+      for (const { schema } of documentedSubresourcesOf(d)) assert.ok(kindDescriptionOf({ group: schema.gvk.group, kind: schema.gvk.kind }), schema.name);
     }
   });
 
   it('describes no kind the server does not serve', () => {
-    const keys = new Set(served.map((d) => `${d.group}/${d.kind}`));
+    const subresourceKinds = served.flatMap((d) => documentedSubresourcesOf(d).map(({ schema }) => `${schema.gvk.group}/${schema.gvk.kind}`));
+    const keys = new Set([...served.map((d) => `${d.group}/${d.kind}`), ...subresourceKinds]);
+    assert.deepEqual(subresourceKinds, ['image.openshift.io/ImageStreamLayers', '/SecretList']);
     assert.deepEqual(
       Object.keys(kindDescriptions).filter((key) => !keys.has(key)),
       [],

@@ -146,6 +146,26 @@ describe('the image, project and user kinds as their OpenAPI schemas describe th
     holds('image.openshift.io.v1.ImageStreamImage', answer.json);
   });
 
+  it('holds the layers and pull secrets of a stream, as its subresources answer them', async () => {
+    const secret = await h.request('POST', '/api/v1/namespaces/default/secrets', {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'pull' },
+        type: 'kubernetes.io/dockerconfigjson',
+        stringData: { '.dockerconfigjson': '{"auths":{}}' },
+      },
+    });
+    assert.equal(secret.status, 201, secret.text);
+    const layers = await h.request('GET', `${image}/namespaces/default/imagestreams/app/layers`);
+    assert.equal(layers.status, 200, layers.text);
+    assert.ok(Object.keys(layers.json.blobs).length > 0);
+    holds('image.openshift.io.v1.ImageStreamLayers', layers.json);
+    const secrets = await h.request('GET', `${image}/namespaces/default/imagestreams/app/secrets`);
+    assert.equal(secrets.json.items.length, 1, secrets.text);
+    holds('core.v1.SecretList', secrets.json);
+  });
+
   it('holds an ImageStreamImport as sent and as answered: images, a manifest list, a failure and a repository', () => {
     const status = imported.json.status as { images: { status: { status: string } }[]; repository: unknown; import: unknown };
     assert.deepEqual(
