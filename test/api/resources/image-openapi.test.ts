@@ -241,3 +241,40 @@ describe('the image, project and user kinds as their OpenAPI schemas describe th
     assert.match(definitions['image.openshift.io.v1.ImageStreamMapping'].description!, /privileged integrators/);
   });
 });
+
+type Known = unknown;
+
+/**
+ * Where field validation (the kinds' known-field declarations) and the OpenAPI schema disagree:
+ * a field one knows and the other does not. Read loosely, so it holds for any declaration form:
+ * `true` or a type name takes anything, a one-element array describes the elements of a list, an
+ * object names its fields (`'*'` stands for the fields it does not name).
+ */
+function disagreements(known: Known, schema: Schema | undefined, path: string): string[] {
+  if (!schema) return [`${path}: known to field validation, not in the OpenAPI schema`];
+  if (Array.isArray(known)) return disagreements(known[0], schema.items ?? schema, `${path}[]`);
+  if (typeof known !== 'object' || known === null) return [];
+  const fields = known as Record<string, Known>;
+  const named = Object.keys(fields).filter((key) => key !== '*');
+  const below = named.flatMap((key) => disagreements(fields[key], schema.properties?.[key] ?? schema.additionalProperties, `${path}.${key}`));
+  const open = '*' in fields || !schema.properties;
+  const extra = open ? [] : Object.keys(schema.properties!).filter((key) => !named.includes(key));
+  return [...below, ...extra.map((key) => `${path}.${key}: in the OpenAPI schema, refused by field validation`)];
+}
+
+describe('the OpenAPI schemas and field validation', () => {
+  it('know the same fields, so kubectl explain documents what the server accepts and nothing it refuses', async () => {
+    const { builtInDefinitions } = await import('../../../src/api/resources/catalogue.ts');
+    const { schemaOf } = await import('../../../src/api/openapi/resource-operations.ts');
+    const checked: string[] = [];
+    for (const d of builtInDefinitions(() => 'registry.example')) {
+      if (!d.schema || !d.openApi) continue;
+      const properties = schemaOf(d).schema.properties as Record<string, Schema>;
+      for (const [field, known] of Object.entries(d.schema)) {
+        checked.push(`${d.kind}.${field}`);
+        assert.deepEqual(disagreements(known, properties[field], `${d.kind}.${field}`), []);
+      }
+    }
+    assert.ok(checked.includes('ImageStream.spec'), checked.join(', '));
+  });
+});
