@@ -192,7 +192,8 @@ function followImport(context: CommandContext, name: string, resourceVersion: st
       if (!reported) continue;
       try {
         const { done, total, tag } = JSON.parse(reported) as ImportProgress;
-        if (Number.isInteger(done) && Number.isInteger(total) && total > 0) progress.update(done, total, `${name}:${tag}`);
+        // The tag comes from another registry's tag list: no control character of it reaches the terminal.
+        if (Number.isInteger(done) && Number.isInteger(total) && total > 0) progress.update(done, total, `${name}:${String(tag).replace(/[\p{Cc}]/gu, '?')}`);
       } catch {
         // Not the server's JSON: nothing to show.
       }
