@@ -14,7 +14,7 @@ import { AppError, asAppError, isAppError, notFound, retryOnConflict, unlessNotF
 import { formatTimestamp, resourcePrefix } from '../kube/object.ts';
 import { CredentialKeyring } from '../importer/upstream/credentials.ts';
 import { Importer, upstreamOf } from '../importer/importer.ts';
-import { exactReference, parseImageReference } from '../image/reference.ts';
+import { exactReference, isTagName, parseImageReference } from '../image/reference.ts';
 import { prioritizedTags } from '../image/tag-priority.ts';
 import { isIndexMediaType } from '../image/media-types.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
@@ -208,7 +208,8 @@ export class StreamImports {
     let writeFailure: { error: unknown } | undefined;
     try {
       const insecure = Boolean(spec.importPolicy?.insecure) || streamInsecure || fromSelf;
-      const tags = prioritizedTags(await client.listTags(upstreamOf(ref, insecure), signal));
+      // A name another registry lists that cannot be a tag here could never be stored: it is not chosen.
+      const tags = prioritizedTags((await client.listTags(upstreamOf(ref, insecure), signal)).filter(isTagName));
       const cap = this.deps.services.maxImagesBulkImported ?? 50;
       const chosen = cap < 0 ? tags : tags.slice(0, cap);
       for (const tag of chosen) {
