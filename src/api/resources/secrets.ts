@@ -7,6 +7,7 @@ import type { Secret } from '../../kube/kinds/core.ts';
 import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
+import { jsonSyntaxProblem } from '../../lib/json-syntax-error.ts';
 
 const requiredKeys: Record<string, string[]> = {
   'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
@@ -86,12 +87,15 @@ function secretCauses(object: KubeObject, old: KubeObject | undefined): FieldCau
  * an import cannot use (an `auth` that is not base64 of user:password, say) are named in the
  * import's condition instead, where they matter.
  */
+/** What Kubernetes shows in place of a Secret's value in an error: never a byte of the data itself. */
+const redacted = '"<secret contents redacted>"';
+
 function dockerConfigProblem(text: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return `invalid JSON: ${(error as Error).message}`;
+    return `${redacted}: invalid JSON: ${jsonSyntaxProblem(error)}`;
   }
-  return isPlainObject(parsed) ? undefined : 'must be a JSON object';
+  return isPlainObject(parsed) ? undefined : `${redacted}: must be a JSON object`;
 }
