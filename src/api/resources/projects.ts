@@ -1,12 +1,18 @@
 // project.openshift.io/v1 projects: each namespace as the caller may see it. A project is read
 // through its namespace; listing shows only the namespaces where the caller may get the project.
+// Creating one creates its namespace, as openshift-apiserver's project proxy does: only for those
+// RBAC lets create projects (cluster admins; everyone else asks through projectrequests), with no
+// requester and no admin binding, which are what a ProjectRequest adds.
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { Namespace } from '../../kube/kinds/core.ts';
 import type { Project } from '../../kube/kinds/tenancy.ts';
+import type { FieldCause } from '../../errors.ts';
 import { namespaces } from './namespaces.ts';
-import { notFound } from '../../errors.ts';
+import { alreadyExists, invalid, isAppError, notFound } from '../../errors.ts';
+import { isPlainObject } from '../../kube/object.ts';
+import { parseLabelSelector } from '../../kube/labels.ts';
 import { identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 
@@ -24,7 +30,7 @@ export function namespaceToProject(namespace: Namespace): Project {
 
 export const projects: ResourceDefinition<Project> = {
   ...identityOf(kinds.projects),
-  verbs: ['delete', 'get', 'list'],
+  verbs: ['create', 'delete', 'get', 'list'],
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
   storage: projectStorage,
@@ -59,6 +65,23 @@ function projectStorage(deps: StorageDeps): RestStorage {
       }
       return { apiVersion: `${projectGroup}/v1`, kind: 'ProjectList', metadata: { resourceVersion: all.metadata.resourceVersion }, items: visible };
     },
+    async create(context, body, options) {
+      const metadata = { ...(body.metadata ?? {}) };
+      delete metadata.namespace;
+      const problems = projectProblems(metadata);
+      if (problems.length > 0) throw invalid('Project', String(metadata.name ?? ''), problems, projectGroup);
+      const given = isPlainObject(body.spec) && Array.isArray(body.spec.finalizers) ? body.spec.finalizers.map(String) : [];
+      // The project strategy adds its own finalizer, and the namespace strategy Kubernetes'.
+      const finalizers = [...new Set([...given, originFinalizer, 'kubernetes'])];
+      try {
+        return namespaceToProject(
+          await namespaceStorage().create!(system(context), { apiVersion: 'v1', kind: 'Namespace', metadata, spec: { finalizers } }, options),
+        );
+      } catch (error) {
+        if (isAppError(error, 'AlreadyExists')) throw alreadyExists('projects', String(metadata.name), projectGroup);
+        throw error;
+      }
+    },
     async delete(context, name, options) {
       return namespaceToProject(
         await namespaceStorage().delete!(system(context), name, options).catch((error: unknown) => {
@@ -67,4 +90,35 @@ function projectStorage(deps: StorageDeps): RestStorage {
       );
     },
   };
+}
+
+const originFinalizer = 'openshift.io/origin';
+
+/** OpenShift's rules for a new project beyond a namespace's (ValidateProject). */
+function projectProblems(metadata: Record<string, unknown>): FieldCause[] {
+  const problems: FieldCause[] = [];
+  const name = metadata.name;
+  if (typeof name === 'string' && name.length === 1)
+    problems.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `${JSON.stringify(name)}: must be at least 2 characters long` });
+  const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+  const displayName = annotations['openshift.io/display-name'];
+  if (typeof displayName === 'string' && /[\n\t]/.test(displayName))
+    problems.push({
+      reason: 'FieldValueInvalid',
+      field: 'metadata.annotations[openshift.io/display-name]',
+      message: `${JSON.stringify(displayName)}: may not contain a new line or tab`,
+    });
+  const nodeSelector = annotations['openshift.io/node-selector'];
+  if (typeof nodeSelector === 'string' && !isLabelSelector(nodeSelector))
+    problems.push({ reason: 'FieldValueInvalid', field: 'nodeSelector', message: `${JSON.stringify(nodeSelector)}: must be a valid label selector` });
+  return problems;
+}
+
+function isLabelSelector(text: string): boolean {
+  try {
+    parseLabelSelector(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
