@@ -8,6 +8,7 @@ import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { jsonSyntaxProblem } from '../../lib/json-syntax-error.ts';
+import { forgetDeletedSecret } from '../../streams/import-bookkeeping.ts';
 
 const requiredKeys: Record<string, string[]> = {
   'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
@@ -34,6 +35,10 @@ export const secrets: ResourceDefinition<Secret> = {
     delete object.stringData;
   },
   validate: (object, old) => secretCauses(object, old),
+  // Streams stop naming a deleted secret among those their imports used (imagestream.io/import-secrets).
+  // Before the delete, so no moment shows a deleted secret there; a delete that then fails has it
+  // named again by the next import that uses it.
+  beforeDelete: (object, context) => forgetDeletedSecret(context.store, object.metadata!.namespace!, object.metadata!.name!),
   table: {
     columns: [
       { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 },
