@@ -9,6 +9,7 @@ import { inProcessCli } from '../support/in-process-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { pushOverHttp } from '../support/http-push.ts';
 import { startFakeUpstream, putImage, type FakeUpstream } from '../support/fake-upstream.ts';
+import { untilStream } from '../support/stream-watch.ts';
 
 describe('apiVersion: v1 for OpenShift kinds in ims create and apply', () => {
   let server: RunningServer;
@@ -87,6 +88,20 @@ describe('apiVersion: v1 for OpenShift kinds in ims create and apply', () => {
     };
     assert.equal(await withFile('create', request), 'imagestreamimport.image.openshift.io/imported created\n');
     assert.equal((await api(streamPath('imported'))).status.tags[0].items[0].image, imported);
+  });
+
+  it("creates the documentation's my-ruby stream, whose repository's tags are imported and described as insecure", async () => {
+    const digest = putImage(upstream, 'openshift/ruby-20-centos7', '2.0', 'my-ruby');
+    const myRuby = {
+      kind: 'ImageStream',
+      metadata: { name: 'my-ruby', annotations: { 'openshift.io/image.insecureRepository': 'true' } },
+      spec: { dockerImageRepository: `${upstream.host}/openshift/ruby-20-centos7` },
+    };
+    assert.equal(await withFile('create', myRuby), 'imagestream.image.openshift.io/my-ruby created\n');
+    const stream = await untilStream(server, server.adminToken, 'legacy', 'my-ruby', (s) => Boolean(s.status?.tags?.some((t) => t.tag === '2.0')));
+    assert.equal(stream.status!.tags!.find((t) => t.tag === '2.0')!.items![0].image, digest);
+    const described = await ims.run(['describe', 'is/my-ruby', '-n', 'legacy']);
+    assert.match(described.stdout, /^2\.0\n  tagged from [^\n]+\/openshift\/ruby-20-centos7:2\.0\n    will use insecure HTTPS or HTTP connections\n/m);
   });
 
   it('applies an Image, whose labels a cluster admin may change, and maps the create of one to a clear refusal', async () => {
