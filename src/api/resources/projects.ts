@@ -2,7 +2,8 @@
 // through its namespace; listing shows only the namespaces where the caller may get the project.
 // Creating one creates its namespace, as openshift-apiserver's project proxy does: only for those
 // RBAC lets create projects (cluster admins; everyone else asks through projectrequests), with no
-// requester and no admin binding, which are what a ProjectRequest adds.
+// requester and no admin binding, which are what a ProjectRequest adds. An update may change only
+// the display name and description (the rest is the namespace's, changed there).
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RequestContext, RestStorage } from '../rest-storage.ts';
@@ -30,7 +31,7 @@ export function namespaceToProject(namespace: Namespace): Project {
 
 export const projects: ResourceDefinition<Project> = {
   ...identityOf(kinds.projects),
-  verbs: ['create', 'delete', 'get', 'list'],
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
   storage: projectStorage,
@@ -47,14 +48,14 @@ export const projects: ResourceDefinition<Project> = {
 function projectStorage(deps: StorageDeps): RestStorage {
   const namespaceStorage = () => deps.resources.storageFor(namespaces);
   const system = (context: RequestContext): RequestContext => ({ ...context, namespace: undefined });
+  const get = async (context: RequestContext, name: string) =>
+    namespaceToProject(
+      await namespaceStorage().get!(system(context), name).catch(() => {
+        throw notFound('projects', name, projectGroup);
+      }),
+    );
   return {
-    async get(context, name) {
-      return namespaceToProject(
-        await namespaceStorage().get!(system(context), name).catch(() => {
-          throw notFound('projects', name, projectGroup);
-        }),
-      );
-    },
+    get,
     async list(context, query) {
       const all = await namespaceStorage().list!(system(context), { labelSelector: query.labelSelector, fieldName: query.fieldName });
       const visible: KubeObject[] = [];
@@ -81,6 +82,15 @@ function projectStorage(deps: StorageDeps): RestStorage {
         if (isAppError(error, 'AlreadyExists')) throw alreadyExists('projects', String(metadata.name), projectGroup);
         throw error;
       }
+    },
+    async update(context, name, body, options) {
+      const current = await get(context, name);
+      const problems = projectUpdateProblems(body, current);
+      if (problems.length > 0) throw invalid('Project', name, problems, projectGroup);
+      const metadata = { ...current.metadata, annotations: { ...(isPlainObject(body.metadata?.annotations) ? body.metadata.annotations : {}) } };
+      if (typeof body.metadata?.resourceVersion === 'string') metadata.resourceVersion = body.metadata.resourceVersion;
+      const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata, spec: current.spec, status: current.status };
+      return namespaceToProject(await namespaceStorage().update!(system(context), name, namespace, options));
     },
     async delete(context, name, options) {
       return namespaceToProject(
@@ -121,4 +131,28 @@ function isLabelSelector(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What a project update may change (ValidateProjectUpdate): its display name and description. */
+const mutableAnnotations = new Set(['openshift.io/display-name', 'openshift.io/description']);
+
+function projectUpdateProblems(body: KubeObject, current: KubeObject): FieldCause[] {
+  const problems = projectProblems({ ...(body.metadata ?? {}), name: current.metadata?.name });
+  const immutable = (field: string, value: unknown) =>
+    problems.push({ reason: 'FieldValueInvalid', field, message: `${JSON.stringify(value)}: field is immutable, try updating the namespace` });
+  const entries = (value: unknown) => (isPlainObject(value) ? (value as Record<string, unknown>) : {});
+  const [newAnnotations, oldAnnotations] = [entries(body.metadata?.annotations), entries(current.metadata?.annotations)];
+  for (const key of new Set([...Object.keys(newAnnotations), ...Object.keys(oldAnnotations)])) {
+    if (!mutableAnnotations.has(key) && newAnnotations[key] !== oldAnnotations[key])
+      immutable(`metadata.annotations[${key}]`, newAnnotations[key] ?? oldAnnotations[key]);
+  }
+  const [newLabels, oldLabels] = [entries(body.metadata?.labels), entries(current.metadata?.labels)];
+  for (const key of new Set([...Object.keys(newLabels), ...Object.keys(oldLabels)])) {
+    if (newLabels[key] !== oldLabels[key]) immutable(`metadata.labels[${key}]`, newLabels[key] ?? oldLabels[key]);
+  }
+  if (body.spec !== undefined && JSON.stringify(body.spec) !== JSON.stringify(current.spec))
+    problems.push({ reason: 'FieldValueInvalid', field: 'spec.finalizers', message: 'field is immutable' });
+  if (body.status !== undefined && JSON.stringify(body.status) !== JSON.stringify(current.status))
+    problems.push({ reason: 'FieldValueInvalid', field: 'status', message: 'field is immutable' });
+  return problems;
 }

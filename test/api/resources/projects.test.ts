@@ -57,3 +57,45 @@ describe('projects', () => {
     assert.equal(again.json.message, 'projects.project.openshift.io "twice" already exists');
   });
 });
+
+describe('project updates', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  const path = '/apis/project.openshift.io/v1/projects/edited';
+  const merge = (body: unknown, token?: string) => h.request('PATCH', path, { body, token, contentType: 'application/merge-patch+json' });
+
+  it("lets the project's admin change its display name and description, and nothing else", async () => {
+    const alice = await h.userToken('alice');
+    const requested = await h.request('POST', '/apis/project.openshift.io/v1/projectrequests', {
+      token: alice,
+      body: { apiVersion: 'project.openshift.io/v1', kind: 'ProjectRequest', metadata: { name: 'edited' }, displayName: 'Before' },
+    });
+    assert.equal(requested.status, 201, requested.text);
+    const renamed = await merge({ metadata: { annotations: { 'openshift.io/display-name': 'After', 'openshift.io/description': 'now described' } } }, alice);
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal(renamed.json.metadata.annotations['openshift.io/display-name'], 'After');
+    const namespace = await h.request('GET', '/api/v1/namespaces/edited');
+    assert.equal(namespace.json.metadata.annotations['openshift.io/description'], 'now described');
+    assert.equal(namespace.json.metadata.annotations['openshift.io/requester'], 'alice');
+
+    const requester = await merge({ metadata: { annotations: { 'openshift.io/requester': 'mallory' } } }, alice);
+    assert.equal(requester.status, 422);
+    assert.match(
+      requester.json.message,
+      /metadata\.annotations\[openshift\.io\/requester\]: Invalid value: "mallory": field is immutable, try updating the namespace/,
+    );
+    assert.equal((await merge({ metadata: { labels: { tier: 'gold' } } }, alice)).status, 422);
+    assert.equal((await merge({ spec: { finalizers: [] } }, alice)).status, 422);
+    const unchanged = await h.request('GET', '/api/v1/namespaces/edited');
+    assert.equal(unchanged.json.metadata.annotations['openshift.io/requester'], 'alice');
+    assert.equal(unchanged.json.metadata.labels?.tier, undefined);
+    assert.deepEqual(unchanged.json.spec.finalizers, namespace.json.spec.finalizers);
+  });
+
+  it('refuses a user who is not its admin', async () => {
+    const eve = await h.userToken('eve');
+    assert.equal((await merge({ metadata: { annotations: { 'openshift.io/display-name': 'Eve was here' } } }, eve)).status, 403);
+  });
+});
