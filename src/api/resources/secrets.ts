@@ -5,10 +5,10 @@ import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
 import type { Secret } from '../../kube/kinds/core.ts';
 import { allVerbs, identityOf } from '../resource-definition.ts';
-import { kinds } from '../../kube/kinds.ts';
-import { isPlainObject } from '../../kube/object.ts';
 import { jsonSyntaxProblem } from '../../lib/json-syntax-error.ts';
 import { forgetDeletedSecret } from '../../streams/import-bookkeeping.ts';
+import { kinds } from '../../kube/kinds.ts';
+import { isPlainObject } from '../../kube/object.ts';
 
 const requiredKeys: Record<string, string[]> = {
   'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
