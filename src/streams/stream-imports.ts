@@ -288,14 +288,15 @@ export class StreamImports {
 
   /**
    * Imports spec tags of kind DockerImage and records them, as the import controllers do; with
-   * `repository` (the stream's spec.dockerImageRepository), its tags too (SPEC §2.8, §2.11).
+   * `repository` (the import of the stream's spec.dockerImageRepository), its tags too, the spec
+   * tags made for them keeping its import policy (SPEC §2.8, §2.11).
    */
   async importTags(
     namespace: string,
     name: string,
     tags: readonly TagReference[],
     signal: AbortSignal,
-    repository?: string,
+    repository?: ImageImportSpec,
     cause?: string,
   ): Promise<ImportReport> {
     const images = tags
@@ -306,9 +307,7 @@ export class StreamImports {
         importPolicy: t.importPolicy,
         referencePolicy: t.referencePolicy,
       }));
-    // Insecure comes from the stream's openshift.io/image.insecureRepository, which every import reads.
-    const whole = repository ? { from: { kind: 'DockerImage', name: repository } } : undefined;
-    return this.importImages({ namespace, name, images, repository: whole, record: true, cause }, signal);
+    return this.importImages({ namespace, name, images, repository, record: true, cause }, signal);
   }
 
   /**
