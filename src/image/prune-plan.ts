@@ -29,8 +29,15 @@ export interface PruneUses {
   readonly images: ReadonlySet<string>;
 }
 
+/** A tag revision pruning removes: its tag, image and when it was made, which tell it from a later revision of the same image. */
+export interface PrunedRevision {
+  readonly tag: string;
+  readonly image: string;
+  readonly created: string;
+}
+
 export interface PrunePlan {
-  readonly streams: { namespace: string; name: string; tags: NamedTagEventList[]; removed: { tag: string; image: string }[] }[];
+  readonly streams: { namespace: string; name: string; tags: NamedTagEventList[]; removed: PrunedRevision[] }[];
   readonly images: PruneImage[];
   readonly blobs: string[];
 }
@@ -47,7 +54,7 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
       for (const tag of tags) for (const item of tag.items ?? []) if (item.image) kept.add(item.image);
       continue;
     }
-    const removed: { tag: string; image: string }[] = [];
+    const removed: PrunedRevision[] = [];
     const next: NamedTagEventList[] = [];
     for (const tag of tags) {
       const items = (tag.items ?? []).filter((item, rev) => {
@@ -57,7 +64,7 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
           (rev === 0 && uses.tags.has(`${namespace}/${name}:${tag.tag}`)) ||
           rev < options.keepTagRevisions ||
           (item.image !== '' && uses.images.has(`${namespace}/${name}@${item.image}`));
-        if (!keep) removed.push({ tag: tag.tag, image: item.image });
+        if (!keep) removed.push({ tag: tag.tag, image: item.image, created: item.created });
         return keep;
       });
       for (const item of items) if (item.image) kept.add(item.image);
