@@ -7,26 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/api-harness.ts';
 import { pushBlob, registryRequest, sha256 } from '../support/registry-client.ts';
-import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
+import { PausingStore, writesStatusWith } from '../support/pausing-store.ts';
 import { MemoryBlobStore } from '../../src/blobs/memory/memory-blob-store.ts';
-import type { StoredObject, StoredValue } from '../../src/store/resource-store.ts';
 import { systemClock } from '../../src/lib/clock.ts';
-
-/** A store that lets a test act just before one chosen write goes in, once. */
-class PausingStore extends MemoryResourceStore {
-  beforeUpdate?: (key: string, value: StoredValue) => Promise<void> | undefined;
-  beforeDelete?: (key: string) => Promise<void> | undefined;
-
-  override async update(key: string, value: StoredValue, expectedResourceVersion?: string): Promise<StoredObject> {
-    await this.beforeUpdate?.(key, value);
-    return super.update(key, value, expectedResourceVersion);
-  }
-
-  override async delete(key: string, expectedResourceVersion?: string): Promise<StoredObject> {
-    await this.beforeDelete?.(key);
-    return super.delete(key, expectedResourceVersion);
-  }
-}
 
 async function twoReplicas(): Promise<{ pusher: Harness; pruner: Harness; store: PausingStore }> {
   const store = new PausingStore();
@@ -78,17 +61,13 @@ async function assertPullable(h: Harness, repository: string, tag: string, image
   assert.equal((await h.request('GET', `/apis/image.openshift.io/v1/images/${image.digest}`)).status, 200, 'the Image stays');
 }
 
-/** True once for the write that puts `digest` into the tag history of stream `name`. */
-const tagsDigest = (key: string, value: StoredValue, name: string, digest: string) =>
-  key.endsWith(`/imagestreams/default/${name}`) && JSON.stringify((value as { status?: unknown }).status ?? {}).includes(digest);
-
 describe('a prune that listed Images and streams while a push was between its Image and its tag', () => {
   it('can delete neither the pushed Image nor its blobs, and the push is pullable everywhere', async () => {
     const { pusher, pruner, store } = await twoReplicas();
     const image = await prepareImage(pusher, 'default/race', 'race');
     let answers: number[] | undefined;
     store.beforeUpdate = (key, value) => {
-      if (!tagsDigest(key, value, 'race', image.digest)) return undefined;
+      if (!writesStatusWith(key, value, 'race', image.digest)) return undefined;
       store.beforeUpdate = undefined;
       // The Image is stored and its blobs were checked; the tag is about to be written.
       return pruneByHand(pruner, image.digest, image.blobs).then((statuses) => void (answers = statuses));
@@ -150,7 +129,7 @@ describe('a prune that listed Images and streams while a push was between its Im
     );
     let during: number[] | undefined;
     store.beforeUpdate = (key, value) => {
-      if (!tagsDigest(key, value, 'multi', sha256(index))) return undefined;
+      if (!writesStatusWith(key, value, 'multi', sha256(index))) return undefined;
       store.beforeUpdate = undefined;
       return pruneByHand(pruner, child.digest, child.blobs).then((statuses) => void (during = statuses));
     };

@@ -6,7 +6,7 @@ import type { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 import { kinds, workloadKinds as workloads } from '../../kube/kinds.ts';
-import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
+import { planOrphanBlobs, planPrune, useOf, withoutPrunedRevisions, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
 import { podSpecOf } from '../../image/pod-spec.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { humanSize } from '../output/human.ts';
@@ -144,16 +144,7 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
     for (const stream of plan.streams) {
       for (let attempt = 0; ; attempt++) {
         const current = await streams.get(stream.namespace, stream.name);
-        // An item is named by its time too: a push may have put the same image on the same tag
-        // again since the streams were read, and that new revision is not the one planned away.
-        const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}@${r.created}`));
-        const tags = current.status?.tags ?? [];
-        current.status = {
-          ...current.status,
-          tags: tags
-            .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}@${i.created}`)) }))
-            .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0),
-        };
+        current.status = { ...current.status, tags: withoutPrunedRevisions(current.status?.tags ?? [], stream) };
         try {
           await streams.updateStatus(stream.namespace, stream.name, current);
           progress.tick(`${stream.namespace}/${stream.name}`);
