@@ -1,21 +1,55 @@
-// A memory store that lets a test act just before a chosen write goes in, to force one
-// interleaving of two requests (a push and a prune) that a busy machine produces only now and then.
+// A store (memory by default, or any other, etcd included) that lets a test act just before a
+// chosen write goes in, to force one interleaving of two requests (a push and a prune) that a busy
+// machine produces only now and then.
 import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
-import type { StoredObject, StoredValue } from '../../src/store/resource-store.ts';
+import type { ListOptions, ListResult, ResourceStore, StoredObject, StoredValue, WatchEvent } from '../../src/store/resource-store.ts';
 
 /** A hook returns undefined for the writes it lets through untouched, or what to wait for first. */
-export class PausingStore extends MemoryResourceStore {
+export class PausingStore implements ResourceStore {
   beforeUpdate?: (key: string, value: StoredValue) => Promise<void> | undefined;
   beforeDelete?: (key: string) => Promise<void> | undefined;
+  private readonly inner: ResourceStore;
 
-  override async update(key: string, value: StoredValue, expectedResourceVersion?: string): Promise<StoredObject> {
-    await this.beforeUpdate?.(key, value);
-    return super.update(key, value, expectedResourceVersion);
+  constructor(inner: ResourceStore = new MemoryResourceStore()) {
+    this.inner = inner;
   }
 
-  override async delete(key: string, expectedResourceVersion?: string): Promise<StoredObject> {
+  async update(key: string, value: StoredValue, expectedResourceVersion?: string): Promise<StoredObject> {
+    await this.beforeUpdate?.(key, value);
+    return this.inner.update(key, value, expectedResourceVersion);
+  }
+
+  async delete(key: string, expectedResourceVersion?: string): Promise<StoredObject> {
     await this.beforeDelete?.(key);
-    return super.delete(key, expectedResourceVersion);
+    return this.inner.delete(key, expectedResourceVersion);
+  }
+
+  create(key: string, value: StoredValue): Promise<StoredObject> {
+    return this.inner.create(key, value);
+  }
+
+  get(key: string): Promise<StoredObject> {
+    return this.inner.get(key);
+  }
+
+  list(prefix: string, options?: ListOptions): Promise<ListResult> {
+    return this.inner.list(prefix, options);
+  }
+
+  watch(prefix: string, fromResourceVersion: string, signal: AbortSignal): AsyncIterable<WatchEvent> {
+    return this.inner.watch(prefix, fromResourceVersion, signal);
+  }
+
+  currentResourceVersion(): Promise<string> {
+    return this.inner.currentResourceVersion();
+  }
+
+  compact(resourceVersion: string): Promise<void> {
+    return this.inner.compact(resourceVersion);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
 
