@@ -130,6 +130,9 @@ function describeRaces(storeName: string, etcd: () => EtcdCluster | undefined, s
       assert.match(refused.json.message, /image stream default\/late has it in the history of tag v1; remove the tag \(ims tag -d default\/late:v1\)/);
       assert.deepEqual(await pruneByHand(pruner, image.digest, image.blobs), [409, 409, 409, 409]);
       await assertPullable(pruner, 'default/late', 'v1', image);
+      // Untagged as the message says, it may go.
+      assert.equal((await pruner.request('DELETE', '/apis/image.openshift.io/v1/namespaces/default/imagestreamtags/late:v1')).status, 200);
+      assert.equal((await pruner.request('DELETE', `/apis/image.openshift.io/v1/images/${image.digest}`)).status, 200);
     });
 
     it('keeps an Image pushed earlier by digest when the push tags it while the prune is deleting it', async () => {
