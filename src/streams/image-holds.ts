@@ -65,6 +65,8 @@ export async function holdImages(deps: ImageHoldDeps, digests: readonly string[]
  * Image is still at the resourceVersion it read before asking.
  */
 export async function whyImageIsKept(deps: ImageHoldDeps, digest: string): Promise<string | undefined> {
+  // Holds first: a push releases its hold only after its tag and its list are written, so a
+  // deletion that finds no hold here finds them below.
   const holds = await deps.store.list(`${holdPrefix}${digest}/`);
   if (holds.items.some((hold) => !isStale(hold.value, deps.clock))) return 'a push or import is recording it right now; try again in a moment';
   const streams = await deps.store.list('image.openshift.io/imagestreams/', { limit: 1, filter: (value) => taggedAs(value, digest) !== undefined });
