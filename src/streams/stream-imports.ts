@@ -20,6 +20,7 @@ import { isIndexMediaType } from '../image/media-types.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
 import { RepositoryLinks, repositoryOf } from './repository-links.ts';
 import { copyImageLinks } from './image-links.ts';
+import { holdImages } from './image-holds.ts';
 import { importSecretsAnnotation, readSourceDigests, sourceDigestsAnnotation } from './import-bookkeeping.ts';
 import { importProgressAnnotation, type ImportProgress } from '../image/bookkeeping-annotations.ts';
 
@@ -249,13 +250,34 @@ export class StreamImports {
   ): Promise<ImageStream> {
     const { namespace, name } = request;
     const { streams } = this.deps;
-    for (const { outcome } of results) {
-      for (const image of [...(outcome.result?.children ?? []), ...(outcome.result ? [outcome.result.image] : [])]) {
+    const imported = results.flatMap(({ outcome }) => [...(outcome.result?.children ?? []), ...(outcome.result ? [outcome.result.image] : [])]);
+    // Held until the stream names them, so that a prune cannot delete them in between (image-holds.ts).
+    const hold = await holdImages(
+      this.deps,
+      imported.map((image) => image.metadata!.name!),
+    );
+    try {
+      for (const image of imported) {
+        if (hold.present.has(image.metadata!.name!)) continue;
         await streams.createImage(withoutManifest(image)).catch((error: unknown) => {
           if (!isAppError(error, 'AlreadyExists')) throw error;
         });
       }
+      return await this.recordStream(request, existing, results, usedCredentials);
+    } finally {
+      await hold.release();
     }
+  }
+
+  /** Links what an import from this server's own registry brought, then writes spec and status of the stream in one write. */
+  private async recordStream(
+    request: ImportRequest,
+    existing: ImageStream | undefined,
+    results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+    usedCredentials: ReadonlySet<string>,
+  ): Promise<ImageStream> {
+    const { namespace, name } = request;
+    const { streams } = this.deps;
     // An import from this server's own registry read the source repository as the namespace's
     // service accounts; what that repository holds of the image is now held here too.
     const selfHost = this.deps.services.selfRegistry?.host;
