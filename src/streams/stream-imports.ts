@@ -263,7 +263,7 @@ export class StreamImports {
           if (!isAppError(error, 'AlreadyExists')) throw error;
         });
       }
-      return await this.recordStream(request, existing, results, usedCredentials);
+      return await this.recordStream(request, existing, results, usedCredentials, progress);
     } finally {
       await hold.release();
     }
@@ -273,8 +273,9 @@ export class StreamImports {
   private async recordStream(
     request: ImportRequest,
     existing: ImageStream | undefined,
-    results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+    results: readonly RecordedResult[],
     usedCredentials: ReadonlySet<string>,
+    progress: ImportProgress | undefined,
   ): Promise<ImageStream> {
     const { namespace, name } = request;
     const { streams } = this.deps;
