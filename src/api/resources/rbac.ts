@@ -10,6 +10,7 @@ import { kinds } from '../../kube/kinds.ts';
 import { AppError, isAppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey } from '../../kube/object.ts';
 import { describeRulesNotHeld, rulesNotHeld } from '../../auth/rbac/rules-not-held.ts';
+import { ageOf } from '../../kube/human-duration.ts';
 
 const group = kinds.roles.group;
 const bindableKinds = ['User', 'Group', 'ServiceAccount'];
@@ -134,14 +135,16 @@ export const clusterroles: ResourceDefinition<ClusterRole> = {
   },
 };
 
+// Kubernetes' own order: AGE comes before the wide columns, not last.
 const bindingTable = {
   columns: [
     { name: 'Role', type: 'string', description: 'The role bound.', priority: 0 },
+    { name: 'Age', type: 'string', description: 'Time since the object was created.', priority: 0 },
     { name: 'Users', type: 'string', description: 'Users bound.', priority: 1 },
     { name: 'Groups', type: 'string', description: 'Groups bound.', priority: 1 },
     { name: 'ServiceAccounts', type: 'string', description: 'Service accounts bound.', priority: 1 },
   ],
-  cells: (object: KubeObject) => {
+  cells: (object: KubeObject, now: Date) => {
     const ref = object.roleRef as { kind?: string; name?: string } | undefined;
     const subjects = (object.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
     const of = (kind: string) =>
@@ -149,8 +152,9 @@ const bindingTable = {
         .filter((s) => s.kind === kind)
         .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
         .join(', ');
-    return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, of('User'), of('Group'), of('ServiceAccount')];
+    return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, ageOf(object.metadata?.creationTimestamp, now), of('User'), of('Group'), of('ServiceAccount')];
   },
+  noAge: true,
 } as const;
 
 export const rolebindings: ResourceDefinition<RoleBinding> = {

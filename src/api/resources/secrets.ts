@@ -5,6 +5,8 @@ import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
 import type { Secret } from '../../kube/kinds/core.ts';
 import { allVerbs, identityOf } from '../resource-definition.ts';
+import { jsonSyntaxProblem } from '../../lib/json-syntax-error.ts';
+import { forgetDeletedSecret } from '../../streams/import-bookkeeping.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 
@@ -33,6 +35,10 @@ export const secrets: ResourceDefinition<Secret> = {
     delete object.stringData;
   },
   validate: (object, old) => secretCauses(object, old),
+  // Streams stop naming a deleted secret among those their imports used (imagestream.io/import-secrets).
+  // Before the delete, so no moment shows a deleted secret there; a delete that then fails has it
+  // named again by the next import that uses it.
+  beforeDelete: (object, context) => forgetDeletedSecret(context.store, object.metadata!.namespace!, object.metadata!.name!),
   table: {
     columns: [
       { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0 },
@@ -86,12 +92,15 @@ function secretCauses(object: KubeObject, old: KubeObject | undefined): FieldCau
  * an import cannot use (an `auth` that is not base64 of user:password, say) are named in the
  * import's condition instead, where they matter.
  */
+/** What Kubernetes shows in place of a Secret's value in an error: never a byte of the data itself. */
+const redacted = '"<secret contents redacted>"';
+
 function dockerConfigProblem(text: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return `invalid JSON: ${(error as Error).message}`;
+    return `${redacted}: invalid JSON: ${jsonSyntaxProblem(error)}`;
   }
-  return isPlainObject(parsed) ? undefined : 'must be a JSON object';
+  return isPlainObject(parsed) ? undefined : `${redacted}: must be a JSON object`;
 }

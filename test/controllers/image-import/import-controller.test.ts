@@ -48,6 +48,11 @@ describe('importing spec.dockerImageRepository', () => {
       imported.spec.tags.map((t: { name: string; from: { name: string } }) => [t.name, t.from.name]),
       ['1.9', '2.0', 'latest'].map((tag) => [tag, `${upstream.host}/openshift/ruby-20-centos7:${tag}`]),
     );
+    // The stream says its repository is insecure: the spec tags made for it keep that policy, as OpenShift's.
+    assert.deepEqual(
+      imported.spec.tags.map((t: { importPolicy?: { insecure?: boolean } }) => t.importPolicy?.insecure),
+      [true, true, true],
+    );
     // Checked once: the controller does not import it again on every change of the stream.
     assert.equal(pendingRepository(imported), undefined);
 
