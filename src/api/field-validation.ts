@@ -3,7 +3,9 @@
 // Warning header, Ignore drops it silently. Checked at the top level and in metadata, the parts
 // whose fields every kind here declares, and below them where a kind declares a schema.
 import type { KubeObject } from '../kube/object.ts';
-import type { FieldSchema, ResourceDefinition } from './resource-definition.ts';
+import type { ResourceDefinition } from './resource-definition.ts';
+import type { FieldSchema } from './field-schema.ts';
+import { fieldSchemaOf, isListSchema } from './field-schema.ts';
 import { AppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 
@@ -73,15 +75,14 @@ function describe(fields: readonly string[]): string {
 
 /** The fields of `value` its schema does not know, with a way to drop each. */
 function collectUnknown(value: unknown, schema: FieldSchema, path: string, found: { path: string; drop: () => void }[], depth: number): void {
-  if (schema === true || depth > 20 || found.length > 10_000) return;
-  if (Array.isArray(schema)) {
+  if (schema === true || typeof schema === 'string' || depth > 20 || found.length > 10_000) return;
+  if (isListSchema(schema)) {
     if (Array.isArray(value)) value.forEach((element, i) => collectUnknown(element, schema[0], `${path}[${i}]`, found, depth + 1));
     return;
   }
   if (!isPlainObject(value)) return;
-  const fields = schema as { readonly [field: string]: FieldSchema };
   for (const key of Object.keys(value)) {
-    const below = fields[key];
+    const below = fieldSchemaOf(schema, key);
     if (below === undefined) found.push({ path: `${path}.${key}`, drop: () => delete value[key] });
     else collectUnknown(value[key], below, `${path}.${key}`, found, depth + 1);
   }

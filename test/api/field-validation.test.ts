@@ -82,3 +82,37 @@ describe('unknown fields below the top level of image streams', () => {
     assert.deepEqual(stored.spec.tags[0].annotations, { anything: 'goes' });
   });
 });
+
+describe('unknown fields below the top level of workloads and bindings', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+
+  it('keeps what a pod spec holds beyond the fields the server reads, and refuses a misspelt selector field under Strict', async () => {
+    const deployments = '/apis/apps/v1/namespaces/default/deployments';
+    const template = {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'nginx:1', securityContext: { runAsNonRoot: true } }], volumes: [{ name: 'v', emptyDir: {} }] },
+    };
+    const kept = await h.request('POST', `${deployments}?fieldValidation=Strict`, {
+      body: { metadata: { name: 'kept' }, spec: { selector: { matchLabels: { app: 'web' } }, template, strategy: { type: 'Recreate' } } },
+    });
+    assert.equal(kept.status, 201, kept.text);
+    assert.deepEqual(kept.json.spec.template.spec.volumes, [{ name: 'v', emptyDir: {} }]);
+    assert.deepEqual(kept.json.spec.template.spec.containers[0].securityContext, { runAsNonRoot: true });
+    const typo = await h.request('POST', `${deployments}?fieldValidation=Strict`, {
+      body: { metadata: { name: 'typo' }, spec: { selector: { matchLabel: { app: 'web' } }, template } },
+    });
+    assert.equal(typo.status, 400, typo.text);
+    assert.equal(typo.json.message, 'strict decoding error: unknown field "spec.selector.matchLabel"');
+  });
+
+  it('refuses a misspelt roleRef field under Strict', async () => {
+    const typo = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings?fieldValidation=Strict', {
+      body: { metadata: { name: 'typo' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view', nmae: 'x' }, subjects: [] },
+    });
+    assert.equal(typo.status, 400, typo.text);
+    assert.equal(typo.json.message, 'strict decoding error: unknown field "roleRef.nmae"');
+  });
+});

@@ -11,6 +11,7 @@ export const groups: ResourceDefinition<Group> = {
   openApi: groupSchema,
   nameRule: 'path-segment',
   fields: ['users'],
+  schema: { users: ['string'] },
   defaults(object) {
     object.users ??= [];
   },

@@ -13,6 +13,7 @@ import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { StreamImports, withoutManifest } from '../../streams/stream-imports.ts';
 import { storedStreams } from '../stored-streams.ts';
+import { imageStreamImportSpecSchema } from '../schemas/image-types.ts';
 
 type ImageSpec = ImageImportSpec;
 
@@ -28,6 +29,7 @@ export const imagestreamimports: ResourceDefinition = {
   openApi: imageStreamImportSchema,
   nameRule: 'path-segment',
   fields: ['spec', 'status'],
+  schema: { spec: imageStreamImportSpecSchema },
   storage: (deps) => importStorage(deps),
 };
 

@@ -23,6 +23,7 @@ export const imagestreammappings: ResourceDefinition = {
   openApi: imageStreamMappingSchema,
   nameRule: 'path-segment',
   fields: ['image', 'tag'],
+  schema: { tag: 'string' },
   storage: (deps) => mappingStorage(deps),
 };
 

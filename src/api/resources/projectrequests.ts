@@ -20,6 +20,7 @@ export const projectrequests: ResourceDefinition<ProjectRequest> = {
   openApi: projectRequestSchema,
   nameRule: 'dns1123-label',
   fields: ['displayName', 'description'],
+  schema: { displayName: 'string', description: 'string' },
   storage: projectRequestStorage,
 };
 

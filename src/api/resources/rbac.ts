@@ -11,9 +11,24 @@ import { AppError, isAppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey } from '../../kube/object.ts';
 import { describeRulesNotHeld, rulesNotHeld } from '../../auth/rbac/rules-not-held.ts';
 import { ageOf } from '../../kube/human-duration.ts';
+import { dns1123SubdomainProblems } from '../../kube/names.ts';
+import { struct } from '../field-schema.ts';
+import { labelSelector } from '../schemas/core-types.ts';
 
 const group = kinds.roles.group;
 const bindableKinds = ['User', 'Group', 'ServiceAccount'];
+
+const policyRule = struct('PolicyRule', {
+  verbs: ['string'],
+  apiGroups: ['string'],
+  resources: ['string'],
+  resourceNames: ['string'],
+  nonResourceURLs: ['string'],
+});
+const bindingSchema = {
+  roleRef: struct('RoleRef', { apiGroup: 'string', kind: 'string', name: 'string' }),
+  subjects: [struct('Subject', { kind: 'string', apiGroup: 'string', name: 'string', namespace: 'string' })],
+} as const;
 
 function rulesCauses(object: KubeObject): FieldCause[] {
   const rules = object.rules;
@@ -39,6 +54,8 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
   const causes: FieldCause[] = [];
   const ref = object.roleRef;
   if (!isPlainObject(ref) || typeof ref.name !== 'string' || ref.name === '') causes.push({ reason: 'FieldValueRequired', field: 'roleRef.name', message: '' });
+  else if (ref.apiGroup !== undefined && ref.apiGroup !== '' && ref.apiGroup !== group)
+    causes.push({ reason: 'FieldValueNotSupported', field: 'roleRef.apiGroup', message: `${JSON.stringify(ref.apiGroup)}: supported values: "${group}"` });
   else if (!(namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole']).includes(ref.kind as string)) {
     causes.push({
       reason: 'FieldValueNotSupported',
@@ -61,7 +78,27 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
       });
     else if (subject.kind === 'ServiceAccount' && !namespaced && !subject.namespace)
       causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].namespace`, message: '' });
+    else causes.push(...subjectCauses(subject, `subjects[${i}]`));
   });
+  return causes;
+}
+
+/**
+ * A subject's API group and name, as Kubernetes validates them: an empty group is what its kind
+ * defaults to, any other must be that one; a service account's name is a DNS subdomain.
+ */
+function subjectCauses(subject: Record<string, unknown>, field: string): FieldCause[] {
+  const expected = subject.kind === 'ServiceAccount' ? '' : group;
+  const causes: FieldCause[] = [];
+  if (subject.apiGroup !== undefined && subject.apiGroup !== '' && subject.apiGroup !== expected)
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      field: `${field}.apiGroup`,
+      message: `${JSON.stringify(subject.apiGroup)}: supported values: "${expected}"`,
+    });
+  if (subject.kind === 'ServiceAccount')
+    for (const problem of dns1123SubdomainProblems(subject.name as string))
+      causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify(subject.name)}: ${problem}` });
   return causes;
 }
 
@@ -113,6 +150,7 @@ export const roles: ResourceDefinition<Role> = {
   ...identityOf(kinds.roles),
   ...common,
   fields: ['rules'],
+  schema: { rules: [policyRule] },
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'roles'),
   table: {
@@ -126,6 +164,7 @@ export const clusterroles: ResourceDefinition<ClusterRole> = {
   ...identityOf(kinds.clusterRoles),
   ...common,
   fields: ['rules', 'aggregationRule'],
+  schema: { rules: [policyRule], aggregationRule: struct('AggregationRule', { clusterRoleSelectors: [labelSelector] }) },
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'clusterroles'),
   table: {
@@ -161,6 +200,7 @@ export const rolebindings: ResourceDefinition<RoleBinding> = {
   ...identityOf(kinds.roleBindings),
   ...common,
   fields: ['roleRef', 'subjects'],
+  schema: bindingSchema,
   validate: (object, old) => bindingCauses(object, old, true),
   admit: (object, _old, context) => admitBinding(object, context, 'rolebindings'),
   table: bindingTable,
@@ -170,6 +210,7 @@ export const clusterrolebindings: ResourceDefinition<ClusterRoleBinding> = {
   ...identityOf(kinds.clusterRoleBindings),
   ...common,
   fields: ['roleRef', 'subjects'],
+  schema: bindingSchema,
   validate: (object, old) => bindingCauses(object, old, false),
   admit: (object, _old, context) => admitBinding(object, context, 'clusterrolebindings'),
   table: bindingTable,

@@ -7,6 +7,7 @@ import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey, formatTimestamp } from '../../kube/object.ts';
+import { localObjectReference, objectReference } from '../schemas/core-types.ts';
 
 const defaultTokenSeconds = 3600;
 const maxTokenSeconds = 48 * 3600;
@@ -16,6 +17,7 @@ export const serviceaccounts: ResourceDefinition<ServiceAccount> = {
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  schema: { secrets: [objectReference], imagePullSecrets: [localObjectReference], automountServiceAccountToken: 'bool' },
   validate(object) {
     const causes = [];
     for (const field of ['secrets', 'imagePullSecrets'] as const) {

@@ -15,6 +15,7 @@ const storedUsers: ResourceDefinition<User> = {
   openApi: userSchema,
   nameRule: 'path-segment',
   fields: ['fullName', 'identities', 'groups'],
+  schema: { fullName: 'string', identities: ['string'], groups: ['string'] },
 };
 
 export const users: ResourceDefinition<User> = {
