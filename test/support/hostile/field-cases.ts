@@ -260,6 +260,28 @@ export const kindFixtures: readonly KindFixture[] = [
     invalid: [{ path: 'rules[0].verbs', value: [] }],
   },
   {
+    kind: 'ClusterRole',
+    collection: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    clusterScoped: true,
+    valid: (name) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `${namespace}-${name}` },
+      rules: [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }],
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { aggregate: 'yes' } }] },
+    }),
+    typed: {
+      rules: 'list',
+      'rules[0].nonResourceURLs': 'list',
+      'rules[0].nonResourceURLs[0]': 'string',
+      'rules[0].verbs[0]': 'string',
+      aggregationRule: 'object',
+      'aggregationRule.clusterRoleSelectors': 'list',
+      'aggregationRule.clusterRoleSelectors[0].matchLabels[aggregate]': 'string',
+    },
+    invalid: [{ path: 'rules[0].verbs', value: [] }],
+  },
+  {
     kind: 'RoleBinding',
     collection: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`,
     valid: (name) => binding('RoleBinding', name),
