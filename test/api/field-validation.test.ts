@@ -105,7 +105,10 @@ describe('unknown fields below the top level of workloads and bindings', () => {
       body: { metadata: { name: 'typo' }, spec: { selector: { matchLabel: { app: 'web' } }, template } },
     });
     assert.equal(typo.status, 400, typo.text);
-    assert.equal(typo.json.message, 'strict decoding error: unknown field "spec.selector.matchLabel"');
+    assert.equal(
+      typo.json.message,
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.selector.matchLabel"',
+    );
   });
 
   it('refuses a misspelt roleRef field under Strict', async () => {
@@ -113,6 +116,6 @@ describe('unknown fields below the top level of workloads and bindings', () => {
       body: { metadata: { name: 'typo' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view', nmae: 'x' }, subjects: [] },
     });
     assert.equal(typo.status, 400, typo.text);
-    assert.equal(typo.json.message, 'strict decoding error: unknown field "roleRef.nmae"');
+    assert.equal(typo.json.message, 'RoleBinding in version "v1" cannot be handled as a RoleBinding: strict decoding error: unknown field "roleRef.nmae"');
   });
 });
