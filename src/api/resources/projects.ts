@@ -17,6 +17,7 @@ import { isPlainObject } from '../../kube/object.ts';
 import { parseLabelSelector } from '../../kube/labels.ts';
 import { identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
+import { struct } from '../field-schema.ts';
 
 export const projectGroup = kinds.projects.group;
 
@@ -36,6 +37,10 @@ export const projects: ResourceDefinition<Project> = {
   openApi: projectSchema,
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
+  schema: {
+    spec: struct('ProjectSpec', { finalizers: ['string'] }),
+    status: struct('ProjectStatus', { phase: 'string', conditions: true }),
+  },
   storage: projectStorage,
   table: {
     columns: [

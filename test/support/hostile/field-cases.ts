@@ -304,6 +304,18 @@ export const kindFixtures: readonly KindFixture[] = [
     typed: { spec: 'object', 'spec.finalizers': 'list', 'spec.finalizers[0]': 'string' },
   },
   {
+    kind: 'Project',
+    collection: '/apis/project.openshift.io/v1/projects',
+    clusterScoped: true,
+    valid: (name) => ({
+      apiVersion: 'project.openshift.io/v1',
+      kind: 'Project',
+      metadata: { name: `${namespace}-p${name}` },
+      spec: { finalizers: ['kubernetes'] },
+    }),
+    typed: { spec: 'object', 'spec.finalizers': 'list', 'spec.finalizers[0]': 'string', status: 'object', 'status.phase': 'string' },
+  },
+  {
     kind: 'ProjectRequest',
     collection: '/apis/project.openshift.io/v1/projectrequests',
     clusterScoped: true,
