@@ -136,7 +136,7 @@ describe('API face', () => {
       const answer = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { body: role });
       assert.equal(answer.status, 422);
       assert.equal(answer.json.details.causes.length, 100);
-      assert.match(answer.json.message, /^Role "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
+      assert.match(answer.json.message, /^Role.rbac.authorization.k8s.io "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
       assert.ok(answer.text.length < 50_000, `the answer has ${answer.text.length} bytes`);
     });
 

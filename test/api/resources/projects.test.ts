@@ -45,7 +45,7 @@ describe('projects', () => {
   it("holds a new project to OpenShift's rules and answers a second one of a name with AlreadyExists", async () => {
     const short = await create(project('x'));
     assert.equal(short.status, 422);
-    assert.match(short.json.message, /^Project "x" is invalid: metadata.name: Invalid value: "x": must be at least 2 characters long/);
+    assert.match(short.json.message, /^Project.project.openshift.io "x" is invalid: metadata.name: Invalid value: "x": must be at least 2 characters long/);
     const tabbed = await create(project('tabbed', { annotations: { 'openshift.io/display-name': 'a\tb' } }));
     assert.equal(tabbed.status, 422);
     assert.equal(tabbed.json.details.causes[0].field, 'metadata.annotations[openshift.io/display-name]');
