@@ -128,9 +128,11 @@ export function invalid(kind: string, name: string, causes: readonly FieldCause[
   const reported = causes.slice(0, maxReportedCauses);
   const more = causes.length - reported.length;
   const summary = reported.map((c) => `${c.field}: ${describeCause(c)}`).join(', ') + (more > 0 ? `, and ${more} more` : '');
-  return new AppError('Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+  // As Kubernetes words it: the message names the kind with its group, and each cause's message
+  // carries its reason's words ("Invalid value: …"), which kubectl prints after the field.
+  return new AppError('Invalid', `${qualified(kind, group)} "${name}" is invalid: ${summary}`, {
     subject: { name, group, kind },
-    causes: reported,
+    causes: reported.map((c) => ({ ...c, message: describeCause(c) })),
   });
 }
 

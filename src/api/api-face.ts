@@ -1,6 +1,6 @@
 // The Kubernetes-style API face: authenticates every request, authorizes it with RBAC, and serves
 // discovery, OpenAPI and resources. One catch turns anything unexpected into a logged InternalError.
-import type { ResourceCatalogue } from './resource-definition.ts';
+import type { ResourceCatalogue, ResourceDefinition } from './resource-definition.ts';
 import type { RequestContext } from './rest-storage.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Authorizer } from '../auth/rbac/authorizer.ts';
@@ -13,7 +13,10 @@ import { describeDenial } from '../auth/rbac/authorizer.ts';
 import { parseRequestInfo, type ResourceRequestInfo } from './request-info.ts';
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery.ts';
 import { aggregatedDiscoveryVersion } from './negotiation.ts';
-import { findGroupVersionDocument, openApiRoot } from './openapi.ts';
+import { findGroupVersionDocument, openApiRoot } from './openapi/v3-documents.ts';
+import { swaggerDocument } from './openapi/v2-document.ts';
+import { encodeSwaggerDocument, openApiV2ProtobufTypes } from './openapi/gnostic-protobuf.ts';
+import { findLegacyStandIn, legacyStandIns } from './legacy-kinds.ts';
 import { handleResourceRequest } from './resource-handler.ts';
 import { jsonResponse, statusResponse } from './http-responses.ts';
 import { bodyLimits, type BodyLimits } from './body-limits.ts';
@@ -39,6 +42,8 @@ export class ApiFace {
   private readonly deps: ApiFaceDeps;
   private readonly limits: BodyLimits;
   private readonly yaml: YamlBodyParser;
+  private readonly discoverableOf = new WeakMap<readonly ResourceDefinition[], readonly ResourceDefinition[]>();
+  private readonly openApiV2Of = new WeakMap<readonly ResourceDefinition[], Uint8Array<ArrayBuffer>>();
 
   constructor(deps: ApiFaceDeps) {
     this.deps = deps;
@@ -79,6 +84,11 @@ export class ApiFace {
     const user = await impersonatedUser(authentication.user, request.headers, this.deps.authorizer);
     const info = parseRequestInfo(request.method, url);
     if (info.kind === 'nonResource') return this.nonResource(request, url);
+    const legacy = findLegacyStandIn(this.deps.catalogue.definitions, info);
+    if (legacy) {
+      await this.authorize(user, { ...info, group: legacy.target.group, resource: legacy.target.resource });
+      throw new AppError('BadRequest', legacy.message);
+    }
     const definition = this.deps.catalogue.find(info.group, info.version, info.resource);
     if (!definition || (definition.namespaced === false && info.namespace && !['namespaces', 'projects'].includes(info.resource))) {
       throw new AppError('NotFound', 'the server could not find the requested resource');
@@ -129,7 +139,7 @@ export class ApiFace {
   }
 
   private nonResource(request: Request, url: URL): Response {
-    const definitions = this.deps.catalogue.definitions;
+    const definitions = this.discoverable();
     const path = url.pathname.replace(/\/$/, '');
     const aggregated = aggregatedDiscoveryVersion(request.headers.get('accept'));
     if (path === '/api') {
@@ -139,6 +149,13 @@ export class ApiFace {
     if (path === '/apis') {
       if (aggregated) return jsonResponse(aggregatedDiscovery(aggregated, definitions, false), 200, { 'content-type': aggregatedContentType(aggregated) });
       return jsonResponse(apiGroupList(definitions));
+    }
+    if (path === '/openapi/v2') {
+      const accept = request.headers.get('accept') ?? '';
+      const protobuf = openApiV2ProtobufTypes.asked.some((type) => accept.includes(type));
+      return protobuf
+        ? new Response(this.openApiV2Protobuf(definitions), { headers: { 'content-type': openApiV2ProtobufTypes.answered } })
+        : jsonResponse(swaggerDocument(definitions));
     }
     if (path === '/openapi/v3') return jsonResponse(openApiRoot(definitions));
     if (path.startsWith('/openapi/v3/')) {
@@ -152,6 +169,21 @@ export class ApiFace {
       if (gv.group && parts.length === 2 && parts[0] === 'apis' && parts[1] === gv.group) return jsonResponse(apiGroup(gv.group, gv.version));
     }
     throw new AppError('NotFound', 'the server could not find the requested resource');
+  }
+
+  /** What discovery and the OpenAPI documents list: the catalogue, and the stand-ins of OpenShift 3's legacy kinds. */
+  private discoverable(): readonly ResourceDefinition[] {
+    const definitions = this.deps.catalogue.definitions;
+    let all = this.discoverableOf.get(definitions);
+    if (!all) this.discoverableOf.set(definitions, (all = [...definitions, ...legacyStandIns(definitions)]));
+    return all;
+  }
+
+  /** Encoded once per set of definitions: kubectl 1.27 and 1.28 fetch it at every command. */
+  private openApiV2Protobuf(definitions: readonly ResourceDefinition[]): Uint8Array<ArrayBuffer> {
+    let encoded = this.openApiV2Of.get(definitions);
+    if (!encoded) this.openApiV2Of.set(definitions, (encoded = new Uint8Array(encodeSwaggerDocument(swaggerDocument(definitions)))));
+    return encoded;
   }
 
   private version(): Record<string, string> {

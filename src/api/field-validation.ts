@@ -3,7 +3,9 @@
 // Warning header, Ignore drops it silently. Checked at the top level and in metadata, the parts
 // whose fields every kind here declares, and below them where a kind declares a schema.
 import type { KubeObject } from '../kube/object.ts';
-import type { FieldSchema, ResourceDefinition } from './resource-definition.ts';
+import type { ResourceDefinition } from './resource-definition.ts';
+import type { FieldSchema } from './field-schema.ts';
+import { fieldSchemaOf, isListSchema } from './field-schema.ts';
 import { AppError } from '../errors.ts';
 import { isPlainObject } from '../kube/object.ts';
 
@@ -39,7 +41,7 @@ export function fieldValidationOf(value: string | null): FieldValidation {
  * dropped too, but neither refused nor reported.
  */
 export function dropUnknownFields(
-  definition: Pick<ResourceDefinition, 'fields' | 'schema'>,
+  definition: Pick<ResourceDefinition, 'fields' | 'schema' | 'kind' | 'version'>,
   body: KubeObject,
   level: FieldValidation,
   warnings: string[],
@@ -49,7 +51,13 @@ export function dropUnknownFields(
   if (unknown.length === 0) return;
   const inherited = previous ? new Set(unknownFields(definition, previous).map((f) => f.path)) : new Set<string>();
   const sent = unknown.map((f) => f.path).filter((path) => !inherited.has(path));
-  if (level === 'Strict' && sent.length > 0) throw new AppError('BadRequest', `strict decoding error: ${describe(sent)}`);
+  if (level === 'Strict' && sent.length > 0) {
+    // Kubernetes' own wording, which kubectl users search for.
+    throw new AppError(
+      'BadRequest',
+      `${definition.kind} in version "${definition.version}" cannot be handled as a ${definition.kind}: strict decoding error: ${describe(sent)}`,
+    );
+  }
   if (level === 'Warn') warnings.push(...sent.slice(0, maxReported).map((field) => `unknown field "${field}"`));
   for (const field of unknown) field.drop();
 }
@@ -67,15 +75,14 @@ function describe(fields: readonly string[]): string {
 
 /** The fields of `value` its schema does not know, with a way to drop each. */
 function collectUnknown(value: unknown, schema: FieldSchema, path: string, found: { path: string; drop: () => void }[], depth: number): void {
-  if (schema === true || depth > 20 || found.length > 10_000) return;
-  if (Array.isArray(schema)) {
+  if (schema === true || typeof schema === 'string' || depth > 20 || found.length > 10_000) return;
+  if (isListSchema(schema)) {
     if (Array.isArray(value)) value.forEach((element, i) => collectUnknown(element, schema[0], `${path}[${i}]`, found, depth + 1));
     return;
   }
   if (!isPlainObject(value)) return;
-  const fields = schema as { readonly [field: string]: FieldSchema };
   for (const key of Object.keys(value)) {
-    const below = fields[key];
+    const below = fieldSchemaOf(schema, key);
     if (below === undefined) found.push({ path: `${path}.${key}`, drop: () => delete value[key] });
     else collectUnknown(value[key], below, `${path}.${key}`, found, depth + 1);
   }

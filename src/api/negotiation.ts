@@ -2,6 +2,7 @@
 // errors, and what the client asked to get back (Table, aggregated discovery).
 import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { AppError } from '../errors.ts';
+import { jsonSyntaxProblem } from '../lib/json-syntax-error.ts';
 import { measureJsonText } from '../lib/json-shape.ts';
 import { checkBodyShape, shapeError, type BodyLimits } from './body-limits.ts';
 import { isPlainObject, type KubeObject } from '../kube/object.ts';
@@ -38,7 +39,8 @@ export async function parseBody(bytes: Uint8Array, format: BodyFormat, reading: 
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new AppError('BadRequest', `the request body is not valid JSON: ${(error as Error).message}`);
+    // Where the text went wrong, not what it said: the body may be a Secret.
+    throw new AppError('BadRequest', `the request body is not valid JSON: ${jsonSyntaxProblem(error)}`);
   }
 }
 

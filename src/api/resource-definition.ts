@@ -12,6 +12,7 @@ import type { RequestAttributes } from '../auth/rbac/rbac-types.ts';
 import type { ImportServices } from '../streams/stream-imports.ts';
 import type { MayFollow } from './admission/cross-namespace-triggers.ts';
 import type { PolicyRule } from '../kube/kinds/rbac.ts';
+import type { ObjectSchema } from './field-schema.ts';
 
 /** A piece of an OpenAPI v3 schema, as kubectl explain reads it. */
 export interface OpenApiSchema {
@@ -21,10 +22,12 @@ export interface OpenApiSchema {
   readonly properties?: Readonly<Record<string, OpenApiSchema>>;
   readonly items?: OpenApiSchema;
   readonly additionalProperties?: OpenApiSchema;
+  /** Fields an object must have; kubectl explain marks them `-required-`. */
+  readonly required?: readonly string[];
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
-export type FieldSchema = true | { readonly [field: string]: FieldSchema } | readonly [FieldSchema];
+export type { FieldSchema } from './field-schema.ts';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -74,11 +77,10 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
   /** Top-level fields besides apiVersion, kind and metadata, for `fieldValidation=Strict`. */
   readonly fields: readonly string[];
   /**
-   * The known fields below the top level, where a kind declares them (image kinds do), so field
-   * validation catches `spec.tagz` too: `true` takes any value, an object names its fields, and a
-   * one-element array describes the elements of a list.
+   * The top-level fields' types and the known fields below them (field-schema.ts), so decoding
+   * refuses `spec.replicas: "many"` (field-types.ts) and field validation catches `spec.tagz`.
    */
-  readonly schema?: { readonly [field: string]: FieldSchema };
+  readonly schema?: ObjectSchema;
   /** Described fields for the OpenAPI documents (kubectl explain); fields without one keep a bare schema. */
   readonly openApi?: Readonly<Record<string, OpenApiSchema>>;
   /** Keeps `metadata.generation`, bumped when anything but metadata and status changes. */
@@ -101,7 +103,18 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends O
   readonly storage?: (deps: StorageDeps) => RestStorage;
   /** Subresources other than status, handled by their own storage (e.g. serviceaccounts/token). */
   readonly subresources?: Readonly<
-    Record<string, { readonly kind: string; readonly verbs: readonly Verb[]; readonly storage: (deps: StorageDeps) => RestStorage }>
+    Record<
+      string,
+      {
+        readonly kind: string;
+        readonly verbs: readonly Verb[];
+        readonly storage: (deps: StorageDeps) => RestStorage;
+        /** The group of `kind` when it is not the resource's (imagestreams/secrets answers a core SecretList). */
+        readonly kindGroup?: string;
+        /** Described fields of `kind` for the OpenAPI documents, which leave out a subresource without them. */
+        readonly openApi?: Readonly<Record<string, OpenApiSchema>>;
+      }
+    >
   >;
 }
 

@@ -14,6 +14,7 @@ import { parseBody, parseObjectBody, wantsTable, type BodyReading } from './nego
 import { applyPatch, patchTypeOf } from './patch.ts';
 import { dropUnknownFields, fieldValidationOf } from './field-validation.ts';
 import { checkObjectTypes } from './object-types.ts';
+import { checkFieldTypes } from './field-types.ts';
 import type { BodyLimits } from './body-limits.ts';
 import type { YamlBodyParser } from './yaml-body-parser.ts';
 import { jsonResponse } from './http-responses.ts';
@@ -105,6 +106,7 @@ export async function handleResourceRequest(
       if (!isPlainObject(patched)) throw new AppError('BadRequest', 'the patch must leave an object');
       const body = patched as KubeObject;
       checkObjectTypes(body);
+      if (!info.subresource || info.subresource === 'status') checkFieldTypes(definition, body);
       warnings.length = 0;
       dropUnknownFields(definition, body, fieldValidation, warnings, current);
       const explicitVersion = isPlainObject(patch) && isPlainObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string';
@@ -121,6 +123,7 @@ export async function handleResourceRequest(
   checkObjectTypes(body);
   if (!info.subresource || info.subresource === 'status') {
     checkTypeMeta(definition, body);
+    checkFieldTypes(definition, body);
     checkNamespace(body, context.namespace, definition);
     dropUnknownFields(definition, body, fieldValidation, warnings);
   }

@@ -19,3 +19,26 @@ export function chainAuthenticators(authenticators: readonly CredentialAuthentic
     },
   };
 }
+
+/**
+ * `authenticator` except for Basic credentials of a local user (one the htpasswd file names): their
+ * password is a password typed where a token belongs (`podman login -u alice -p PASSWORD`), and
+ * asking another authority about it would hand the password to that authority.
+ */
+export function exceptLocalUsers(authenticator: CredentialAuthenticator, isLocalUser: (userName: string) => boolean): CredentialAuthenticator {
+  return {
+    async authenticate(authorization) {
+      const userName = basicUserName(authorization);
+      if (userName !== undefined && isLocalUser(userName)) return { kind: 'invalid', reason: 'invalid or expired token' };
+      return authenticator.authenticate(authorization);
+    },
+  };
+}
+
+function basicUserName(authorization: string | null): string | undefined {
+  const [scheme, value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+  if (!/^basic$/i.test(scheme)) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(0, colon);
+}

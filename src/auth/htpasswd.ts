@@ -31,6 +31,12 @@ export class HtpasswdFile implements PasswordChecker {
     return hash !== undefined && ok;
   }
 
+  /** Whether the file names the user (whose Basic password is then a password, never a token to ask others about). */
+  has(userName: string): boolean {
+    this.reload();
+    return this.entries.has(userName);
+  }
+
   private reload(): void {
     const mtime = statSync(this.path).mtimeMs;
     if (mtime === this.loadedMtime) return;

@@ -78,8 +78,12 @@ export class ResourceResolver {
           (group === undefined || r.group === group) &&
           (r.resource === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name)),
       );
-      // The core group wins a tie, as kubectl resolves `pods` before any other group's pods.
-      return matches.find((r) => r.group === '') ?? matches[0];
+      // A resource's own names win over a kind's name (`imagestream` is imagestreams.image.openshift.io,
+      // not the core group's stand-in for OpenShift 3's legacy ImageStream); then the core group wins
+      // a tie, as kubectl resolves `pods` before any other group's pods.
+      const named = matches.filter((r) => r.resource === name || r.singular === name || r.shortNames.includes(name));
+      const candidates = named.length ? named : matches;
+      return candidates.find((r) => r.group === '') ?? candidates[0];
     });
     if (!found) throw new CliError(`the server doesn't have a resource type "${typed}"`);
     return found;

@@ -13,4 +13,18 @@ export const sourceDigestsAnnotation = 'imagestream.io/source-digests';
  */
 export const causeAnnotation = 'imagestream.io/cause';
 
-export const bookkeepingAnnotations: readonly string[] = [importSecretsAnnotation, sourceDigestsAnnotation];
+/**
+ * While a repository import (`import-image --all`) runs: how far it is, as JSON `{"done":12,"total":50,"tag":"v1.2"}`,
+ * written with each batch of tags it records so that a watcher of the stream can show progress.
+ * The import's last write removes it, and so does any later import.
+ */
+export const importProgressAnnotation = 'imagestream.io/import-progress';
+
+export interface ImportProgress {
+  readonly done: number;
+  readonly total: number;
+  /** The tag imported last. */
+  readonly tag: string;
+}
+
+export const bookkeepingAnnotations: readonly string[] = [importSecretsAnnotation, sourceDigestsAnnotation, importProgressAnnotation];

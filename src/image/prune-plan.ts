@@ -29,8 +29,14 @@ export interface PruneUses {
   readonly images: ReadonlySet<string>;
 }
 
+export interface PrunedRevision {
+  readonly tag: string;
+  readonly image: string;
+}
+
 export interface PrunePlan {
-  readonly streams: { namespace: string; name: string; tags: NamedTagEventList[]; removed: { tag: string; image: string }[] }[];
+  /** `read`: the stream's tags as the plan saw them, so that the prune leaves alone a tag that moved since. */
+  readonly streams: { namespace: string; name: string; tags: NamedTagEventList[]; removed: PrunedRevision[]; read: readonly NamedTagEventList[] }[];
   readonly images: PruneImage[];
   readonly blobs: string[];
 }
@@ -47,7 +53,7 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
       for (const tag of tags) for (const item of tag.items ?? []) if (item.image) kept.add(item.image);
       continue;
     }
-    const removed: { tag: string; image: string }[] = [];
+    const removed: PrunedRevision[] = [];
     const next: NamedTagEventList[] = [];
     for (const tag of tags) {
       const items = (tag.items ?? []).filter((item, rev) => {
@@ -63,7 +69,7 @@ export function planPrune(streams: readonly ImageStream[], images: ReadonlyMap<s
       for (const item of items) if (item.image) kept.add(item.image);
       if (items.length > 0 || (tag.conditions?.length ?? 0) > 0) next.push({ ...tag, items });
     }
-    if (removed.length > 0 || next.length !== tags.length) plannedStreams.push({ namespace, name, tags: next, removed });
+    if (removed.length > 0 || next.length !== tags.length) plannedStreams.push({ namespace, name, tags: next, removed, read: tags });
   }
   // Images used by workloads by digest stay too, wherever they are tagged.
   for (const use of uses.images) kept.add(use.slice(use.indexOf('@') + 1));
@@ -110,6 +116,23 @@ export function planOrphanBlobs(
   return stored.filter(
     (blob) => !referenced.has(blob.digest) && blob.modifiedAt !== undefined && options.now - Date.parse(blob.modifiedAt) >= options.keepYoungerThanMs,
   );
+}
+
+/**
+ * The tags of `current` (a stream read again to be written) without the revisions `planned` removes.
+ * A tag whose history changed since the plan read it is left as it is now: a push or import moved it,
+ * maybe onto an image the plan removes from its older revisions, and the next prune sees it anew.
+ */
+export function withoutPrunedRevisions(current: readonly NamedTagEventList[], planned: PrunePlan['streams'][number]): NamedTagEventList[] {
+  const removed = new Set(planned.removed.map((r) => `${r.tag}@${r.image}`));
+  const history = (list: NamedTagEventList | undefined) =>
+    JSON.stringify((list?.items ?? []).map((i) => [i.image, i.dockerImageReference, i.created, i.generation]));
+  return current
+    .map((t) => {
+      if (history(t) !== history(planned.read.find((r) => r.tag === t.tag))) return t;
+      return { ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) };
+    })
+    .filter((t) => (t.items?.length ?? 0) > 0 || (t.conditions?.length ?? 0) > 0);
 }
 
 /** Where a pull spec points, for the used-images index: `ns/stream:tag` or `ns/stream@digest`. */

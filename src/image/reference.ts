@@ -16,6 +16,11 @@ export interface ImageReference {
 const component = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 
+/** Whether `text` may be a tag: 1-128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`. */
+export function isTagName(text: string): boolean {
+  return tagPattern.test(text);
+}
+
 /** Parses `[registry/][namespace/]name[:tag][@id]`; BadRequest when it is not a reference. */
 export function parseImageReference(text: string): ImageReference {
   const parsed = parse(text);

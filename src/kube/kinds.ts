@@ -186,6 +186,14 @@ export const kinds = {
     namespaced: true,
     shortNames: ['webhook'],
   }),
+  customResourceDefinitions: kind<KubeObject>({
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    resource: 'customresourcedefinitions',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+  }),
 } as const;
 
 /** `image.openshift.io/v1`, `v1`: the apiVersion of a kind's objects. */

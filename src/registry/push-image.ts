@@ -9,6 +9,7 @@ import { AppError, unlessNotFound } from '../errors.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { firstPrunedBlob } from './blob-deletions.ts';
+import { holdImages } from '../streams/image-holds.ts';
 
 const maxConfigBytes = 8 * 1024 * 1024;
 
@@ -40,7 +41,10 @@ export async function checkCanPushInto(context: RegistryContext, repository: Rep
  * read before the push; created here when there was none). `blobs` are the digests the Image needs
  * (its manifest, config and layers, or an index's children): if a prune took one of them while the
  * manifest was being accepted, the push fails before anything points at the Image, and the client
- * pushes the blob again. One Image write and, for a tag, one stream write when nothing races it.
+ * pushes the blob again. The Image (and an index's children) is held against deletion until the tag
+ * is written (streams/image-holds.ts), after which the tag keeps it: a prune that listed Images and
+ * streams before the tag came cannot delete what this push answers 201 for, nor, since an Image
+ * that exists keeps its blobs, the blobs it needs.
  */
 export async function recordPush(
   context: RegistryContext,
@@ -63,24 +67,42 @@ export async function recordPush(
     dockerImageReference: `${context.publicHost()}/${repository.path}@${digest}`,
     managed: true,
   });
-  const created = await context.streams.createImage(image);
-  const pruned = await firstPrunedBlob(context, blobs);
-  if (pruned) {
-    if (created) await context.streams.deleteImage(digest).catch(() => undefined);
-    throw new AppError('BadRequest', `blob unknown to registry: ${pruned} was pruned while this manifest was pushed; push the blob again`, {
-      ociCode: 'MANIFEST_BLOB_UNKNOWN',
+  const children = manifest.kind === 'index' ? manifest.manifests.map((m) => m.digest) : [];
+  const hold = await holdImages(context, [digest, ...children]);
+  try {
+    // A child whose Image is gone may lose its layers to the next prune: its push must come again.
+    const lost = children.find((child) => !hold.present.has(child));
+    if (lost) throw pruned(lost, 'manifest');
+    const created = !hold.present.has(digest) && (await context.streams.createImage(image));
+    const gone = await firstPrunedBlob(context, blobs);
+    if (gone) {
+      await hold.release();
+      // Refused, and so kept, if another push holds or tagged the same Image meanwhile.
+      if (created) await context.streams.deleteImage(digest).catch(() => undefined);
+      throw pruned(gone, 'blob');
+    }
+    if (!tag) return;
+    const current = stream ?? (await context.streams.ensure(repository.namespace, repository.name));
+    // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
+    await context.streams.recordTag(
+      repository.namespace,
+      repository.name,
+      tag,
+      { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` },
+      current,
+    );
+  } finally {
+    await hold.release().catch((error: unknown) => {
+      // A hold left behind only keeps this Image from deletion until it goes stale.
+      context.logger.warn('could not release the hold on a pushed image', { requestId: context.requestId, digest, error: String(error) });
     });
   }
-  if (!tag) return;
-  const current = stream ?? (await context.streams.ensure(repository.namespace, repository.name));
-  // The pushed tag is pulled from here, whichever repository or upstream first brought the Image.
-  await context.streams.recordTag(
-    repository.namespace,
-    repository.name,
-    tag,
-    { digest, reference: `${context.publicHost()}/${repository.path}@${digest}` },
-    current,
-  );
+}
+
+function pruned(digest: string, what: 'blob' | 'manifest'): AppError {
+  return new AppError('BadRequest', `${what} unknown to registry: ${digest} was pruned while this manifest was pushed; push the ${what} again`, {
+    ociCode: 'MANIFEST_BLOB_UNKNOWN',
+  });
 }
 
 function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {

@@ -25,7 +25,7 @@ import { MetricsRegistry } from '../lib/metrics.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { Authenticator } from '../auth/authenticator.ts';
 import { RbacAuthorizer, anyAuthorizer } from '../auth/rbac/authorizer.ts';
-import { chainAuthenticators } from '../auth/authenticator-chain.ts';
+import { chainAuthenticators, exceptLocalUsers } from '../auth/authenticator-chain.ts';
 import { delegatedAuth } from '../cluster/delegated-auth.ts';
 import { RequestHeaderAuthenticator } from '../cluster/request-header-authenticator.ts';
 import { verifiedClientOf } from '../lib/verified-client.ts';
@@ -107,8 +107,10 @@ export async function composeServer(
         ),
       })
     : undefined;
+  const passwords = config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined;
+  const clusterTokens = delegated && passwords ? exceptLocalUsers(delegated.authenticator, (name) => passwords.has(name)) : delegated?.authenticator;
   // Whoever answers, the access log names the user.
-  const authenticator = namingUsers(delegated ? chainAuthenticators([ownTokens, delegated.authenticator]) : ownTokens, deps.onAuthenticated);
+  const authenticator = namingUsers(clusterTokens ? chainAuthenticators([ownTokens, clusterTokens]) : ownTokens, deps.onAuthenticated);
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
@@ -151,7 +153,7 @@ export async function composeServer(
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
     onAuthenticated: deps.onAuthenticated,
-    passwords: config.htpasswd ? new HtpasswdFile(config.htpasswd) : undefined,
+    passwords,
   });
 
   const links = new RepositoryLinks(store, caches.links);

@@ -9,7 +9,7 @@ import type { MetricsRegistry } from '../lib/metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { ResourceCatalogue } from '../api/resource-definition.ts';
 import type { RequestContext } from '../api/rest-storage.ts';
-import type { ImportServices } from '../streams/stream-imports.ts';
+import type { ImageImportSpec, ImportServices } from '../streams/stream-imports.ts';
 import type { TagReference } from '../image/image-stream.ts';
 import type { RegistryBudgets } from '../importer/upstream/registry-budgets.ts';
 import { StreamImports } from '../streams/stream-imports.ts';
@@ -49,7 +49,7 @@ export function imageControllers(deps: ImageControllerDeps): ControllerManager {
   const importerStreams = new ImageStreams({ store: storedStreams(catalogue, importer), clock });
   // Each controller's imports record it as their cause on the tag events they add.
   const importTagsBecause =
-    (cause: string) => async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) =>
+    (cause: string) => async (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: ImageImportSpec) =>
       void (await imports.importTags(namespace, name, tags, signal, repository, cause));
   const refresh = workloadRefresh(catalogue, deps.actingAs('system:serviceaccount:openshift-infra:image-trigger-controller'));
   const scheduler = new ImportScheduler({

@@ -1,6 +1,7 @@
 // Running an import into a stream (SPEC §2.4-§2.6): fetch each image or a repository's tags with
 // the namespace's pull secrets, then (when asked) record the results on the stream in one write —
-// tag events for what worked, one ImportSuccess=False condition for what did not. The API's
+// tag events for what worked, one ImportSuccess=False condition for what did not (a repository's
+// tags in batches as they finish, so that its progress shows). The API's
 // imagestreamimports and the import controllers both call it.
 import type { KubeObject } from '../kube/object.ts';
 import type { ResourceStore } from '../store/resource-store.ts';
@@ -13,13 +14,15 @@ import { AppError, asAppError, isAppError, notFound, retryOnConflict, unlessNotF
 import { formatTimestamp, resourcePrefix } from '../kube/object.ts';
 import { CredentialKeyring } from '../importer/upstream/credentials.ts';
 import { Importer, upstreamOf } from '../importer/importer.ts';
-import { exactReference, parseImageReference } from '../image/reference.ts';
+import { exactReference, isTagName, parseImageReference } from '../image/reference.ts';
 import { prioritizedTags } from '../image/tag-priority.ts';
 import { isIndexMediaType } from '../image/media-types.ts';
 import { ensureSpecTag, importFailureStatus, recordFailure, recordSuccess } from './import-results.ts';
 import { RepositoryLinks, repositoryOf } from './repository-links.ts';
 import { copyImageLinks } from './image-links.ts';
+import { holdImages } from './image-holds.ts';
 import { importSecretsAnnotation, readSourceDigests, sourceDigestsAnnotation } from './import-bookkeeping.ts';
+import { importProgressAnnotation, type ImportProgress } from '../image/bookkeeping-annotations.ts';
 
 const imageGroup = 'image.openshift.io';
 
@@ -152,33 +155,36 @@ export class StreamImports {
       };
       const images: { spec: ImageImportSpec; outcome: ImportOutcome }[] = [];
       for (const image of request.images) images.push({ spec: image, outcome: await run(image.from.name, image.to?.name, image.importPolicy) });
-      const repository = request.repository ? await this.importRepository(request.repository, client, streamInsecure, run, signal) : undefined;
+      const pending: RecordedResult[] = images
+        .filter((r) => r.spec.to?.name)
+        .map((r) => ({
+          tag: r.spec.to!.name,
+          from: r.spec.from.name,
+          policy: r.spec.importPolicy,
+          referencePolicy: r.spec.referencePolicy?.type,
+          outcome: r.outcome,
+        }));
       let recorded = stream;
-      if (request.record) {
-        recorded = await this.record(
-          request,
-          stream,
-          [
-            ...images
-              .filter((r) => r.spec.to?.name)
-              .map((r) => ({
-                tag: r.spec.to!.name,
-                from: r.spec.from.name,
-                policy: r.spec.importPolicy,
-                referencePolicy: r.spec.referencePolicy?.type,
-                outcome: r.outcome,
-              })),
-            ...(repository?.images ?? []).map((r) => ({
-              tag: r.tag,
-              from: r.from,
+      const flush = async (progress?: ImportProgress) => {
+        recorded = await this.record(request, recorded, pending.splice(0), client.usedCredentials, progress);
+      };
+      // A repository import records its tags in batches as they finish, with how far it is, so
+      // that a watcher of the stream (`ims import-image --all` on a terminal) sees it progress;
+      // the last write, below, records the rest and ends the progress.
+      const batches = request.record ? progressBatches(flush) : undefined;
+      const repository = request.repository
+        ? await this.importRepository(request.repository, client, streamInsecure, run, signal, (done, total, result) => {
+            pending.push({
+              tag: result.tag,
+              from: result.from,
               policy: request.repository!.importPolicy,
               referencePolicy: request.repository!.referencePolicy?.type,
-              outcome: r.outcome,
-            })),
-          ],
-          client.usedCredentials,
-        );
-      }
+              outcome: result.outcome,
+            });
+            return batches?.finished(done, total, result.tag);
+          })
+        : undefined;
+      if (request.record) await flush();
       return { stream: recorded, images, repository };
     } finally {
       await selfToken?.release();
@@ -192,20 +198,29 @@ export class StreamImports {
     streamInsecure: boolean,
     run: (from: string, tag: string, policy: TagImportPolicy | undefined) => Promise<ImportOutcome>,
     signal: AbortSignal,
+    finished: (done: number, total: number, result: { tag: string; from: string; outcome: ImportOutcome }) => Promise<void> | undefined,
   ): Promise<NonNullable<ImportReport['repository']>> {
     const ref = parseImageReference(spec.from.name);
     const images: { tag: string; from: string; outcome: ImportOutcome }[] = [];
     // This server's own registry is plain HTTP to itself, as for one tag (run() above).
     const self = this.deps.services.selfRegistry;
     const fromSelf = self !== undefined && spec.from.name.startsWith(`${self.host}/`);
+    // A batch that could not be written is the server's failure, not the repository's.
+    let writeFailure: { error: unknown } | undefined;
     try {
       const insecure = Boolean(spec.importPolicy?.insecure) || streamInsecure || fromSelf;
-      const tags = prioritizedTags(await client.listTags(upstreamOf(ref, insecure), signal));
+      // A name another registry lists that cannot be a tag here could never be stored: it is not chosen.
+      const tags = prioritizedTags((await client.listTags(upstreamOf(ref, insecure), signal)).filter(isTagName));
       const cap = this.deps.services.maxImagesBulkImported ?? 50;
       const chosen = cap < 0 ? tags : tags.slice(0, cap);
       for (const tag of chosen) {
         const from = exactReference({ ...ref, tag, id: '' });
-        images.push({ tag, from, outcome: await run(from, tag, spec.importPolicy) });
+        const result = { tag, from, outcome: await run(from, tag, spec.importPolicy) };
+        images.push(result);
+        await finished(images.length, chosen.length, result)?.catch((error: unknown) => {
+          writeFailure = { error };
+          throw error;
+        });
       }
       const failed = images.filter((r) => r.outcome.failure).length;
       const status: ImportStatus =
@@ -220,26 +235,50 @@ export class StreamImports {
             };
       return { status, images, additionalTags: cap < 0 ? [] : tags.slice(cap) };
     } catch (error) {
+      if (writeFailure) throw writeFailure.error;
       return { status: importFailureStatus(asAppError(error), spec.from.name), images, additionalTags: [] };
     }
   }
 
-  /** Writes the Images, then spec and status of the stream in one write. */
+  /** Writes the Images, then spec and status of the stream in one write; `progress` while a repository import goes on. */
   private async record(
     request: ImportRequest,
     existing: ImageStream | undefined,
-    results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+    results: readonly RecordedResult[],
     usedCredentials: ReadonlySet<string>,
+    progress?: ImportProgress,
   ): Promise<ImageStream> {
     const { namespace, name } = request;
     const { streams } = this.deps;
-    for (const { outcome } of results) {
-      for (const image of [...(outcome.result?.children ?? []), ...(outcome.result ? [outcome.result.image] : [])]) {
+    const imported = results.flatMap(({ outcome }) => [...(outcome.result?.children ?? []), ...(outcome.result ? [outcome.result.image] : [])]);
+    // Held until the stream names them, so that a prune cannot delete them in between (image-holds.ts).
+    const hold = await holdImages(
+      this.deps,
+      imported.map((image) => image.metadata!.name!),
+    );
+    try {
+      for (const image of imported) {
+        if (hold.present.has(image.metadata!.name!)) continue;
         await streams.createImage(withoutManifest(image)).catch((error: unknown) => {
           if (!isAppError(error, 'AlreadyExists')) throw error;
         });
       }
+      return await this.recordStream(request, existing, results, usedCredentials, progress);
+    } finally {
+      await hold.release();
     }
+  }
+
+  /** Links what an import from this server's own registry brought, then writes spec and status of the stream in one write. */
+  private async recordStream(
+    request: ImportRequest,
+    existing: ImageStream | undefined,
+    results: readonly RecordedResult[],
+    usedCredentials: ReadonlySet<string>,
+    progress: ImportProgress | undefined,
+  ): Promise<ImageStream> {
+    const { namespace, name } = request;
+    const { streams } = this.deps;
     // An import from this server's own registry read the source repository as the namespace's
     // service accounts; what that repository holds of the image is now held here too.
     const selfHost = this.deps.services.selfRegistry?.host;
@@ -258,7 +297,7 @@ export class StreamImports {
     let current = existing;
     return retryOnConflict(5, async (attempt) => {
       if (attempt > 1) current = await unlessNotFound(streams.getStream(namespace, name));
-      const stream = withResults(current, namespace, name, results, usedCredentials, formatTimestamp(this.deps.clock.now()), request.cause);
+      const stream = withResults(current, namespace, name, results, usedCredentials, formatTimestamp(this.deps.clock.now()), request.cause, progress);
       // Spec and status in one write, so nobody (the import controller) sees the new spec tag without its result.
       return current
         ? streams.updateStream(namespace, name, stream, { withStatus: true })
@@ -272,14 +311,15 @@ export class StreamImports {
 
   /**
    * Imports spec tags of kind DockerImage and records them, as the import controllers do; with
-   * `repository` (the stream's spec.dockerImageRepository), its tags too (SPEC §2.8, §2.11).
+   * `repository` (the import of the stream's spec.dockerImageRepository), its tags too, the spec
+   * tags made for them keeping its import policy (SPEC §2.8, §2.11).
    */
   async importTags(
     namespace: string,
     name: string,
     tags: readonly TagReference[],
     signal: AbortSignal,
-    repository?: string,
+    repository?: ImageImportSpec,
     cause?: string,
   ): Promise<ImportReport> {
     const images = tags
@@ -290,9 +330,7 @@ export class StreamImports {
         importPolicy: t.importPolicy,
         referencePolicy: t.referencePolicy,
       }));
-    // Insecure comes from the stream's openshift.io/image.insecureRepository, which every import reads.
-    const whole = repository ? { from: { kind: 'DockerImage', name: repository } } : undefined;
-    return this.importImages({ namespace, name, images, repository: whole, record: true, cause }, signal);
+    return this.importImages({ namespace, name, images, repository, record: true, cause }, signal);
   }
 
   /**
@@ -341,15 +379,38 @@ export interface UpstreamTagCheck {
   readonly error?: AppError;
 }
 
+type RecordedResult = { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome };
+
+/**
+ * When a repository import writes what it has so far: after its first tag (a watcher learns the
+ * total at once), then about every tenth of the tags or every second, whichever comes first; never
+ * at the last tag, which the import's final write records.
+ */
+function progressBatches(flush: (progress: ImportProgress) => Promise<void>) {
+  let flushed = 0;
+  let flushedAt = performance.now();
+  return {
+    async finished(done: number, total: number, tag: string): Promise<void> {
+      if (done >= total) return;
+      const due = flushed === 0 || done - flushed >= Math.ceil(total / 10) || performance.now() - flushedAt >= 1000;
+      if (!due) return;
+      await flush({ done, total, tag });
+      flushed = done;
+      flushedAt = performance.now();
+    },
+  };
+}
+
 /** The stream with the import's results in spec, status and annotations (SPEC §2.6). */
 function withResults(
   existing: ImageStream | undefined,
   namespace: string,
   name: string,
-  results: readonly { tag: string; from: string; policy?: TagImportPolicy; referencePolicy?: string; outcome: ImportOutcome }[],
+  results: readonly RecordedResult[],
   usedCredentials: ReadonlySet<string>,
   now: string,
   cause: string | undefined,
+  progress?: ImportProgress,
 ): ImageStream {
   const stream: ImageStream = existing
     ? structuredClone(existing)
@@ -367,6 +428,8 @@ function withResults(
   for (const tag of Object.keys(sources)) if (!tags.has(tag)) delete sources[tag];
   if (Object.keys(sources).length > 0) annotations[sourceDigestsAnnotation] = JSON.stringify(sources);
   else delete annotations[sourceDigestsAnnotation];
+  if (progress) annotations[importProgressAnnotation] = JSON.stringify(progress);
+  else delete annotations[importProgressAnnotation];
   const specChanged = !existing || JSON.stringify(existing.spec) !== JSON.stringify(stream.spec);
   const generation = existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
   for (const tag of stream.spec.tags ?? []) if (results.some((r) => r.tag === tag.name) && !tag.generation) tag.generation = generation;

@@ -108,7 +108,7 @@ describe('API face', () => {
     it('refuses unknown fields with fieldValidation=Strict and warns about them by default', async () => {
       const strict = await h.request('POST', '/api/v1/namespaces/default/secrets?fieldValidation=Strict', { body: secret('strict', { spec: {} }) });
       assert.equal(strict.status, 400);
-      assert.equal(strict.json.message, 'strict decoding error: unknown field "spec"');
+      assert.equal(strict.json.message, 'Secret in version "v1" cannot be handled as a Secret: strict decoding error: unknown field "spec"');
       const warned = await h.request('POST', '/api/v1/namespaces/default/secrets', { body: secret('warned', { spec: {} }) });
       assert.equal(warned.status, 201);
       assert.match(warned.headers.get('warning') ?? '', /unknown field \\"spec\\"/);
@@ -136,7 +136,7 @@ describe('API face', () => {
       const answer = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { body: role });
       assert.equal(answer.status, 422);
       assert.equal(answer.json.details.causes.length, 100);
-      assert.match(answer.json.message, /^Role "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
+      assert.match(answer.json.message, /^Role.rbac.authorization.k8s.io "broken" is invalid: rules\[0\]\.verbs: .*, and \d+ more$/);
       assert.ok(answer.text.length < 50_000, `the answer has ${answer.text.length} bytes`);
     });
 

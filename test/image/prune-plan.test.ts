@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../src/image/prune-plan.ts';
+import { planOrphanBlobs, planPrune, useOf, withoutPrunedRevisions, type PruneImage, type StoredBlob } from '../../src/image/prune-plan.ts';
 import type { ImageStream } from '../../src/image/image-stream.ts';
 
 const old = '2020-01-01T00:00:00Z';
@@ -81,5 +81,24 @@ describe('prune plan', () => {
     assert.deepEqual(useOf('reg:5000/ns/app@sha256:x'), { kind: 'image', key: 'ns/app@sha256:x' });
     assert.deepEqual(useOf('reg/ns/app:1'), { kind: 'tag', key: 'ns/app:1' });
     assert.equal(useOf('mysql:5.7'), undefined, 'short names protect nothing');
+  });
+
+  it('removes the planned revisions from a stream read again, but leaves a tag that moved since the plan read it', () => {
+    const read = stream(['b', 'a']);
+    const images = new Map([
+      ['a', image('a')],
+      ['b', image('b')],
+    ]);
+    const [planned] = planPrune([read], images, none, options).streams;
+    assert.deepEqual(planned.removed, [{ tag: 'latest', image: 'a' }]);
+    const unchanged = withoutPrunedRevisions(structuredClone(read.status!.tags!), planned);
+    assert.deepEqual(
+      unchanged[0].items!.map((i) => i.image),
+      ['b'],
+    );
+    // Pushed again: the tag's new revision is of the image the plan removes from the old ones.
+    const moved = structuredClone(read.status!.tags!);
+    moved[0].items!.unshift({ created: '2029-12-31T23:59:59Z', dockerImageReference: 'r/ns/app@a', image: 'a', generation: 1 });
+    assert.deepEqual(withoutPrunedRevisions(moved, planned), moved);
   });
 });

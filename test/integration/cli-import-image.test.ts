@@ -39,6 +39,14 @@ describe('ims import-image', () => {
     assert.match(imported.stdout, new RegExp(`\\nImage Name:\\truby:2\\.2\\nDocker Image:\\t${upstream.host.replace(/\./g, '\\.')}/org/ruby@${first}\\n`));
   });
 
+  it('imports every tag of a repository but the names that cannot be tags, which another registry may list', async () => {
+    putImage(upstream, 'org/listed', 'good', 'listed-good');
+    putImage(upstream, 'org/listed', 'bad\u001b[2Jname', 'listed-bad');
+    const imported = await ims.run(['import-image', 'listed', `--from=${upstream.host}/org/listed`, '--all', '--confirm', '--insecure']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((await ims.run(['get', 'is', 'listed', '-o', 'jsonpath={.status.tags[*].tag}'])).stdout, 'good');
+  });
+
   it('takes an empty --import-mode= as Legacy, the default', async () => {
     const imported = await ims.run(['import-image', 'ruby:2.2', '--import-mode=']);
     assert.equal(imported.code, 0, imported.stderr);

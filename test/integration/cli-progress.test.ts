@@ -4,11 +4,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { imsBin, startServer, type RunningServer } from '../support/serve-process.ts';
 import { cliProcess } from '../support/run-cli.ts';
 import { putImage, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { pushOverHttp } from '../support/http-push.ts';
 import { noTerminal, runOnTerminal } from '../support/terminal.ts';
+import { untilStream } from '../support/stream-watch.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { join } from 'node:path';
 
@@ -73,6 +75,93 @@ describe('progress of long CLI work', () => {
     assert.match(output, /\x1b\[2K/, 'the live line is cleared');
     assert.match(output, /\[50\/50\] imported mirror2:v1\.11\.0 sha256:/);
     assert.match(output, /imported 50 of 50 tags in \S+; 12 more tags not imported/);
+  });
+
+  it('records a repository in batches as its tags finish, each with how far it is, ending in the same stream', async () => {
+    assert.equal((await ims.run(['create', 'imagestream', 'watched'])).code, 0);
+    const seen: { done: number; total: number; tag: string; tags: string[] }[] = [];
+    const finished = untilStream(server, server.adminToken, 'default', 'watched', (stream) => {
+      const progress = stream.metadata.annotations?.['imagestream.io/import-progress'];
+      if (progress)
+        seen.push({ ...(JSON.parse(progress) as { done: number; total: number; tag: string }), tags: (stream.status?.tags ?? []).map((t) => t.tag) });
+      return !progress && (stream.status?.tags?.length ?? 0) === 50;
+    });
+    const imported = await ims.run(['import-image', 'watched', `--from=${upstream.host}/org/app`, '--all', '--confirm', '--insecure']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const final = await finished;
+    const expected = ['latest', ...versions.slice(-49).reverse()];
+    assert.ok(seen.length >= 2, `batches were written as the import went: ${JSON.stringify(seen.map((s) => s.done))}`);
+    for (const [i, batch] of seen.entries()) {
+      assert.equal(batch.total, 50);
+      assert.ok(batch.done < 50 && (i === 0 || batch.done > seen[i - 1].done), JSON.stringify(seen.map((s) => s.done)));
+      // What a batch holds is the first tags in OpenShift's order, the last one named.
+      assert.deepEqual(batch.tags.sort(), expected.slice(0, batch.done).sort());
+      assert.equal(batch.tag, expected[batch.done - 1]);
+    }
+    assert.deepEqual((final.status?.tags ?? []).map((t) => t.tag).sort(), [...expected].sort());
+    assert.deepEqual(
+      (final.spec.tags ?? []).map((t) => t.name),
+      expected.slice().sort((a, b) => (a < b ? -1 : 1)),
+    );
+    assert.equal(final.metadata.annotations?.['imagestream.io/import-progress'], undefined, 'the last write ends the progress');
+    assert.doesNotMatch((await ims.run(['describe', 'is/watched'])).stdout, /import-progress/);
+  });
+
+  it('prints the imported stream with -o, and no progress or summary', async () => {
+    const json = await ims.run(['import-image', 'printed', `--from=${upstream.host}/org/app`, '--all', '--confirm', '--insecure', '-o', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stderr, '');
+    const stream = JSON.parse(json.stdout) as { kind: string; metadata: { name: string }; status: { tags: { tag: string }[] } };
+    assert.equal(stream.kind, 'ImageStream');
+    assert.equal(stream.metadata.name, 'printed');
+    assert.equal(stream.status.tags.length, 50);
+    const name = await ims.run(['import-image', 'printed:latest', '-o', 'name']);
+    assert.deepEqual(name, { code: 0, stdout: 'imagestream.image.openshift.io/printed\n', stderr: '' });
+    const yaml = await ims.run(['import-image', 'printed:latest', '-o', 'yaml']);
+    assert.match(yaml.stdout, /^apiVersion: image\.openshift\.io\/v1\nkind: ImageStream\n/);
+    assert.equal(yaml.stderr, '');
+    const bad = await ims.run(['import-image', 'printed:latest', '-o', 'table']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error: unable to match a printer suitable for the output format "table"/);
+  });
+
+  it('counts the tags live on a terminal as the server records them, with elapsed time and ETA', { skip: noTerminal() }, async () => {
+    const tags = Array.from({ length: 8 }, (_, i) => `1.${i}`);
+    for (const tag of tags) putImage(upstream, 'org/slow', tag, `slow-${tag}`);
+    // A registry that takes its time over each manifest, as a far one does: the import lasts long enough to be watched.
+    const slow = createHttpServer((req, res) => {
+      setTimeout(
+        () => {
+          void fetch(`http://${upstream.host}${req.url}`, { method: req.method, headers: { accept: req.headers.accept ?? '*/*' } }).then(async (answer) => {
+            res.writeHead(answer.status, Object.fromEntries(answer.headers));
+            res.end(Buffer.from(await answer.arrayBuffer()));
+          });
+        },
+        /\/manifests\//.test(req.url ?? '') ? 150 : 0,
+      );
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(slow.address() as { port: number }).port}`;
+      const { code, output } = await runOnTerminal([imsBin, 'import-image', 'slow', `--from=${host}/org/slow`, '--all', '--confirm', '--insecure'], {
+        env: env(),
+      });
+      assert.equal(code, 0, output);
+      const task = `importing every tag of ${host.replace(/\./g, '\\.')}/org/slow`;
+      assert.match(output, new RegExp(`\\x1b\\[1G${task} \\.\\.\\. \\d+s\\x1b\\[0K`), 'the wait before the first tag is recorded');
+      const counts = [
+        ...output.matchAll(new RegExp(`\\x1b\\[1G${task} \\[[=-]+\\] (\\d)/8 \\| \\d+s elapsed \\| ETA \\S+ \\| slow:1\\.\\d\\x1b\\[0K`, 'g')),
+      ].map((m) => Number(m[1]));
+      assert.ok(
+        counts.some((n) => n < 8),
+        `counts drawn while the import ran: ${JSON.stringify(counts)}\n${output}`,
+      );
+      assert.match(output, /\x1b\[2K\[1\/8\] imported slow:1\.7 sha256:/, 'the live line is cleared, then the counted lines');
+      assert.match(output, /imported 8 of 8 tags in \S+\r\n/);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('shows a live line while a backup is taken on a terminal, and nothing more on a pipe', async () => {

@@ -274,8 +274,8 @@ describe('ims verbs', () => {
       explained.stdout,
       /^GROUP: {6}image\.openshift\.io\nKIND: {7}ImageStream\nVERSION: {4}v1\n\nFIELD: tags <\[\]Object>\n\nDESCRIPTION:\n {4}The tags of the stream/,
     );
-    assert.match(explained.stdout, /\nFIELDS:\n {2}annotations\t<map\[string\]string>\n {4}Annotations of the tag/);
-    assert.match(explained.stdout, /\n {2}importPolicy\t<Object>\n {4}How the tag is imported\.\n/);
+    assert.match(explained.stdout, /\nFIELDS:\n {2}annotations\t<map\[string\]string>\n {4}Optional: annotations applied to images/);
+    assert.match(explained.stdout, /\n {2}importPolicy\t<Object>\n {4}Controls how images for this tag may be imported by the server\.\n/);
     const tree = await ims.run(['explain', 'istag', '--recursive']);
     assert.match(tree.stdout, /\n {2}tag\t<Object>\n {4}annotations\t<map\[string\]string>\n/);
     assert.equal((await ims.run(['explain', 'is.spec.nope'])).stderr, 'error: field "nope" does not exist in spec\n');
@@ -336,8 +336,20 @@ describe('ims verbs', () => {
     assert.ok(!sa.secrets.some((s: any) => s.name === 'a'));
     assert.equal((await ims.run(['secrets', 'unlink', 'default', 'a'])).stderr, 'error: No valid secrets found or secrets not linked to service account\n');
     await api('DELETE', '/api/v1/namespaces/verbs/secrets/b');
-    assert.equal((await ims.run(['secrets', 'unlink', 'default', 'b'])).stderr, 'error: Unlinked deleted secrets from verbs/default service account\n');
+    assert.deepEqual(await ims.run(['secrets', 'unlink', 'default', 'secret/b']), {
+      code: 1,
+      stdout: '',
+      stderr: 'secret "secret/b" not found\nerror: Unlinked deleted secrets from verbs/default service account\n',
+    });
     assert.deepEqual((await api('GET', '/api/v1/namespaces/verbs/serviceaccounts/default')).json.imagePullSecrets ?? [], []);
+    assert.equal((await ims.run(['secrets', 'unlink', 'default'])).stderr, 'error: must have service account name and at least one secret name\n');
+    assert.equal((await ims.run(['secrets', 'unlink', 'default', 'configmap/b'])).stderr, 'error: expected resource of type secret, got "configmap/b"\n');
+    assert.equal((await ims.run(['secrets', 'link', 'builder', 'a'])).code, 0);
+    assert.deepEqual(await ims.run(['secrets', 'unlink', 'builder', 'secrets/a', '-o', 'name']), { code: 0, stdout: 'serviceaccount/builder\n', stderr: '' });
+    assert.equal((await ims.run(['secrets', 'link', 'builder', 'a', '--for=pull'])).code, 0);
+    const printed = JSON.parse((await ims.run(['secrets', 'unlink', 'builder', 'a', '-o', 'json'])).stdout || '{}');
+    assert.equal(printed.kind, 'ServiceAccount');
+    assert.ok(!(printed.imagePullSecrets ?? []).some((s: any) => s.name === 'a'), 'the account as it is now');
   });
 
   it('lists a group of commands on the group word or its --help, not the top-level banner', async () => {

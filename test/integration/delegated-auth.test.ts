@@ -12,6 +12,7 @@ import { pushOverHttp } from '../support/http-push.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
+import bcrypt from 'bcryptjs';
 
 // The official client speaks only HTTPS to a cluster, so the stand-in serves TLS (made with openssl).
 const skip = missingPeer('openssl', findExecutable('openssl'), 'apt-get install openssl');
@@ -86,7 +87,11 @@ describe('delegated authentication and authorization (a second ims serve as the 
         'current-context': 'stand-in',
       }),
     );
+    const htpasswd = join(makeTempDir('ims-delegated-users'), 'users.htpasswd');
+    writeFileSync(htpasswd, `alice:${bcrypt.hashSync('alice-password', 4)}\n`);
     hub = await startServer([
+      '--htpasswd',
+      htpasswd,
       '--kubeconfig',
       kubeconfig,
       '--context',
@@ -151,6 +156,21 @@ describe('delegated authentication and authorization (a second ims serve as the 
     assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="TokenReview"[^}]*result="authenticated"[^}]*\} [1-9]/);
     assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="SubjectAccessReview"[^}]*result="allowed"[^}]*\} [1-9]/);
     assert.match(metrics, /ims_cluster_reviews_total\{[^}]*review="SubjectAccessReview"[^}]*result="denied"[^}]*\} [1-9]/);
+  });
+
+  it("never sends a local user's password to the cluster as a token", async () => {
+    const reviews = async () => {
+      const metrics = await (await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${hub.adminToken}` } })).text();
+      return [...metrics.matchAll(/ims_cluster_reviews_total\{[^}]*review="TokenReview"[^}]*\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before_ = await reviews();
+    const typed = await fetch(`${hub.url}/v2/shop/app/manifests/v1`, {
+      headers: { authorization: `Basic ${Buffer.from('alice:alice-password').toString('base64')}` },
+    });
+    assert.equal(typed.status, 401);
+    assert.equal(await reviews(), before_, 'no TokenReview was sent for it');
+    assert.equal((await pull('shop/app', 'a-token-nobody-knows')).status, 401);
+    assert.equal(await reviews(), before_ + 1, 'a token of another user name is still asked about');
   });
 
   it("follows the cluster's RBAC once its brief cache expires", async () => {

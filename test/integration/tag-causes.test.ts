@@ -51,4 +51,13 @@ describe('the causes of tag history items', () => {
     assert.equal(newestOf(stream, '1').image, moved);
     assert.match(await run('describe', 'is/sched'), /caused by schedule[\s\S]*caused by tag/);
   });
+
+  it('records tag for a tag copied from another tag with ims tag', async () => {
+    await pushOverHttp(server.url, server.adminToken, 'causes/python', '3.12', 'python');
+    await until('python', '3.12', 'push');
+    await run('tag', 'python:3.12', 'python:stable');
+    const stream = await until('python', 'stable', 'tag');
+    assert.equal(newestOf(stream, 'stable').image, newestOf(stream, '3.12').image);
+    assert.match(await run('describe', 'is/python'), /3\.12\n[\s\S]*caused by push[\s\S]*stable\n[\s\S]*caused by tag/);
+  });
 });

@@ -8,6 +8,7 @@ import { parseServeFlags } from '../../src/server/config.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import { MemoryResourceStore } from '../../src/store/memory/memory-resource-store.ts';
 import type { BlobStore } from '../../src/blobs/blob-store.ts';
+import type { ResourceStore } from '../../src/store/resource-store.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { objectKey } from '../../src/kube/object.ts';
@@ -23,7 +24,7 @@ export interface ApiAnswer {
 
 export interface Harness {
   readonly server: ComposedServer;
-  readonly store: MemoryResourceStore;
+  readonly store: ResourceStore;
   readonly adminToken: string;
   request(
     method: string,
@@ -37,8 +38,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly blobs?: BlobStore;
-  /** Another harness's store, to serve the same data with other flags; a fresh one by default. */
-  readonly store?: MemoryResourceStore;
+  /** Another harness's store, to serve the same data with other flags (or etcd); a fresh memory one by default. */
+  readonly store?: ResourceStore;
   /** Pass --allow-private-registries (default true: the fake upstreams are on 127.0.0.1). */
   readonly allowPrivateRegistries?: boolean;
 }

@@ -2,7 +2,7 @@
 // `containers[].name` and `containers[].image` being there.
 import type { FieldCause } from '../../errors.ts';
 import { isPlainObject } from '../../kube/object.ts';
-import { dns1123LabelProblems } from '../../kube/names.ts';
+import { dns1123LabelProblems, dns1123SubdomainProblems } from '../../kube/names.ts';
 
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
 
@@ -10,6 +10,10 @@ export function podSpecCauses(spec: unknown, path: string): FieldCause[] {
   if (!isPlainObject(spec)) return [{ reason: 'FieldValueRequired', field: path, message: '' }];
   const causes: FieldCause[] = [];
   const names = new Set<string>();
+  const account = spec.serviceAccountName;
+  if (typeof account === 'string' && account !== '')
+    for (const problem of dns1123SubdomainProblems(account))
+      causes.push({ reason: 'FieldValueInvalid', field: `${path}.serviceAccountName`, message: `${JSON.stringify(account.slice(0, 300))}: ${problem}` });
   const containers = spec.containers;
   if (!Array.isArray(containers) || containers.length === 0) causes.push({ reason: 'FieldValueRequired', field: `${path}.containers`, message: '' });
   for (const listName of ['initContainers', 'containers'] as const) {

@@ -21,6 +21,7 @@ import { imagestreamimages } from './imagestream-views.ts';
 import { selfsubjectreviews, tokenreviews } from './token-reviews.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './access-reviews.ts';
 import { imagestreamwebhooks } from './imagestreamwebhooks.ts';
+import { customresourcedefinitions } from './customresourcedefinitions.ts';
 
 /** Every kind served; image streams need the registry's public host for their pull specs. */
 export function builtInDefinitions(publicHost: () => string): readonly ResourceDefinition[] {
@@ -62,6 +63,7 @@ const coreDefinitions: readonly ResourceDefinition[] = [
   selfsubjectaccessreviews,
   localsubjectaccessreviews,
   selfsubjectrulesreviews,
+  customresourcedefinitions,
 ];
 
 export function createCatalogue(definitions: readonly ResourceDefinition[], deps: Omit<StorageDeps, 'resources'>): ResourceCatalogue {

@@ -3,12 +3,15 @@
 import type { Group } from '../../kube/kinds/tenancy.ts';
 import { allVerbs, identityOf, type ResourceDefinition } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
+import { groupSchema } from './tenancy-openapi.ts';
 
 export const groups: ResourceDefinition<Group> = {
   ...identityOf(kinds.groups),
   verbs: allVerbs,
+  openApi: groupSchema,
   nameRule: 'path-segment',
   fields: ['users'],
+  schema: { users: ['string'] },
   defaults(object) {
     object.users ??= [];
   },

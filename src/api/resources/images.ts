@@ -1,11 +1,14 @@
 // image.openshift.io/v1 images: cluster-scoped, named by manifest digest (SPEC §1.2). Images are
 // made only by the server, from manifest and config bytes whose digests it checked (a push or an
-// import); clients may read, label, annotate and delete them, never create one or change its content.
+// import); clients may read, label, annotate and delete them, never create one or change its content,
+// and never delete one a stream's tag history, a manifest list or a push in progress still needs.
 import { imageSchema } from './image-openapi.ts';
 import type { FieldCause } from '../../errors.ts';
 import type { ResourceDefinition } from '../resource-definition.ts';
 import type { Image } from '../../kube/kinds/image.ts';
+import { AppError } from '../../errors.ts';
 import { isDigest } from '../../image/digest.ts';
+import { whyImageIsKept } from '../../streams/image-holds.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
@@ -67,6 +70,16 @@ export const images: ResourceDefinition<Image> = {
       causes.push({ reason: 'FieldValueInvalid', field: 'dockerImageLayers', message: 'dockerImageLayers should not be set when dockerImageManifests is set' });
     }
     return causes;
+  },
+  async beforeDelete(image, context) {
+    // The engine then deletes only if the Image is still at the resourceVersion it read before this
+    // check, which is what makes the check safe against a push tagging it meanwhile (image-holds.ts).
+    const name = image.metadata?.name ?? '';
+    const reason = await whyImageIsKept(context, name);
+    if (reason)
+      throw new AppError('Conflict', `images.image.openshift.io "${name}" cannot be deleted: ${reason}`, {
+        subject: { name, group: imageGroup, kind: 'images' },
+      });
   },
   table: {
     columns: [{ name: 'Image Reference', type: 'string', description: 'Where the image can be pulled from.', priority: 0 }],

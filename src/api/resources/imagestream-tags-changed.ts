@@ -13,6 +13,10 @@ import { getKindValue } from '../../store/kind-values.ts';
 import { imageGroup } from './images.ts';
 import { RepositoryLinks, repositoryOf } from '../../streams/repository-links.ts';
 import { copyImageLinks } from '../../streams/image-links.ts';
+import { causeAnnotation } from '../../image/bookkeeping-annotations.ts';
+
+// The history item a spec tag change writes was put there by `tag`, as an import of a spec tag just set is.
+const taggedBy = { [causeAnnotation]: 'tag' };
 
 export async function resolveChangedTags(stream: ImageStream, old: ImageStream | undefined, context: HookContext): Promise<void> {
   const oldTags = new Map((old?.spec.tags ?? []).map((t) => [t.name, t]));
@@ -30,7 +34,13 @@ export async function resolveChangedTags(stream: ImageStream, old: ImageStream |
     const now = formatTimestamp(context.clock.now());
     if (tag.from.kind === 'DockerImage') {
       if (tag.reference)
-        recordTagEvent(stream, tag.name, { created: now, dockerImageReference: tag.from.name, image: '', generation: tag.generation ?? generation });
+        recordTagEvent(stream, tag.name, {
+          created: now,
+          dockerImageReference: tag.from.name,
+          image: '',
+          generation: tag.generation ?? generation,
+          annotations: { ...taggedBy },
+        });
       continue;
     }
     const event = await sourceEvent(tag, stream, namespace, index, context);
@@ -44,7 +54,13 @@ export async function resolveChangedTags(stream: ImageStream, old: ImageStream |
       );
     }
     const reference = rewriteForThisStream(event, namespace, sourceStreamName(tag, stream), stream, tag);
-    recordTagEvent(stream, tag.name, { created: now, dockerImageReference: reference, image: event.image, generation: tag.generation ?? generation });
+    recordTagEvent(stream, tag.name, {
+      created: now,
+      dockerImageReference: reference,
+      image: event.image,
+      generation: tag.generation ?? generation,
+      annotations: { ...taggedBy },
+    });
   }
 }
 

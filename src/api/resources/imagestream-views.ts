@@ -7,6 +7,7 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { Image, ImageStream, ImageStreamImage, ImageStreamLayers } from '../../kube/kinds/image.ts';
 import type { Secret, SecretList } from '../../kube/kinds/core.ts';
 import { imageGroup } from './images.ts';
+import { imageStreamImageSchema } from './image-openapi.ts';
 import { imageStreamImageTable } from './image-tables.ts';
 import { AppError, isAppError, notFound, unlessNotFound } from '../../errors.ts';
 import { identityOf } from '../resource-definition.ts';
@@ -17,6 +18,7 @@ import { listKindValues } from '../../store/kind-values.ts';
 export const imagestreamimages: ResourceDefinition<ImageStreamImage> = {
   ...identityOf(kinds.imageStreamImages),
   verbs: ['get'],
+  openApi: imageStreamImageSchema,
   nameRule: 'path-segment',
   fields: ['image'],
   storage: (deps) => ({ get: (context, name) => imageStreamImage(deps, context, name) }),

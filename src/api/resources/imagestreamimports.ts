@@ -7,11 +7,13 @@ import type { RequestContext, RestStorage } from '../rest-storage.ts';
 import type { ImageImportSpec, ImportOutcome } from '../../streams/stream-imports.ts';
 import type { ImportStatus } from '../../streams/import-results.ts';
 import { imageGroup } from './images.ts';
+import { imageStreamImportSchema } from './image-import-openapi.ts';
 import { AppError, invalid, type FieldCause } from '../../errors.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { StreamImports, withoutManifest } from '../../streams/stream-imports.ts';
 import { storedStreams } from '../stored-streams.ts';
+import { imageStreamImportSpecSchema } from '../schemas/image-types.ts';
 
 type ImageSpec = ImageImportSpec;
 
@@ -24,8 +26,10 @@ export const imagestreamimports: ResourceDefinition = {
   shortNames: ['isimport'],
   namespaced: true,
   verbs: ['create'],
+  openApi: imageStreamImportSchema,
   nameRule: 'path-segment',
   fields: ['spec', 'status'],
+  schema: { spec: imageStreamImportSpecSchema },
   storage: (deps) => importStorage(deps),
 };
 

@@ -3,6 +3,7 @@
 import type { ResourceDefinition, StorageDeps } from '../resource-definition.ts';
 import type { RestStorage } from '../rest-storage.ts';
 import { imageGroup } from './images.ts';
+import { imageStreamMappingSchema } from './image-openapi.ts';
 import { invalid, notFound } from '../../errors.ts';
 import { isDigest } from '../../image/digest.ts';
 import { isPlainObject } from '../../kube/object.ts';
@@ -19,8 +20,10 @@ export const imagestreammappings: ResourceDefinition = {
   singular: 'imagestreammapping',
   namespaced: true,
   verbs: ['create'],
+  openApi: imageStreamMappingSchema,
   nameRule: 'path-segment',
   fields: ['image', 'tag'],
+  schema: { tag: 'string' },
   storage: (deps) => mappingStorage(deps),
 };
 

@@ -9,32 +9,15 @@ import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { parseImageReference, referenceProblem } from '../../image/reference.ts';
 import { imageStreamTable } from './image-tables.ts';
-import { imageStreamSchema } from './image-openapi.ts';
+import { imageStreamLayersSchema, imageStreamSchema, secretListSchema } from './image-openapi.ts';
 import { resolveChangedTags } from './imagestream-tags-changed.ts';
 import { layersStorage, secretsStorage } from './imagestream-views.ts';
+import { imageStreamSpecSchema } from '../schemas/image-types.ts';
 
 const repositoryComponent = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/;
 const tagName = /^[\w][\w.-]{0,127}$/;
 const fromKinds = ['DockerImage', 'ImageStreamImage', 'ImageStreamTag'];
 export const importModes = ['Legacy', 'PreserveOriginal'];
-
-/** ImageStreamSpec's fields (image/v1/types.go), for field validation of `spec.tagz` and the like. */
-const objectReference = { kind: true, namespace: true, name: true, uid: true, apiVersion: true, resourceVersion: true, fieldPath: true } as const;
-const imageStreamSpecSchema = {
-  lookupPolicy: { local: true },
-  dockerImageRepository: true,
-  tags: [
-    {
-      name: true,
-      annotations: true,
-      from: objectReference,
-      reference: true,
-      generation: true,
-      importPolicy: { insecure: true, scheduled: true, importMode: true },
-      referencePolicy: { type: true },
-    },
-  ],
-} as const;
 
 export function imageStreamDefinition(publicHost: () => string): ResourceDefinition<ImageStream> {
   return {
@@ -51,8 +34,8 @@ export function imageStreamDefinition(publicHost: () => string): ResourceDefinit
     validate: validateImageStream,
     validateClientStatus: onlyRemovesHistory,
     subresources: {
-      layers: { kind: kinds.imageStreams.subresources.layers, verbs: ['get'], storage: layersStorage },
-      secrets: { kind: kinds.imageStreams.subresources.secrets, verbs: ['get'], storage: secretsStorage },
+      layers: { kind: kinds.imageStreams.subresources.layers, verbs: ['get'], storage: layersStorage, openApi: imageStreamLayersSchema },
+      secrets: { kind: kinds.imageStreams.subresources.secrets, kindGroup: '', verbs: ['get'], storage: secretsStorage, openApi: secretListSchema },
     },
     admit: resolveChangedTags,
     table: imageStreamTable,

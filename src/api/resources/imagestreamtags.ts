@@ -15,12 +15,14 @@ import { imageGroup } from './images.ts';
 import { AppError, conflict, isAppError, notFound, retryOnConflict, unlessNotFound } from '../../errors.ts';
 import { latestTagEvent, resolvePullSpec } from '../../image/image-stream.ts';
 import { imageStreamTagTable } from './image-tables.ts';
+import { imageLookupPolicySchema, tagReferenceSchema } from '../schemas/image-types.ts';
 
 export const imagestreamtags: ResourceDefinition<ImageStreamTag> = {
   ...identityOf(kinds.imageStreamTags),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
   nameRule: 'path-segment',
   fields: ['tag', 'generation', 'lookupPolicy', 'conditions', 'image'],
+  schema: { tag: tagReferenceSchema, generation: 'int64', lookupPolicy: imageLookupPolicySchema },
   openApi: imageStreamTagSchema,
   storage: (deps) => imageStreamTagStorage(deps),
   table: imageStreamTagTable,

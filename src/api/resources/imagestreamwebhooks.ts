@@ -10,6 +10,8 @@ import { kinds } from '../../kube/kinds.ts';
 import { isPlainObject } from '../../kube/object.ts';
 import { dns1123SubdomainProblems } from '../../kube/names.ts';
 import { webhookTypes } from '../../kube/kinds/image.ts';
+import { struct } from '../field-schema.ts';
+import { localObjectReference } from '../schemas/core-types.ts';
 
 /** A registry host with an optional port, as pull specs name it: nothing that could carry a path or credentials. */
 const registryHost = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$|^\[[0-9a-f:.]+\](?::[0-9]{1,5})?$/;
@@ -20,7 +22,7 @@ export const imagestreamwebhooks: ResourceDefinition<ImageStreamWebhook> = {
   // The name is a segment of the receiver's URL.
   nameRule: 'dns1123-label',
   fields: ['spec'],
-  schema: { spec: { type: true, secretRef: { name: true }, registry: true } },
+  schema: { spec: struct('ImageStreamWebhookSpec', { type: 'string', secretRef: localObjectReference, registry: 'string' }) },
   openApi: {
     spec: {
       type: 'object',

@@ -3,6 +3,7 @@
 import type { HookContext, ResourceDefinition } from '../resource-definition.ts';
 import type { Namespace } from '../../kube/kinds/core.ts';
 import { identityOf } from '../resource-definition.ts';
+import { struct } from '../field-schema.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { defaultNamespaceBindings, defaultServiceAccounts } from '../../auth/rbac/bootstrap-policy.ts';
 import { formatTimestamp, objectKey } from '../../kube/object.ts';
@@ -14,6 +15,10 @@ export const namespaces: ResourceDefinition<Namespace> = {
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'dns1123-label',
   fields: ['spec', 'status'],
+  schema: {
+    spec: struct('NamespaceSpec', { finalizers: ['string'] }),
+    status: struct('NamespaceStatus', { phase: 'string', conditions: [{ type: 'string', status: 'string', reason: 'string', message: 'string', '*': true }] }),
+  },
   hasStatus: true,
   defaults(object) {
     object.spec ??= { finalizers: ['kubernetes'] };

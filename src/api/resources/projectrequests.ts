@@ -10,14 +10,17 @@ import { namespaceToProject, projectGroup } from './projects.ts';
 import { rolebindings } from './rbac.ts';
 import { AppError, invalid, isAppError, alreadyExists } from '../../errors.ts';
 import { dns1123LabelProblems } from '../../kube/names.ts';
+import { projectRequestSchema } from './tenancy-openapi.ts';
 
 const reservedPrefixes = ['openshift-', 'kube-'];
 
 export const projectrequests: ResourceDefinition<ProjectRequest> = {
   ...identityOf(kinds.projectRequests),
   verbs: ['create', 'list'],
+  openApi: projectRequestSchema,
   nameRule: 'dns1123-label',
   fields: ['displayName', 'description'],
+  schema: { displayName: 'string', description: 'string' },
   storage: projectRequestStorage,
 };
 

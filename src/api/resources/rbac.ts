@@ -10,9 +10,25 @@ import { kinds } from '../../kube/kinds.ts';
 import { AppError, isAppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey } from '../../kube/object.ts';
 import { describeRulesNotHeld, rulesNotHeld } from '../../auth/rbac/rules-not-held.ts';
+import { ageOf } from '../../kube/human-duration.ts';
+import { dns1123SubdomainProblems } from '../../kube/names.ts';
+import { struct } from '../field-schema.ts';
+import { labelSelector } from '../schemas/core-types.ts';
 
 const group = kinds.roles.group;
 const bindableKinds = ['User', 'Group', 'ServiceAccount'];
+
+const policyRule = struct('PolicyRule', {
+  verbs: ['string'],
+  apiGroups: ['string'],
+  resources: ['string'],
+  resourceNames: ['string'],
+  nonResourceURLs: ['string'],
+});
+const bindingSchema = {
+  roleRef: struct('RoleRef', { apiGroup: 'string', kind: 'string', name: 'string' }),
+  subjects: [struct('Subject', { kind: 'string', apiGroup: 'string', name: 'string', namespace: 'string' })],
+} as const;
 
 function rulesCauses(object: KubeObject): FieldCause[] {
   const rules = object.rules;
@@ -38,6 +54,8 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
   const causes: FieldCause[] = [];
   const ref = object.roleRef;
   if (!isPlainObject(ref) || typeof ref.name !== 'string' || ref.name === '') causes.push({ reason: 'FieldValueRequired', field: 'roleRef.name', message: '' });
+  else if (ref.apiGroup !== undefined && ref.apiGroup !== '' && ref.apiGroup !== group)
+    causes.push({ reason: 'FieldValueNotSupported', field: 'roleRef.apiGroup', message: `${JSON.stringify(ref.apiGroup)}: supported values: "${group}"` });
   else if (!(namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole']).includes(ref.kind as string)) {
     causes.push({
       reason: 'FieldValueNotSupported',
@@ -60,7 +78,27 @@ function bindingCauses(object: KubeObject, old: KubeObject | undefined, namespac
       });
     else if (subject.kind === 'ServiceAccount' && !namespaced && !subject.namespace)
       causes.push({ reason: 'FieldValueRequired', field: `subjects[${i}].namespace`, message: '' });
+    else causes.push(...subjectCauses(subject, `subjects[${i}]`));
   });
+  return causes;
+}
+
+/**
+ * A subject's API group and name, as Kubernetes validates them: an empty group is what its kind
+ * defaults to, any other must be that one; a service account's name is a DNS subdomain.
+ */
+function subjectCauses(subject: Record<string, unknown>, field: string): FieldCause[] {
+  const expected = subject.kind === 'ServiceAccount' ? '' : group;
+  const causes: FieldCause[] = [];
+  if (subject.apiGroup !== undefined && subject.apiGroup !== '' && subject.apiGroup !== expected)
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      field: `${field}.apiGroup`,
+      message: `${JSON.stringify(subject.apiGroup)}: supported values: "${expected}"`,
+    });
+  if (subject.kind === 'ServiceAccount')
+    for (const problem of dns1123SubdomainProblems(subject.name as string))
+      causes.push({ reason: 'FieldValueInvalid', field: `${field}.name`, message: `${JSON.stringify(subject.name)}: ${problem}` });
   return causes;
 }
 
@@ -112,6 +150,7 @@ export const roles: ResourceDefinition<Role> = {
   ...identityOf(kinds.roles),
   ...common,
   fields: ['rules'],
+  schema: { rules: [policyRule] },
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'roles'),
   table: {
@@ -125,6 +164,7 @@ export const clusterroles: ResourceDefinition<ClusterRole> = {
   ...identityOf(kinds.clusterRoles),
   ...common,
   fields: ['rules', 'aggregationRule'],
+  schema: { rules: [policyRule], aggregationRule: struct('AggregationRule', { clusterRoleSelectors: [labelSelector] }) },
   validate: rulesCauses,
   admit: (object, _old, context) => admitRole(object, context, 'clusterroles'),
   table: {
@@ -134,14 +174,16 @@ export const clusterroles: ResourceDefinition<ClusterRole> = {
   },
 };
 
+// Kubernetes' own order: AGE comes before the wide columns, not last.
 const bindingTable = {
   columns: [
     { name: 'Role', type: 'string', description: 'The role bound.', priority: 0 },
+    { name: 'Age', type: 'string', description: 'Time since the object was created.', priority: 0 },
     { name: 'Users', type: 'string', description: 'Users bound.', priority: 1 },
     { name: 'Groups', type: 'string', description: 'Groups bound.', priority: 1 },
     { name: 'ServiceAccounts', type: 'string', description: 'Service accounts bound.', priority: 1 },
   ],
-  cells: (object: KubeObject) => {
+  cells: (object: KubeObject, now: Date) => {
     const ref = object.roleRef as { kind?: string; name?: string } | undefined;
     const subjects = (object.subjects ?? []) as { kind: string; name: string; namespace?: string }[];
     const of = (kind: string) =>
@@ -149,14 +191,16 @@ const bindingTable = {
         .filter((s) => s.kind === kind)
         .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
         .join(', ');
-    return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, of('User'), of('Group'), of('ServiceAccount')];
+    return [`${ref?.kind ?? ''}/${ref?.name ?? ''}`, ageOf(object.metadata?.creationTimestamp, now), of('User'), of('Group'), of('ServiceAccount')];
   },
+  noAge: true,
 } as const;
 
 export const rolebindings: ResourceDefinition<RoleBinding> = {
   ...identityOf(kinds.roleBindings),
   ...common,
   fields: ['roleRef', 'subjects'],
+  schema: bindingSchema,
   validate: (object, old) => bindingCauses(object, old, true),
   admit: (object, _old, context) => admitBinding(object, context, 'rolebindings'),
   table: bindingTable,
@@ -166,6 +210,7 @@ export const clusterrolebindings: ResourceDefinition<ClusterRoleBinding> = {
   ...identityOf(kinds.clusterRoleBindings),
   ...common,
   fields: ['roleRef', 'subjects'],
+  schema: bindingSchema,
   validate: (object, old) => bindingCauses(object, old, false),
   admit: (object, _old, context) => admitBinding(object, context, 'clusterrolebindings'),
   table: bindingTable,

@@ -7,6 +7,16 @@ import { allVerbs, identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isPlainObject, objectKey, formatTimestamp } from '../../kube/object.ts';
+import { localObjectReference, objectReference } from '../schemas/core-types.ts';
+import { struct } from '../field-schema.ts';
+import { checkFieldTypes } from '../field-types.ts';
+
+/** What a TokenRequest body may hold, typed: the subresource's body is not a ServiceAccount. */
+const tokenRequest = {
+  kind: 'TokenRequest',
+  version: 'v1',
+  schema: { spec: struct('TokenRequestSpec', { audiences: ['string'], expirationSeconds: 'int64', boundObjectRef: true }) },
+} as const;
 
 const defaultTokenSeconds = 3600;
 const maxTokenSeconds = 48 * 3600;
@@ -16,6 +26,7 @@ export const serviceaccounts: ResourceDefinition<ServiceAccount> = {
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  schema: { secrets: [objectReference], imagePullSecrets: [localObjectReference], automountServiceAccountToken: 'bool' },
   validate(object) {
     const causes = [];
     for (const field of ['secrets', 'imagePullSecrets'] as const) {
@@ -44,6 +55,7 @@ export const serviceaccounts: ResourceDefinition<ServiceAccount> = {
 function tokenRequests(deps: StorageDeps): RestStorage {
   return {
     async create(context, body) {
+      checkFieldTypes(tokenRequest, body);
       const name = body.metadata?.name ?? '';
       const namespace = context.namespace!;
       await deps.store.get(objectKey('', 'serviceaccounts', namespace, name)).catch(() => {

@@ -5,14 +5,17 @@ import type { User } from '../../kube/kinds/tenancy.ts';
 import { StoredResource } from '../stored-resource.ts';
 import { identityOf } from '../resource-definition.ts';
 import { kinds } from '../../kube/kinds.ts';
+import { userSchema } from './tenancy-openapi.ts';
 
 export const userGroup = kinds.users.group;
 
 const storedUsers: ResourceDefinition<User> = {
   ...identityOf(kinds.users),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  openApi: userSchema,
   nameRule: 'path-segment',
   fields: ['fullName', 'identities', 'groups'],
+  schema: { fullName: 'string', identities: ['string'], groups: ['string'] },
 };
 
 export const users: ResourceDefinition<User> = {

@@ -1,6 +1,6 @@
 // The workload kinds image streams act on: stored as given (nothing runs them), with their pod
 // specs checked so that image lookup and triggers can rely on containers having a name and an image.
-// Only the pod template is validated, so the engine sees them as plain objects.
+// The fields they and kubectl read are typed (schemas/workload-specs.ts); the rest is kept as sent.
 import type { FieldCause } from '../../errors.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { KindIdentity } from '../../kube/kinds.ts';
@@ -12,6 +12,8 @@ import { podSpecCauses, podTemplateCauses } from '../admission/pod-template.ts';
 import { admitWorkloadImages, triggerCauses, workloadDefaults } from '../admission/workload-images.ts';
 import { admitPodServiceAccount } from '../admission/service-account.ts';
 import { containersOf as allContainersOf } from '../../image/pod-spec.ts';
+import { workloadSpecCauses } from '../admission/workload-spec.ts';
+import { workloadSchemas } from '../schemas/workload-specs.ts';
 
 type Spec = Record<string, unknown>;
 const specOf = (object: KubeObject): Spec => (isPlainObject(object.spec) ? object.spec : {});
@@ -92,6 +94,7 @@ const workload = (identity: KindIdentity, extra: Partial<ResourceDefinition>): R
   verbs: allVerbs,
   nameRule: 'dns1123-subdomain',
   fields: ['spec', 'status'],
+  schema: workloadSchemas[identity.kind],
   hasGeneration: identity.kind !== 'Pod',
   hasStatus: true,
   categories: ['all'],
@@ -101,7 +104,7 @@ const workload = (identity: KindIdentity, extra: Partial<ResourceDefinition>): R
     extra.defaults?.(object, old);
     workloadDefaults(object, identity.kind);
   },
-  validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...triggerCauses(object, identity.kind)],
+  validate: (object, old) => [...(extra.validate?.(object, old) ?? []), ...workloadSpecCauses(object, identity.kind), ...triggerCauses(object, identity.kind)],
   admit: async (object, old, context) => {
     // Only a new pod: a pod's service account and pull secrets cannot change once it exists.
     if (identity.kind === 'Pod' && !old) await admitPodServiceAccount(object, context);
@@ -175,12 +178,7 @@ export const jobs = workload(kinds.jobs, {
 });
 
 export const cronjobs = workload(kinds.cronJobs, {
-  validate: (o) => {
-    const causes = templateCauses('spec.jobTemplate.spec.template')(o);
-    if (typeof specOf(o).schedule !== 'string' || specOf(o).schedule === '')
-      causes.unshift({ reason: 'FieldValueRequired', field: 'spec.schedule', message: '' });
-    return causes;
-  },
+  validate: templateCauses('spec.jobTemplate.spec.template'),
   table: {
     columns: [
       { name: 'Schedule', type: 'string', description: 'When jobs run.', priority: 0 },

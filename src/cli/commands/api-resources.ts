@@ -41,6 +41,8 @@ export const apiResources: Command = {
     const verbs = context.args.lists.get('verbs') ?? [];
     const all = context.args.bools.get('cached') ? (await context.resolver()).all() : await freshResources(context.client(), Date.now(), cacheDir(context.env));
     const shown = all
+      // As kubectl: a resource that serves no verb (the core group's stand-ins for OpenShift 3's legacy kinds) is not listed.
+      .filter((r) => r.verbs.length > 0)
       .filter((r) => (namespaced === undefined || r.namespaced === (namespaced === 'true')) && (group === undefined || r.group === group))
       .filter((r) => verbs.every((v) => r.verbs.includes(v)))
       .sort(order(sortBy));

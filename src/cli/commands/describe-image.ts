@@ -89,6 +89,8 @@ function describeTag(
     if (spec.referencePolicy?.type === 'Local') lines.push('    prefer registry pullthrough when referencing this tag');
   }
   lines.push('');
+  const notes = tagNotes(spec?.annotations ?? {});
+  if (notes.length) lines.push(...notes, '');
   const items = status?.items ?? [];
   if (spec && !spec.reference && spec.from?.kind === 'DockerImage' && (spec.generation ?? 0) > observedGeneration(stream, name))
     lines.push('  ~ importing latest image ...');
@@ -112,11 +114,26 @@ function describeTag(
   return lines.join('\n') + '\n';
 }
 
+/** The spec tag annotations oc shows under a tag, as the OpenShift samples' streams set them. */
+function tagNotes(annotations: Record<string, string>): string[] {
+  // oc splits the lists on bare commas and joins them with ", ", spaces kept as written.
+  const list = (value: string) => value.split(',').join(', ');
+  const notes: string[] = [];
+  if (annotations.description) notes.push(`  ${annotations.description}`);
+  if (annotations.tags) notes.push(`  Tags: ${list(annotations.tags)}`);
+  if (annotations.supports) notes.push(`  Supports: ${list(annotations.supports)}`);
+  if (annotations.sampleRepo) notes.push(`  Example Repo: ${annotations.sampleRepo}`);
+  return notes;
+}
+
 /** `in 4m12s`, or `due now` once the time has come (the scheduler picks it up at its next round). */
 function nextAttemptText(at: Date, now: Date): string {
   const wait = at.getTime() - now.getTime();
   return wait > 0 ? `in ${humanDuration(wait)}` : 'due now';
 }
+
+/** What oc says of a time it never got: `time.Now().Sub(time.Time{})` is the longest Go duration. */
+const zeroTimeAgo = '292 years ago';
 
 export function describeImage(image: Image, name: string, now: Date): string {
   const meta = image.dockerImageMetadata ?? {};
@@ -136,18 +153,22 @@ export function describeImage(image: Image, name: string, now: Date): string {
     rows.push(['Image Size:', `${humanSize(meta.Size ?? 0)} in ${layers.length} layers`]);
     rows.push(['Layers:', layers.map((l) => `${humanSize(l.size)}\t${l.name}`).join('\n')]);
   }
-  if (meta.Created) rows.push(['Image Created:', ago(meta.Created, now)]);
-  if (meta.Author) rows.push(['Author:', meta.Author]);
-  if (meta.Architecture) rows.push(['Arch:', meta.Architecture]);
-  if (image.dockerImageManifests?.length)
-    rows.push(['Manifests:', image.dockerImageManifests.map((m) => `${m.os}/${m.architecture}${m.variant ? `/${m.variant}` : ''}\t${m.digest}`).join('\n')]);
+  // oc prints these three whatever the image holds; a manifest list has no config, so its
+  // creation time is Go's zero time, which oc's duration arithmetic saturates at 292 years.
+  rows.push(['Image Created:', meta.Created ? ago(meta.Created, now) : zeroTimeAgo]);
+  rows.push(['Author:', meta.Author ?? ''], ['Arch:', meta.Architecture ?? '']);
+  if (image.dockerImageManifests?.length) rows.push(['Manifests:', image.dockerImageManifests.map((m) => `${m.os}/${m.architecture}\t${m.digest}`).join('\n')]);
   const config = meta.Config ?? {};
   if (config.Entrypoint?.length) rows.push(['Entrypoint:', config.Entrypoint.join(' ')]);
   if (config.Cmd?.length || !config.Entrypoint?.length) rows.push(['Command:', (config.Cmd ?? []).join(' ')]);
-  if (config.WorkingDir) rows.push(['Working Dir:', config.WorkingDir]);
-  if (config.User) rows.push(['User:', config.User]);
-  if (config.ExposedPorts && Object.keys(config.ExposedPorts).length) rows.push(['Exposes Ports:', Object.keys(config.ExposedPorts).sort().join(', ')]);
-  if (config.Labels && Object.keys(config.Labels).length) rows.push(['Docker Labels:', sortedPairs(config.Labels)]);
+  rows.push(['Working Dir:', config.WorkingDir ?? ''], ['User:', config.User ?? '']);
+  rows.push([
+    'Exposes Ports:',
+    Object.keys(config.ExposedPorts ?? {})
+      .sort()
+      .join(', '),
+  ]);
+  rows.push(['Docker Labels:', sortedPairs(config.Labels)]);
   if (config.Env?.length) rows.push(['Environment:', config.Env.join('\n')]);
   if (config.Volumes && Object.keys(config.Volumes).length) rows.push(['Volumes:', Object.keys(config.Volumes).sort().join(', ')]);
   return labelled(rows);

@@ -1,6 +1,10 @@
 // `ims import-image STREAM[:TAG]` (SPEC §3.2): imports tags from another registry now, printing the
 // stream and the imported images as oc does.
-import type { Command } from '../command.ts';
+import type { Command, CommandContext } from '../command.ts';
+import type { Progress } from '../output/progress.ts';
+import { outputFlag } from '../command.ts';
+import { formatWritten, parseObjectFormat } from '../output/print-objects.ts';
+import { importProgressAnnotation, type ImportProgress } from '../../image/bookkeeping-annotations.ts';
 import type { ImageStream, ImageStreamImport, TagReference } from '../../kube/kinds/image.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
@@ -12,7 +16,7 @@ import { followTagReference } from '../../image/image-stream.ts';
 export const importImage: Command = {
   path: 'import-image',
   summary: 'Import images from another registry into an image stream now',
-  usage: 'ims import-image STREAM[:TAG] [--from PULLSPEC] [--confirm] [--all] [flags]',
+  usage: 'ims import-image STREAM[:TAG] [--from PULLSPEC] [--confirm] [--all] [-o json|yaml|name] [flags]',
   examples: `  # Create the stream "python" and import python:3.12 into it
   ims import-image python:3.12 --from=quay.io/org/python:3.12 --confirm
 
@@ -36,6 +40,7 @@ export const importImage: Command = {
     { name: 'reference-policy', type: 'string', help: 'source or local: how consumers pull the tag', placeholder: 'POLICY' },
     { name: 'import-mode', type: 'string', help: 'Legacy (one platform) or PreserveOriginal (the whole list)', placeholder: 'MODE', default: 'Legacy' },
     { name: 'dry-run', type: 'bool', help: 'show what would be imported without changing the stream' },
+    { ...outputFlag, help: 'print the image stream as json, yaml, name or jsonpath=TEMPLATE (and no progress) instead of the account' },
   ],
   async run(context) {
     const { args } = context;
@@ -46,6 +51,7 @@ export const importImage: Command = {
     if (!/^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*$/.test(streamName) || target.split(':').length > 2) {
       throw new CliError('the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)');
     }
+    const format = parseObjectFormat(args.strings.get('output'));
     const all = Boolean(args.bools.get('all'));
     if (givenTag && all) throw new CliError(`cannot specify a tag "${givenTag}" as well as --all`);
     const tag = givenTag || 'latest';
@@ -105,9 +111,13 @@ export const importImage: Command = {
         },
       ];
     }
-    // The server imports in one request, which waits on other registries: the time it takes is shown live.
+    // The server imports in one request, which waits on other registries: the time it takes is
+    // shown live, and for a repository how many of its tags the server has recorded so far.
+    // With -o the output is the stream alone: no progress, no account.
     const source = spec.repository ? `every tag of ${spec.repository.from.name}` : (spec.images ?? []).map((i) => i.from.name).join(', ');
-    const waiting = context.progress({ task: `importing ${source}`, plain: all ? 'items' : 'quiet' });
+    const waiting = format ? undefined : context.progress({ task: `importing ${source}`, plain: all ? 'items' : 'quiet' });
+    const following =
+      waiting?.live && spec.repository && spec.import ? followImport(context, streamName, stream?.metadata.resourceVersion, waiting) : undefined;
     let answer: ImageStreamImport;
     try {
       answer = await context
@@ -120,11 +130,16 @@ export const importImage: Command = {
           spec,
         });
     } finally {
-      waiting.finish();
+      await following?.stop();
+      waiting?.finish();
     }
     const outcome = answer.status!;
     const statuses = [...(outcome.images ?? []), ...(outcome.repository?.images ?? [])];
-    if (all) {
+    if (format) {
+      const imported = outcome.import ?? stream;
+      if (imported)
+        context.out(formatWritten(kinds.imageStreams, { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', ...imported }, 'imported', format));
+    } else if (all) {
       // One line per tag of a bulk import, with the count, and a summary, on stderr so that stdout stays oc's layout.
       statuses.forEach((status, i) =>
         context.err(
@@ -134,7 +149,7 @@ export const importImage: Command = {
       const failures = statuses.filter((s) => s.status.status !== 'Success').length;
       const skipped = outcome.repository?.additionalTags?.length ?? 0;
       context.err(
-        `imported ${statuses.length - failures} of ${statuses.length} tags in ${waiting.elapsed()}` +
+        `imported ${statuses.length - failures} of ${statuses.length} tags in ${waiting!.elapsed()}` +
           `${failures ? `, ${failures} failed` : ''}${skipped ? `; ${skipped} more tags not imported (the server's limit)` : ''}\n`,
       );
     }
@@ -148,7 +163,7 @@ export const importImage: Command = {
     const additional = outcome.repository?.additionalTags ?? [];
     if (additional.length)
       account += `\ninfo: The remote repository contained ${additional.length} additional tags which were not imported: ${additional.join(', ')}\n`;
-    context.out(`${kindLabel(kinds.imageStreams)}/${streamName} ${account}\n`);
+    if (!format) context.out(`${kindLabel(kinds.imageStreams)}/${streamName} ${account}\n`);
     const errors = [
       ...(outcome.repository?.images ?? [])
         .filter((s) => s.status.status !== 'Success')
@@ -161,6 +176,36 @@ export const importImage: Command = {
     if (errors.length) throw Object.assign(new CliError(errors[0]), { reported: true });
   },
 };
+
+/**
+ * Follows the stream while the server imports a repository into it: the server records the tags
+ * in batches, with how far it is in an annotation, and each batch moves the live bar. Best effort:
+ * a watch that fails or is refused leaves the elapsed-time line as it was.
+ */
+function followImport(context: CommandContext, name: string, resourceVersion: string | undefined, progress: Progress): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const followed = (async () => {
+    const events = context.client().resource(kinds.imageStreams).watch(context.namespace, { name, resourceVersion, signal: abort.signal });
+    for await (const event of events) {
+      if (event.type !== 'ADDED' && event.type !== 'MODIFIED') continue;
+      const reported = event.object.metadata.annotations?.[importProgressAnnotation];
+      if (!reported) continue;
+      try {
+        const { done, total, tag } = JSON.parse(reported) as ImportProgress;
+        // The tag comes from another registry's tag list: no control character of it reaches the terminal.
+        if (Number.isInteger(done) && Number.isInteger(total) && total > 0) progress.update(done, total, `${name}:${String(tag).replace(/[\p{Cc}]/gu, '?')}`);
+      } catch {
+        // Not the server's JSON: nothing to show.
+      }
+    }
+  })().catch(() => {});
+  return {
+    async stop() {
+      abort.abort();
+      await followed;
+    },
+  };
+}
 
 interface ImportedTag {
   /** The tag the import writes: the asked one, or the end of its alias chain. */

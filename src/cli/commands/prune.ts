@@ -6,7 +6,7 @@ import type { ApiClient } from '../api-client.ts';
 import { CliError } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 import { kinds, workloadKinds as workloads } from '../../kube/kinds.ts';
-import { planOrphanBlobs, planPrune, useOf, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
+import { planOrphanBlobs, planPrune, useOf, withoutPrunedRevisions, type PruneImage, type StoredBlob } from '../../image/prune-plan.ts';
 import { podSpecOf } from '../../image/pod-spec.ts';
 import { parseDuration } from '../../lib/duration.ts';
 import { humanSize } from '../output/human.ts';
@@ -139,18 +139,12 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
     plain: 'steps',
   });
   let skipped = 0;
+  let keptImages = 0;
   try {
     for (const stream of plan.streams) {
       for (let attempt = 0; ; attempt++) {
         const current = await streams.get(stream.namespace, stream.name);
-        const removed = new Set(stream.removed.map((r) => `${r.tag}@${r.image}`));
-        const tags = current.status?.tags ?? [];
-        current.status = {
-          ...current.status,
-          tags: tags
-            .map((t) => ({ ...t, items: (t.items ?? []).filter((i) => !removed.has(`${t.tag}@${i.image}`)) }))
-            .filter((t) => t.items.length > 0 || (t.conditions?.length ?? 0) > 0),
-        };
+        current.status = { ...current.status, tags: withoutPrunedRevisions(current.status?.tags ?? [], stream) };
         try {
           await streams.updateStatus(stream.namespace, stream.name, current);
           progress.tick(`${stream.namespace}/${stream.name}`);
@@ -160,12 +154,15 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
         }
       }
     }
-    for (const image of plan.images) {
+    // Manifest lists first: the server keeps an Image while a list that exists references it.
+    for (const image of [...plan.images].sort((a, b) => Number(b.children.length > 0) - Number(a.children.length > 0))) {
       await client
         .resource(kinds.images)
         .delete(undefined, image.name)
         .catch((error: unknown) => {
-          if (!(error instanceof ServerError && error.status === 404)) throw error;
+          // 409: the server keeps it, since a push tagged it or is recording it after the lists were read.
+          if (error instanceof ServerError && error.status === 409) keptImages += 1;
+          else if (!(error instanceof ServerError && error.status === 404)) throw error;
         });
       progress.tick(image.name);
     }
@@ -182,8 +179,9 @@ async function apply(context: CommandContext, plan: ReturnType<typeof planPrune>
     throw error;
   }
   const revisions = plan.streams.reduce((n, s) => n + s.removed.length, 0);
+  const kept = [keptImages ? `${keptImages} images a push tagged or is recording` : '', skipped ? `${skipped} blobs still in use or written recently` : ''];
   progress.finish(
-    `pruned ${revisions} tag revisions, ${plan.images.length} images and ${blobs.length - skipped} blobs in ${progress.elapsed()}` +
-      (skipped ? `; kept ${skipped} blobs still in use or written recently` : ''),
+    `pruned ${revisions} tag revisions, ${plan.images.length - keptImages} images and ${blobs.length - skipped} blobs in ${progress.elapsed()}` +
+      (keptImages || skipped ? `; kept ${kept.filter(Boolean).join(' and ')}` : ''),
   );
 }

@@ -1,5 +1,6 @@
 // kubectl's JSONPath templates (`-o jsonpath=...`): `{.a.b}`, `{.items[*].metadata.name}`,
-// `{.list[0]}`, filters `[?(@.name=="x")]`, `{range ...}{end}` and quoted literals like `{"\n"}`.
+// `{.list[0]}`, filters `[?(@.name=="x")]`, `{range ...}{end}`, quoted literals like `{"\n"}` and
+// keys with dots escaped (`{.metadata.annotations.openshift\.io/image\.insecureRepository}`).
 import { CliError } from '../cli-error.ts';
 
 type Node = { kind: 'text'; text: string } | { kind: 'path'; path: string } | { kind: 'range'; path: string; body: Node[] };
@@ -88,9 +89,8 @@ export function evaluate(path: string, data: unknown): unknown[] {
   while (rest.length > 0) {
     if (rest.startsWith('..')) throw new CliError('recursive descent (..) is not supported in jsonpath');
     if (rest.startsWith('.')) {
-      const match = /^\.([^.[\]]*)/.exec(rest)!;
-      const key = match[1];
-      rest = rest.slice(match[0].length);
+      const [key, length] = fieldName(rest, 1);
+      rest = rest.slice(length);
       if (key === '' || key === '*') {
         if (key === '*') current = current.flatMap((v) => (v && typeof v === 'object' ? Object.values(v) : []));
         continue;
@@ -111,9 +111,30 @@ export function evaluate(path: string, data: unknown): unknown[] {
   return current;
 }
 
+/**
+ * The field name that starts at `start` and its end, as kubectl reads it: up to a terminator
+ * (`.`, `[`, `]`, `,`, `$`, `@`, `{`, `}` or a space), where a backslash takes the character after it
+ * as it is, so `{.metadata.annotations.openshift\\.io/image\\.insecureRepository}` names one key.
+ */
+function fieldName(path: string, start: number): [string, number] {
+  let name = '';
+  let i = start;
+  for (; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\') {
+      i++;
+      if (i < path.length) name += path[i];
+    } else if (fieldTerminators.has(c) || /\s/.test(c)) break;
+    else name += c;
+  }
+  return [name, i];
+}
+
+const fieldTerminators = new Set(['.', ',', '[', ']', '$', '@', '{', '}']);
+
 function select(value: unknown, selector: string): unknown[] {
   if (selector.startsWith('?(') && selector.endsWith(')')) {
-    const filter = /^@\.([\w.-]+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)'|(\S+))$/.exec(selector.slice(2, -1).trim());
+    const filter = /^@\.([\w.\\/-]+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)'|(\S+))$/.exec(selector.slice(2, -1).trim());
     if (!filter || !Array.isArray(value)) return [];
     const [, field, op, dq, sq, bare] = filter;
     const wanted = dq ?? sq ?? bare;

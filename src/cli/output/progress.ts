@@ -16,8 +16,16 @@ export interface ProgressTask {
 }
 
 export interface Progress {
+  /** Drawn live on a terminal: worth following work done elsewhere for. */
+  readonly live: boolean;
   /** One more item done; `item` says which (a line on a pipe, the bar's last item on a terminal). */
   tick(item?: string): void;
+  /**
+   * How far work done elsewhere (the server) is, as it reports: `done` of `total`, `item` last. A
+   * live line waiting with no count becomes a counted bar; nothing is written on a pipe, where
+   * the command prints its items once they are known.
+   */
+  update(done: number, total: number, item?: string): void;
   /** Time since the start, as people read it: `850ms`, `12.3s`, `2m05s`. */
   elapsed(): string;
   /** Clears the live line and prints `summary`, if any, as the last line. */
@@ -50,6 +58,7 @@ function plainProgress(write: (text: string) => void, { task, total, plain = 'it
   let lastStep = 0;
   if (plain !== 'quiet') write(`${task}${total === undefined ? '' : ` (${total})`} ...\n`);
   return {
+    live: false,
     elapsed,
     tick(item) {
       done += 1;
@@ -65,41 +74,59 @@ function plainProgress(write: (text: string) => void, { task, total, plain = 'it
         write(`${counted} ${task}, ${elapsed()}\n`);
       }
     },
+    update() {},
     finish(summary) {
       if (summary) write(`${summary}\n`);
     },
   };
 }
 
-function terminalProgress(terminal: WriteStream, write: (text: string) => void, { task, total }: ProgressTask, elapsed: () => string): Progress {
-  const format =
-    total === undefined
-      ? `${escapeFormat(task)} ... {duration_formatted}`
-      : `${escapeFormat(task)} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {remaining} | {item}`;
+function terminalProgress(terminal: WriteStream, write: (text: string) => void, { task, total: given }: ProgressTask, elapsed: () => string): Progress {
   // Loaded only when a bar is drawn: every command imports this module, few draw on a terminal.
   const cliProgress = process.getBuiltinModule('node:module').createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
-  const bar = new cliProgress.SingleBar({
-    stream: terminal,
-    format,
-    barsize: 24,
-    clearOnComplete: true,
-    // The line is cut to the terminal's width rather than turning autowrap off, and the cursor
-    // stays visible: a CLI stopped with Ctrl-C then leaves the terminal as it found it.
-    linewrap: true,
-    hideCursor: false,
-    fps: 5,
-  });
+  const draw = (counted: boolean) =>
+    new cliProgress.SingleBar({
+      stream: terminal,
+      format: counted
+        ? `${escapeFormat(task)} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {remaining} | {item}`
+        : `${escapeFormat(task)} ... {duration_formatted}`,
+      barsize: 24,
+      clearOnComplete: true,
+      // The line is cut to the terminal's width rather than turning autowrap off, and the cursor
+      // stays visible: a CLI stopped with Ctrl-C then leaves the terminal as it found it.
+      linewrap: true,
+      hideCursor: false,
+      fps: 5,
+    });
   const started = performance.now();
+  // The average pace so far, over what is left: steadier than the last few items' pace for work whose items differ in size.
+  const remaining = (done: number, total: number | undefined) =>
+    total === undefined || done === 0 ? '?' : formatElapsed(((performance.now() - started) / done) * Math.max(0, total - done));
+  let total = given;
   let done = 0;
+  let bar = draw(total !== undefined);
   bar.start(total ?? 1, 0, { item: '', remaining: '?' });
   let finished = false;
   return {
+    live: true,
     elapsed,
     tick(item) {
       done += 1;
-      // The average pace so far, over what is left: steadier than the last few items' pace for work whose items differ in size.
-      const remaining = total === undefined ? '?' : formatElapsed(((performance.now() - started) / done) * Math.max(0, total - done));
-      bar.increment(1, { item: item ?? '', remaining });
+      bar.increment(1, { item: item ?? '', remaining: remaining(done, total) });
+    },
+    update(reached, of, item) {
+      if (finished) return;
+      if (total === undefined) {
+        // The wait gets a count: the elapsed-time line gives way to a bar that starts where the work is.
+        bar.stop();
+        bar = draw(true);
+        bar.start(of, reached, { item: item ?? '', remaining: remaining(reached, of) });
+      } else {
+        bar.setTotal(of);
+        bar.update(reached, { item: item ?? '', remaining: remaining(reached, of) });
+      }
+      total = of;
+      done = reached;
     },
     finish(summary) {
       if (!finished) bar.stop();

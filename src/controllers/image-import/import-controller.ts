@@ -3,9 +3,10 @@
 // on a reset to generation 0). The work queue keeps one import per stream at a time.
 import type { ResourceStore } from '../../store/resource-store.ts';
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import type { ImageImportSpec } from '../../kube/kinds/image.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Reconciler } from '../runtime/reconciler.ts';
-import { importableTags, pendingImports, pendingRepository } from './pending-imports.ts';
+import { importableTags, pendingImports, pendingRepository, repositoryImport } from './pending-imports.ts';
 import { WorkQueue } from '../runtime/work-queue.ts';
 import { runWorkers } from '../runtime/reconciler.ts';
 import { watchSource } from '../runtime/watch-source.ts';
@@ -16,7 +17,7 @@ import { kindValue } from '../../store/kind-values.ts';
 export interface ImportControllerDeps {
   readonly store: Pick<ResourceStore, 'list' | 'watch' | 'get'>;
   /** Imports `tags` of the stream and records the results on it. */
-  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: string) => Promise<void>;
+  readonly importTags: (namespace: string, name: string, tags: readonly TagReference[], signal: AbortSignal, repository?: ImageImportSpec) => Promise<void>;
   readonly logger: Logger;
 }
 
@@ -52,6 +53,12 @@ export class ImportController implements Reconciler {
       tags: pending.map((t) => t.name),
       ...(repository ? { repository } : {}),
     });
-    await this.deps.importTags(stream.metadata.namespace!, stream.metadata.name, pending, signal, repository);
+    await this.deps.importTags(
+      stream.metadata.namespace!,
+      stream.metadata.name,
+      pending,
+      signal,
+      repository ? repositoryImport(stream, repository) : undefined,
+    );
   }
 }

@@ -2,6 +2,7 @@
 // references, whose spec generation is ahead of both the newest tag event and any failure recorded
 // for that generation.
 import type { ImageStream, TagReference } from '../../image/image-stream.ts';
+import type { ImageImportSpec } from '../../kube/kinds/image.ts';
 import { observedGeneration } from '../../image/image-stream.ts';
 import { referenceProblem } from '../../image/reference.ts';
 
@@ -32,4 +33,14 @@ export const repositoryCheckAnnotation = 'openshift.io/image.dockerRepositoryChe
 export function pendingRepository(stream: ImageStream): string | undefined {
   const repository = stream.spec.dockerImageRepository;
   return repository && !stream.metadata.annotations?.[repositoryCheckAnnotation] ? repository : undefined;
+}
+
+/**
+ * The whole-repository import OpenShift's image stream controller asks for: insecure when the
+ * stream says `openshift.io/image.insecureRepository: "true"`, so the spec tags it makes keep that
+ * policy (and `describe` shows them insecure), as the import REST copies the repository's policy.
+ */
+export function repositoryImport(stream: ImageStream, repository: string): ImageImportSpec {
+  const insecure = stream.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
+  return { from: { kind: 'DockerImage', name: repository }, ...(insecure ? { importPolicy: { insecure: true } } : {}) };
 }

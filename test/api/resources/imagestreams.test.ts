@@ -23,7 +23,7 @@ describe('imagestreams', () => {
       {
         reason: 'FieldValueInvalid',
         field: 'spec.tags[1].from.name',
-        message: '"host/UPPER/Case::x": repository names must be lower case letters, digits and separators (. _ __ -)',
+        message: 'Invalid value: "host/UPPER/Case::x": repository names must be lower case letters, digits and separators (. _ __ -)',
       },
     ]);
     assert.equal((await h.request('GET', `${streams}/bad`)).status, 404);

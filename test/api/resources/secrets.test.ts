@@ -50,7 +50,31 @@ describe('secrets', () => {
       (await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ba2' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'x' } })).status,
       201,
     );
-    assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'raw' }, data: { k: 'not base64!' } })).status, 422);
+    // Data that is not base64 cannot even be decoded: 400, as Kubernetes answers it.
+    const raw = await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'raw' }, data: { k: 'not base64!' } });
+    assert.equal(raw.status, 400);
+    assert.match(raw.json.message, /^Secret in version "v1" cannot be handled as a Secret: Secret\.data\[k\]: illegal base64 data at input byte 3$/);
+  });
+
+  it('takes base64 with line breaks, as Kubernetes decodes it, and refuses more than 1 MiB of data with 422', async () => {
+    const wrapped = Buffer.from('x'.repeat(100))
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\n');
+    assert.equal((await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'wrapped' }, data: { k: wrapped } })).status, 201);
+    const exact = await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'exact' }, data: { k: Buffer.alloc(1024 * 1024).toString('base64') } });
+    assert.equal(exact.status, 201);
+    const over = await create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'over' },
+      data: { k: Buffer.alloc(1024 * 1024).toString('base64') },
+      stringData: { one: 'x' },
+    });
+    assert.equal(over.status, 422);
+    assert.deepEqual(
+      over.json.details.causes.map((c: { field: string }) => c.field),
+      ['data'],
+    );
   });
 
   it('does not let a secret change its type', async () => {

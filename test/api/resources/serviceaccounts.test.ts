@@ -46,3 +46,26 @@ describe('service account tokens', () => {
     assert.equal((await registryBase(fresh)).status, 200);
   });
 });
+
+describe('token requests', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+
+  it('refuses an expirationSeconds of the wrong type with 400, as Kubernetes decodes a TokenRequest, and issues none', async () => {
+    const asked = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/default/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: '3600' } },
+    });
+    assert.equal(asked.status, 400, asked.text);
+    assert.equal(
+      asked.json.message,
+      'TokenRequest in version "v1" cannot be handled as a TokenRequest: json: cannot unmarshal string into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64',
+    );
+    assert.equal(asked.json.status, 'Failure');
+    const fine = await h.request('POST', '/api/v1/namespaces/default/serviceaccounts/default/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600, audiences: null } },
+    });
+    assert.equal(fine.status, 201, fine.text);
+  });
+});

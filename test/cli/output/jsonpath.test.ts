@@ -21,6 +21,16 @@ describe('kubectl JSONPath templates', () => {
     assert.equal(renderJsonPath('{range .items[*]}{.metadata.name}{"\\n"}{end}', list), 'a\nb\n');
   });
 
+  it('reads a backslash-escaped dot as part of the key, as kubectl does', () => {
+    const stream = { metadata: { annotations: { 'openshift.io/image.insecureRepository': 'true', openshift: { io: 'nested' } } } };
+    assert.equal(renderJsonPath('{.metadata.annotations.openshift\\.io/image\\.insecureRepository}', stream), 'true');
+    assert.equal(renderJsonPath('{.metadata.annotations.openshift.io}', stream), 'nested', 'unescaped dots still descend');
+    assert.equal(renderJsonPath('{.metadata.annotations.openshift\\.io}', stream), '', 'no key "openshift.io"');
+    const labelled = { items: [{ metadata: { labels: { 'app.kubernetes.io/name': 'web' }, name: 'a' } }, { metadata: { labels: {}, name: 'b' } }] };
+    assert.equal(renderJsonPath('{.items[?(@.metadata.labels.app\\.kubernetes\\.io/name=="web")].metadata.name}', labelled), 'a');
+    assert.equal(renderJsonPath('{range .items[*]}{.metadata.labels.app\\.kubernetes\\.io/name}{","}{end}', labelled), 'web,,');
+  });
+
   it('filters lists', () => {
     assert.equal(renderJsonPath('{.items[?(@.metadata.name=="b")].metadata.name}', list), 'b');
   });

@@ -39,6 +39,13 @@ describe('progress on a pipe', () => {
     assert.equal(lines.at(-1), '[1000/1000] pruning, 0ms');
   });
 
+  it('writes nothing for counts reported from elsewhere: the command prints its items when it knows them', () => {
+    const run = captured({ task: 'importing every tag of quay.io/org/app', plain: 'items' });
+    run.progress.update(3, 10, 'app:1.2');
+    run.progress.finish('imported 10 of 10 tags');
+    assert.equal(run.text(), 'importing every tag of quay.io/org/app ...\nimported 10 of 10 tags\n');
+  });
+
   it('stays silent until the summary when asked to', () => {
     const run = captured({ task: 'importing quay.io/org/app:1', plain: 'quiet' });
     run.progress.finish();
@@ -70,5 +77,26 @@ progress.finish('copied 4 items');
     assert.doesNotMatch(output, /\x1b\[\?25l|\x1b\[\?7l/);
     // The live line is cleared, so the summary stands alone on the last line.
     assert.match(output, /\x1b\[2Kcopied 4 items\r?\n$/);
+  });
+
+  it('turns the elapsed-time line into a counted bar once the work reports how far it is', async () => {
+    const script = join(makeTempDir('ims-progress'), 'reported.ts');
+    writeFileSync(
+      script,
+      `import { startProgress } from ${JSON.stringify(join(repoRoot, 'src/cli/output/progress.ts'))};
+const progress = startProgress({ write: (t) => process.stderr.write(t), terminal: process.stderr.isTTY ? process.stderr : undefined }, { task: 'importing' });
+await new Promise((r) => setTimeout(r, 50));
+progress.update(2, 8, 'app:v2');
+await new Promise((r) => setTimeout(r, 50));
+progress.update(6, 8, 'app:v6');
+progress.finish('imported 8 tags');
+`,
+    );
+    const { code, output } = await runOnTerminal([node, script]);
+    assert.equal(code, 0, output);
+    assert.match(output, /\x1b\[1Gimporting \.\.\. 0s\x1b\[0K/);
+    assert.match(output, /\x1b\[1Gimporting \[=+-+\] 2\/8 \| \d+s elapsed \| ETA \S+ \| app:v2\x1b\[0K/);
+    assert.match(output, /\x1b\[1Gimporting \[=+-+\] 6\/8 \| \d+s elapsed \| ETA \S+ \| app:v6\x1b\[0K/);
+    assert.match(output, /\x1b\[2Kimported 8 tags\r?\n$/);
   });
 });

@@ -48,6 +48,11 @@ describe('importing spec.dockerImageRepository', () => {
       imported.spec.tags.map((t: { name: string; from: { name: string } }) => [t.name, t.from.name]),
       ['1.9', '2.0', 'latest'].map((tag) => [tag, `${upstream.host}/openshift/ruby-20-centos7:${tag}`]),
     );
+    // The stream says its repository is insecure: the spec tags made for it keep that policy, as OpenShift's.
+    assert.deepEqual(
+      imported.spec.tags.map((t: { importPolicy?: { insecure?: boolean } }) => t.importPolicy?.insecure),
+      [true, true, true],
+    );
     // Checked once: the controller does not import it again on every change of the stream.
     assert.equal(pendingRepository(imported), undefined);
 
@@ -63,9 +68,14 @@ describe('importing spec.dockerImageRepository', () => {
   it('refuses a repository that is not an image repository', async () => {
     const h = await startHarness();
     cleanups.push(() => h.server.close());
-    for (const repository of ['quay.io/org/app:1.0', 'Not A Reference', 42]) {
+    // A number is not even a string: Kubernetes' decoder refuses it with 400 before any rule (422) runs.
+    for (const [repository, status] of [
+      ['quay.io/org/app:1.0', 422],
+      ['Not A Reference', 422],
+      [42, 400],
+    ] as const) {
       const refused = await h.request('POST', streams, { body: { metadata: { name: 'bad-repo' }, spec: { dockerImageRepository: repository } } });
-      assert.equal(refused.status, 422, refused.text);
+      assert.equal(refused.status, status, refused.text);
       assert.match(refused.json.message, /spec\.dockerImageRepository/);
     }
   });
