@@ -41,6 +41,9 @@ export interface CliSession {
   readonly configPath: string;
 }
 
+/** The in-process session's own name, as tests written before cliSession() was in-process import it. */
+export type InProcessCli = CliSession;
+
 /** The session's environment as bin/ims would see it: the test's, with the session's config and no server or token from outside. */
 export function sessionEnv(configPath: string, overrides: Record<string, string> = {}): Record<string, string | undefined> {
   return { ...process.env, IMS_CONFIG: configPath, IMS_SERVER: '', IMS_TOKEN: '', ...overrides };
