@@ -81,14 +81,23 @@ const discoveryAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroup
 /** The first page of the registry's stored blobs; later pages come from the answer's `Link`. */
 const firstBlobsPage = '/admin/blobs/?n=1000';
 
+/** What a Status's `details` says of an Invalid object, for kubectl's wording of the refusal. */
+export interface StatusDetails {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly causes?: readonly { readonly field?: string; readonly message?: string }[];
+}
+
 export class ServerError extends CliError {
   readonly status: number;
   readonly reason: string;
+  readonly details?: StatusDetails;
 
-  constructor(status: number, reason: string, message: string) {
+  constructor(status: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
     this.status = status;
     this.reason = reason;
+    this.details = details;
   }
 }
 
@@ -283,14 +292,15 @@ export class ApiClient {
 }
 
 export function errorFrom(response: RawResponse): ServerError {
-  let status: { message?: string; reason?: string } = {};
+  let status: { message?: string; reason?: string; details?: StatusDetails } = {};
   try {
     status = JSON.parse(response.body.toString('utf8')) as typeof status;
   } catch {
     // not a Status: fall back to the HTTP status
   }
   if (response.status === 401) return new ServerError(401, 'Unauthorized', "You must be logged in to the server (Unauthorized); run 'ims login'");
-  return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`);
+  const details = status.details && typeof status.details === 'object' ? status.details : undefined;
+  return new ServerError(response.status, status.reason ?? String(response.status), status.message ?? `the server answered ${response.status}`, details);
 }
 
 /** Node's codes for a certificate the client could not verify. */

@@ -7,7 +7,7 @@ import { globalFlags } from './command.ts';
 import { formatFlags, parseArgs } from './args.ts';
 import { configPath, loadConfig, saveConfig } from './config.ts';
 import { ApiClient } from './api-client.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, failureLine } from './cli-error.ts';
 import { commandGroups, commandTable, findCommand, groupSummaries, leadingWords } from './command-table.ts';
 import { cacheDir, cachedResolver } from './discovery-cache.ts';
 import { hoistGlobalFlags } from './global-flags.ts';
@@ -101,8 +101,7 @@ export async function runCli(given: readonly string[], io: CliIo = processIo): P
   } catch (error) {
     // Stopped from outside: the end a signal gives the process (128 + SIGTERM), without a message.
     if (io.signal?.aborted) return 143;
-    if (!(error as { reported?: boolean }).reported)
-      io.err(`error: ${error instanceof CliError ? error.message : ((error as Error).message ?? String(error))}\n`);
+    if (!(error as { reported?: boolean }).reported) io.err(`${failureLine(error)}\n`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
 }

@@ -104,7 +104,7 @@ describe('ims adm backup and a restore', () => {
     assert.equal(refused.code, 1);
     assert.equal(
       refused.stderr,
-      'error: forbidden: User "system:serviceaccount:default:builder" cannot get path "/admin/backup": backups are for cluster administrators\n',
+      'Error from server (Forbidden): forbidden: User "system:serviceaccount:default:builder" cannot get path "/admin/backup": backups are for cluster administrators\n',
     );
     assert.equal(existsSync(file), false);
     assert.equal(existsSync(`${file}.partial`), false);
@@ -117,7 +117,10 @@ describe('ims adm backup and a restore', () => {
       await session.run(['login', memory.url, '--token', memory.adminToken]);
       const answer = await session.run(['adm', 'backup', '--to', join(makeTempDir('ims-backup'), 'm.db')]);
       assert.equal(answer.code, 1);
-      assert.equal(answer.stderr, 'error: this server runs with --store memory, which keeps nothing on disk: there is nothing to back up\n');
+      assert.equal(
+        answer.stderr,
+        'Error from server (BadRequest): this server runs with --store memory, which keeps nothing on disk: there is nothing to back up\n',
+      );
     } finally {
       await memory.stop();
     }
@@ -146,7 +149,7 @@ describe('a backup of a server on etcd', { skip: skipEtcd }, () => {
       assert.equal(pointed.code, 1);
       assert.equal(
         pointed.stderr,
-        "error: this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)\n",
+        "Error from server (BadRequest): this server keeps its metadata in etcd: back it up with 'etcdctl snapshot save FILE' against its --etcd-endpoints (see the README, Backups)\n",
       );
       execFileSync(etcdctlBinary!, ['--endpoints', etcd.endpoints[0], 'snapshot', 'save', join(dir, 'ims-etcd.db')], {
         env: { ...process.env, ETCDCTL_API: '3' },

@@ -50,7 +50,7 @@ describe('ims auth can-i', () => {
     assert.equal((await admin.run(['auth', 'can-i', 'get', 'secrets', '-n', 'demo', '--as', 'alice', '--as-group', 'system:cluster-admins'])).stdout, 'yes\n');
     const refused = await puller.run(['auth', 'can-i', 'get', 'secrets', '-n', 'demo', '--as', 'system:admin']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^error: .*cannot create resource "subjectaccessreviews"/);
+    assert.match(refused.stderr, /^Error from server \(Forbidden\): .*cannot create resource "subjectaccessreviews"/);
   });
 
   it('lists what you may do in the namespace', async () => {

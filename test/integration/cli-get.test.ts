@@ -28,11 +28,11 @@ describe('ims get', () => {
     const table = await ims.run(['get', 'is', 'a', 'nope', 'b']);
     assert.equal(table.code, 1);
     assert.match(table.stdout, /^NAME\s+IMAGE REPOSITORY\s+TAGS\s+UPDATED\na\s+127\.0\.0\.1:\d+\/default\/a\nb\s+127\.0\.0\.1:\d+\/default\/b\n$/);
-    assert.equal(table.stderr, 'error: imagestreams.image.openshift.io "nope" not found\n');
+    assert.equal(table.stderr, 'Error from server (NotFound): imagestreams.image.openshift.io "nope" not found\n');
     const names = await ims.run(['get', 'is', 'a', 'nope', 'b', '-o', 'name']);
     assert.equal(names.code, 1);
     assert.equal(names.stdout, 'imagestream.image.openshift.io/a\nimagestream.image.openshift.io/b\n');
-    assert.equal(names.stderr, 'error: imagestreams.image.openshift.io "nope" not found\n');
+    assert.equal(names.stderr, 'Error from server (NotFound): imagestreams.image.openshift.io "nope" not found\n');
   });
 
   it('takes --export and ignores it, with the deprecation warning oc gave', async () => {

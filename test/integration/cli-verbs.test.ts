@@ -78,7 +78,7 @@ describe('ims verbs', () => {
     assert.equal((await stream('python')).metadata.labels.tier, undefined);
     const bad = await ims.run(['label', 'is', 'ruby', 'Bad Key!=x']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: .*Bad Key!/);
+    assert.match(bad.stderr, /^The ImageStream "ruby" is invalid: metadata.labels: Invalid value: "Bad Key!"/);
 
     assert.equal((await ims.run(['annotate', 'is/ruby', 'description=Ruby for the web team'])).stdout, 'imagestream.image.openshift.io/ruby annotated\n');
     const again = await ims.run(['annotate', 'is/ruby', 'description=other']);

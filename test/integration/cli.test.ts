@@ -81,7 +81,7 @@ describe('ims CLI', () => {
     assert.equal((await admin.run(['delete', 'deploy/web'])).stdout, 'deployment.apps "web" deleted\n');
     const gone = await admin.run(['get', 'deploy', 'web']);
     assert.equal(gone.code, 1);
-    assert.equal(gone.stderr, 'error: deployments.apps "web" not found\n');
+    assert.equal(gone.stderr, 'Error from server (NotFound): deployments.apps "web" not found\n');
   });
 
   it('refuses fields the server does not know in -f files, as kubectl create and apply do', async () => {

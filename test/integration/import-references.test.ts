@@ -28,7 +28,7 @@ describe('pull specs of image stream tags', () => {
     assert.equal(imported.code, 1);
     assert.equal(
       imported.stderr,
-      `error: ImageStreamImport.image.openshift.io "broken" is invalid: spec.images[0].from.name: Invalid value: "${malformed}": repository names must be lower case letters, digits and separators (. _ __ -)\n`,
+      `The ImageStreamImport "broken" is invalid: spec.images[0].from.name: Invalid value: "${malformed}": repository names must be lower case letters, digits and separators (. _ __ -)\n`,
     );
     const stored = await ims.run(['get', 'is', 'broken']);
     assert.equal(stored.code, 1, 'no stream was stored');

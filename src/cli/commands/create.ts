@@ -9,7 +9,7 @@ import { fileFlag, outputFlag } from '../command.ts';
 import { readManifests } from '../manifests.ts';
 import { kindLabel } from '../resource-resolver.ts';
 import { ServerError } from '../api-client.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, failureLine } from '../cli-error.ts';
 
 const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -35,7 +35,7 @@ async function eachManifest(
       context.out(`${kindLabel(info)}/${manifest.metadata.name ?? ''} ${await action(manifest, info, namespace)}\n`);
     } catch (error) {
       failure = error as Error;
-      context.err(`error: ${failure.message}\n`);
+      context.err(`${failureLine(failure)}\n`);
     }
   }
   if (failure) throw Object.assign(failure, { reported: true });

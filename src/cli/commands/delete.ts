@@ -6,7 +6,7 @@ import { fileFlag } from '../command.ts';
 import { kindLabel, resourceLabel } from '../resource-resolver.ts';
 import { readManifests } from '../manifests.ts';
 import { parseTargets } from './get.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, failureLine } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 
 export const deleteCommand: Command = {
@@ -60,9 +60,8 @@ export const deleteCommand: Command = {
         context.out(`${kindLabel(target.info)} "${target.name}" deleted\n`);
       } catch (error) {
         if (ignoreMissing && error instanceof ServerError && error.status === 404) continue;
-        if (error instanceof ServerError && error.status === 404) failure = new CliError(`${resourceLabel(target.info)} "${target.name}" not found`);
-        else failure = error as Error;
-        context.err(`error: ${failure.message}\n`);
+        failure = error as Error;
+        context.err(`${failureLine(failure)}\n`);
       }
     }
     if (failure) throw Object.assign(failure, { reported: true });

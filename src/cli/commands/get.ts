@@ -10,7 +10,7 @@ import { formatTable } from '../output/table-printer.ts';
 import { formatObjects, parseObjectFormat } from '../output/print-objects.ts';
 import { formatCustomColumns, parseCustomColumns } from '../output/custom-columns.ts';
 import { sortByJsonPath } from '../output/sort-by.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, failureLine } from '../cli-error.ts';
 import { ServerError } from '../api-client.ts';
 
 export interface Target {
@@ -104,19 +104,19 @@ export const get: Command = {
       return;
     }
     // As kubectl: what was found is printed, and each object that was not is an error after it.
-    const problems: string[] = [];
+    const problems: ServerError[] = [];
     const found = async <R>(read: () => Promise<R>): Promise<R | undefined> => {
       try {
         return await read();
       } catch (error) {
         if (!(error instanceof ServerError) || error.status === 401) throw error;
-        problems.push(error.message);
+        problems.push(error);
         return undefined;
       }
     };
     const reportProblems = () => {
-      for (const problem of problems) context.err(`error: ${problem}\n`);
-      if (problems.length) throw Object.assign(new CliError(problems[0]), { reported: true });
+      for (const problem of problems) context.err(`${failureLine(problem)}\n`);
+      if (problems.length) throw Object.assign(problems[0], { reported: true });
     };
     if (format) {
       const objects: { info: ResourceInfo; object: Record<string, unknown> }[] = [];
