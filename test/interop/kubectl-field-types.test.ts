@@ -4,10 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 
@@ -33,18 +31,7 @@ describe('kubectl and fields of the wrong type', { skip }, () => {
   before(async () => {
     const tls = makeSelfSignedCertificate();
     server = await startServer([], { tls });
-    kubeconfig = join(makeTempDir('ims-kubectl-fields'), 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'ims', cluster: { server: server.url, 'certificate-authority': tls.cert } }],
-        users: [{ name: 'admin', user: { token: server.adminToken } }],
-        contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
-        'current-context': 'ims',
-      }),
-    );
+    kubeconfig = writeKubeconfig(server.url, server.adminToken, tls.cert, { namespace: 'default' });
   });
   after(async () => {
     await server?.stop();

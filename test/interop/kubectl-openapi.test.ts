@@ -10,6 +10,7 @@ import { freePort, startServer, type RunningServer } from '../support/serve-proc
 import { pushOverHttp } from '../support/http-push.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 
@@ -46,18 +47,7 @@ describe('kubectl 1.27–1.33 create, apply and validate image kinds against ims
     server = await startServer(['--listen-tls', `127.0.0.1:${tlsPort}`, '--tls-cert', tls.cert, '--tls-key', tls.key]);
     const tlsUrl = `https://127.0.0.1:${tlsPort}`;
     dir = makeTempDir('ims-kubectl-openapi');
-    kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'ims', cluster: { server: tlsUrl, 'certificate-authority': tls.cert } }],
-        users: [{ name: 'admin', user: { token: server.adminToken } }],
-        contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
-        'current-context': 'ims',
-      }),
-    );
+    kubeconfig = writeKubeconfig(tlsUrl, server.adminToken, tls.cert, { namespace: 'default' });
     ims = cliSession();
     assert.equal((await ims.run(['login', tlsUrl, '--token', server.adminToken, '--certificate-authority', tls.cert])).code, 0);
     for (const { version } of versions) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../support/serve-process.ts';
 import { cliSession } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
+import { writeKubeconfig } from '../support/kubeconfig.ts';
 import { makeSelfSignedCertificate } from '../support/tls.ts';
 import { findExecutable, missingPeer } from '../support/peers.ts';
 
@@ -50,19 +51,8 @@ describe('kubectl interop', { skip }, () => {
     const tls = makeSelfSignedCertificate();
     server = await startServer([], { tls });
     const dir = makeTempDir('ims-kubectl');
-    kubeconfig = join(dir, 'kubeconfig');
     manifestDir = dir;
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'ims', cluster: { server: server.url, 'certificate-authority': tls.cert } }],
-        users: [{ name: 'admin', user: { token: server.adminToken } }],
-        contexts: [{ name: 'ims', context: { cluster: 'ims', user: 'admin', namespace: 'default' } }],
-        'current-context': 'ims',
-      }),
-    );
+    kubeconfig = writeKubeconfig(server.url, server.adminToken, tls.cert, { namespace: 'default' });
     const ims = cliSession();
     const steps = [
       ['login', server.url, '--token', server.adminToken, '--certificate-authority', tls.cert],

@@ -4,6 +4,7 @@
 // key this encoder does not know throws, so the two cannot drift apart silently. Vendor extensions
 // carry their value as YAML text, which JSON is.
 import type { SwaggerDocument } from './v2-document.ts';
+import { encodeVarint } from '../protobuf/wire.ts';
 
 /** What kubectl asks for; Go's mime parser refuses the `@`, so the answer is labelled with a dot, as Kubernetes does. */
 export const openApiV2ProtobufTypes = {
@@ -22,14 +23,7 @@ class MessageWriter {
   }
 
   private varint(value: number): void {
-    const bytes: number[] = [];
-    let rest = value;
-    while (rest > 0x7f) {
-      bytes.push((rest & 0x7f) | 0x80);
-      rest = Math.floor(rest / 128);
-    }
-    bytes.push(rest);
-    this.chunks.push(Buffer.from(bytes));
+    this.chunks.push(encodeVarint(value));
   }
 
   bytes(field: number, value: Buffer): this {

@@ -37,6 +37,18 @@ function malformed(what: string): AppError {
   return new AppError('BadRequest', `the protobuf body is malformed (${what})`);
 }
 
+/** A non-negative integer as protobuf's base-128 varint. */
+export function encodeVarint(value: number): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 0x7f) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
+}
+
 function readVarint(bytes: Buffer, offset: number): [bigint, number] {
   let result = 0n;
   let shift = 0n;

@@ -6,6 +6,7 @@ import type { Template } from './case.ts';
 import type { Fixture } from './fixture.ts';
 import type { Random } from '../seeded-random.ts';
 import { json, nested } from './case.ts';
+import { encodeVarint } from '../../../src/api/protobuf/wire.ts';
 
 interface Target {
   readonly method: 'POST' | 'PUT';
@@ -141,16 +142,7 @@ function hostileYaml(t: Target, random: Random): { why: string; text: string } {
 }
 
 /** Protobuf's wire format, for envelopes of Kubernetes' `application/vnd.kubernetes.protobuf`. */
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
+const varint = encodeVarint;
 const field = (number: number, bytes: Buffer) => Buffer.concat([varint((number << 3) | 2), varint(bytes.length), bytes]);
 const text = (value: string) => Buffer.from(value);
 const magic = Buffer.from('k8s\u0000', 'latin1');
