@@ -204,7 +204,7 @@ export class ImportScheduler {
       for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
       const dueAt = this.due.get(key) ?? now;
       void this.visit(key, stream, dueAt, signal)
-        .catch((error: unknown) => this.deps.logger.error('scheduled import visit failed', { key, error }))
+        .catch((error: unknown) => signal.aborted || this.deps.logger.error('scheduled import visit failed', { key, error }))
         .finally(() => {
           this.visiting.delete(key);
           for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 1) - 1);
@@ -266,11 +266,14 @@ export class ImportScheduler {
           signal,
         );
       } catch (error) {
-        this.deps.logger.error('scheduled import failed', { key, error });
+        if (!signal.aborted) this.deps.logger.error('scheduled import failed', { key, error });
       } finally {
         for (const { host, cost } of toImport) budgets?.release(host, cost);
       }
     }
+    // Interrupted (the server stopping, or leadership handed over): nothing was recorded, and the
+    // next leader visits the stream afresh; counting or rescheduling it here would only mislead.
+    if (signal.aborted) return;
     const after = await this.deps.store
       .get(key)
       .then((s) => kindValue(kinds.imageStreams, s.value))
