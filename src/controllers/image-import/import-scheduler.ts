@@ -19,7 +19,7 @@ import { watchSource } from '../runtime/watch-source.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { kindValue } from '../../store/kind-values.ts';
 import { hasImportableSource } from './pending-imports.ts';
-import { latestTagEvent } from '../../image/image-stream.ts';
+import { latestTagEvent, observedGeneration } from '../../image/image-stream.ts';
 import { parseImageReference } from '../../image/reference.ts';
 import { humanDuration } from '../../kube/human-duration.ts';
 import { upstreamOf } from '../../importer/importer.ts';
@@ -61,10 +61,16 @@ export interface ImportSchedulerDeps {
 const prefix = 'image.openshift.io/imagestreams/';
 const firstRetryMs = 5_000;
 
-/** Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already imported. */
+/**
+ * Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already
+ * imported, and those still waiting for their first import at this generation. Those are the
+ * import controller's: importing them here too would pull each twice, a pull a rate-limited
+ * registry counts against the budget.
+ */
 export function scheduledTags(stream: ImageStream): TagReference[] {
   return (stream.spec.tags ?? []).filter((tag) => {
     if (!hasImportableSource(tag) || !tag.importPolicy?.scheduled) return false;
+    if ((tag.generation ?? 0) > observedGeneration(stream, tag.name)) return false;
     const item = stream.status?.tags?.find((t) => t.tag === tag.name)?.items?.[0];
     return !(tag.from.name.includes('@') && item && item.generation >= (tag.generation ?? 0));
   });
