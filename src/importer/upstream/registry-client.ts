@@ -379,13 +379,8 @@ export class RegistryClient {
 
 /** A request its caller gave up (the server is stopping, or the client went away) before the registry answered. */
 export function interrupted(repository: UpstreamRepository, cause: unknown): AppError {
-  return new AppError(
-    'Unavailable',
-    `${repository.registry}: interrupted before the registry answered (the server is stopping, or the request was cancelled)`,
-    {
-      cause,
-    },
-  );
+  const message = `${repository.registry}: interrupted before the registry answered (the server is stopping, or the request was cancelled)`;
+  return new AppError('Unavailable', message, { cause });
 }
 
 function forbidden(repository: UpstreamRepository, why: string): AppError {
