@@ -40,6 +40,8 @@ export class PullThrough {
           await this.deps.links.linkManifest(repository, { digest, mediaType: fetched.mediaType || mediaType || '', size: fetched.bytes.byteLength });
           return true;
         } catch (error) {
+          // Interrupted: the client is told so (503), not that no source has the manifest.
+          if (signal?.aborted) throw error;
           this.deps.logger.warn('pull-through of a manifest failed', {
             repository: repository.path,
             digest,
@@ -68,6 +70,7 @@ export class PullThrough {
           return true;
         } catch (error) {
           await this.deps.blobs.cancelUpload(session.id).catch(() => {});
+          if (signal?.aborted) throw error;
           this.deps.logger.warn('pull-through of a blob failed', {
             repository: repository.path,
             digest,

@@ -63,6 +63,8 @@ export interface ComposedServer {
   readonly loggedPath: (pathname: string) => string;
   /** Stops the controllers and gives up their leadership, so another replica leads at once. */
   readonly handOver: () => Promise<void>;
+  /** Aborts the work no request waits on (webhook-hinted imports) at once, as a stop begins. */
+  readonly interrupt: () => void;
   readonly close: () => Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function composeServer(
 ): Promise<ComposedServer> {
   const { logger, clock } = deps;
   const lifetime = new AbortController();
+  const interrupted = new AbortController();
   const actingAs = (user: string) => systemContext(user, lifetime.signal);
   const blobs = deps.blobs ?? (await openBlobs(config, clock, logger));
   const store = deps.store ?? openStore(config);
@@ -249,7 +252,7 @@ export async function composeServer(
       logger,
       actingAs,
       coalesceMs: config.webhookCoalesceMs,
-      signal: lifetime.signal,
+      signal: AbortSignal.any([lifetime.signal, interrupted.signal]),
     }),
     named('api', api),
   ];
@@ -263,6 +266,7 @@ export async function composeServer(
     tokens,
     publicHost,
     handOver,
+    interrupt: () => interrupted.abort(),
     close: async () => {
       await handOver();
       lifetime.abort();

@@ -1,6 +1,6 @@
 // `ims serve`: starts the composed server on its listeners (one, or plain HTTP and HTTPS side by
 // side with --listen-tls), bootstraps the store, and drains on SIGTERM/SIGINT before exiting 0.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from './config.ts';
@@ -50,6 +50,7 @@ export async function runServer(config: ServerConfig): Promise<void> {
     : [{ host: config.listenHost, port: config.listenPort, tls }];
   const servers: Server[] = [];
   const urls: string[] = [];
+  let stopping = false;
   for (const listener of listeners) {
     const server = createHttpServer(composed.handle, {
       fastPath: composed.fastPath,
@@ -62,6 +63,9 @@ export async function runServer(config: ServerConfig): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : listener.port;
     const hostForUrl = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+    // A stopping server's connections close as soon as their answer is out: a client's keep-alive
+    // connection must not hold the stop until it is forced.
+    server.on('request', (_request, response: ServerResponse) => response.once('finish', () => stopping && setImmediate(() => server.closeIdleConnections())));
     servers.push(server);
     urls.push(`${listener.tls ? 'https' : 'http'}://${hostForUrl}:${port}`);
   }
@@ -76,7 +80,6 @@ export async function runServer(config: ServerConfig): Promise<void> {
       `The administrator's token is held by another replica on this etcd: ${holder.identity} wrote it into ${join(holder.dataDir, 'admin.token')} on its machine.\n`,
     );
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -85,7 +88,10 @@ export async function runServer(config: ServerConfig): Promise<void> {
     const handedOver = composed.handOver();
     const closed = servers.map((server) => new Promise((resolve) => server.once('close', resolve)));
     for (const server of servers) server.close();
+    // Every request in flight, and the imports and pull-through fetches they wait on, end now;
+    // an upstream that never answers must not hold the stop for its timeout.
     shutdown.abort();
+    composed.interrupt();
     for (const server of servers) server.closeIdleConnections();
     const force = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), 10_000);
     force.unref();

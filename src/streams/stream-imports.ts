@@ -148,6 +148,8 @@ export class StreamImports {
             ),
           };
         } catch (error) {
+          // Interrupted (the server stopping, the client gone): no outcome to record; the stream keeps what it had.
+          if (signal.aborted) throw error;
           const appError = asAppError(error);
           if (appError.kind === 'Internal' && !(error instanceof AppError)) throw error;
           return { failure: importFailureStatus(appError, from) };
@@ -236,6 +238,7 @@ export class StreamImports {
       return { status, images, additionalTags: cap < 0 ? [] : tags.slice(cap) };
     } catch (error) {
       if (writeFailure) throw writeFailure.error;
+      if (signal.aborted) throw error;
       return { status: importFailureStatus(asAppError(error), spec.from.name), images, additionalTags: [] };
     }
   }
@@ -365,6 +368,7 @@ export class StreamImports {
         );
         checks.push({ name: tag.name, moved: !found.digest || found.digest !== known[tag.name], manifestList: isIndexMediaType(found.mediaType ?? '') });
       } catch (error) {
+        if (signal.aborted) throw error;
         checks.push({ name: tag.name, moved: true, manifestList: false, error: asAppError(error) });
       }
     }

@@ -80,6 +80,8 @@ describe('scheduled imports spend a registry rate limit as a budget', { skip }, 
       imported.every((t) => t?.items?.length === 1),
       JSON.stringify(imported),
     );
+    // The import controller pulls each new tag once; the scheduler only checks it with HEADs from then on.
+    assert.equal(hub.counted(), limited.length + 1, 'one pull for each new tag (the manifest list: one for the platform taken)');
     const login = await ims.run(['login', server.url, '--token', server.adminToken]);
     assert.equal(login.code, 0, login.stderr);
   });

@@ -53,12 +53,17 @@ export class ImportController implements Reconciler {
       tags: pending.map((t) => t.name),
       ...(repository ? { repository } : {}),
     });
-    await this.deps.importTags(
-      stream.metadata.namespace!,
-      stream.metadata.name,
-      pending,
-      signal,
-      repository ? repositoryImport(stream, repository) : undefined,
-    );
+    try {
+      await this.deps.importTags(
+        stream.metadata.namespace!,
+        stream.metadata.name,
+        pending,
+        signal,
+        repository ? repositoryImport(stream, repository) : undefined,
+      );
+    } catch (error) {
+      // Interrupted by a stop or a handover: nothing was recorded, so the tags are still pending for whoever leads next.
+      if (!signal.aborted) throw error;
+    }
   }
 }

@@ -19,7 +19,7 @@ import { watchSource } from '../runtime/watch-source.ts';
 import { kinds } from '../../kube/kinds.ts';
 import { kindValue } from '../../store/kind-values.ts';
 import { hasImportableSource } from './pending-imports.ts';
-import { latestTagEvent } from '../../image/image-stream.ts';
+import { latestTagEvent, observedGeneration } from '../../image/image-stream.ts';
 import { parseImageReference } from '../../image/reference.ts';
 import { humanDuration } from '../../kube/human-duration.ts';
 import { upstreamOf } from '../../importer/importer.ts';
@@ -61,10 +61,16 @@ export interface ImportSchedulerDeps {
 const prefix = 'image.openshift.io/imagestreams/';
 const firstRetryMs = 5_000;
 
-/** Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already imported. */
+/**
+ * Tags the scheduler re-checks: scheduled DockerImage tags, except digest-pinned ones already
+ * imported, and those still waiting for their first import at this generation. Those are the
+ * import controller's: importing them here too would pull each twice, a pull a rate-limited
+ * registry counts against the budget.
+ */
 export function scheduledTags(stream: ImageStream): TagReference[] {
   return (stream.spec.tags ?? []).filter((tag) => {
     if (!hasImportableSource(tag) || !tag.importPolicy?.scheduled) return false;
+    if ((tag.generation ?? 0) > observedGeneration(stream, tag.name)) return false;
     const item = stream.status?.tags?.find((t) => t.tag === tag.name)?.items?.[0];
     return !(tag.from.name.includes('@') && item && item.generation >= (tag.generation ?? 0));
   });
@@ -204,7 +210,7 @@ export class ImportScheduler {
       for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 0) + 1);
       const dueAt = this.due.get(key) ?? now;
       void this.visit(key, stream, dueAt, signal)
-        .catch((error: unknown) => this.deps.logger.error('scheduled import visit failed', { key, error }))
+        .catch((error: unknown) => signal.aborted || this.deps.logger.error('scheduled import visit failed', { key, error }))
         .finally(() => {
           this.visiting.delete(key);
           for (const host of hosts) this.perRegistry.set(host, (this.perRegistry.get(host) ?? 1) - 1);
@@ -266,11 +272,14 @@ export class ImportScheduler {
           signal,
         );
       } catch (error) {
-        this.deps.logger.error('scheduled import failed', { key, error });
+        if (!signal.aborted) this.deps.logger.error('scheduled import failed', { key, error });
       } finally {
         for (const { host, cost } of toImport) budgets?.release(host, cost);
       }
     }
+    // Interrupted (the server stopping, or leadership handed over): nothing was recorded, and the
+    // next leader visits the stream afresh; counting or rescheduling it here would only mislead.
+    if (signal.aborted) return;
     const after = await this.deps.store
       .get(key)
       .then((s) => kindValue(kinds.imageStreams, s.value))

@@ -112,14 +112,19 @@ export class RegistryClient {
     return this.withDeadline(repository, signal, (bounded) => this.listTagsWithin(repository, bounded));
   }
 
-  /** Runs `work` with a signal that also ends at the deadline; a deadline passed is a Timeout naming the host. */
+  /**
+   * Runs `work` with a signal that also ends at the deadline; a deadline passed is a Timeout naming
+   * the host, and the caller's signal (the server stopping, its client gone) an interruption, never
+   * a Timeout: the registry did nothing wrong, and nothing should be recorded against it.
+   */
   private async withDeadline<T>(repository: UpstreamRepository, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const deadlineMs = this.deps.deadlineMs ?? 120_000;
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
       return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {
-      if (deadline.aborted && !signal?.aborted)
+      if (signal?.aborted) throw interrupted(repository, error);
+      if (deadline.aborted)
         throw new AppError('Timeout', `${repository.registry}: the registry did not finish answering within ${Math.round(deadlineMs / 1000)}s`);
       throw error;
     }
@@ -171,7 +176,9 @@ export class RegistryClient {
 
   /** A blob's bytes as a stream, unverified: the caller verifies while storing it. */
   async openBlob(repository: UpstreamRepository, digest: string, signal?: AbortSignal): Promise<{ body: ReadableStream<Uint8Array>; size?: number }> {
-    const response = await this.request(repository, 'GET', `/v2/${repository.path}/blobs/${digest}`, {}, signal);
+    const response = await this.request(repository, 'GET', `/v2/${repository.path}/blobs/${digest}`, {}, signal).catch((error: unknown) => {
+      throw signal?.aborted ? interrupted(repository, error) : error;
+    });
     if (!response.body) throw new AppError('Internal', `blob ${digest} came with no body`);
     const size = Number(response.headers.get('content-length'));
     return { body: response.body, size: Number.isFinite(size) ? size : undefined };
@@ -368,6 +375,12 @@ export class RegistryClient {
       return response;
     }
   }
+}
+
+/** A request its caller gave up (the server is stopping, or the client went away) before the registry answered. */
+export function interrupted(repository: UpstreamRepository, cause: unknown): AppError {
+  const message = `${repository.registry}: interrupted before the registry answered (the server is stopping, or the request was cancelled)`;
+  return new AppError('Unavailable', message, { cause });
 }
 
 function forbidden(repository: UpstreamRepository, why: string): AppError {

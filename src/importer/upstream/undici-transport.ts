@@ -35,7 +35,8 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
       return response as unknown as Response;
     },
     async close() {
-      await Promise.all([verified.close(), unverified.close()]);
+      // Destroyed, not closed: a request still waiting on a registry that never answers would hold a close until its timeout.
+      await Promise.all([verified.destroy(), unverified.destroy()]);
     },
   };
 }

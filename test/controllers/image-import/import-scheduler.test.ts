@@ -22,16 +22,31 @@ describe('which tags the scheduler visits', () => {
       { name: 'manual', from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, generation: 2, importPolicy: { scheduled: false } },
       { name: 'pinned', from: { kind: 'DockerImage', name: pinned }, generation: 2, importPolicy: { scheduled: true } },
     ];
+    const moving = { tag: 'moving', items: [{ created: '', dockerImageReference: 'quay.io/a/b:1', image: `sha256:${'c'.repeat(64)}`, generation: 2 }] };
+    const pinnedFailed = { tag: 'pinned', items: [], conditions: [{ type: 'ImportSuccess', status: 'False', generation: 2 }] };
     assert.deepEqual(
-      scheduledTags(stream(tags)).map((t) => t.name),
+      scheduledTags(stream(tags, [moving, pinnedFailed])).map((t) => t.name),
       ['moving', 'pinned'],
     );
     const imported = stream(tags, [
+      moving,
       { tag: 'pinned', items: [{ created: '', dockerImageReference: pinned, image: `sha256:${'a'.repeat(64)}`, generation: 2 }] },
     ]);
     assert.deepEqual(
       scheduledTags(imported).map((t) => t.name),
       ['moving'],
+    );
+  });
+
+  it('leaves a tag waiting for its first import to the import controller, so it is not pulled twice', () => {
+    const tags = [{ name: 'new', from: { kind: 'DockerImage', name: 'quay.io/a/b:1' }, generation: 3, importPolicy: { scheduled: true } }];
+    assert.deepEqual(scheduledTags(stream(tags)), []);
+    const older = { tag: 'new', items: [{ created: '', dockerImageReference: 'quay.io/a/b:0', image: `sha256:${'d'.repeat(64)}`, generation: 2 }] };
+    assert.deepEqual(scheduledTags(stream(tags, [older])), [], 'a changed source is a pending import too');
+    const current = { ...older, items: [{ ...older.items[0], generation: 3 }] };
+    assert.deepEqual(
+      scheduledTags(stream(tags, [current])).map((t) => t.name),
+      ['new'],
     );
   });
 
@@ -71,8 +86,8 @@ describe('scheduled import', () => {
         string | undefined;
     for (let i = 0; i < 100 && (await current()) !== first; i++) await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(await current(), first);
-    // The import controller and the scheduler's first visit may both fetch the new tag; once that
-    // settles (two HEADs after the last GET: a whole visit that fetched nothing), the next visits of the unchanged tag must be HEADs alone.
+    // Once the import settles (two HEADs after the last GET: a whole visit that fetched nothing),
+    // the next visits of the unchanged tag must be HEADs alone.
     const manifestRequests = () => upstream.requests.filter((r) => r.includes('/manifests/'));
     const awaitHeadsAfter = async (from: number, count: number) => {
       for (let i = 0; i < 600; i++) {
@@ -135,6 +150,10 @@ describe('scheduled imports and a rate-limit budget', () => {
         kind: 'ImageStream',
         metadata: { name, namespace: 'n' },
         spec: { tags: [{ name: 'v1', from: { kind: 'DockerImage', name: `library/${name}:v1` }, generation: 1, importPolicy: { scheduled: true } }] },
+        // Imported once already (by the import controller): what the scheduler re-checks.
+        status: {
+          tags: [{ tag: 'v1', items: [{ created: '', dockerImageReference: `library/${name}:v1`, image: `sha256:${'b'.repeat(64)}`, generation: 1 }] }],
+        },
       });
     }
     const budgets = new RegistryBudgets({ now: () => now });
