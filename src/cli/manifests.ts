@@ -17,6 +17,13 @@ const legacyGroupVersions: ReadonlyMap<string, string> = new Map(
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; [k: string]: unknown } };
 
+/** The file (or STDIN) each manifest came from, kept beside it so that it is never sent to the server. */
+const manifestSources = new WeakMap<Manifest, string>();
+
+export function sourceOf(manifest: Manifest): string | undefined {
+  return manifestSources.get(manifest);
+}
+
 export async function readManifests(files: readonly string[], stdin: () => Promise<string>): Promise<Manifest[]> {
   if (files.length === 0) throw new CliError('must specify one of -f and -k');
   const manifests: Manifest[] = [];
@@ -73,5 +80,6 @@ function checked(value: unknown, source: string): Manifest {
   if (typeof object.kind !== 'string' || !object.kind) throw new CliError(`error validating data from ${source}: kind not set`);
   if (object.apiVersion === 'v1' && legacyGroupVersions.has(object.kind)) object.apiVersion = legacyGroupVersions.get(object.kind)!;
   object.metadata ??= {};
+  manifestSources.set(object, source);
   return object;
 }

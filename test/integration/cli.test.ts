@@ -66,6 +66,9 @@ describe('ims CLI', () => {
   it('creates, applies and deletes objects from YAML', async () => {
     const created = await admin.run(['create', '-f', '-'], { stdin: deployment('nginx:1.25') });
     assert.equal(created.stdout, 'deployment.apps/web created\n', created.stderr);
+    const again = await admin.run(['create', '-f', '-'], { stdin: deployment('nginx:1.25') });
+    assert.equal(again.code, 1);
+    assert.equal(again.stderr, 'Error from server (AlreadyExists): error when creating "STDIN": deployments.apps "web" already exists\n');
     assert.equal(
       (await admin.run(['apply', '-f', '-'], { stdin: deployment('nginx:1.25') })).stdout,
       'deployment.apps/web configured\n',

@@ -6,7 +6,7 @@ import type { Manifest } from '../manifests.ts';
 import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceInfo } from '../resource-resolver.ts';
 import { fileFlag, outputFlag } from '../command.ts';
-import { readManifests } from '../manifests.ts';
+import { readManifests, sourceOf } from '../manifests.ts';
 import { kindLabel } from '../resource-resolver.ts';
 import { ServerError } from '../api-client.ts';
 import { CliError, failureLine } from '../cli-error.ts';
@@ -16,6 +16,7 @@ const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 async function eachManifest(
   context: CommandContext,
   action: (manifest: Manifest, info: ResourceInfo, namespace: string | undefined) => Promise<string>,
+  doing?: string,
 ): Promise<void> {
   const files = context.args.lists.get('filename') ?? [];
   if (files.length === 0) throw new CliError('must specify -f FILE (or -f - for standard input)');
@@ -34,7 +35,12 @@ async function eachManifest(
     try {
       context.out(`${kindLabel(info)}/${manifest.metadata.name ?? ''} ${await action(manifest, info, namespace)}\n`);
     } catch (error) {
-      failure = error as Error;
+      // As kubectl: a refusal names the file it came from (`error when creating "is.yaml": …`).
+      const source = sourceOf(manifest);
+      failure =
+        doing && source && error instanceof ServerError
+          ? new ServerError(error.status, error.reason, `error when ${doing} "${source}": ${error.message}`, error.details)
+          : (error as Error);
       context.err(`${failureLine(failure)}\n`);
     }
   }
@@ -52,12 +58,16 @@ export const create: Command = {
   cat secret.yaml | ims create -f -`,
   flags: [fileFlag, outputFlag],
   async run(context) {
-    await eachManifest(context, async (manifest, info, namespace) => {
-      if (namespace) manifest.metadata.namespace = namespace;
-      // As kubectl: what the server does not know in a file is a mistake to report, not to drop.
-      await context.client().resource(info).create(namespace, manifest, { strict: true });
-      return 'created';
-    });
+    await eachManifest(
+      context,
+      async (manifest, info, namespace) => {
+        if (namespace) manifest.metadata.namespace = namespace;
+        // As kubectl: what the server does not know in a file is a mistake to report, not to drop.
+        await context.client().resource(info).create(namespace, manifest, { strict: true });
+        return 'created';
+      },
+      'creating',
+    );
   },
 };
 
