@@ -22,7 +22,7 @@ export interface PullThroughDeps {
 
 export class PullThrough {
   private readonly deps: PullThroughDeps;
-  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly inflight = new Map<string, { readonly result: Promise<boolean>; readonly stop: AbortController; waiting: number }>();
 
   constructor(deps: PullThroughDeps) {
     this.deps = deps;
@@ -30,7 +30,7 @@ export class PullThrough {
 
   /** Fetches and mirrors a referenced manifest; false when no source has it. */
   manifest(repository: Repository, digest: string, references: StreamReferences, signal?: AbortSignal): Promise<boolean> {
-    return this.once(`${repository.path}@${digest}`, async () => {
+    return this.once(`${repository.path}@${digest}`, signal, async (signal) => {
       const mediaType = references.manifests.get(digest)?.mediaType;
       for (const source of references.sources.get(digest) ?? []) {
         try {
@@ -58,7 +58,7 @@ export class PullThrough {
   blob(repository: Repository, digest: string, references: StreamReferences, signal?: AbortSignal): Promise<boolean> {
     // Fetched even when the bytes are held for another repository: the verified fetch from this
     // stream's source is what proves this repository may have them.
-    return this.once(`${repository.path}@${digest}`, async () => {
+    return this.once(`${repository.path}@${digest}`, signal, async (signal) => {
       for (const source of references.sources.get(digest) ?? []) {
         const session = await this.deps.blobs.startUpload();
         try {
@@ -83,12 +83,40 @@ export class PullThrough {
     });
   }
 
-  private once(key: string, work: () => Promise<boolean>): Promise<boolean> {
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const started = work().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, started);
-    return started;
+  /**
+   * One fetch for every request that misses the same content at once. It is stopped only when every
+   * request waiting for it has gone (or the server stops them all): one client hanging up must not
+   * cut short the download the others wait for. A client that leaves is answered at once.
+   */
+  private once(key: string, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<boolean>): Promise<boolean> {
+    let fetch = this.inflight.get(key);
+    if (!fetch) {
+      const stop = new AbortController();
+      const started = { result: work(stop.signal).finally(() => this.inflight.delete(key)), stop, waiting: 0 };
+      this.inflight.set(key, started);
+      fetch = started;
+    }
+    const shared = fetch;
+    shared.waiting += 1;
+    return new Promise<boolean>((resolve, reject) => {
+      const leave = () => {
+        shared.waiting -= 1;
+        if (shared.waiting === 0) shared.stop.abort(signal?.reason);
+        reject(signal?.reason ?? new Error('the request was aborted'));
+      };
+      if (signal?.aborted) return leave();
+      signal?.addEventListener('abort', leave, { once: true });
+      shared.result.then(
+        (found) => {
+          signal?.removeEventListener('abort', leave);
+          resolve(found);
+        },
+        (error: unknown) => {
+          signal?.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
   }
 }
 

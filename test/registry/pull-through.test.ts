@@ -3,6 +3,13 @@ import assert from 'node:assert/strict';
 import { startHarness } from '../support/api-harness.ts';
 import { registryRequest } from '../support/registry-client.ts';
 import { putImage, putManifestList, startFakeUpstream } from '../support/fake-upstream.ts';
+import { createHash } from 'node:crypto';
+import { PullThrough } from '../../src/registry/pull-through.ts';
+import { MemoryBlobStore } from '../../src/blobs/memory/memory-blob-store.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import type { RegistryClient } from '../../src/importer/upstream/registry-client.ts';
+import type { Repository } from '../../src/registry/repository-name.ts';
+import type { StreamReferences } from '../../src/registry/stream-references.ts';
 
 describe('pull-through', () => {
   it('serves an imported image from upstream, mirrors it, and keeps serving it while the upstream is down', async () => {
@@ -49,6 +56,48 @@ describe('pull-through', () => {
       await upstream.stop().catch(() => {});
       await h.server.close();
     }
+  });
+
+  it('keeps fetching for the clients still waiting when the one that started the fetch hangs up', async () => {
+    const bytes = Buffer.from('layer shared');
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fetches: (AbortSignal | undefined)[] = [];
+    // An upstream that answers only once released, and fails a fetch whose signal was aborted, as undici does.
+    const client = {
+      async openBlob(_reference: unknown, _digest: string, signal?: AbortSignal) {
+        fetches.push(signal);
+        await held;
+        if (signal?.aborted) throw new Error('This operation was aborted');
+        return { body: new Blob([bytes]).stream() };
+      },
+    } as unknown as RegistryClient;
+    const blobs = new MemoryBlobStore();
+    const pullThrough = new PullThrough({
+      clientFor: async () => client,
+      blobs,
+      links: { linkManifest: async () => {}, linkBlob: async () => {} },
+      logger: createLogger({ level: 'error' }),
+    });
+    const repository: Repository = { namespace: 'default', name: 'app', path: 'default/app' };
+    const references: StreamReferences = {
+      manifests: new Map(),
+      blobs: new Set([digest]),
+      sources: new Map([[digest, [{ repository: 'quay.io/org/app', insecure: false }]]]),
+    };
+    const leaving = new AbortController();
+    const first = pullThrough.blob(repository, digest, references, leaving.signal).then(
+      () => 'served',
+      () => 'told it was aborted',
+    );
+    const second = pullThrough.blob(repository, digest, references, new AbortController().signal);
+    leaving.abort();
+    release();
+    assert.equal(await second.catch((error: Error) => error.message), true, 'the one still waiting gets the blob');
+    assert.equal(await first, 'told it was aborted');
+    assert.equal(fetches.length, 1, 'one fetch for both');
+    assert.equal((await blobs.stat(digest)).size, bytes.length);
   });
 
   it('pulls through the children of a manifest list, and never proxies what the stream does not reference', async () => {
