@@ -9,7 +9,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { formatTimestamp, objectKey } from '../kube/object.ts';
 import { AppError, asAppError, isAppError, type ErrorKind } from '../errors.ts';
-import { tokenFromHeader } from '../auth/authenticator.ts';
+import { basicCredentials, tokenFromHeader } from '../auth/authenticator.ts';
 import { statusResponse } from './http-responses.ts';
 
 export interface OAuthFaceDeps {
@@ -163,13 +163,4 @@ export class OAuthFace {
         if (!isAppError(error, 'AlreadyExists')) throw error;
       });
   }
-}
-
-function basicCredentials(header: string | null): { user: string; password: string } | undefined {
-  const match = /^basic\s+(.+)$/i.exec(header?.trim() ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

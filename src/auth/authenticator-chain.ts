@@ -2,6 +2,7 @@
 // server's own tokens come first, so they never leave the process; another authority (a cluster's
 // TokenReview) is asked only about tokens the earlier ones did not know.
 import type { Authentication } from './authenticator.ts';
+import { basicCredentials } from './authenticator.ts';
 
 export interface CredentialAuthenticator {
   authenticate(authorization: string | null): Promise<Authentication>;
@@ -28,17 +29,9 @@ export function chainAuthenticators(authenticators: readonly CredentialAuthentic
 export function exceptLocalUsers(authenticator: CredentialAuthenticator, isLocalUser: (userName: string) => boolean): CredentialAuthenticator {
   return {
     async authenticate(authorization) {
-      const userName = basicUserName(authorization);
+      const userName = basicCredentials(authorization)?.user;
       if (userName !== undefined && isLocalUser(userName)) return { kind: 'invalid', reason: 'invalid or expired token' };
       return authenticator.authenticate(authorization);
     },
   };
-}
-
-function basicUserName(authorization: string | null): string | undefined {
-  const [scheme, value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
-  if (!/^basic$/i.test(scheme)) return undefined;
-  const decoded = Buffer.from(value, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : decoded.slice(0, colon);
 }

@@ -119,3 +119,13 @@ export function tokenFromHeader(authorization: string): string | undefined {
   }
   return undefined;
 }
+
+/** The user name and password of `Basic` credentials; undefined for another scheme or without a user name. */
+export function basicCredentials(header: string | null): { user: string; password: string } | undefined {
+  const match = /^basic\s+(.+)$/i.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
