@@ -120,7 +120,7 @@ export class ApiClient {
 
   /** Sends a request and resolves when the answer starts, for a body too large to hold (a backup). */
   open(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
-    const url = new URL(path, this.options.server);
+    const url = this.onServer(path);
     const body =
       options.body === undefined ? undefined : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims', ...options.headers };
@@ -139,6 +139,19 @@ export class ApiClient {
     });
   }
 
+  /**
+   * `path` on the logged-in server, and nowhere else: every request carries the session's token (or
+   * a password), and an address a server hands out (`/\\other.host/x`, an OAuth endpoint naming
+   * `//other.host`) must not send it to another host.
+   */
+  private onServer(path: string): URL {
+    const server = new URL(this.options.server);
+    const url = new URL(path, server);
+    if (url.origin !== server.origin)
+      throw new CliError(`refusing to send this session's credentials to ${url.origin}, which is not the server ${server.origin}`);
+    return url;
+  }
+
   /** How to reach `url`: plain HTTP, or HTTPS trusting the session's CA (or nothing, if told to). */
   private connection(url: URL) {
     if (url.protocol !== 'https:') return { send: httpRequest, tls: {} };
@@ -151,7 +164,7 @@ export class ApiClient {
    * aborts. A non-2xx answer becomes a ServerError. No idle timeout: a quiet watch is a normal one.
    */
   async *lines(method: string, path: string, options: Pick<RequestOptions, 'accept'> & { readonly signal?: AbortSignal } = {}): AsyncGenerator<string> {
-    const url = new URL(path, this.options.server);
+    const url = this.onServer(path);
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json', 'user-agent': 'ims' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const { send, tls } = this.connection(url);

@@ -83,6 +83,20 @@ describe('api client', () => {
     assert.equal(location, `${url}/oauth/token/implicit#access_token=sha256~new`);
   });
 
+  it('never sends the token or a password to another host an answer names', async () => {
+    answers.set('GET /openapi/v3', { status: 200, body: { paths: { 'apis/image.openshift.io/v1': { serverRelativeURL: '/\\evil.invalid/doc' } } } });
+    answers.set('GET /.well-known/oauth-authorization-server', { status: 200, body: { authorization_endpoint: `${url}//evil.invalid/authorize` } });
+    const client = new ApiClient({ server: url, token: 't0k3n' });
+    seen.length = 0;
+    await assert.rejects(client.openApiDocument('image.openshift.io', 'v1'), /refusing to send this session's credentials to http:\/\/evil\.invalid/);
+    await assert.rejects(client.authorizeWithPassword('alice', 'wonderland'), /refusing to send this session's credentials to http:\/\/evil\.invalid/);
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.url}`),
+      ['GET /openapi/v3', 'GET /.well-known/oauth-authorization-server'],
+      'nothing went anywhere but the server',
+    );
+  });
+
   it("turns a failure into the server's own message, and a 401 into advice to log in", async () => {
     answers.set('GET /api/v1/namespaces/shop/secrets/gone', { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'secrets "gone" not found' } });
     answers.set('GET /api/v1/namespaces/shop/secrets/locked', { status: 401, body: { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' } });
