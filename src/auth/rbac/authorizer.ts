@@ -36,10 +36,13 @@ export class RbacAuthorizer implements Authorizer {
 
   async authorize(user: UserInfo, request: RequestAttributes): Promise<boolean> {
     if (!this.decisions) return this.decide(user, request);
-    const key =
+    // JSON keeps every part apart: a SubjectAccessReview names any user and groups it likes, and a
+    // joined key would let groups ['a,b'] share a decision with ['a', 'b'].
+    const key = JSON.stringify(
       request.kind === 'resource'
-        ? `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource ?? ''}\u0000${request.name ?? ''}\u0000${request.namespace ?? ''}`
-        : `${user.name}\u0000${user.groups.join(',')}\u0000${request.verb}\u0000path:${request.path}`;
+        ? [user.name, user.groups, request.verb, request.apiGroup, request.resource, request.subresource ?? '', request.name ?? '', request.namespace ?? '']
+        : [user.name, user.groups, request.verb, `path:${request.path}`],
+    );
     return this.decisions.get(key, () => this.decide(user, request));
   }
 

@@ -90,6 +90,31 @@ describe('access reviews', () => {
     assert.match(refused.json.message, /cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope/);
   });
 
+  it('keeps the decisions of groups named with commas apart from those of the groups they spell', async () => {
+    const bound = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'viewers-a' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'a' }],
+      },
+    });
+    assert.equal(bound.status, 201, bound.text);
+    const ask = async (groups: string[]) =>
+      (
+        await h.request('POST', `${authz}/subjectaccessreviews`, {
+          body: subjectReview({
+            user: 'someone',
+            groups,
+            resourceAttributes: { namespace: 'shop', verb: 'list', group: 'image.openshift.io', resource: 'imagestreams' },
+          }),
+        })
+      ).json.status.allowed;
+    assert.equal(await ask(['a,b']), false, 'no binding names the group "a,b"');
+    assert.equal(await ask(['a', 'b']), true, 'group a may view, whatever was asked about "a,b" before');
+  });
+
   it('grants the reviews to whoever holds system:auth-delegator', async () => {
     const delegate = await h.userToken('delegate');
     const bound = await h.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
