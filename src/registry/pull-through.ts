@@ -22,7 +22,7 @@ export interface PullThroughDeps {
 
 export class PullThrough {
   private readonly deps: PullThroughDeps;
-  private readonly inflight = new Map<string, { readonly result: Promise<boolean>; readonly stop: AbortController; waiting: number }>();
+  private readonly inflight = new Map<string, SharedFetch>();
 
   constructor(deps: PullThroughDeps) {
     this.deps = deps;
@@ -92,7 +92,13 @@ export class PullThrough {
     let fetch = this.inflight.get(key);
     if (!fetch) {
       const stop = new AbortController();
-      const started = { result: work(stop.signal).finally(() => this.inflight.delete(key)), stop, waiting: 0 };
+      const started: SharedFetch = {
+        result: work(stop.signal).finally(() => {
+          if (this.inflight.get(key) === started) this.inflight.delete(key);
+        }),
+        stop,
+        waiting: 0,
+      };
       this.inflight.set(key, started);
       fetch = started;
     }
@@ -101,7 +107,11 @@ export class PullThrough {
     return new Promise<boolean>((resolve, reject) => {
       const leave = () => {
         shared.waiting -= 1;
-        if (shared.waiting === 0) shared.stop.abort(signal?.reason);
+        if (shared.waiting === 0) {
+          // A fetch stopped for want of waiters is no longer one to join: the next miss starts its own.
+          if (this.inflight.get(key) === shared) this.inflight.delete(key);
+          shared.stop.abort(signal?.reason);
+        }
         reject(signal?.reason ?? new Error('the request was aborted'));
       };
       if (signal?.aborted) return leave();
@@ -118,6 +128,13 @@ export class PullThrough {
       );
     });
   }
+}
+
+interface SharedFetch {
+  readonly result: Promise<boolean>;
+  readonly stop: AbortController;
+  /** Requests still waiting for it. */
+  waiting: number;
 }
 
 function upstream(source: UpstreamSource) {
