@@ -116,6 +116,8 @@ export async function composeServer(
   const authenticator = namingUsers(clusterTokens ? chainAuthenticators([ownTokens, clusterTokens]) : ownTokens, deps.onAuthenticated);
   const authorizer = delegated ? anyAuthorizer([rbac, delegated.authorizer]) : rbac;
   const frontProxy = config.requestHeader ? new RequestHeaderAuthenticator(config.requestHeader, verifiedClientOf) : undefined;
+  // Which other projects' streams a namespace's workloads may follow, for admission and the trigger controller alike.
+  const mayFollow = pullersMayFollow(authorizer);
   const upstream = createUpstreamAccess(config, publicHost, { authorizer, tokens, metrics });
 
   // With a cluster connected, its workloads replace the stored ones (README, "A real cluster").
@@ -132,7 +134,7 @@ export async function composeServer(
     services: {
       ...upstream.importServices,
       namespacedData: (namespace) => RepositoryLinks.namespacePrefixes(namespace),
-      mayFollow: pullersMayFollow(authorizer),
+      mayFollow,
       reviews: {
         authenticateToken: (token) => ownTokens.userForToken(token),
         authorize: (user, request) => authorizer.authorize(user, request),
@@ -199,7 +201,7 @@ export async function composeServer(
     clock,
     logger,
     actingAs,
-    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow: pullersMayFollow(authorizer), namespaces: connected }) : undefined,
+    clusterWorkloads: cluster ? clusterWorkloads({ cluster, store, logger, mayFollow, namespaces: connected }) : undefined,
     moreControllers:
       cluster && config.cluster?.pullSecrets
         ? [new PullSecretController({ cluster, store, tokens, clock, logger, namespaces: connected, registryHost: publicHost })]
@@ -213,7 +215,7 @@ export async function composeServer(
   };
   const admission = admissionFace({
     store,
-    mayFollow: pullersMayFollow(authorizer),
+    mayFollow,
     // Without a cluster connection the webhook configuration's namespace selector is the only gate.
     namespaces: cluster ? connected : undefined,
     key: new WebhookKey(store),
