@@ -14,23 +14,31 @@ function deref(schema: OpenApiSchema, document: OpenApiDocument): OpenApiSchema 
   return target ? { ...target, description: schema.description ?? target.description } : schema;
 }
 
+/**
+ * How deep arrays of arrays and maps of maps are followed: a server's schema may refer to itself
+ * (JSONSchemaProps does), and a document that nests without end must not take the CLI down.
+ */
+const maxNesting = 32;
+
 /** `<string>`, `<[]Object>`, `<map[string]string>`, `<DeploymentSpec>`: a field's type as kubectl prints it. */
-export function typeName(schema: OpenApiSchema, document: OpenApiDocument): string {
+export function typeName(schema: OpenApiSchema, document: OpenApiDocument, depth = 0): string {
   const ref = schema.$ref ?? (schema.allOf?.length === 1 ? schema.allOf[0].$ref : undefined);
   if (ref) return ref.split('.').pop()!;
   const resolved = deref(schema, document);
-  if (resolved.type === 'array' && resolved.items) return `[]${typeName(resolved.items, document)}`;
+  if (depth > maxNesting) return 'Object';
+  if (resolved.type === 'array' && resolved.items) return `[]${typeName(resolved.items, document, depth + 1)}`;
   if (resolved.type === 'object' && typeof resolved.additionalProperties === 'object' && !resolved.properties)
-    return `map[string]${typeName(resolved.additionalProperties, document)}`;
+    return `map[string]${typeName(resolved.additionalProperties, document, depth + 1)}`;
   if (resolved.type === 'object' || resolved.properties || !resolved.type) return 'Object';
   return resolved.type;
 }
 
 /** The schema of the object a field holds: an array's item, a map's value, or the field's own. */
-function fieldsOf(schema: OpenApiSchema, document: OpenApiDocument): OpenApiSchema {
+function fieldsOf(schema: OpenApiSchema, document: OpenApiDocument, depth = 0): OpenApiSchema {
   const resolved = deref(schema, document);
-  if (resolved.type === 'array' && resolved.items) return fieldsOf(resolved.items, document);
-  if (!resolved.properties && typeof resolved.additionalProperties === 'object') return fieldsOf(resolved.additionalProperties, document);
+  if (depth > maxNesting) return resolved;
+  if (resolved.type === 'array' && resolved.items) return fieldsOf(resolved.items, document, depth + 1);
+  if (!resolved.properties && typeof resolved.additionalProperties === 'object') return fieldsOf(resolved.additionalProperties, document, depth + 1);
   return resolved;
 }
 
@@ -49,16 +57,17 @@ function wrap(text: string, indent: number, width = 80): string {
   return lines.map((l) => (l ? ' '.repeat(indent) + l : '')).join('\n');
 }
 
-function fieldLines(schema: OpenApiSchema, document: OpenApiDocument, recursive: boolean, depth: number, seen: Set<OpenApiSchema>): string[] {
+function fieldLines(schema: OpenApiSchema, document: OpenApiDocument, recursive: boolean, depth: number, seen: ReadonlySet<object>): string[] {
   const holder = fieldsOf(schema, document);
-  if (seen.has(holder)) return [];
   const properties = holder.properties ?? {};
+  // deref copies a schema it resolves, so a schema met again is known by its properties, which the copies share.
+  if (seen.has(properties)) return [];
   const lines: string[] = [];
   for (const name of Object.keys(properties).sort()) {
     const field = properties[name];
     const required = holder.required?.includes(name) ? ' -required-' : '';
     lines.push(`${'  '.repeat(depth + 1)}${name}\t<${typeName(field, document)}>${required}`);
-    if (recursive) lines.push(...fieldLines(field, document, true, depth + 1, new Set([...seen, holder])));
+    if (recursive) lines.push(...fieldLines(field, document, true, depth + 1, new Set([...seen, properties])));
     else {
       const description = deref(field, document).description;
       lines.push(description ? wrap(description, 4) : '    <no description>', '');
