@@ -52,3 +52,10 @@ export interface BlobStore {
   /** Every upload session not yet committed or cancelled, those from before a restart too. */
   listUploads(): AsyncIterable<UploadInfo>;
 }
+
+/** A stored blob's bytes, whole: for manifests and image configs, which are small. */
+export async function readWholeBlob(blobs: Pick<BlobStore, 'read'>, digest: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await blobs.read(digest)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -12,6 +12,7 @@ import { readRequestAtMost } from '../lib/read-limited.ts';
 import { isTag } from './repository-name.ts';
 import { checkCanPushInto, recordPush, repositoryStream } from './push-image.ts';
 import { streamReferences } from './stream-references.ts';
+import { readWholeBlob } from '../blobs/blob-store.ts';
 
 const manifestUnknown = (reference: string) => new AppError('NotFound', `manifest unknown: ${reference.slice(0, 140)}`, { ociCode: 'MANIFEST_UNKNOWN' });
 
@@ -64,16 +65,10 @@ export async function getManifest(context: RegistryContext, request: Request, re
   if (!bytes && request.method === 'HEAD') await unlessContentMissing(context, repository, digest, reference, context.blobs.stat(digest));
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
   if (!bytes) {
-    bytes = await unlessContentMissing(context, repository, digest, reference, readAll(context, digest));
+    bytes = await unlessContentMissing(context, repository, digest, reference, readWholeBlob(context.blobs, digest));
     context.manifests?.set(digest, bytes);
   }
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
-}
-
-async function readAll(context: RegistryContext, digest: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** The manifest's bytes, or MANIFEST_UNKNOWN (logged: the store names content this blob store lacks). */

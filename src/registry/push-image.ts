@@ -9,6 +9,7 @@ import { AppError, unlessNotFound } from '../errors.ts';
 import { buildImage } from '../image/image-object.ts';
 import { summariseImageConfig } from '../image/image-config.ts';
 import { firstPrunedBlob } from './blob-deletions.ts';
+import { readWholeBlob } from '../blobs/blob-store.ts';
 import { holdImages } from '../streams/image-holds.ts';
 
 const maxConfigBytes = 8 * 1024 * 1024;
@@ -57,7 +58,8 @@ export async function recordPush(
   blobs: readonly string[],
 ): Promise<void> {
   let configBytes: Uint8Array | undefined;
-  if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes) configBytes = await readAll(context, manifest.config.digest);
+  if (manifest.kind === 'image' && manifest.config.size <= maxConfigBytes)
+    configBytes = await unlessNotFound(readWholeBlob(context.blobs, manifest.config.digest));
   const image: KubeObject = buildImage({
     digest,
     manifest,
@@ -103,14 +105,4 @@ function pruned(digest: string, what: 'blob' | 'manifest'): AppError {
   return new AppError('BadRequest', `${what} unknown to registry: ${digest} was pruned while this manifest was pushed; push the ${what} again`, {
     ociCode: 'MANIFEST_BLOB_UNKNOWN',
   });
-}
-
-function readAll(context: RegistryContext, digest: string): Promise<Uint8Array | undefined> {
-  return unlessNotFound(
-    (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await context.blobs.read(digest)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    })(),
-  );
 }
